@@ -1,0 +1,202 @@
+"""Application factory: create_app() and small register_* helpers, nothing else."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from flask import Flask, g, has_request_context, render_template, request, session
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from jinja2 import StrictUndefined
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import Config, config_from_env
+from extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    if isinstance(config, dict):
+        app.config.from_object(config_from_env())
+        app.config.update(config)
+    else:
+        app.config.from_object(config or config_from_env())
+    app.config.from_prefixed_env("FLASK")
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set in the environment outside development.")
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_templating(app)
+    register_security(app)
+    register_errorhandlers(app)
+    register_cli(app)
+    return app
+
+
+def select_locale() -> str:
+    """Session choice first, then the browser: zh, zh-CN, zh-TW... -> zh_Hans; en* -> en."""
+    if not has_request_context():
+        return "zh_Hans"
+    chosen = session.get("lang")
+    if chosen in ("zh_Hans", "en"):
+        return chosen
+    for lang, _q in request.accept_languages:
+        tag = lang.lower()
+        if tag.startswith("zh"):
+            return "zh_Hans"
+        if tag.startswith("en"):
+            return "en"
+    return "zh_Hans"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):  # noqa: ARG001
+    """SQLite: WAL for concurrent readers, enforce foreign keys, wait on locks."""
+    module = type(dbapi_connection).__module__
+    if module.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+def register_extensions(app: Flask) -> None:
+    import models  # noqa: F401 - registers the models with the metadata
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to continue.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    from models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        try:
+            uid, epoch = (int(x) for x in user_id.split(":"))
+        except ValueError:
+            return None
+        user = db.session.get(User, uid)
+        if user is None or user.session_epoch != epoch:
+            return None
+        return user
+
+
+def register_blueprints(app: Flask) -> None:
+    from blueprints.admin import bp as admin_bp
+    from blueprints.auth import bp as auth_bp
+    from blueprints.cases import bp as cases_bp
+    from blueprints.desk import bp as desk_bp
+    from blueprints.oversight import bp as oversight_bp
+    from blueprints.public import bp as public_bp
+    from blueprints.workbench import bp as workbench_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(desk_bp, url_prefix="/desk")
+    app.register_blueprint(workbench_bp, url_prefix="/workbench")
+    app.register_blueprint(cases_bp, url_prefix="/cases")
+    app.register_blueprint(oversight_bp, url_prefix="/oversight")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_templating(app: Flask) -> None:
+    from blueprints import template_helpers
+
+    if app.config.get("TESTING") or app.config.get("ENV_NAME") == "development":
+        app.jinja_env.undefined = StrictUndefined
+    app.jinja_env.globals.update(template_helpers.GLOBALS)
+    app.jinja_env.filters.update(template_helpers.FILTERS)
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; object-src 'none'"
+)
+
+
+def register_security(app: Flask) -> None:
+    @app.before_request
+    def _request_nonce():
+        g.request_id = secrets.token_hex(4)
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
+        if not app.debug and app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        # Pages differ for htmx requests (fragment) and plain ones (full page).
+        response.vary.add("HX-Request")
+        if request.endpoint and not request.endpoint.startswith("static"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _error_page(template: str, status: int, message=None):
+    from blueprints.htmx import is_htmx
+
+    if is_htmx():
+        return render_template("errors/fragment.html", status=status, message=message), status
+    return render_template(template, status=status, message=message), status
+
+
+def register_errorhandlers(app: Flask) -> None:
+    @app.errorhandler(400)
+    def bad_request(error):
+        return _error_page("errors/400.html", 400)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _error_page(
+            "errors/400.html",
+            400,
+            _l("Your form expired or came from elsewhere. Please reload the page and try again."),
+        )
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return _error_page("errors/403.html", 403)
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return _error_page("errors/404.html", 404)
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        return _error_page("errors/404.html", 405)
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return _error_page("errors/429.html", 429)
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return _error_page("errors/500.html", 500)
+
+
+def register_cli(app: Flask) -> None:
+    from cli import register
+
+    register(app)

@@ -1,0 +1,8 @@
+from flask import Blueprint
+
+from blueprints.guards import protect
+
+bp = Blueprint("admin", __name__)
+protect(bp, "admin")
+
+from blueprints.admin import views  # noqa: E402,F401

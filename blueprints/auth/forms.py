@@ -1,0 +1,19 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import InputRequired, Length
+
+
+class LoginForm(FlaskForm):
+    username = StringField(
+        _l("Username"), validators=[InputRequired(_l("Enter your username.")), Length(max=64)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+    )
+    password = PasswordField(
+        _l("Password"), validators=[InputRequired(_l("Enter your password.")), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class EmptyForm(FlaskForm):
+    """CSRF only, for POST buttons."""

@@ -1,0 +1,1 @@
+from blueprints.cases import bp  # noqa: F401

@@ -1,0 +1,8 @@
+from flask import Blueprint
+
+from blueprints.guards import protect
+
+bp = Blueprint("desk", __name__)
+protect(bp, "desk")
+
+from blueprints.desk import views  # noqa: E402,F401

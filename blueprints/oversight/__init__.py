@@ -1,0 +1,8 @@
+from flask import Blueprint
+
+from blueprints.guards import protect
+
+bp = Blueprint("oversight", __name__)
+protect(bp, "oversight")
+
+from blueprints.oversight import views  # noqa: E402,F401

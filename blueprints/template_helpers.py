@@ -1,0 +1,109 @@
+"""Globals and filters available to every template."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_babel import format_date, format_datetime, get_locale
+
+from domain.clocks import days_left, local_today, urgency
+from domain.codes import format_query_code
+from domain.identity import mask_address, mask_id_number, mask_phone
+from domain.states import Action, CaseState, PublicState
+from models.enums import DisputeType, OrgKind, PartyRole, Role, Source
+
+
+def current_lang() -> str:
+    return str(get_locale() or "zh_Hans")
+
+
+def html_lang() -> str:
+    return "en" if current_lang() == "en" else "zh-Hans"
+
+
+def action_label(value: str):
+    try:
+        return Action(value).label
+    except ValueError:
+        return value
+
+
+def state_label(value: str | None):
+    if not value:
+        return ""
+    try:
+        return CaseState(value).label
+    except ValueError:
+        return value
+
+
+def page_url(**overrides) -> str:
+    """The current URL with some query arguments replaced (for pagination links)."""
+    from urllib.parse import urlencode
+
+    args = request.args.to_dict()
+    args.update({k: v for k, v in overrides.items() if v is not None})
+    for k, v in overrides.items():
+        if v is None:
+            args.pop(k, None)
+    return request.path + ("?" + urlencode(args) if args else "")
+
+
+def centre_phone() -> str:
+    return current_app.config["CENTRE_PHONE"]
+
+
+GLOBALS = {
+    "current_lang": current_lang,
+    "html_lang": html_lang,
+    "action_label": action_label,
+    "state_label": state_label,
+    "urgency": urgency,
+    "days_left": days_left,
+    "local_today": local_today,
+    "page_url": page_url,
+    "centre_phone": centre_phone,
+    "CaseState": CaseState,
+    "PublicState": PublicState,
+    "DisputeType": DisputeType,
+    "PartyRole": PartyRole,
+    "Role": Role,
+    "Source": Source,
+    "OrgKind": OrgKind,
+}
+
+FILTERS = {
+    "mask_id": mask_id_number,
+    "mask_phone": mask_phone,
+    "mask_address": mask_address,
+    "query_code": format_query_code,
+    "date": lambda d, fmt="medium": format_date(d, fmt) if d else "",
+    "datetime": lambda d, fmt="medium": format_datetime(d, fmt) if d else "",
+}
+
+
+def form_error_list(form) -> list[tuple[str, str, str]]:
+    """Flatten a form's errors (including nested FieldList/FormField) to (id, label, message)
+    for the error summary, in field order."""
+    out: list[tuple[str, str, str]] = []
+
+    def walk(fields, prefix_label=""):
+        for f in fields:
+            if f.type == "FieldList":
+                for i, entry in enumerate(f.entries, start=1):
+                    label = f"{prefix_label}{f.label.text} {i} · "
+                    if entry.type == "FormField":
+                        walk(entry.form, label)
+                    elif entry.errors:
+                        out.extend((entry.id, label.rstrip(" ·"), str(m)) for m in entry.errors)
+            elif f.type == "FormField":
+                walk(f.form, prefix_label)
+            elif f.errors and f.type not in ("CSRFTokenField", "HiddenField"):
+                out.extend((f.id, f"{prefix_label}{f.label.text}", str(m)) for m in f.errors)
+            elif f.errors and f.type == "CSRFTokenField":
+                out.extend((f.id, "", str(m)) for m in f.errors)
+
+    walk(form)
+    return out
+
+
+GLOBALS["form_error_list"] = form_error_list

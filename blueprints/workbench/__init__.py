@@ -1,0 +1,8 @@
+from flask import Blueprint
+
+from blueprints.guards import protect
+
+bp = Blueprint("workbench", __name__)
+protect(bp, "workbench")
+
+from blueprints.workbench import views  # noqa: E402,F401

@@ -1,0 +1,90 @@
+"""Configuration classes. Safe defaults live here; secrets and the database URL come only from
+the environment (see .env.example)."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _sqlite_url() -> str:
+    return f"sqlite:///{BASE_DIR / 'instance' / 'jiefen.sqlite3'}"
+
+
+class Config:
+    """Production-safe defaults."""
+
+    ENV_NAME = "production"
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_url()
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # Cookies: the session cookie never reaches scripts, other sites, or plain HTTP.
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+
+    # The citizen's application form is long and elderly applicants type slowly: a CSRF token
+    # that expires after the default hour would throw away their work. Four hours covers a
+    # break without making a stolen token useful for long.
+    WTF_CSRF_TIME_LIMIT = 4 * 3600
+
+    BABEL_DEFAULT_LOCALE = "zh_Hans"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = ("zh_Hans", "en")
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_APPLICATION = os.environ.get("RATELIMIT_APPLICATION", "10 per hour")
+    RATELIMIT_LOOKUP = os.environ.get("RATELIMIT_LOOKUP", "10 per minute;60 per hour")
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute")
+
+    # Default mediation time limit in calendar days (MOJ-2002 Art. 33: "一般在一个月内调结").
+    DEFAULT_TIME_LIMIT_DAYS = 30
+    DUE_SOON_DAYS = 5
+    PAGE_SIZE = 25
+
+    # Printed on the citizen pages and receipts.
+    CENTRE_PHONE = os.environ.get("JIEFEN_CENTRE_PHONE", "0716-12348")
+
+    SEED_ALLOWED = False
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
+    # Local HTTP on 127.0.0.1: a Secure cookie would never come back.
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    SEED_ALLOWED = True
+    TEMPLATES_AUTO_RELOAD = True
+
+
+class TestingConfig(DevelopmentConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-not-secret"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get("JIEFEN_TEST_DATABASE_URL") or "sqlite://"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "production": Config,
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """Pick the configuration class named by JIEFEN_ENV (default: production)."""
+    return CONFIGS.get(os.environ.get("JIEFEN_ENV", "production"), Config)

@@ -1,0 +1,251 @@
+"""The case aggregate: Case, its parties, mediators, sessions, agreement and timeline events."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from domain.states import CaseState
+from extensions import db
+from models.enums import (
+    AgreementKind,
+    Channel,
+    DisputeType,
+    PartyKind,
+    PartyRole,
+    RiskLevel,
+    SessionMode,
+    Sex,
+    Source,
+)
+from models.organisation import Organisation
+from models.region import Region
+from models.types import UTCDateTime, str_enum, utcnow
+from models.user import User
+
+
+class CaseSequence(db.Model):
+    """Last case sequence number used per (year, county): numbers are never reused."""
+
+    __tablename__ = "case_sequence"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    county_code: Mapped[str] = mapped_column(sa.String(6), primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class Case(db.Model):
+    """One dispute, one number for life ("一案一编码、一码管到底")."""
+
+    __tablename__ = "case"
+    __table_args__ = (
+        # Desk intake queue: state filter, oldest first.
+        sa.Index("ix_case_state_created_at", "state", "created_at"),
+        # Deadline queues.
+        sa.Index("ix_case_state_due_on", "state", "due_on"),
+        sa.Index("ix_case_handling_org_id_due_on", "handling_org_id", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(24), unique=True)
+    query_code_hash: Mapped[str] = mapped_column(sa.String(256))
+    state: Mapped[CaseState] = mapped_column(str_enum(CaseState), default=CaseState.REGISTERED)
+    source: Mapped[Source] = mapped_column(str_enum(Source))
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel))
+    dispute_type: Mapped[DisputeType] = mapped_column(str_enum(DisputeType, 8), index=True)
+    summary: Mapped[str] = mapped_column(sa.Text)
+    requests: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
+    risk_level: Mapped[RiskLevel] = mapped_column(str_enum(RiskLevel, 16), default=RiskLevel.NONE)
+
+    # Where the dispute happened. region_code is copied from the region so that "cases inside
+    # region X" is an indexed range scan with no join.
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id"))
+    region_code: Mapped[str] = mapped_column(sa.String(15), index=True)
+
+    intake_org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    handling_org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
+    registered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_on: Mapped[date | None] = mapped_column(sa.Date)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Screening outcome when not accepted (MOJ-2002 Art. 24: say where to go instead).
+    not_accepted_reason: Mapped[str | None] = mapped_column(sa.Text)
+    redirect_advice: Mapped[str | None] = mapped_column(sa.Text)
+    failure_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    # Optimistic locking: a stale write raises StaleDataError instead of losing an update.
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    region: Mapped[Region] = relationship()
+    intake_org: Mapped[Organisation | None] = relationship(foreign_keys=[intake_org_id])
+    handling_org: Mapped[Organisation | None] = relationship(foreign_keys=[handling_org_id])
+    registered_by: Mapped[User | None] = relationship()
+    parties: Mapped[list[Party]] = relationship(
+        back_populates="case", order_by="Party.position", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[Event]] = relationship(
+        back_populates="case", order_by="Event.id", cascade="all, delete-orphan"
+    )
+    mediators: Mapped[list[CaseMediator]] = relationship(
+        back_populates="case", cascade="all, delete-orphan"
+    )
+    sessions: Mapped[list[MediationSession]] = relationship(
+        back_populates="case", order_by="MediationSession.held_at", cascade="all, delete-orphan"
+    )
+    agreement: Mapped[Agreement | None] = relationship(
+        back_populates="case", cascade="all, delete-orphan", uselist=False
+    )
+
+    def __repr__(self) -> str:
+        return f"<Case {self.number} {self.state.value}>"
+
+    def parties_in(self, role: PartyRole) -> list[Party]:
+        return [p for p in self.parties if p.role == role]
+
+    @property
+    def applicants(self) -> list[Party]:
+        return self.parties_in(PartyRole.APPLICANT)
+
+    @property
+    def respondents(self) -> list[Party]:
+        return self.parties_in(PartyRole.RESPONDENT)
+
+    @property
+    def title(self) -> str:
+        """File title, "X 与 Y" plus the dispute type, as on the 卷宗 cover."""
+        a = "、".join(p.name for p in self.applicants) or "?"
+        r = "、".join(p.name for p in self.respondents) or "?"
+        return f"{a} — {r}"
+
+    @property
+    def presiding_mediator(self) -> User | None:
+        for m in self.mediators:
+            if m.active and m.presiding:
+                return m.user
+        return None
+
+
+class Party(db.Model):
+    """A party: applicant, respondent, third party or agent; a person or an organisation."""
+
+    __tablename__ = "party"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    role: Mapped[PartyRole] = mapped_column(str_enum(PartyRole, 16))
+    kind: Mapped[PartyKind] = mapped_column(str_enum(PartyKind, 16), default=PartyKind.PERSON)
+    name: Mapped[str] = mapped_column(sa.String(128))
+    sex: Mapped[Sex | None] = mapped_column(str_enum(Sex, 8))
+    ethnicity: Mapped[str | None] = mapped_column(sa.String(32))
+    age: Mapped[int | None]
+    occupation: Mapped[str | None] = mapped_column(sa.String(64))
+    # Organisations: legal representative and their post.
+    legal_rep: Mapped[str | None] = mapped_column(sa.String(64))
+    legal_rep_post: Mapped[str | None] = mapped_column(sa.String(64))
+    id_number: Mapped[str | None] = mapped_column(sa.String(32))
+    phone: Mapped[str | None] = mapped_column(sa.String(32))
+    address: Mapped[str | None] = mapped_column(sa.String(256))
+    # Normalised copies for finding the same person across cases (indexed).
+    id_number_norm: Mapped[str | None] = mapped_column(sa.String(18), index=True)
+    phone_norm: Mapped[str | None] = mapped_column(sa.String(20), index=True)
+
+    case: Mapped[Case] = relationship(back_populates="parties")
+
+
+class CaseMediator(db.Model):
+    """A mediator on a case; exactly one active presiding mediator once mediation starts."""
+
+    __tablename__ = "case_mediator"
+    __table_args__ = (sa.Index("ix_case_mediator_user_id_active", "user_id", "active"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    presiding: Mapped[bool] = mapped_column(default=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="mediators")
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class MediationSession(db.Model):
+    """One mediation session (人民调解记录)."""
+
+    __tablename__ = "mediation_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), index=True)
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(sa.String(128))
+    mode: Mapped[SessionMode] = mapped_column(str_enum(SessionMode, 16))
+    notes: Mapped[str] = mapped_column(sa.Text)
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="sessions")
+    recorded_by: Mapped[User] = relationship()
+
+
+class Agreement(db.Model):
+    """The mediation agreement (PML Arts. 28-30): written 协议书 or oral 口头协议."""
+
+    __tablename__ = "agreement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), unique=True)
+    kind: Mapped[AgreementKind] = mapped_column(str_enum(AgreementKind, 16))
+    terms: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    performance_manner: Mapped[str | None] = mapped_column(sa.String(256))
+    performance_place: Mapped[str | None] = mapped_column(sa.String(256))
+    performance_deadline: Mapped[date | None] = mapped_column(sa.Date)
+    agreed_on: Mapped[date] = mapped_column(sa.Date)
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="agreement")
+
+
+class Event(db.Model):
+    """Append-only timeline entry: who did what to the case, when, from which state to which,
+    why, and whether the citizen may see it. Never updated or deleted (see the guards below)."""
+
+    __tablename__ = "event"
+    __table_args__ = (sa.Index("ix_event_case_id_id", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    action: Mapped[str] = mapped_column(sa.String(32))
+    from_state: Mapped[str | None] = mapped_column(sa.String(32))
+    to_state: Mapped[str | None] = mapped_column(sa.String(32))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    public: Mapped[bool] = mapped_column(default=False)
+    data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class ImmutableEventError(RuntimeError):
+    """Raised when code tries to change or delete a timeline event."""
+
+
+@sa.event.listens_for(Event, "before_update")
+def _refuse_event_update(mapper, connection, target):  # noqa: ARG001
+    raise ImmutableEventError("timeline events are never updated")
+
+
+@sa.event.listens_for(Event, "before_delete")
+def _refuse_event_delete(mapper, connection, target):  # noqa: ARG001
+    raise ImmutableEventError("timeline events are never deleted")

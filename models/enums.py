@@ -1,0 +1,291 @@
+"""Enumerations of the domain vocabulary, each with translated titles.
+
+Values are stored in the database; titles are shown to people. Titles are lazy strings, so they
+follow the language of the request that renders them.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class LabelledEnum(str, enum.Enum):
+    """A str Enum whose members carry a translated `label`."""
+
+    @property
+    def label(self):  # noqa: ANN201 - a LazyString
+        return self._labels().get(self, self.value)
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {}  # each subclass supplies its table
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, object]]:
+        return [(m.value, m.label) for m in cls]
+
+
+class RegionLevel(LabelledEnum):
+    CITY = "city"
+    COUNTY = "county"
+    TOWNSHIP = "township"
+    VILLAGE = "village"
+    GROUP = "group"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.CITY: _l("City"),
+            cls.COUNTY: _l("County / district"),
+            cls.TOWNSHIP: _l("Township / street"),
+            cls.VILLAGE: _l("Village / community"),
+            cls.GROUP: _l("Group / estate"),
+        }
+
+
+class OrgKind(LabelledEnum):
+    """Kinds of organisation (PRODUCT.md "The model")."""
+
+    CENTRE = "centre"
+    VILLAGE_COMMITTEE = "village_committee"
+    TOWNSHIP_COMMITTEE = "township_committee"
+    ENTERPRISE_COMMITTEE = "enterprise_committee"
+    INDUSTRY_COMMITTEE = "industry_committee"
+    STATIONED_ROOM = "stationed_room"
+    STUDIO = "studio"
+    COURT = "court"
+    PETITION_OFFICE = "petition_office"
+    POLICE_STATION = "police_station"
+    JUSTICE_OFFICE = "justice_office"
+    ARBITRATION = "arbitration"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.CENTRE: _l("Dispute resolution centre"),
+            cls.VILLAGE_COMMITTEE: _l("Village / residents' mediation committee"),
+            cls.TOWNSHIP_COMMITTEE: _l("Township / street mediation committee"),
+            cls.ENTERPRISE_COMMITTEE: _l("Enterprise mediation committee"),
+            cls.INDUSTRY_COMMITTEE: _l("Industry mediation committee"),
+            cls.STATIONED_ROOM: _l("Stationed mediation room"),
+            cls.STUDIO: _l("Personal mediation studio"),
+            cls.COURT: _l("Court"),
+            cls.PETITION_OFFICE: _l("Petition office"),
+            cls.POLICE_STATION: _l("Police station"),
+            cls.JUSTICE_OFFICE: _l("Justice office"),
+            cls.ARBITRATION: _l("Arbitration body"),
+        }
+
+    @property
+    def mediates(self) -> bool:
+        """Whether cases can be dispatched to this kind of organisation for mediation."""
+        return self in MEDIATING_KINDS
+
+
+MEDIATING_KINDS = frozenset(
+    {
+        OrgKind.CENTRE,
+        OrgKind.VILLAGE_COMMITTEE,
+        OrgKind.TOWNSHIP_COMMITTEE,
+        OrgKind.ENTERPRISE_COMMITTEE,
+        OrgKind.INDUSTRY_COMMITTEE,
+        OrgKind.STATIONED_ROOM,
+        OrgKind.STUDIO,
+    }
+)
+
+
+class Role(LabelledEnum):
+    CLERK = "clerk"
+    MEDIATOR = "mediator"
+    DIRECTOR = "director"
+    LEADER = "leader"
+    ADMIN = "admin"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.CLERK: _l("Front-desk clerk"),
+            cls.MEDIATOR: _l("Mediator"),
+            cls.DIRECTOR: _l("Committee director"),
+            cls.LEADER: _l("Centre leader"),
+            cls.ADMIN: _l("Administrator"),
+        }
+
+
+class DisputeType(LabelledEnum):
+    """The 15 national statistical dispute types (DOMAIN §3.1); exactly one per case."""
+
+    HYJT = "HYJT"
+    LL = "LL"
+    FWZJD = "FWZJD"
+    HT = "HT"
+    SCJY = "SCJY"
+    SHPC = "SHPC"
+    SLTD = "SLTD"
+    ZDCQ = "ZDCQ"
+    HJWR = "HJWR"
+    LDZY = "LDZY"
+    XF = "XF"
+    YL = "YL"
+    DLJT = "DLJT"
+    WY = "WY"
+    QT = "QT"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.HYJT: _l("Marriage and family"),
+            cls.LL: _l("Neighbours"),
+            cls.FWZJD: _l("Housing and homestead land"),
+            cls.HT: _l("Contract"),
+            cls.SCJY: _l("Production and business"),
+            cls.SHPC: _l("Damages and compensation"),
+            cls.SLTD: _l("Forest and land"),
+            cls.ZDCQ: _l("Land requisition and demolition"),
+            cls.HJWR: _l("Environmental pollution"),
+            cls.LDZY: _l("Labour"),
+            cls.XF: _l("Consumer"),
+            cls.YL: _l("Medical"),
+            cls.DLJT: _l("Road traffic accident"),
+            cls.WY: _l("Property management"),
+            cls.QT: _l("Other"),
+        }
+
+    @property
+    def hint(self):  # noqa: ANN201 - a LazyString
+        """Plain-words examples shown to citizens choosing a type."""
+        return {
+            DisputeType.HYJT: _l("divorce, support of parents or children, inheritance"),
+            DisputeType.LL: _l("noise, water, boundaries, quarrels between neighbours"),
+            DisputeType.FWZJD: _l("houses, homestead plots, building and repairs"),
+            DisputeType.HT: _l("loans, sales, leases, agreements not kept"),
+            DisputeType.SCJY: _l("farming, shops and small businesses"),
+            DisputeType.SHPC: _l("injury or damage to people or property"),
+            DisputeType.SLTD: _l("farmland, forest, contracted land"),
+            DisputeType.ZDCQ: _l("land taken or houses demolished"),
+            DisputeType.HJWR: _l("smoke, dust, noise or waste from a factory or farm"),
+            DisputeType.LDZY: _l("unpaid wages, injury at work, dismissal"),
+            DisputeType.XF: _l("goods or services bought"),
+            DisputeType.YL: _l("treatment at a hospital or clinic"),
+            DisputeType.DLJT: _l("road accidents and their compensation"),
+            DisputeType.WY: _l("fees and services of a property company"),
+            DisputeType.QT: _l("anything else"),
+        }[self]
+
+
+class Source(LabelledEnum):
+    """Case source (案件来源, DOMAIN §3.2); exactly one per case."""
+
+    APPLICATION = "application"
+    INITIATIVE = "initiative"
+    COURT = "court"
+    POLICE = "police"
+    PETITION = "petition"
+    GOVERNMENT = "government"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.APPLICATION: _l("Party application"),
+            cls.INITIATIVE: _l("Committee initiative"),
+            cls.COURT: _l("Court delegated or entrusted"),
+            cls.POLICE: _l("Police transfer"),
+            cls.PETITION: _l("Petition office transfer"),
+            cls.GOVERNMENT: _l("Government department transfer"),
+        }
+
+
+class Channel(LabelledEnum):
+    """How the case reached us."""
+
+    ONLINE = "online"
+    WALK_IN = "walk_in"
+    PHONE = "phone"
+    REFERRAL = "referral"
+    SCREENING = "screening"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.ONLINE: _l("Online application"),
+            cls.WALK_IN: _l("Walk-in"),
+            cls.PHONE: _l("Phone"),
+            cls.REFERRAL: _l("Referral"),
+            cls.SCREENING: _l("Found in screening"),
+        }
+
+
+class PartyRole(LabelledEnum):
+    APPLICANT = "applicant"
+    RESPONDENT = "respondent"
+    THIRD_PARTY = "third_party"
+    AGENT = "agent"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.APPLICANT: _l("Applicant"),
+            cls.RESPONDENT: _l("Respondent"),
+            cls.THIRD_PARTY: _l("Third party"),
+            cls.AGENT: _l("Agent"),
+        }
+
+
+class PartyKind(LabelledEnum):
+    PERSON = "person"
+    ORGANISATION = "organisation"
+
+    @classmethod
+    def _labels(cls):
+        return {cls.PERSON: _l("Natural person"), cls.ORGANISATION: _l("Organisation")}
+
+
+class Sex(LabelledEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+    @classmethod
+    def _labels(cls):
+        return {cls.MALE: _l("Male"), cls.FEMALE: _l("Female")}
+
+
+class AgreementKind(LabelledEnum):
+    WRITTEN = "written"
+    ORAL = "oral"
+
+    @classmethod
+    def _labels(cls):
+        return {cls.WRITTEN: _l("Written agreement"), cls.ORAL: _l("Oral agreement")}
+
+
+class SessionMode(LabelledEnum):
+    IN_PERSON = "in_person"
+    VIDEO = "video"
+    PHONE = "phone"
+
+    @classmethod
+    def _labels(cls):
+        return {cls.IN_PERSON: _l("In person"), cls.VIDEO: _l("Video"), cls.PHONE: _l("Phone")}
+
+
+class RiskLevel(LabelledEnum):
+    """Colour grades of DOMAIN §5.3."""
+
+    NONE = "none"
+    BLUE = "blue"
+    YELLOW = "yellow"
+    ORANGE = "orange"
+    RED = "red"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.NONE: _l("No particular risk"),
+            cls.BLUE: _l("Blue: latent risk"),
+            cls.YELLOW: _l("Yellow: ordinary dispute"),
+            cls.ORANGE: _l("Orange: may escalate"),
+            cls.RED: _l("Red: major, report at once"),
+        }

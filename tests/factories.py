@@ -1,0 +1,182 @@
+"""Builders for tests: a small region/organisation/user world and cases in any state, all made
+through the domain functions so timelines are real."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from itertools import count
+
+import sqlalchemy as sa
+
+from domain.dispatch import assign_mediator, dispatch_to_organisation
+from domain.intake import CaseData, PartyData, register_case, submit_application
+from domain.mediation import AgreementData, record_agreement, record_failure, record_session
+from domain.routing import suggest_organisation
+from domain.screening import accept_case, not_accept_case
+from domain.states import CaseState
+from extensions import db
+from models import Case, Organisation, Region, User
+from models.enums import (
+    AgreementKind,
+    DisputeType,
+    OrgKind,
+    PartyKind,
+    PartyRole,
+    RegionLevel,
+    Role,
+    SessionMode,
+    Sex,
+)
+
+PASSWORD = "correct horse battery"  # noqa: S105 - test-only
+VALID_ID = "421022199001011234"  # not checked here; see valid_id()
+_seq = count(1)
+
+
+def valid_id(birth: str = "19900101", serial: str = "123") -> str:
+    """A resident ID number with a correct check digit, in 公安县 (421022)."""
+    from stdnum.cn import ric
+
+    body = "421022" + birth + serial
+    return body + ric.calc_check_digit(body)
+
+
+def region(code: str, name: str, level: RegionLevel, parent: Region | None = None) -> Region:
+    r = Region(code=code, name=name, level=level, parent=parent)
+    db.session.add(r)
+    return r
+
+
+def org(name: str, kind: OrgKind, at: Region, types: list[str] | None = None) -> Organisation:
+    o = Organisation(name=name, kind=kind, region=at, dispute_types=types or [], phone="0716-1")
+    db.session.add(o)
+    return o
+
+
+def user(username: str, role: Role, at: Organisation, name: str | None = None) -> User:
+    u = User(username=username, name=name or username, role=role, organisation=at)
+    u.set_password(PASSWORD)
+    db.session.add(u)
+    return u
+
+
+class World:
+    """City 荆州市 > 公安县 > 埠河镇 > 新民村; and 松滋市 > 新江口街道 > 长江社区."""
+
+    def __init__(self):
+        self.city = region("4210", "荆州市", RegionLevel.CITY)
+        self.county = region("421022", "公安县", RegionLevel.COUNTY, self.city)
+        self.township = region("421022100", "埠河镇", RegionLevel.TOWNSHIP, self.county)
+        self.village = region("421022100201", "新民村", RegionLevel.VILLAGE, self.township)
+        self.village2 = region("421022100202", "天心眼村", RegionLevel.VILLAGE, self.township)
+        self.county2 = region("421087", "松滋市", RegionLevel.COUNTY, self.city)
+        self.township2 = region("421087001", "新江口街道", RegionLevel.TOWNSHIP, self.county2)
+        self.village3 = region("421087001001", "长江社区", RegionLevel.VILLAGE, self.township2)
+
+        self.city_centre = org("荆州市社会矛盾纠纷调处中心", OrgKind.CENTRE, self.city)
+        self.county_centre = org("公安县矛盾纠纷调处中心", OrgKind.CENTRE, self.county)
+        self.township_centre = org("埠河镇矛盾纠纷调处中心", OrgKind.CENTRE, self.township)
+        self.village_committee = org(
+            "新民村人民调解委员会", OrgKind.VILLAGE_COMMITTEE, self.village
+        )
+        self.traffic = org(
+            "公安县道路交通事故纠纷人民调解委员会",
+            OrgKind.INDUSTRY_COMMITTEE,
+            self.county,
+            ["DLJT"],
+        )
+        self.court = org("公安县人民法院", OrgKind.COURT, self.county)
+        self.county2_centre = org("松滋市矛盾纠纷调处中心", OrgKind.CENTRE, self.county2)
+        self.village3_committee = org(
+            "长江社区人民调解委员会", OrgKind.VILLAGE_COMMITTEE, self.village3
+        )
+
+        self.clerk = user("clerk", Role.CLERK, self.county_centre, "王前台")
+        self.clerk2 = user("clerk2", Role.CLERK, self.county2_centre, "李前台")
+        self.mediator = user("mediator", Role.MEDIATOR, self.village_committee, "张调解")
+        self.mediator_b = user("mediator_b", Role.MEDIATOR, self.village_committee, "赵调解")
+        self.mediator2 = user("mediator2", Role.MEDIATOR, self.village3_committee, "陈调解")
+        self.director = user("director", Role.DIRECTOR, self.village_committee, "刘主任")
+        self.leader = user("leader", Role.LEADER, self.county_centre, "孙主任")
+        self.leader2 = user("leader2", Role.LEADER, self.county2_centre, "周主任")
+        self.admin = user("admin", Role.ADMIN, self.city_centre, "吴管理")
+        db.session.flush()
+
+    # ---- cases -------------------------------------------------------------------------
+    def case_data(self, *, village: Region | None = None, dtype=DisputeType.LL, **kw) -> CaseData:
+        n = next(_seq)
+        return CaseData(
+            region=village or self.village,
+            dispute_type=dtype,
+            summary=kw.get("summary", f"双方因排水沟堵塞发生争执（测试{n}）"),
+            requests=kw.get("requests", ["疏通排水沟", "赔偿损失500元"]),
+            parties=kw.get(
+                "parties",
+                [
+                    PartyData(
+                        role=PartyRole.APPLICANT, name=f"申请人{n}", sex=Sex.MALE, age=45,
+                        phone="13812345678", id_number=valid_id(), address="公安县埠河镇新民村3组",
+                    ),
+                    PartyData(
+                        role=PartyRole.RESPONDENT, name=f"被申请人{n}", kind=PartyKind.PERSON,
+                        phone="13987654321",
+                    ),
+                ],
+            ),
+        )
+
+    def case(self, state: CaseState = CaseState.REGISTERED, *, online: bool = True,
+             accepted_days_ago: int = 0, **kw) -> Case:
+        """A case driven through the real workflow up to `state`."""
+        data = self.case_data(**kw)
+        now = datetime.now(UTC) - timedelta(days=accepted_days_ago)
+        if online:
+            case, _code = submit_application(data, now=now)
+        else:
+            case, _code = register_case(data, self.clerk, now=now)
+        case.query_code_plain = _code  # for tests only, never stored
+        if state == CaseState.REGISTERED:
+            return _flush(case)
+        clerk = self.clerk if case.region_code.startswith("421022") else self.clerk2
+        if state == CaseState.NOT_ACCEPTED:
+            not_accept_case(case, clerk, version=None, reason="不属于调解范围",
+                            redirect_advice="请向公安县人民法院起诉")
+            return _flush(case)
+        accept_case(case, clerk, version=None, now=now)
+        if state == CaseState.ACCEPTED:
+            return _flush(case)
+        target = suggest_organisation(case).organisation
+        dispatch_to_organisation(case, target, clerk, version=None)
+        if state == CaseState.DISPATCHED:
+            return _flush(case)
+        mediator = self.mediator if target == self.village_committee else self.mediator2
+        if target not in (self.village_committee, self.village3_committee):
+            mediator = kw.get("mediator") or self.mediator
+        assign_mediator(case, mediator, clerk, version=None)
+        if state == CaseState.MEDIATING:
+            return _flush(case)
+        record_session(
+            case, mediator, version=None, held_at=datetime.now(UTC), place="村委会调解室",
+            mode=SessionMode.IN_PERSON, notes="双方陈述事实",
+        )
+        if state == CaseState.AGREED:
+            record_agreement(
+                case, mediator, version=None,
+                data=AgreementData(
+                    kind=AgreementKind.WRITTEN, terms=["被申请人于十日内疏通排水沟"],
+                    agreed_on=date.today(), performance_manner="自行疏通",
+                    performance_deadline=date.today() + timedelta(days=10),
+                ),
+            )
+        elif state == CaseState.FAILED:
+            record_failure(case, mediator, version=None, reason="双方分歧过大")
+        return _flush(case)
+
+
+def _flush(case: Case) -> Case:
+    db.session.flush()
+    return case
+
+
+def count_rows(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
