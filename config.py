@@ -74,8 +74,10 @@ class TestingConfig(DevelopmentConfig):
     SECRET_KEY = "testing-not-secret"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = os.environ.get("JIEFEN_TEST_DATABASE_URL") or "sqlite://"
     WTF_CSRF_ENABLED = False
-    RATELIMIT_ENABLED = False
+    # The limiter stays on (so its code runs in every test) with limits no test reaches;
+    # rate-limit tests lower them for a moment.
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_APPLICATION = RATELIMIT_LOOKUP = RATELIMIT_LOGIN = "100000 per minute"
 
 
 CONFIGS: dict[str, type[Config]] = {

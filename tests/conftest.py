@@ -53,6 +53,7 @@ def app(database_url):
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = database_url
         QUERY_CODE_HASH_METHOD = "pbkdf2:sha256:1"
+        PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
 
     application = create_app(Config)
     with application.app_context():

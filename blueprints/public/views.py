@@ -1,19 +1,173 @@
-from flask import redirect, render_template, request, session, url_for
+"""The citizen's face: no account, works on a phone and with JavaScript off."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import (
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from blueprints.auth.views import _safe_next
+from blueprints.htmx import redirect_303, render
 from blueprints.public import bp
+from blueprints.public.forms import (
+    MAX_APPLICANTS,
+    MAX_RESPONDENTS,
+    ApplicationForm,
+    LookupForm,
+)
+from blueprints.public.places import place_choices, selected_region
+from domain.codes import check_query_code, normalise_case_number
+from domain.errors import ValidationFailed
+from domain.identity import IdentifierError
+from domain.intake import CaseData, PartyData, submit_application
+from extensions import csrf, db, limiter
+from models import Case, Event
+from models.enums import DisputeType, PartyKind, PartyRole, Sex
+
+# Buttons that change the form itself rather than submitting it (they work without JS).
+EDIT_ACTIONS = {
+    "add_applicant", "remove_applicant", "add_respondent", "remove_respondent", "refresh_place",
+}
+# A hash to compare against when the case number is unknown, so a wrong number and a wrong
+# code take the same time.
+_DUMMY_HASH = "pbkdf2:sha256:1$x$" + "0" * 64
 
 
 @bp.route("/")
 def home():
-    """Public start page (anyone)."""
+    """Public start page: what people's mediation is, apply, check a case (anyone)."""
     return render_template("public/home.html")
 
 
-@bp.route("/lookup")
+def _editing() -> bool:
+    return request.method == "POST" and request.form.get("action") in EDIT_ACTIONS
+
+
+def _edit(form: ApplicationForm, action: str) -> str:
+    """Apply an add/remove/refresh button; returns the id of the region that changed."""
+    if action == "add_applicant" and len(form.applicants) < MAX_APPLICANTS:
+        form.applicants.append_entry()
+    elif action == "remove_applicant" and len(form.applicants) > 1:
+        form.applicants.pop_entry()
+    elif action == "add_respondent" and len(form.respondents) < MAX_RESPONDENTS:
+        form.respondents.append_entry()
+    elif action == "remove_respondent" and len(form.respondents) > 1:
+        form.respondents.pop_entry()
+    if action == "refresh_place":
+        return "place"
+    return "applicants" if action.endswith("applicant") else "respondents"
+
+
+def _case_data(form: ApplicationForm) -> CaseData:
+    def party(sub, role: PartyRole) -> PartyData:
+        return PartyData(
+            role=role,
+            kind=PartyKind(sub.kind.data),
+            name=sub.name.data,
+            sex=Sex(sub.sex.data) if sub.sex.data else None,
+            age=sub.age.data,
+            ethnicity=sub.ethnicity.data,
+            occupation=sub.occupation.data,
+            legal_rep=sub.legal_rep.data,
+            phone=sub.phone.data,
+            id_number=sub.id_number.data,
+            address=sub.address.data,
+        )
+
+    return CaseData(
+        region=selected_region(form),
+        dispute_type=DisputeType(form.dispute_type.data),
+        summary=form.summary.data,
+        requests=form.request_lines(),
+        amount=form.amount.data,
+        parties=[party(a.form, PartyRole.APPLICANT) for a in form.applicants]
+        + [party(r.form, PartyRole.RESPONDENT) for r in form.respondents],
+    )
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token, so an expired token keeps what was typed
+@limiter.limit(lambda: current_app.config["RATELIMIT_APPLICATION"], methods=["POST"],
+               exempt_when=_editing)
+def apply():
+    """The application form, 人民调解申请书 (anyone, no account)."""
+    form = ApplicationForm()
+    place_choices(form)
+    if _editing():
+        target = _edit(form, request.form["action"])
+        place_choices(form)
+        return render("public/apply.html", f"public/partials/{target}.html",
+                      targets=(target,), form=form)
+    if request.method == "POST":
+        if form.website.data:
+            abort(400)  # the honeypot was filled: a bot
+        if form.validate():
+            try:
+                case, code = submit_application(_case_data(form))
+                db.session.commit()
+            except (ValidationFailed, IdentifierError) as error:
+                db.session.rollback()
+                form.form_errors.append(str(error.message))
+            else:
+                session["receipt"] = {"number": case.number, "code": code}
+                return redirect_303(url_for("public.submitted"))
+    return render("public/apply.html", form=form)
+
+
+@bp.route("/apply/submitted")
+def submitted():
+    """Confirmation with the case number and query code, shown once (the applicant)."""
+    receipt = session.pop("receipt", None)
+    return render_template("public/submitted.html", receipt=receipt)
+
+
+@bp.route("/lookup", methods=["GET", "POST"])
+@csrf.exempt  # checked by LookupForm itself
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"], methods=["POST"])
 def lookup():
-    """Case lookup (anyone)."""
-    return render_template("public/home.html")
+    """Check a case with its number and query code (anyone)."""
+    form = LookupForm()
+    failed = False
+    if form.validate_on_submit():
+        number = normalise_case_number(form.number.data)
+        case = None
+        if number:
+            case = db.session.scalar(sa.select(Case).where(Case.number == number))
+        stored = case.query_code_hash if case is not None else _DUMMY_HASH
+        if case is not None and check_query_code(stored, form.code.data):
+            session["case_access"] = case.number
+            return redirect_303(url_for("public.status"))
+        if case is None:
+            check_query_code(_DUMMY_HASH, form.code.data)
+        failed = True
+    return render_template("public/lookup.html", form=form, failed=failed), 200
+
+
+@bp.route("/status")
+def status():
+    """The public status and citizen-visible timeline of the case unlocked in this session."""
+    number = session.get("case_access")
+    case = db.session.scalar(sa.select(Case).where(Case.number == number)) if number else None
+    if case is None:
+        return redirect(url_for("public.lookup"))
+    events = db.session.scalars(
+        sa.select(Event).where(Event.case_id == case.id, Event.public.is_(True)).order_by(Event.id)
+    ).all()
+    return render_template("public/status.html", case=case, events=events)
+
+
+@bp.route("/status/leave", methods=["POST"])
+def leave():
+    """Close the case on this device (the citizen)."""
+    session.pop("case_access", None)
+    return redirect_303(url_for("public.home"))
 
 
 @bp.route("/lang/<lang>")
@@ -22,3 +176,4 @@ def set_language(lang: str):
     if lang in ("zh_Hans", "en"):
         session["lang"] = lang
     return redirect(_safe_next(request.args.get("next")) or url_for("public.home"))
+

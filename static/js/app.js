@@ -1,4 +1,5 @@
 // Small progressive enhancements; every page works without this file.
+document.documentElement.classList.add("js");
 document.addEventListener("DOMContentLoaded", function () {
   // Move focus to an error summary so screen-reader and keyboard users land on it.
   var summary = document.getElementById("error-summary");
