@@ -24,7 +24,7 @@ def due_date(start: datetime, days: int | None = None) -> date:
     return start.astimezone(CHINA).date() + timedelta(days=limit)
 
 
-class Urgency(str, enum.Enum):
+class Urgency(enum.StrEnum):
     OVERDUE = "overdue"
     DUE_SOON = "due_soon"
     ON_TIME = "on_time"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import phonenumbers
 from flask_babel import lazy_gettext as _l
-from stdnum.cn import ric
 from stdnum import numdb
+from stdnum.cn import ric
 from stdnum.exceptions import InvalidComponent
 from stdnum.exceptions import ValidationError as StdnumError
 

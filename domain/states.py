@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from domain.errors import InvalidTransition
 
 
-class CaseState(str, enum.Enum):
+class CaseState(enum.StrEnum):
     REGISTERED = "registered"  # 登记: online application or desk registration, not yet screened
     NOT_ACCEPTED = "not_accepted"  # 不予受理 (MOJ-2002 Art. 22, 24)
     ACCEPTED = "accepted"  # 受理: screened in, waiting for dispatch
@@ -48,7 +48,7 @@ CLOSED_STATES = frozenset({CaseState.NOT_ACCEPTED, CaseState.AGREED, CaseState.F
 OPEN_STATES = frozenset(set(CaseState) - CLOSED_STATES)
 
 
-class PublicState(str, enum.Enum):
+class PublicState(enum.StrEnum):
     """What a citizen is told. Deliberately coarse: no internal step leaks out."""
 
     SUBMITTED = "submitted"
@@ -108,7 +108,7 @@ PUBLIC_STATE = {
 }
 
 
-class Action(str, enum.Enum):
+class Action(enum.StrEnum):
     """Things that can happen to a case. State-changing ones appear in TRANSITIONS."""
 
     REGISTER = "register"

@@ -1,13 +1,11 @@
 import logging
-
-import sqlalchemy as sa
 from logging.config import fileConfig
 
+from alembic import context
 from flask import current_app
 
-from models.types import UTCDateTime
-
-from alembic import context
+from models.types import alembic_compare_type as compare_type
+from models.types import alembic_render_item as render_item
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -17,29 +15,6 @@ config = context.config
 # This line sets up loggers basically.
 fileConfig(config.config_file_name)
 logger = logging.getLogger('alembic.env')
-
-
-def render_item(type_, obj, autogen_context):
-    """Write our column types as plain SQL types in migration scripts: str enums are
-    VARCHAR (new members need no migration) and UTCDateTime is a timezone-aware DATETIME."""
-    if type_ == "type":
-        if isinstance(obj, sa.Enum) and not obj.native_enum:
-            return f"sa.String(length={obj.length})"
-        if isinstance(obj, UTCDateTime):
-            return "sa.DateTime(timezone=True)"
-    return False
-
-
-def compare_type(context, inspected_column, metadata_column, inspected_type, metadata_type):
-    """Treat those equivalents as equal; otherwise let Alembic decide."""
-    if isinstance(metadata_type, sa.Enum) and not metadata_type.native_enum:
-        return not (
-            isinstance(inspected_type, sa.String)
-            and (inspected_type.length or 0) == (metadata_type.length or 0)
-        )
-    if isinstance(metadata_type, UTCDateTime):
-        return not isinstance(inspected_type, sa.DateTime)
-    return None
 
 
 def get_engine():

@@ -11,7 +11,7 @@ import enum
 from flask_babel import lazy_gettext as _l
 
 
-class LabelledEnum(str, enum.Enum):
+class LabelledEnum(enum.StrEnum):
     """A str Enum whose members carry a translated `label`."""
 
     @property

@@ -50,3 +50,27 @@ def str_enum(enum_cls: type[enum.Enum], length: int = 32) -> sa.Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+def alembic_render_item(type_, obj, autogen_context):
+    """Write our column types as plain SQL types in migration scripts: str enums are
+    VARCHAR (new members need no migration) and UTCDateTime is a timezone-aware DATETIME."""
+    if type_ == "type":
+        if isinstance(obj, sa.Enum) and not obj.native_enum:
+            return f"sa.String(length={obj.length})"
+        if isinstance(obj, UTCDateTime):
+            return "sa.DateTime(timezone=True)"
+    return False
+
+
+def alembic_compare_type(context, inspected_column, metadata_column, inspected_type,
+                         metadata_type):
+    """Treat those equivalents as equal; otherwise let Alembic decide (None)."""
+    if isinstance(metadata_type, sa.Enum) and not metadata_type.native_enum:
+        return not (
+            isinstance(inspected_type, sa.String)
+            and (inspected_type.length or 0) == (metadata_type.length or 0)
+        )
+    if isinstance(metadata_type, UTCDateTime):
+        return not isinstance(inspected_type, sa.DateTime)
+    return None

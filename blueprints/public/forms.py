@@ -16,7 +16,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from domain.identity import IdentifierError, normalise_id_number, normalise_phone
 from models.enums import DisputeType, PartyKind, Sex

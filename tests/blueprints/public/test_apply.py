@@ -126,7 +126,8 @@ def test_add_party_with_htmx_returns_fragment(world, client, templates):
 
 
 def test_two_respondents_are_saved(world, client, db):
-    data = form_data(world, **{"respondents-1-name": "李大红", "respondents-1-kind": "organisation"})
+    data = form_data(world, **{"respondents-1-name": "李大红",
+                               "respondents-1-kind": "organisation"})
     assert client.post("/apply", data=data).status_code == 303
     names = [p.name for p in db.session.query(Party).order_by(Party.position)]
     assert names == ["王大明", "李小红", "李大红"]

@@ -1,0 +1,202 @@
+"""Staff accounts, managed by administrators within their region.
+
+An administrator manages the users of the organisations inside their own organisation's region
+(a city administrator: the whole city). Every function takes the acting administrator, checks
+that scope, and raises ValidationFailed with the offending form field.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from domain.errors import NotPermitted, ValidationFailed
+from extensions import db
+from models import Organisation, Region, User, code_range
+from models.enums import DisputeType, Role
+
+MIN_PASSWORD_LENGTH = 10
+# Larger ids cannot exist and would overflow the database's integer type.
+_MAX_ID = 2**31 - 1
+
+
+def organisation_scope(admin: User) -> sa.ColumnElement[bool]:
+    """SQL condition on Organisation (joined with its Region): inside the admin's region."""
+    low, high = code_range(admin.organisation.region.code)
+    return sa.and_(Region.code >= low, Region.code < high)
+
+
+def organisations_for(admin: User) -> list[Organisation]:
+    """Active organisations the admin may put users in, by region code then name."""
+    stmt = (
+        sa.select(Organisation)
+        .join(Organisation.region)
+        .where(organisation_scope(admin), Organisation.active.is_(True))
+        .order_by(Region.code, Organisation.name)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def user_scope(admin: User) -> sa.ColumnElement[bool]:
+    """SQL condition on User: their organisation lies inside the admin's region."""
+    inside = (
+        sa.select(Organisation.id).join(Organisation.region).where(organisation_scope(admin))
+    )
+    return User.organisation_id.in_(inside)
+
+
+def get_user_for(admin: User, user_id: int) -> User | None:
+    """The user with `user_id` if `admin` may manage them; None otherwise (the view answers 404)."""
+    if not 0 < user_id <= _MAX_ID:
+        return None
+    return db.session.scalars(
+        sa.select(User).where(User.id == user_id, user_scope(admin))
+    ).first()
+
+
+def _check_admin(admin: User) -> None:
+    if admin.role != Role.ADMIN or not admin.active:
+        raise NotPermitted()
+
+
+def _organisation_in_scope(admin: User, organisation: Organisation | None) -> Organisation:
+    low, high = code_range(admin.organisation.region.code)
+    if (
+        organisation is None
+        or not organisation.active
+        or not low <= organisation.region.code < high
+    ):
+        raise ValidationFailed(
+            _l("Choose an organisation inside your region."), field="organisation"
+        )
+    return organisation
+
+
+def _check_password(password: str | None) -> str:
+    if password is None or len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            _l("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
+            field="password",
+        )
+    return password
+
+
+def _clean(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def create_user(
+    admin: User,
+    *,
+    username: str,
+    name: str,
+    role: Role,
+    organisation: Organisation | None,
+    password: str,
+    phone: str | None = None,
+) -> User:
+    """Create an active account.
+
+    Pre-conditions: `admin` is an active administrator; the organisation is inside their region.
+    The username is unique (compared without regard to case).
+
+    Raises NotPermitted, ValidationFailed (fields username, name, organisation, password).
+    """
+    _check_admin(admin)
+    username = (username or "").strip()
+    if not username:
+        raise ValidationFailed(_l("Enter a username."), field="username")
+    if not _clean(name):
+        raise ValidationFailed(_l("Enter the person's name."), field="name")
+    taken = db.session.scalar(
+        sa.select(User.id).where(sa.func.lower(User.username) == username.lower())
+    )
+    if taken is not None:
+        raise ValidationFailed(_l("This username is already taken."), field="username")
+    organisation = _organisation_in_scope(admin, organisation)
+    user = User(
+        username=username,
+        name=_clean(name),
+        role=Role(role),
+        organisation=organisation,
+        phone=_clean(phone),
+        specialties=[],
+        active=True,
+    )
+    user.set_password(_check_password(password))
+    try:
+        # A concurrent create of the same username trips the unique index: report it on the field.
+        with db.session.begin_nested():
+            db.session.add(user)
+    except sa.exc.IntegrityError as error:
+        raise ValidationFailed(_l("This username is already taken."), field="username") from error
+    return user
+
+
+def update_user(
+    admin: User,
+    user: User,
+    *,
+    name: str,
+    role: Role,
+    organisation: Organisation | None,
+    phone: str | None = None,
+    specialties: list[str] | None = None,
+    full_time: bool = False,
+) -> None:
+    """Change a user's name, role, organisation, phone and mediator profile.
+
+    An administrator cannot take the administrator role away from themselves (they would lock
+    themselves out). Changes take effect at the user's next request.
+
+    Raises NotPermitted, ValidationFailed (fields name, role, organisation, specialties).
+    """
+    _check_admin(admin)
+    if not _clean(name):
+        raise ValidationFailed(_l("Enter the person's name."), field="name")
+    role = Role(role)
+    if user.id == admin.id and role != Role.ADMIN:
+        raise ValidationFailed(
+            _l("You cannot remove the administrator role from your own account."), field="role"
+        )
+    organisation = _organisation_in_scope(admin, organisation)
+    codes = list(dict.fromkeys(specialties or []))
+    valid = {t.value for t in DisputeType}
+    if any(code not in valid for code in codes):
+        raise ValidationFailed(_l("Choose dispute types from the list."), field="specialties")
+    user.name = _clean(name)
+    user.role = role
+    user.organisation = organisation
+    user.phone = _clean(phone)
+    user.specialties = codes
+    user.full_time = bool(full_time)
+    db.session.flush()
+
+
+def set_active(admin: User, user: User, active: bool) -> None:
+    """Activate or deactivate an account. Deactivation also ends the user's open sessions (the
+    session epoch is part of the login cookie). An administrator cannot deactivate themselves.
+
+    Raises NotPermitted, ValidationFailed.
+    """
+    _check_admin(admin)
+    if not active and user.id == admin.id:
+        raise ValidationFailed(_l("You cannot deactivate your own account."))
+    if user.active == active:
+        return
+    user.active = active
+    if not active:
+        user.session_epoch += 1
+    db.session.flush()
+
+
+def reset_password(admin: User, user: User, password: str) -> None:
+    """Set a new password and end the user's open sessions.
+
+    Raises NotPermitted, ValidationFailed (field password).
+    """
+    _check_admin(admin)
+    user.set_password(_check_password(password))
+    user.session_epoch += 1
+    db.session.flush()

@@ -1,0 +1,43 @@
+from domain.errors import InvalidTransition
+from domain.states import (
+    CLOSED_STATES,
+    PUBLIC_STATE,
+    TRANSITIONS,
+    Action,
+    CaseState,
+    PublicState,
+    actions_from,
+    next_state,
+)
+
+
+def test_every_state_has_a_public_state_and_label():
+    for state in CaseState:
+        assert isinstance(PUBLIC_STATE[state], PublicState)
+        assert str(state.label)
+
+
+def test_closed_states_have_no_way_out():
+    for (state, _action) in TRANSITIONS:
+        assert state not in CLOSED_STATES
+
+
+def test_every_state_reachable_from_registered():
+    seen, frontier = {CaseState.REGISTERED}, [CaseState.REGISTERED]
+    while frontier:
+        state = frontier.pop()
+        for action in actions_from(state):
+            nxt = next_state(state, action)
+            if nxt not in seen:
+                seen.add(nxt)
+                frontier.append(nxt)
+    assert seen == set(CaseState)
+
+
+def test_invalid_transition_raises():
+    import pytest
+
+    with pytest.raises(InvalidTransition):
+        next_state(CaseState.REGISTERED, Action.RECORD_AGREEMENT)
+    with pytest.raises(InvalidTransition):
+        next_state(CaseState.AGREED, Action.ACCEPT)
