@@ -5,12 +5,14 @@ given). In CI (CI=true) a missing PostgreSQL or Chromium fails the run instead o
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import tempfile
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from extensions import db as _db
 
@@ -100,8 +102,17 @@ def world(db):
     return w
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in a fresh context, as on a real server: it gets its own app
+    context, `g` and database session instead of reusing the test's."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 
