@@ -39,9 +39,7 @@ def organisations_for(admin: User) -> list[Organisation]:
 
 def user_scope(admin: User) -> sa.ColumnElement[bool]:
     """SQL condition on User: their organisation lies inside the admin's region."""
-    inside = (
-        sa.select(Organisation.id).join(Organisation.region).where(organisation_scope(admin))
-    )
+    inside = sa.select(Organisation.id).join(Organisation.region).where(organisation_scope(admin))
     return User.organisation_id.in_(inside)
 
 
@@ -49,9 +47,7 @@ def get_user_for(admin: User, user_id: int) -> User | None:
     """The user with `user_id` if `admin` may manage them; None otherwise (the view answers 404)."""
     if not 0 < user_id <= _MAX_ID:
         return None
-    return db.session.scalars(
-        sa.select(User).where(User.id == user_id, user_scope(admin))
-    ).first()
+    return db.session.scalars(sa.select(User).where(User.id == user_id, user_scope(admin))).first()
 
 
 def _check_admin(admin: User) -> None:

@@ -3,6 +3,8 @@ case's state is assigned."""
 
 from __future__ import annotations
 
+from sqlalchemy.orm.attributes import flag_modified
+
 from domain.states import Action, CaseState, next_state
 from extensions import db
 from models import Case, Event, User
@@ -50,6 +52,9 @@ def transition(
     before = case.state
     after = next_state(before, action)
     case.state = after
+    # Even when the state stays the same (a session, a reassignment) the row is updated, so
+    # the version counter moves and a concurrent action on the same case is detected.
+    flag_modified(case, "state")
     return record(
         case, action, actor, note=note, public=public, data=data, from_state=before, to_state=after
     )

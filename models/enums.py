@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 
 class LabelledEnum(enum.StrEnum):
@@ -23,8 +24,9 @@ class LabelledEnum(enum.StrEnum):
         return {}  # each subclass supplies its table
 
     @classmethod
-    def choices(cls) -> list[tuple[str, object]]:
-        return [(m.value, m.label) for m in cls]
+    def choices(cls) -> list[SelectChoice]:
+        """Options for a WTForms select or radio field."""
+        return [SelectChoice(m.value, m.label) for m in cls]
 
 
 class RegionLevel(LabelledEnum):

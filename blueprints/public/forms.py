@@ -16,6 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -60,7 +61,8 @@ class PartyForm(Form):
         render_kw={"autocomplete": "off"},
     )
     sex = SelectField(
-        _l("Sex"), choices=lambda: [("", _l("Not stated")), *Sex.choices()], default=""
+        _l("Sex"), choices=lambda: [SelectChoice("", _l("Not stated")), *Sex.choices()],
+        default="",
     )
     age = IntegerField(
         _l("Age"),
@@ -118,7 +120,7 @@ class ApplicationForm(FlaskForm):
     village = SelectField(_l("Village or community"), validate_choice=False)
     dispute_type = RadioField(
         _l("What is the dispute about?"),
-        choices=lambda: [(t.value, t.label) for t in DisputeType],
+        choices=DisputeType.choices,
         validators=[InputRequired(_l("Choose what the dispute is about."))],
     )
     summary = TextAreaField(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 from extensions import db
 from models import Region
@@ -30,21 +31,24 @@ def _as_int(value) -> int | None:
 def place_choices(form) -> None:
     """Fill the three selects; drop a lower choice that no longer fits the one above."""
     counties = _children(None, RegionLevel.COUNTY)
-    form.county.choices = [("", _l("Choose…"))] + [(str(r.id), r.name) for r in counties]
+    form.county.choices = [SelectChoice("", _l("Choose…"))] + [
+        SelectChoice(str(r.id), r.name) for r in counties
+    ]
     county_id = _as_int(form.county.data)
     if county_id not in {r.id for r in counties}:
         county_id = None
         form.county.data = ""
     townships = _children(county_id, RegionLevel.TOWNSHIP) if county_id else []
-    form.township.choices = [("", _l("Choose the county first") if not county_id
-                              else _l("Choose…"))] + [(str(r.id), r.name) for r in townships]
+    form.township.choices = [
+        SelectChoice("", _l("Choose…") if county_id else _l("Choose the county first"))
+    ] + [SelectChoice(str(r.id), r.name) for r in townships]
     township_id = _as_int(form.township.data)
     if township_id not in {r.id for r in townships}:
         township_id = None
         form.township.data = ""
     villages = _children(township_id, RegionLevel.VILLAGE) if township_id else []
-    form.village.choices = [("", _l("Not sure / not in a village"))] + [
-        (str(r.id), r.name) for r in villages
+    form.village.choices = [SelectChoice("", _l("Not sure / not in a village"))] + [
+        SelectChoice(str(r.id), r.name) for r in villages
     ]
     if _as_int(form.village.data) not in {r.id for r in villages}:
         form.village.data = ""

@@ -5,4 +5,4 @@ from blueprints.guards import protect
 bp = Blueprint("workbench", __name__)
 protect(bp, "workbench")
 
-from blueprints.workbench import views  # noqa: E402,F401
+from blueprints.workbench import panels, views  # noqa: E402,F401
