@@ -43,9 +43,9 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
-    RATELIMIT_APPLICATION = os.environ.get("RATELIMIT_APPLICATION", "10 per hour")
-    RATELIMIT_LOOKUP = os.environ.get("RATELIMIT_LOOKUP", "10 per minute;60 per hour")
-    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute")
+    JIEFEN_LIMIT_APPLICATION = os.environ.get("JIEFEN_LIMIT_APPLICATION", "10 per hour")
+    JIEFEN_LIMIT_LOOKUP = os.environ.get("JIEFEN_LIMIT_LOOKUP", "10 per minute;60 per hour")
+    JIEFEN_LIMIT_LOGIN = os.environ.get("JIEFEN_LIMIT_LOGIN", "10 per minute")
 
     # Default mediation time limit in calendar days (MOJ-2002 Art. 33: "一般在一个月内调结").
     DEFAULT_TIME_LIMIT_DAYS = 30
@@ -77,7 +77,7 @@ class TestingConfig(DevelopmentConfig):
     # The limiter stays on (so its code runs in every test) with limits no test reaches;
     # rate-limit tests lower them for a moment.
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_APPLICATION = RATELIMIT_LOOKUP = RATELIMIT_LOGIN = "100000 per minute"
+    JIEFEN_LIMIT_APPLICATION = JIEFEN_LIMIT_LOOKUP = JIEFEN_LIMIT_LOGIN = "100000 per minute"
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -1,15 +1,250 @@
-from flask import render_template
+"""The front desk: the intake queue, registration of walk-ins and phone calls, and the
+screening, dispatch and assignment actions of the case-page panels."""
 
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from blueprints.actions import run_action
+from blueprints.cases.views import load_case, render_detail
 from blueprints.desk import bp
+from blueprints.desk.forms import (
+    AcceptForm,
+    AssignForm,
+    DispatchForm,
+    NotAcceptForm,
+    RegisterForm,
+)
+from blueprints.desk.panels import (
+    DISPATCH,
+    PROVIDERS,
+    SCREEN,
+    mediator_choices,
+    organisation_choices,
+)
+from blueprints.htmx import is_htmx, redirect_303, render
+from blueprints.pagination import keyset_page
+from domain.dispatch import assign_mediator, dispatch_to_organisation, eligible_mediators
+from domain.errors import DomainError, StaleCase, ValidationFailed
+from domain.identity import IdentifierError
+from domain.intake import register_case
+from domain.permissions import can_assign, can_dispatch, can_screen, case_scope
+from domain.routing import dispatch_targets
+from domain.screening import accept_case, not_accept_case
+from domain.states import CaseState
+from extensions import db
+from models import Case, Organisation, Region, User, code_range
+from models.enums import Channel, RegionLevel, Source
+
+PAGE_SIZE = 25
+QUEUES = {"registered": CaseState.REGISTERED, "accepted": CaseState.ACCEPTED}
+# One-time session key: the query code of the case just registered, shown once after PRG.
+REGISTERED_KEY = "desk_registered"
+LAST_NUMBER_KEY = "desk_last_registered"
 
 
+# ---- intake queue --------------------------------------------------------------------------
 @bp.route("/")
 def queue():
-    """Intake queue (clerk, leader)."""
-    return render_template("desk/queue.html")
+    """Intake queue: registered cases to screen, accepted cases to dispatch (clerk, leader)."""
+    tab = request.args.get("tab", "registered")
+    if tab not in QUEUES:
+        tab = "registered"
+    stmt = (
+        sa.select(Case)
+        .where(Case.state == QUEUES[tab], case_scope(current_user))
+        .options(selectinload(Case.parties))
+    )
+    page = keyset_page(
+        stmt, [Case.created_at, Case.id], [datetime, int], request.args.get("after"),
+        current_app.config.get("DESK_PAGE_SIZE", PAGE_SIZE), key=lambda c: [c.created_at, c.id],
+    )
+    return render(
+        "desk/queue.html", "desk/partials/queue_rows.html", targets=(f"queue-more-{tab}",),
+        page=page, tab=tab, places=place_names(page.items), age=age, now=datetime.now(UTC),
+    )
 
 
-@bp.route("/register")
+def place_names(cases: list[Case]) -> dict[int, str]:
+    """County-to-village names of each case's place, in one query for the whole page."""
+    codes = {c.region_code[:n] for c in cases for n in (6, 9, 12, 15) if len(c.region_code) >= n}
+    names = dict(
+        db.session.execute(sa.select(Region.code, Region.name).where(Region.code.in_(codes)))
+        .all()
+    ) if codes else {}
+    return {
+        c.id: "".join(names.get(c.region_code[:n], "") for n in (6, 9, 12, 15)
+                      if len(c.region_code) >= n)
+        for c in cases
+    }
+
+
+def age(since: datetime, now: datetime) -> str:
+    """How long a case has waited, in whole days (hours on its first day)."""
+    waited = now - since
+    if waited.days >= 1:
+        return ngettext("%(num)d day", "%(num)d days", waited.days)
+    hours = waited.seconds // 3600
+    if hours >= 1:
+        return ngettext("%(num)d hour", "%(num)d hours", hours)
+    return _("under an hour")
+
+
+# ---- registration --------------------------------------------------------------------------
+def area_regions(user: User) -> list[Region]:
+    """Counties, townships and villages inside the user's organisation's region, by code."""
+    low, high = code_range(user.organisation.region.code)
+    stmt = (
+        sa.select(Region)
+        .where(
+            Region.code >= low, Region.code < high,
+            Region.level.in_([RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE]),
+        )
+        .order_by(Region.code)
+    )
+    return list(db.session.scalars(stmt))
+
+
+@bp.route("/register", methods=["GET", "POST"])
 def register():
-    """Register a walk-in (clerk, leader)."""
-    return render_template("desk/queue.html")
+    """Register a walk-in or phone case on the acceptance register (clerk, leader)."""
+    regions = area_regions(current_user)
+    form = RegisterForm(regions)
+    if form.validate_on_submit():
+        region = next(r for r in regions if r.id == form.region.data)
+        done: dict = {}
+
+        def act():
+            try:
+                done["case"], done["code"] = register_case(
+                    form.case_data(region), current_user, source=Source(form.source.data),
+                    channel=Channel(form.channel.data), note=_text(form.note.data),
+                )
+            except IdentifierError as error:  # the form checks these; belt and braces
+                raise ValidationFailed(error.message) from None
+
+        error = run_action(act)
+        if error is None:
+            session[REGISTERED_KEY] = {"number": done["case"].number, "code": done["code"]}
+            return redirect(url_for("desk.registered"), 303)
+        _attach(form, error)
+    return render_template("desk/register.html", form=form)
+
+
+@bp.route("/registered")
+def registered():
+    """Confirmation page: case number and query code, shown once (clerk, leader)."""
+    shown = session.pop(REGISTERED_KEY, None)
+    if shown is not None:
+        session[LAST_NUMBER_KEY] = shown["number"]
+    return render_template(
+        "desk/registered.html", shown=shown, last_number=session.get(LAST_NUMBER_KEY)
+    )
+
+
+# ---- case-page actions ---------------------------------------------------------------------
+def _attach(form, error: DomainError) -> None:
+    """Put a domain error beside its field, or at the top of the form."""
+    if error.field and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, error.message]
+    else:
+        form.form_errors = [*form.form_errors, error.message]
+
+
+def _answer(case: Case, name: str, form, valid: bool, error: DomainError | None, done: str):
+    """Respond to a panel action: on success back to the case page (its state changed); on
+    failure the panel again with the messages, as a fragment (htmx) or in the whole page."""
+    url = url_for("cases.detail", number=case.number)
+    if valid and error is None:
+        flash(done, "success")
+        return redirect_303(url)
+    if error is not None:
+        _attach(form, error)
+    case = load_case(case.number)  # as it is now, after the rollback
+    if isinstance(error, StaleCase):  # show the current state; a resubmit is then deliberate
+        form.version.data, form.version.raw_data = case.version, [str(case.version)]
+    p = PROVIDERS[name](case, current_user, {name: form})
+    if p is None:  # the case has moved on and this panel no longer applies
+        flash(error.message if error else _("This action is no longer possible."), "error")
+        return redirect_303(url) if is_htmx() else render_detail(case)
+    if is_htmx():
+        return render_template(p.template, case=case, p=p)
+    return render_detail(case, overrides={name: form})
+
+
+def _text(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+def _allow(permitted: bool) -> None:
+    if not permitted:
+        abort(403)
+
+
+@bp.route("/case/<number>/accept", methods=["POST"])
+def accept(number: str):
+    """Accept a registered case for mediation (clerk, leader)."""
+    case = load_case(number)
+    _allow(can_screen(current_user, case))
+    form = AcceptForm(prefix="accept")
+    valid = form.validate()
+    error = None if not valid else run_action(lambda: accept_case(
+        case, current_user, version=form.version.data, note=_text(form.note.data)))
+    return _answer(case, SCREEN, form, valid, error, _("Case accepted."))
+
+
+@bp.route("/case/<number>/not-accept", methods=["POST"])
+def not_accept(number: str):
+    """Not accept a registered case, saying where to go instead (clerk, leader)."""
+    case = load_case(number)
+    _allow(can_screen(current_user, case))
+    form = NotAcceptForm(prefix="not_accept")
+    valid = form.validate()
+    error = None if not valid else run_action(lambda: not_accept_case(
+        case, current_user, version=form.version.data, reason=form.reason.data,
+        redirect_advice=form.redirect_advice.data))
+    return _answer(case, SCREEN, form, valid, error, _("Case not accepted."))
+
+
+@bp.route("/case/<number>/dispatch", methods=["POST"])
+def dispatch(number: str):
+    """Dispatch an accepted case to a mediating organisation (clerk, leader)."""
+    case = load_case(number)
+    _allow(can_dispatch(current_user, case))
+    form = DispatchForm(prefix="dispatch")
+    form.organisation.choices = organisation_choices(dispatch_targets(case), None)
+    valid = form.validate()
+    error = None if not valid else run_action(lambda: dispatch_to_organisation(
+        case, db.session.get(Organisation, form.organisation.data), current_user,
+        version=form.version.data, reason=form.reason.data))
+    return _answer(case, DISPATCH, form, valid, error, _("Case dispatched."))
+
+
+@bp.route("/case/<number>/assign", methods=["POST"])
+def assign(number: str):
+    """Name the presiding mediator of a dispatched case (clerk, leader)."""
+    case = load_case(number)
+    _allow(can_assign(current_user, case))
+    form = AssignForm(prefix="assign")
+    form.mediator.choices = mediator_choices(eligible_mediators(case))
+    valid = form.validate()
+    error = None if not valid else run_action(lambda: assign_mediator(
+        case, db.session.get(User, form.mediator.data), current_user,
+        version=form.version.data))
+    return _answer(case, DISPATCH, form, valid, error, _("Mediator assigned."))

@@ -94,7 +94,7 @@ def _case_data(form: ApplicationForm) -> CaseData:
 
 @bp.route("/apply", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired token keeps what was typed
-@limiter.limit(lambda: current_app.config["RATELIMIT_APPLICATION"], methods=["POST"],
+@limiter.limit(lambda: current_app.config["JIEFEN_LIMIT_APPLICATION"], methods=["POST"],
                exempt_when=_editing)
 def apply():
     """The application form, 人民调解申请书 (anyone, no account)."""
@@ -130,7 +130,7 @@ def submitted():
 
 @bp.route("/lookup", methods=["GET", "POST"])
 @csrf.exempt  # checked by LookupForm itself
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["JIEFEN_LIMIT_LOOKUP"], methods=["POST"])
 def lookup():
     """Check a case with its number and query code (anyone)."""
     form = LookupForm()

@@ -1,0 +1,288 @@
+"""Desk forms: the registration form (the acceptance register) and the screening, dispatch and
+assignment forms of the case-page panels. Field rules live here; workflow rules in domain/."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+from domain.identity import IdentifierError, normalise_id_number, normalise_phone
+from domain.intake import CaseData, PartyData
+from models import Region
+from models.enums import Channel, DisputeType, PartyRole, Sex, Source
+
+DESK_CHANNELS = (Channel.WALK_IN, Channel.PHONE)
+
+
+def _id_number(form, field) -> None:
+    """Resident ID numbers are optional at the desk, but must be valid when given."""
+    if field.data and field.data.strip():
+        try:
+            normalise_id_number(field.data)
+        except IdentifierError as error:
+            raise ValidationError(str(error.message)) from None
+
+
+def _phone(form, field) -> None:
+    if field.data and field.data.strip():
+        try:
+            normalise_phone(field.data)
+        except IdentifierError as error:
+            raise ValidationError(str(error.message)) from None
+
+
+def enum_choices(enum_cls, blank=None, only=None) -> list[SelectChoice]:
+    """Options for a LabelledEnum, optionally after an empty "choose" option."""
+    out = [SelectChoice("", blank)] if blank is not None else []
+    out += [SelectChoice(m.value, m.label) for m in (only or enum_cls)]
+    return out
+
+
+def _int_or_none(value) -> int | None:
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
+class ChoiceField(SelectField):
+    """A select whose empty option means "not chosen yet": InputRequired reports that with its
+    own message instead of a second, generic "Not a valid choice"."""
+
+    def pre_validate(self, form) -> None:
+        if self.data in (None, ""):
+            return
+        super().pre_validate(form)
+
+
+class RegisterForm(FlaskForm):
+    """A walk-in or phone case registered by the desk (the acceptance register, DOMAIN §2.2)."""
+
+    # Keyboard order follows the paper form: how it came, where, what, who.
+    channel = SelectField(
+        _l("How did the case come in?"),
+        default=Channel.WALK_IN.value,
+    )
+    source = SelectField(_l("Case source"), default=Source.APPLICATION.value)
+    region = ChoiceField(
+        _l("Where the dispute happened"),
+        coerce=_int_or_none,
+        validators=[InputRequired(_l("Choose the township or village where it happened."))],
+    )
+    dispute_type = ChoiceField(
+        _l("Type of dispute"),
+        validators=[InputRequired(_l("Choose the type of dispute."))],
+    )
+    summary = TextAreaField(
+        _l("Brief account of the dispute"),
+        validators=[
+            InputRequired(_l("Write down briefly what happened.")),
+            Length(max=4000, message=_l("Keep the account under %(max)d characters.")),
+        ],
+        render_kw={"rows": 5},
+    )
+    requests = TextAreaField(
+        _l("What the applicant asks for"),
+        validators=[Length(max=4000, message=_l("Keep this under %(max)d characters."))],
+        render_kw={"rows": 3},
+    )
+    amount = DecimalField(
+        _l("Amount in dispute, yuan (optional)"),
+        places=2,
+        validators=[
+            Optional(),
+            NumberRange(
+                min=Decimal("0"), max=Decimal("999999999999"),
+                message=_l("Enter an amount of 0 or more yuan."),
+            ),
+        ],
+        render_kw={"inputmode": "decimal", "class": "short"},
+    )
+
+    applicant_name = StringField(
+        _l("Applicant's name"),
+        validators=[InputRequired(_l("Enter the applicant's name.")), Length(max=128)],
+        render_kw={"autocomplete": "off"},
+    )
+    applicant_sex = SelectField(_l("Sex"), validators=[Optional()])
+    applicant_age = IntegerField(
+        _l("Age"),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=130, message=_l("Enter the age in years (0 to 130).")),
+        ],
+        render_kw={"inputmode": "numeric", "class": "short"},
+    )
+    applicant_phone = StringField(
+        _l("Applicant's phone"),
+        validators=[InputRequired(_l("Enter the applicant's phone number.")), _phone],
+        render_kw={"type": "tel", "autocomplete": "off"},
+    )
+    applicant_id_number = StringField(
+        _l("Applicant's resident ID number (optional)"),
+        validators=[Length(max=32), _id_number],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    applicant_address = StringField(
+        _l("Applicant's address (optional)"), validators=[Length(max=256)]
+    )
+
+    respondent_name = StringField(
+        _l("Respondent's name"),
+        validators=[InputRequired(_l("Enter the respondent's name.")), Length(max=128)],
+        render_kw={"autocomplete": "off"},
+    )
+    respondent_phone = StringField(
+        _l("Respondent's phone (optional)"),
+        validators=[_phone],
+        render_kw={"type": "tel", "autocomplete": "off"},
+    )
+    respondent_address = StringField(
+        _l("Respondent's address (optional)"), validators=[Length(max=256)]
+    )
+
+    consent = BooleanField(
+        _l("The parties agree that this committee mediates their dispute"),
+        validators=[
+            InputRequired(
+                _l("Mediation needs the parties' consent. Confirm it before registering.")
+            )
+        ],
+    )
+    note = TextAreaField(
+        _l("Internal note (optional)"),
+        validators=[Length(max=2000, message=_l("Keep the note under %(max)d characters."))],
+        render_kw={"rows": 2},
+    )
+
+    def __init__(self, regions: list[Region], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.channel.choices = enum_choices(Channel, only=DESK_CHANNELS)
+        self.source.choices = enum_choices(Source)
+        self.region.choices = region_choices(regions)
+        self.dispute_type.choices = enum_choices(DisputeType, blank=_l("Choose…"))
+        self.applicant_sex.choices = enum_choices(Sex, blank=_l("Not given"))
+
+    def case_data(self, region: Region) -> CaseData:
+        """The form's values as the domain's CaseData (only after validate())."""
+        requests = [line.strip() for line in (self.requests.data or "").splitlines()]
+        return CaseData(
+            region=region,
+            dispute_type=DisputeType(self.dispute_type.data),
+            summary=self.summary.data,
+            requests=[r for r in requests if r],
+            amount=self.amount.data,
+            parties=[
+                PartyData(
+                    role=PartyRole.APPLICANT,
+                    name=self.applicant_name.data,
+                    sex=Sex(self.applicant_sex.data) if self.applicant_sex.data else None,
+                    age=self.applicant_age.data,
+                    id_number=self.applicant_id_number.data,
+                    phone=self.applicant_phone.data,
+                    address=self.applicant_address.data,
+                ),
+                PartyData(
+                    role=PartyRole.RESPONDENT,
+                    name=self.respondent_name.data,
+                    phone=self.respondent_phone.data,
+                    address=self.respondent_address.data,
+                ),
+            ],
+        )
+
+
+def region_choices(regions: list[Region]) -> list[SelectChoice]:
+    """An empty option, then each township with its villages as an <optgroup> (a bare county
+    first). `regions` is ordered by code, so every township precedes its villages."""
+    by_code = {r.code: r for r in regions}
+    out = [SelectChoice("", _l("Choose…"))]
+    for r in regions:
+        county = by_code.get(r.code[:6])
+        if len(r.code) == 6:
+            out.append(SelectChoice(
+                r.id, _l("%(county)s (township not known)", county=r.name),
+                optgroup=str(_l("Counties")),
+            ))
+        elif len(r.code) == 9:
+            group = f"{county.name} · {r.name}" if county else r.name
+            out.append(SelectChoice(
+                r.id, _l("%(township)s (village not known)", township=r.name), optgroup=group
+            ))
+        elif len(r.code) == 12 and r.code[:9] in by_code:
+            township = by_code[r.code[:9]]
+            group = f"{county.name} · {township.name}" if county else township.name
+            out.append(SelectChoice(r.id, r.name, optgroup=group))
+    return out
+
+
+def _version_field() -> IntegerField:
+    # The case version the user saw; the domain refuses the action if it changed since.
+    return IntegerField(
+        widget=HiddenInput(),
+        validators=[InputRequired(_l("The form is incomplete. Reload the page and try again."))],
+    )
+
+
+class AcceptForm(FlaskForm):
+    version = _version_field()
+    note = TextAreaField(
+        _l("Note for the case file (optional)"),
+        validators=[Length(max=2000, message=_l("Keep the note under %(max)d characters."))],
+        render_kw={"rows": 2},
+    )
+
+
+class NotAcceptForm(FlaskForm):
+    version = _version_field()
+    reason = TextAreaField(
+        _l("Why it is not accepted"),
+        validators=[
+            InputRequired(_l("Give the reason for not accepting.")),
+            Length(max=2000, message=_l("Keep this under %(max)d characters.")),
+        ],
+        render_kw={"rows": 2},
+    )
+    redirect_advice = TextAreaField(
+        _l("Which body or channel the person should use instead"),
+        validators=[
+            InputRequired(_l("Tell the applicant which body or channel to use instead.")),
+            Length(max=2000, message=_l("Keep this under %(max)d characters.")),
+        ],
+        render_kw={"rows": 3},
+    )
+
+
+class DispatchForm(FlaskForm):
+    version = _version_field()
+    organisation = ChoiceField(
+        _l("Send to"),
+        coerce=_int_or_none,
+        validators=[InputRequired(_l("Choose the organisation that will handle the case."))],
+    )
+    reason = TextAreaField(
+        _l("Reason for choosing a different organisation"),
+        validators=[Length(max=2000, message=_l("Keep this under %(max)d characters."))],
+        render_kw={"rows": 2},
+    )
+
+
+class AssignForm(FlaskForm):
+    version = _version_field()
+    mediator = ChoiceField(
+        _l("Presiding mediator"),
+        coerce=_int_or_none,
+        validators=[InputRequired(_l("Choose the presiding mediator."))],
+    )

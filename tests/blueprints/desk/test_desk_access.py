@@ -1,0 +1,48 @@
+import pytest
+
+from domain.states import CaseState
+
+ACTIONS = ["accept", "not-accept", "dispatch", "assign"]
+
+
+@pytest.mark.parametrize("url", ["/desk/", "/desk/register", "/desk/registered"])
+def test_anonymous_is_sent_to_login(world, client, url):
+    response = client.get(url)
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_anonymous_post_is_sent_to_login(world, client, db, action):
+    case = world.case()
+    db.session.commit()
+    response = client.post(f"/desk/case/{case.number}/{action}")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("username", ["mediator", "director", "admin"])
+@pytest.mark.parametrize("url", ["/desk/", "/desk/register"])
+def test_other_roles_are_forbidden(world, login, username, url):
+    assert login(username).get(url).status_code == 403
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_mediator_cannot_post_desk_actions(world, login, db, action):
+    case = world.case(CaseState.DISPATCHED)
+    db.session.commit()
+    client = login("mediator")
+    assert client.post(f"/desk/case/{case.number}/{action}").status_code == 403
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_case_outside_scope_is_404(world, login, db, action):
+    case = world.case()
+    db.session.commit()
+    client = login("clerk2")  # 松滋市: 公安县 cases are not theirs
+    assert client.post(f"/desk/case/{case.number}/{action}").status_code == 404
+    assert client.post(f"/desk/case/2099-000000-000001/{action}").status_code == 404
+
+
+def test_leader_may_use_the_desk(world, login):
+    client = login("leader")
+    assert client.get("/desk/").status_code == 200
+    assert client.get("/desk/register").status_code == 200
