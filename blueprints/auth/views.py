@@ -32,7 +32,7 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _login_limit() -> str:
-    return current_app.config["RATELIMIT_LOGIN"]
+    return current_app.config["JIEFEN_LIMIT_LOGIN"]
 
 
 def _username_key() -> str:

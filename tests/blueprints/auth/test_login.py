@@ -65,14 +65,14 @@ def test_logout_needs_post(world, client, login):
 
 
 def test_login_is_throttled(world, app, client):
-    app.config["RATELIMIT_LOGIN"] = "5 per minute"
+    app.config["JIEFEN_LIMIT_LOGIN"] = "5 per minute"
     limiter.reset()
     try:
         codes = [client.post("/auth/login", data={"username": "clerk", "password": "bad"})
                  .status_code for _ in range(6)]
         assert codes[:5] == [200] * 5 and codes[5] == 429
     finally:
-        app.config["RATELIMIT_LOGIN"] = "100000 per minute"
+        app.config["JIEFEN_LIMIT_LOGIN"] = "100000 per minute"
         limiter.reset()
 
 

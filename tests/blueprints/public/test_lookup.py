@@ -107,7 +107,7 @@ def test_lookup_is_rate_limited(world, app, client, db):
     db.session.commit()
     from extensions import limiter
 
-    app.config["RATELIMIT_LOOKUP"] = "10 per minute"
+    app.config["JIEFEN_LIMIT_LOOKUP"] = "10 per minute"
     limiter.reset()
     try:
         statuses = [unlock(client, case.number, "WRONGWRN").status_code for _ in range(12)]
@@ -116,5 +116,5 @@ def test_lookup_is_rate_limited(world, app, client, db):
         # even the right code is refused while limited
         assert unlock(client, case.number, case.query_code_plain).status_code == 429
     finally:
-        app.config["RATELIMIT_LOOKUP"] = "100000 per minute"
+        app.config["JIEFEN_LIMIT_LOOKUP"] = "100000 per minute"
         limiter.reset()
