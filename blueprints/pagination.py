@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,11 +35,15 @@ def _decode(cursor: str | None, kinds: list[type]) -> list[Any] | None:
         out = []
         for value, kind in zip(raw, kinds, strict=True):
             if kind is datetime:
-                out.append(datetime.fromisoformat(value))
+                moment = datetime.fromisoformat(value)
+                out.append(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
             elif kind is date:
                 out.append(date.fromisoformat(value))
             else:
-                out.append(kind(value))
+                converted = kind(value)
+                if isinstance(converted, int) and abs(converted) >= 2**62:
+                    return None  # a forged cursor; no id is that large
+                out.append(converted)
         return out
     except (ValueError, TypeError, json.JSONDecodeError):
         return None
@@ -52,14 +56,21 @@ def keyset_page(
     cursor: str | None,
     size: int,
     key=None,
+    *,
+    descending: bool = False,
 ) -> Page:
-    """Order `stmt` by `columns` (ascending; the last must be unique, e.g. the id), start after
-    `cursor`, and fetch one extra row to know whether a next page exists. `key(row)` returns the
-    sort values of a row."""
+    """Order `stmt` by `columns` (the last must be unique, e.g. the id), start after `cursor`,
+    and fetch one extra row to know whether a next page exists. `key(row)` returns the sort
+    values of a row. A cursor that does not decode starts from the first page."""
     after = _decode(cursor, kinds)
     if after is not None:
-        stmt = stmt.where(sa.tuple_(*columns) > sa.tuple_(*after))
-    rows = list(db.session.scalars(stmt.order_by(*columns).limit(size + 1)))
+        bound = sa.tuple_(
+            *[sa.literal(v, type_=c.type) for c, v in zip(columns, after, strict=True)]
+        )
+        row = sa.tuple_(*columns)
+        stmt = stmt.where(row < bound if descending else row > bound)
+    order = [c.desc() for c in columns] if descending else list(columns)
+    rows = list(db.session.scalars(stmt.order_by(*order).limit(size + 1)))
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]

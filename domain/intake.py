@@ -10,6 +10,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from domain.clocks import local_today
 from domain.codes import hash_query_code, new_query_code, next_case_number
 from domain.errors import ValidationFailed
 from domain.identity import normalise_id_number, normalise_phone
@@ -17,7 +18,16 @@ from domain.states import Action
 from domain.timeline import record
 from extensions import db
 from models import Case, Organisation, Party, Region, User
-from models.enums import Channel, DisputeType, OrgKind, PartyKind, PartyRole, Sex, Source
+from models.enums import (
+    Channel,
+    DisputeType,
+    OrgKind,
+    PartyKind,
+    PartyRole,
+    RiskLevel,
+    Sex,
+    Source,
+)
 from models.types import utcnow
 
 
@@ -45,6 +55,7 @@ class CaseData:
     parties: list[PartyData]
     requests: list[str] = field(default_factory=list)
     amount: Decimal | None = None
+    risk_level: RiskLevel = RiskLevel.NONE
 
 
 def county_centre(region: Region) -> Organisation | None:
@@ -104,7 +115,9 @@ def _create_case(
     now = now or utcnow()
     code = new_query_code()
     case = Case(
-        number=next_case_number(now.year, county_code),
+        # The year of the case number is the year in China (a case on 1 January at 07:00
+        # Beijing time is still 31 December in UTC).
+        number=next_case_number(local_today(now).year, county_code),
         query_code_hash=hash_query_code(code),
         source=source,
         channel=channel,
@@ -112,6 +125,7 @@ def _create_case(
         summary=data.summary.strip(),
         requests=[r.strip() for r in data.requests if r and r.strip()],
         amount=data.amount,
+        risk_level=data.risk_level,
         region=data.region,
         region_code=data.region.code,
         intake_org=intake_org or county_centre(data.region),

@@ -127,6 +127,7 @@ def login(client):
     from tests.factories import PASSWORD
 
     def do(username: str):
+        client.post("/auth/logout")  # switching users: the login page ignores a logged-in user
         response = client.post(
             "/auth/login", data={"username": username, "password": PASSWORD}
         )

@@ -33,12 +33,12 @@ VALID_ID = "421022199001011234"  # not checked here; see valid_id()
 _seq = count(1)
 
 
-def valid_id(birth: str = "19900101", serial: str = "123") -> str:
-    """A resident ID number with a correct check digit, in 公安县 (421022)."""
+def valid_id(birth: str = "19950101", serial: str = "123") -> str:
+    """A resident ID number with a correct check digit, in 公安县 (421022, a code since 1994)."""
     from stdnum.cn import ric
 
     body = "421022" + birth + serial
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")  # it ignores the last character
 
 
 def region(code: str, name: str, level: RegionLevel, parent: Region | None = None) -> Region:

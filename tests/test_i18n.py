@@ -59,7 +59,7 @@ def test_no_chinese_literals_outside_the_catalogue():
 def test_chinese_catalogue_is_complete_and_current(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-q",
+        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract",
          "-F", "translations/babel.cfg", "-k", "_l", "-k", "lazy_gettext",
          "-o", str(pot), "."],
         cwd=ROOT, check=True,

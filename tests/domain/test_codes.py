@@ -57,3 +57,13 @@ def test_query_code_hash_checks(db):
 ])
 def test_case_number_normalisation(typed, expected):
     assert normalise_case_number(typed) == expected
+
+
+def test_case_number_year_is_china_year(world, db):
+    from datetime import UTC, datetime
+
+    from domain.intake import submit_application
+
+    new_year_morning = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # 07:30 on 1 Jan in China
+    case, _ = submit_application(world.case_data(), now=new_year_morning)
+    assert case.number.startswith("2027-421022-")

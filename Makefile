@@ -1,0 +1,98 @@
+# Jiefen developer tasks. Every tool is called through .venv/bin; nothing needs activating.
+#
+#   make run     set up, migrate, seed demo data, serve on http://127.0.0.1:5000
+#   make test    the whole suite twice: on SQLite, then on a throwaway PostgreSQL
+#   make lint    ruff check + ruff format --check
+#   make bench   run every bench/*.py
+#
+# pyproject.toml is the single source of truth for dependencies; the venv is reinstalled
+# whenever it changes. Extra pytest options: make test PYTEST_ARGS="-x -k dispatch"
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: help run test test-sqlite test-postgresql lint bench translations
+
+help:
+	@echo "make run              set up, migrate, seed, serve on http://$(HOST):$(PORT)"
+	@echo "make test             whole suite on SQLite, then on PostgreSQL"
+	@echo "make test-sqlite      only the SQLite pass"
+	@echo "make test-postgresql  only the PostgreSQL pass"
+	@echo "make lint             ruff check + ruff format --check"
+	@echo "make bench            run bench/*.py"
+
+# --- environment -------------------------------------------------------------------------
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# The project itself has no importable modules to install (py-modules = []): the editable
+# install only pulls in the pinned dependencies. setuptools leaves jiefen.egg-info behind as a
+# build by-product; the installed metadata lives in the venv, so drop it.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	rm -rf jiefen.egg-info
+	touch $@
+
+# Compile .po -> .mo when catalogs exist (the .mo files are not committed).
+translations: $(STAMP)
+	@if compgen -G 'translations/*/LC_MESSAGES/*.po' >/dev/null; then \
+		$(BIN)/pybabel -q compile -d translations; \
+	else \
+		echo "translations: no catalogs yet, nothing to compile"; \
+	fi
+
+# --- run ---------------------------------------------------------------------------------
+
+run: export JIEFEN_ENV := development
+run: export FLASK_APP := app.py
+run: $(STAMP) translations
+	@test -d migrations || { echo "migrations/ is missing: nothing to upgrade to" >&2; exit 1; }
+	mkdir -p instance
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed
+	@echo "Serving Jiefen on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+# --- tests -------------------------------------------------------------------------------
+
+# Both passes always run, so one CI log shows failures on either database; the target fails
+# if either pass fails. conftest.py starts PostgreSQL itself (tests/pg.py).
+test: $(STAMP) translations
+	@status=0; \
+	echo "=== pytest on SQLite ==="; \
+	JIEFEN_TEST_DB=sqlite $(BIN)/pytest $(PYTEST_ARGS) || status=1; \
+	echo "=== pytest on PostgreSQL ==="; \
+	JIEFEN_TEST_DB=postgresql $(BIN)/pytest $(PYTEST_ARGS) || status=1; \
+	exit $$status
+
+test-sqlite: $(STAMP) translations
+	JIEFEN_TEST_DB=sqlite $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgresql: $(STAMP) translations
+	JIEFEN_TEST_DB=postgresql $(BIN)/pytest $(PYTEST_ARGS)
+
+# --- quality -----------------------------------------------------------------------------
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	@found=0; \
+	for f in bench/*.py; do \
+		[ -e "$$f" ] || continue; \
+		found=1; \
+		echo "=== $$f ==="; \
+		$(BIN)/python "$$f" || exit 1; \
+	done; \
+	[ $$found = 1 ] || echo "bench: no bench/*.py yet"

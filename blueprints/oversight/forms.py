@@ -1,0 +1,61 @@
+"""The filters of the oversight case list (a GET form: bookmarkable, no CSRF)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SearchField, SelectField
+from wtforms.validators import Length, Optional
+
+from domain.states import CaseState
+from models.enums import DisputeType, Source
+
+
+def _with_any(choices, label):
+    return [("", label), *choices]
+
+
+def normalise_number_prefix(value: str | None) -> str:
+    """What a user typed into the case-number search, as the start of a stored number
+    (2026-421022-000123). Full-width digits and spaces are tolerated; a run of digits without
+    dashes gets them inserted, so "2026421022" finds "2026-421022-…"."""
+    text = re.sub(r"\s", "", unicodedata.normalize("NFKC", value or ""))
+    text = re.sub(r"[_—–]", "-", text)
+    if text.isdigit():
+        parts = [text[:4], text[4:10], text[10:]]
+        text = "-".join(p for p in parts if p)
+        if len(parts[0]) == 4 and len(parts[1]) == 6 and not parts[2]:
+            text += "-"
+    return text
+
+
+class CaseFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = SearchField(
+        _l("Case number"),
+        validators=[
+            Optional(),
+            Length(max=24, message=_l("A case number is at most 24 characters.")),
+        ],
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        render_kw={
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "placeholder": "2026-421022-000123",
+        },
+    )
+    state = SelectField(_l("State"), validators=[Optional()])
+    dispute_type = SelectField(_l("Type of dispute"), validators=[Optional()])
+    source = SelectField(_l("Source"), validators=[Optional()])
+    overdue = BooleanField(_l("Overdue only"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.state.choices = _with_any([(s.value, s.label) for s in CaseState], _l("Any state"))
+        self.dispute_type.choices = _with_any(DisputeType.choices(), _l("Any type"))
+        self.source.choices = _with_any(Source.choices(), _l("Any source"))

@@ -1,0 +1,281 @@
+"""The operator commands: flask seed, flask create-user, flask translate."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from stdnum.cn import ric
+
+import cli
+from domain.clocks import Urgency, urgency
+from domain.permissions import case_scope
+from domain.states import CaseState
+from models import Case, Event, Organisation, Party, Region, User
+from models.enums import DisputeType, OrgKind, RegionLevel, Role, Source
+
+# 1 city + 2 counties + 33 townships + 99 villages/communities + 2 groups.
+REGIONS, ORGANISATIONS, USERS, CASES = 137, 151, 50, 200
+
+
+def count(db, model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def seeded(runner):
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_seed_builds_the_demo_world(runner, db):
+    result = seeded(runner)
+
+    assert (count(db, Region), count(db, Organisation), count(db, User), count(db, Case)) == (
+        REGIONS,
+        ORGANISATIONS,
+        USERS,
+        CASES,
+    )
+    cases = db.session.scalars(sa.select(Case)).all()
+    assert {c.state for c in cases} == set(CaseState)
+    assert {c.source for c in cases} == set(Source)
+    assert {c.dispute_type for c in cases} == set(DisputeType)
+    assert {c.region_code[:6] for c in cases} == {"421022", "421087"}
+    # Every region level and the industry committees with their types.
+    assert {r.level for r in db.session.scalars(sa.select(Region))} == set(RegionLevel)
+    industry = db.session.scalars(
+        sa.select(Organisation).where(Organisation.kind == OrgKind.INDUSTRY_COMMITTEE)
+    ).all()
+    assert sorted(t for o in industry for t in o.dispute_types) == sorted(
+        ["DLJT", "LDZY", "WY", "HYJT", "YL"] * 2
+    )
+    # The output documents the logins.
+    assert cli.DEMO_PASSWORD in result.output
+    for username in ("clerk", "mediator", "director", "leader", "cityleader", "admin"):
+        assert username in result.output
+
+
+def test_seeded_workloads_and_timelines(runner, db):
+    seeded(runner)
+    users = {u.username: u for u in db.session.scalars(sa.select(User))}
+    assert users["mediator"].check_password(cli.DEMO_PASSWORD)
+
+    # `mediator` has a full workbench with overdue and due-soon cases.
+    mine = db.session.scalars(
+        sa.select(Case).where(case_scope(users["mediator"]), Case.state == CaseState.MEDIATING)
+    ).all()
+    assert len(mine) >= 10
+    urgencies = Counter(urgency(c.due_on) for c in mine)
+    assert urgencies[Urgency.OVERDUE] >= 1
+    assert urgencies[Urgency.DUE_SOON] >= 1
+    assert urgencies[Urgency.ON_TIME] >= 1
+    assert all(c.presiding_mediator == users["mediator"] for c in mine)
+
+    # `clerk` has a queue of new cases in 公安县.
+    queue = db.session.scalars(
+        sa.select(Case).where(case_scope(users["clerk"]), Case.state == CaseState.REGISTERED)
+    ).all()
+    assert len(queue) >= 15
+    assert all(c.intake_org.name == "公安县矛盾纠纷调处中心" for c in queue)
+
+    # Timelines: in order, begin with the registration, never in the future.
+    now = datetime.now(UTC)
+    for case in db.session.scalars(sa.select(Case)):
+        times = [e.at for e in case.events]
+        assert times == sorted(times), case.number
+        assert case.events[0].action == "register"
+        assert times[0] == case.created_at
+        assert times[-1] <= now
+        moves = [e.to_state for e in case.events if e.to_state]
+        assert (moves[-1] if moves else "registered") == case.state.value
+    assert count(db, Event) > CASES * 3
+
+    # Identifiers are valid.
+    parties = db.session.scalars(sa.select(Party).where(Party.id_number.is_not(None))).all()
+    assert len(parties) > 50
+    assert all(ric.is_valid(p.id_number) for p in parties)
+
+
+def test_seed_twice_does_not_duplicate(runner, db):
+    seeded(runner)
+    before = [count(db, m) for m in (Region, Organisation, User, Case, Event)]
+
+    again = seeded(runner)
+
+    assert "already present" in again.output
+    assert [count(db, m) for m in (Region, Organisation, User, Case, Event)] == before
+
+
+def test_seed_is_refused_when_not_allowed(app, runner, db, monkeypatch):
+    monkeypatch.setitem(app.config, "SEED_ALLOWED", False)
+
+    result = runner.invoke(args=["seed"])
+
+    assert result.exit_code != 0
+    assert "SEED_ALLOWED" in result.output
+    assert count(db, Region) == 0
+
+
+@pytest.fixture
+def centre(db):
+    county = Region(code="421022", name="公安县", level=RegionLevel.COUNTY)
+    org = Organisation(name="公安县矛盾纠纷调处中心", kind=OrgKind.CENTRE, region=county)
+    db.session.add_all([county, org])
+    db.session.commit()
+    return org
+
+
+def test_create_user(runner, db, centre):
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "Wang",
+            "--role",
+            "mediator",
+            "--org",
+            centre.name,
+            "--name",
+            "王芳",
+            "--specialty",
+            "LL",
+            "--full-time",
+            "--password",
+            "a-long-password",
+        ]
+    )
+
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(sa.select(User).where(User.username == "wang"))
+    assert (user.name, user.role, user.organisation_id) == ("王芳", Role.MEDIATOR, centre.id)
+    assert user.specialties == ["LL"]
+    assert user.full_time is True
+    assert user.check_password("a-long-password")
+
+
+def test_create_user_prompts_for_the_password_twice(runner, db, centre):
+    result = runner.invoke(
+        args=["create-user", "clerk9", "--role", "clerk", "--org", centre.name, "--name", "刘"],
+        input="secret-password\nsecret-password\n",
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "secret-password" not in result.output  # hidden input
+    user = db.session.scalar(sa.select(User).where(User.username == "clerk9"))
+    assert user.check_password("secret-password")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--org", "没有这个中心"], "No organisation"),
+        (["--org", "公安县矛盾纠纷调处中心", "--password", "short"], "at least"),
+        (["--org", "公安县矛盾纠纷调处中心", "--role", "king"], "Invalid value"),
+    ],
+)
+def test_create_user_refuses_bad_input(runner, db, centre, args, message):
+    base = ["create-user", "someone", "--role", "clerk", "--name", "某人"]
+    if "--password" not in args:
+        base += ["--password", "a-long-password"]
+    result = runner.invoke(args=base + args)
+
+    assert result.exit_code != 0
+    assert message in result.output
+    assert count(db, User) == 0
+
+
+def test_create_user_refuses_a_taken_username(runner, db, centre):
+    args = [
+        "create-user",
+        "clerk9",
+        "--role",
+        "clerk",
+        "--org",
+        centre.name,
+        "--name",
+        "刘",
+        "--password",
+        "a-long-password",
+    ]
+    assert runner.invoke(args=args).exit_code == 0
+
+    result = runner.invoke(args=args)
+
+    assert result.exit_code != 0
+    assert "already exists" in result.output
+    assert count(db, User) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["extract"],
+            [
+                "extract",
+                "-F",
+                "translations/babel.cfg",
+                "-k",
+                "_l",
+                "-k",
+                "lazy_gettext",
+                "--add-comments=Translators:",
+                "-o",
+                "translations/messages.pot",
+                ".",
+            ],
+        ),
+        (["update"], ["update", "-i", "translations/messages.pot", "-d", "translations"]),
+        (["compile"], ["compile", "-d", "translations"]),
+        (
+            ["init", "en"],
+            ["init", "-i", "translations/messages.pot", "-d", "translations", "-l", "en"],
+        ),
+    ],
+)
+def test_translate_runs_pybabel(runner, monkeypatch, args, expected):
+    calls = []
+
+    class Done:
+        returncode = 0
+
+    def fake_run(argv, **kwargs):
+        calls.append((argv, kwargs))
+        return Done()
+
+    monkeypatch.setattr(cli.subprocess, "run", fake_run)
+
+    result = runner.invoke(args=["translate", *args])
+
+    assert result.exit_code == 0, result.output
+    [(argv, kwargs)] = calls
+    assert argv[-len(expected) :] == expected
+    assert "pybabel" in argv[0] or argv[1:3] == ["-m", "babel.messages.frontend"]
+    assert kwargs["cwd"] == cli.BASE_DIR
+    assert "shell" not in kwargs
+
+
+def test_translate_reports_pybabel_failure(runner, monkeypatch):
+    class Failed:
+        returncode = 1
+
+    monkeypatch.setattr(cli.subprocess, "run", lambda argv, **kw: Failed())
+
+    result = runner.invoke(args=["translate", "compile"])
+
+    assert result.exit_code != 0
+    assert "pybabel compile failed" in result.output
+
+
+def test_babel_cfg_covers_code_and_templates():
+    text = (cli.BASE_DIR / "translations" / "babel.cfg").read_text(encoding="utf-8")
+    for section in (
+        "[python: blueprints/**.py]",
+        "[python: domain/**.py]",
+        "[python: models/**.py]",
+        "[python: app.py]",
+        "[jinja2: templates/**.html]",
+    ):
+        assert section in text
