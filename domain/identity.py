@@ -7,6 +7,8 @@ unless a permitted user expands them, which is recorded on the timeline.
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from flask_babel import lazy_gettext as _l
 from stdnum import numdb
@@ -75,7 +77,9 @@ def mask_phone(value: str | None) -> str:
     """138****5678: keep the first three and the last four digits."""
     if not value:
         return ""
-    digits = value.strip()
+    digits = re.sub(r"\D", "", value)  # as typed: "138 1234 5678", "+86 138-…"
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
     if len(digits) <= 7:
         return "*" * len(digits)
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]

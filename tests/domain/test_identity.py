@@ -43,5 +43,7 @@ def test_bad_phones(bad):
 def test_masks():
     assert mask_id_number("421022199001011237") == "4210**********1237"
     assert mask_phone("13812345678") == "138****5678"
+    assert mask_phone("138 1234 5678") == "138****5678"
+    assert mask_phone("+86 138-1234-5678") == "138****5678"
     assert "3组" not in mask_address("公安县埠河镇新民村3组")
     assert mask_id_number(None) == "" and mask_phone("") == ""
