@@ -58,6 +58,7 @@ def app(database_url):
         PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
 
     application = create_app(Config)
+    application.test_client_class = IsolatedClient
     with application.app_context():
         upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     return application
@@ -105,6 +106,12 @@ def world(db):
 class IsolatedClient(FlaskClient):
     """Each request runs in a fresh context, as on a real server: it gets its own app
     context, `g` and database session instead of reusing the test's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A browser asking for English: assertions read the English source strings. Tests of
+        # the Chinese default pass their own Accept-Language header.
+        self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
 
     def open(self, *args, **kwargs):
         return contextvars.Context().run(super().open, *args, **kwargs)
