@@ -88,11 +88,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 bench: $(STAMP)
-	@found=0; \
-	for f in bench/*.py; do \
-		[ -e "$$f" ] || continue; \
-		found=1; \
-		echo "=== $$f ==="; \
-		$(BIN)/python "$$f" || exit 1; \
-	done; \
-	[ $$found = 1 ] || echo "bench: no bench/*.py yet"
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(BIN)/python bench/build_world.py "$$tmp/bench.sqlite3" --cases $${BENCH_CASES:-20000} && \
+	$(BIN)/python bench/plans.py "$$tmp/bench.sqlite3" > "$$tmp/plans.md" && \
+	sed -n '/^# Flagged/,$$p' "$$tmp/plans.md" && \
+	$(BIN)/python bench/pages.py "$$tmp/bench.sqlite3" --repeat 10 --max-median-ms $${BENCH_MAX_MS:-250}

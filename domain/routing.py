@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from extensions import db
 from models import Case, Organisation, Region
-from models.enums import OrgKind, RiskLevel
+from models.enums import MEDIATING_KINDS, OrgKind, RiskLevel
 
 # A dispute above this amount (yuan) is "large" and goes at least to the township centre.
 LARGE_AMOUNT = Decimal("100000")
@@ -90,17 +90,7 @@ def dispatch_targets(case: Case) -> list[Organisation]:
         .join(Region, Organisation.region_id == Region.id)
         .where(
             Organisation.active.is_(True),
-            Organisation.kind.in_(
-                [
-                    OrgKind.CENTRE,
-                    OrgKind.VILLAGE_COMMITTEE,
-                    OrgKind.TOWNSHIP_COMMITTEE,
-                    OrgKind.ENTERPRISE_COMMITTEE,
-                    OrgKind.INDUSTRY_COMMITTEE,
-                    OrgKind.STATIONED_ROOM,
-                    OrgKind.STUDIO,
-                ]
-            ),
+            Organisation.kind.in_(sorted(MEDIATING_KINDS)),
             Region.code >= low,
             Region.code < high,
         )

@@ -47,6 +47,11 @@ class Case(db.Model):
         # Deadline queues.
         sa.Index("ix_case_state_due_on", "state", "due_on"),
         sa.Index("ix_case_handling_org_id_due_on", "handling_org_id", "due_on"),
+        # Director's workbench queue and counts: one committee's cases in a state, by deadline.
+        sa.Index("ix_case_handling_org_id_state_due_on", "handling_org_id", "state", "due_on"),
+        # Oversight list, newest first: read in index order, no sort (id breaks ties).
+        sa.Index("ix_case_created_at_id", "created_at", "id"),
+        sa.Index("ix_case_dispute_type_created_at_id", "dispute_type", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -165,7 +170,11 @@ class CaseMediator(db.Model):
     """A mediator on a case; exactly one active presiding mediator once mediation starts."""
 
     __tablename__ = "case_mediator"
-    __table_args__ = (sa.Index("ix_case_mediator_user_id_active", "user_id", "active"),)
+    # "Is this user an active mediator of this case?" (the mediator's case_scope EXISTS) is
+    # one index lookup; the leading (user_id, active) also lists a mediator's cases.
+    __table_args__ = (
+        sa.Index("ix_case_mediator_user_id_active_case_id", "user_id", "active", "case_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), index=True)
