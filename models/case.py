@@ -42,13 +42,15 @@ class Case(db.Model):
 
     __tablename__ = "case"
     __table_args__ = (
-        # Desk intake queue: state filter, oldest first.
-        sa.Index("ix_case_state_created_at", "state", "created_at"),
+        # Desk intake queue: state filter, oldest first (id breaks ties: no sort at all).
+        sa.Index("ix_case_state_created_at_id", "state", "created_at", "id"),
         # Deadline queues.
         sa.Index("ix_case_state_due_on", "state", "due_on"),
         sa.Index("ix_case_handling_org_id_due_on", "handling_org_id", "due_on"),
         # Director's workbench queue and counts: one committee's cases in a state, by deadline.
-        sa.Index("ix_case_handling_org_id_state_due_on", "handling_org_id", "state", "due_on"),
+        sa.Index(
+            "ix_case_handling_org_id_state_due_on_id", "handling_org_id", "state", "due_on", "id"
+        ),
         # Oversight list, newest first: read in index order, no sort (id breaks ties).
         sa.Index("ix_case_created_at_id", "created_at", "id"),
         sa.Index("ix_case_dispute_type_created_at_id", "dispute_type", "created_at", "id"),
