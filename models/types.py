@@ -6,6 +6,7 @@ import enum
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+import sqlalchemy.ext.compiler
 from sqlalchemy.types import TypeDecorator
 
 
@@ -74,3 +75,29 @@ def alembic_compare_type(context, inspected_column, metadata_column, inspected_t
     if isinstance(metadata_type, UTCDateTime):
         return not isinstance(inspected_type, sa.DateTime)
     return None
+
+
+class likely(sa.sql.expression.ColumnElement):  # noqa: N801 - reads like the SQL function
+    """`likely(condition)` on SQLite, the bare condition elsewhere.
+
+    A planner hint: SQLite keeps no statistics by default and prefers an index on any range
+    condition, even one that keeps most rows, over an index that gives the ORDER BY for free.
+    Wrapping a broad condition tells it the condition is usually true, so a list sorted by
+    another index is read in order and stops after one page.
+    """
+
+    inherit_cache = True
+    type = sa.Boolean()
+
+    def __init__(self, condition):
+        self.condition = condition
+
+
+@sa.ext.compiler.compiles(likely)
+def _likely_default(element, compiler, **kw):
+    return compiler.process(element.condition, **kw)
+
+
+@sa.ext.compiler.compiles(likely, "sqlite")
+def _likely_sqlite(element, compiler, **kw):
+    return f"likely({compiler.process(element.condition, **kw)})"

@@ -10,7 +10,7 @@ from flask import current_app, request
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from blueprints.htmx import render
+from blueprints.htmx import is_htmx, render
 from blueprints.oversight import bp
 from blueprints.oversight.forms import CaseFilterForm, normalise_number_prefix
 from blueprints.pagination import keyset_page
@@ -72,18 +72,24 @@ def cases():
     stmt = _filtered(sa.select(Case).where(scope), form, today).options(
         joinedload(Case.region), joinedload(Case.handling_org)
     )
+    if form.q.data and not form.q.errors:
+        # A number search reads the unique number index in order (numbers grow with time
+        # within a year and county) instead of sorting every match by date.
+        order, kinds, key = [Case.number], [str], lambda c: [c.number]
+    else:
+        order, kinds, key = [Case.created_at, Case.id], [datetime, int], \
+            lambda c: [c.created_at, c.id]
     page = keyset_page(
-        stmt,
-        [Case.created_at, Case.id],
-        [datetime, int],
-        request.args.get("after"),
-        current_app.config["PAGE_SIZE"],
-        key=lambda c: [c.created_at, c.id],
-        descending=True,
+        stmt, order, kinds, request.args.get("after"), current_app.config["PAGE_SIZE"],
+        key=key, descending=True,
     )
-    overdue = db.session.scalar(
-        sa.select(sa.func.count(Case.id)).where(scope, overdue_condition(today))
-    )
+    # The overdue count sits above the filters: only the full page shows it, so filtering,
+    # paging and htmx swaps of the results do not count again.
+    overdue = None
+    if not is_htmx():
+        overdue = db.session.scalar(
+            sa.select(sa.func.count(Case.id)).where(scope, overdue_condition(today))
+        )
     return render(
         "oversight/cases.html",
         "oversight/partials/case_rows.html",
