@@ -98,7 +98,9 @@ def form_error_list(form) -> list[tuple[str, str, str]]:
             elif f.type == "FormField":
                 walk(f.form, prefix_label)
             elif f.errors and f.type not in ("CSRFTokenField", "HiddenField"):
-                out.extend((f.id, f"{prefix_label}{f.label.text}", str(m)) for m in f.errors)
+                # "What is it about?" + ": message" would double the punctuation.
+                label = f"{prefix_label}{f.label.text}".rstrip("?？.。:： ")
+                out.extend((f.id, label, str(m)) for m in f.errors)
             elif f.errors and f.type == "CSRFTokenField":
                 out.extend((f.id, "", str(m)) for m in f.errors)
 

@@ -55,6 +55,16 @@ def _check_admin(admin: User) -> None:
         raise NotPermitted()
 
 
+def _check_role_fits(role: Role, organisation: Organisation) -> None:
+    """Mediators and directors work in a body that mediates; cases never reach a court or a
+    police station through dispatch, so such an account could never receive one."""
+    if Role(role) in {Role.MEDIATOR, Role.DIRECTOR} and not organisation.mediates:
+        raise ValidationFailed(
+            _l("Mediators and directors belong to a mediation committee or centre."),
+            field="organisation",
+        )
+
+
 def _organisation_in_scope(admin: User, organisation: Organisation | None) -> Organisation:
     low, high = code_range(admin.organisation.region.code)
     if (
@@ -111,6 +121,7 @@ def create_user(
     if taken is not None:
         raise ValidationFailed(_l("This username is already taken."), field="username")
     organisation = _organisation_in_scope(admin, organisation)
+    _check_role_fits(role, organisation)
     user = User(
         username=username,
         name=_clean(name),
@@ -157,6 +168,7 @@ def update_user(
             _l("You cannot remove the administrator role from your own account."), field="role"
         )
     organisation = _organisation_in_scope(admin, organisation)
+    _check_role_fits(role, organisation)
     codes = list(dict.fromkeys(specialties or []))
     valid = {t.value for t in DisputeType}
     if any(code not in valid for code in codes):

@@ -3,6 +3,7 @@ or referral. Both create a case in REGISTERED with one number for life and a que
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -12,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from domain.clocks import local_today
 from domain.codes import hash_query_code, new_query_code, next_case_number
-from domain.errors import ValidationFailed
+from domain.errors import NotPermitted, ValidationFailed
 from domain.identity import normalise_id_number, normalise_phone
 from domain.states import Action
 from domain.timeline import record
@@ -25,6 +26,7 @@ from models.enums import (
     PartyKind,
     PartyRole,
     RiskLevel,
+    Role,
     Sex,
     Source,
 )
@@ -90,7 +92,8 @@ def _build_party(data: PartyData, position: int) -> Party:
         party.id_number_norm = normalise_id_number(data.id_number)
         party.id_number = party.id_number_norm
     if data.phone and data.phone.strip():
-        party.phone = data.phone.strip()
+        # Full-width digits from a Chinese keyboard are stored as ordinary digits.
+        party.phone = unicodedata.normalize("NFKC", data.phone).strip()
         party.phone_norm = normalise_phone(data.phone)
     return party
 
@@ -104,6 +107,10 @@ def _create_case(
     intake_org: Organisation | None,
     now: datetime | None,
 ) -> tuple[Case, str]:
+    if any(not (p.name or "").strip() for p in data.parties):
+        raise ValidationFailed(_l("Every party needs a name."), field="parties")
+    if not (data.summary or "").strip():
+        raise ValidationFailed(_l("Describe the dispute briefly."), field="summary")
     roles = {p.role for p in data.parties}
     if PartyRole.APPLICANT not in roles and source == Source.APPLICATION:
         raise ValidationFailed(_l("At least one applicant is required."), field="applicants")
@@ -173,3 +180,22 @@ def register_case(
     )
     db.session.flush()
     return case, code
+
+
+def reset_query_code(case: Case, actor: User, *, reason: str) -> str:
+    """Issue a new query code for a citizen who lost theirs (after the desk checked their ID).
+    The old code stops working at once. Returns the new code, which exists in plain text only
+    in this return value.
+
+    Raises NotPermitted (only the desk), ValidationFailed (no reason).
+    """
+    if actor.role not in {Role.CLERK, Role.LEADER}:
+        raise NotPermitted()
+    if not (reason or "").strip():
+        raise ValidationFailed(_l("Say how the person's identity was checked."), field="reason")
+    code = new_query_code()
+    case.query_code_hash = hash_query_code(code)
+    # Public: the citizen sees on the status page when their code was replaced.
+    record(case, Action.RESET_QUERY_CODE, actor, note=reason.strip(), public=True)
+    db.session.flush()
+    return code

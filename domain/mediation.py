@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
+from domain.clocks import local_today
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import can_record
 from domain.states import Action
@@ -30,6 +31,12 @@ def record_session(
     check_version(case, version)
     if not notes.strip():
         raise ValidationFailed(_l("Write what happened in the session."), field="notes")
+    if case.accepted_at is not None and local_today(held_at) < local_today(case.accepted_at):
+        raise ValidationFailed(
+            _l("A session cannot be before the case was accepted (%(date)s).",
+               date=local_today(case.accepted_at).isoformat()),
+            field="held_at",
+        )
     session = MediationSession(
         held_at=held_at, place=place.strip(), mode=mode, notes=notes.strip(), recorded_by=actor
     )
@@ -70,6 +77,15 @@ def record_agreement(
             _l("A written agreement states the manner and deadline of performance."),
             field="performance_manner",
         )
+    if case.accepted_at is not None and data.agreed_on < local_today(case.accepted_at):
+        raise ValidationFailed(
+            _l("The agreement cannot be dated before the case was accepted (%(date)s).",
+               date=local_today(case.accepted_at).isoformat()),
+            field="agreed_on",
+        )
+    if data.agreed_on > local_today(now):
+        raise ValidationFailed(_l("The agreement date cannot be in the future."),
+                               field="agreed_on")
     agreement = Agreement(
         kind=data.kind,
         terms=terms,

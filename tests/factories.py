@@ -3,11 +3,12 @@ through the domain functions so timelines are real."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import count
 
 import sqlalchemy as sa
 
+from domain.clocks import local_today
 from domain.dispatch import assign_mediator, dispatch_to_organisation
 from domain.intake import CaseData, PartyData, register_case, submit_application
 from domain.mediation import AgreementData, record_agreement, record_failure, record_session
@@ -164,8 +165,8 @@ class World:
                 case, mediator, version=None,
                 data=AgreementData(
                     kind=AgreementKind.WRITTEN, terms=["被申请人于十日内疏通排水沟"],
-                    agreed_on=date.today(), performance_manner="自行疏通",
-                    performance_deadline=date.today() + timedelta(days=10),
+                    agreed_on=local_today(), performance_manner="自行疏通",
+                    performance_deadline=local_today() + timedelta(days=10),
                 ),
             )
         elif state == CaseState.FAILED:

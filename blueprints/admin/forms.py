@@ -4,7 +4,6 @@ organisations inside the administrator's region)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     PasswordField,
@@ -15,6 +14,7 @@ from wtforms import (
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from blueprints.forms import TrimmedForm
 from domain.accounts import MIN_PASSWORD_LENGTH
 from models.enums import DisputeType, Role
 
@@ -31,7 +31,7 @@ def role_choices(blank=None) -> list[tuple[str, object]]:
     return [("", blank), *choices] if blank is not None else choices
 
 
-class UserFilterForm(FlaskForm):
+class UserFilterForm(TrimmedForm):
     """Filters of the user list (GET, no CSRF)."""
 
     class Meta:
@@ -99,7 +99,7 @@ def _phone_field():
     return StringField(_l("Phone"), validators=[Optional(), Length(max=32)])
 
 
-class _ProfileForm(FlaskForm):
+class _ProfileForm(TrimmedForm):
     def set_choices(self, organisations) -> None:
         """Fill the role and organisation selects (organisations: those in the admin's region)."""
         self.role.choices = role_choices()
@@ -144,5 +144,5 @@ class EditUserForm(_ProfileForm):
     full_time = BooleanField(_l("Full-time mediator"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(TrimmedForm):
     password, confirm = _password_fields()

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
+from blueprints.forms import TrimmedForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(TrimmedForm):
     username = StringField(
         _l("Username"), validators=[InputRequired(_l("Enter your username.")), Length(max=64)],
         render_kw={"autocomplete": "username", "autocapitalize": "none"},
@@ -15,5 +16,5 @@ class LoginForm(FlaskForm):
     )
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(TrimmedForm):
     """CSRF only, for POST buttons."""

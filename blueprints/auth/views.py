@@ -40,8 +40,11 @@ def _username_key() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_username_key)
+# Only failed attempts count (a success redirects), so staff switching accounts at a shared
+# counter are not locked out, while password guessing is.
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: r.status_code != 302)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_username_key,
+               deduct_when=lambda r: r.status_code != 302)
 def login():
     """Staff login page (anyone). Throttled per address and per username."""
     if current_user.is_authenticated:

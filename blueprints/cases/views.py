@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, render_template
+from flask import abort, make_response, render_template
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -43,6 +43,7 @@ def load_case(number: str) -> Case:
 def detail_context(case: Case, overrides: dict[str, Any] | None = None, **extra) -> dict:
     return {
         "case": case,
+        "unsaved": extra.pop("unsaved", []),
         "panels": panels_for(case, current_user, overrides),
         "may_reveal": can_reveal_pii(current_user, case),
         "revealed": extra.pop("revealed", set()),
@@ -55,6 +56,29 @@ def render_detail(case: Case, overrides: dict[str, Any] | None = None, status: i
                   **extra):
     """The full case page; used by GET and by action endpoints after a failed no-JS POST."""
     return render_template("cases/detail.html", **detail_context(case, overrides, **extra)), status
+
+
+def unsaved_text(form) -> list[tuple[str, str]]:
+    """What the user typed into a form whose panel can no longer be shown (the case moved on
+    meanwhile): shown back so nothing typed is lost."""
+    return [
+        (str(f.label.text), f.data)
+        for f in form
+        if f.type in ("StringField", "TextAreaField") and isinstance(f.data, str) and f.data.strip()
+    ]
+
+
+def whole_page(case: Case, overrides: dict[str, Any] | None = None, **extra):
+    """The whole current case page after a refused action. An htmx request gets it swapped
+    into <main>, so the header, panels and timeline all show the case as it is now."""
+    body, status = render_detail(case, overrides, **extra)
+    response = make_response(body, status)
+    if is_htmx():
+        response.headers.update(
+            {"HX-Retarget": "#main", "HX-Reselect": "#main",
+             "HX-Reswap": "outerHTML show:window:top"}
+        )
+    return response
 
 
 @bp.route("/<number>")

@@ -6,4 +6,4 @@ bp = Blueprint("desk", __name__)
 protect(bp, "desk")
 
 from blueprints.desk import views  # noqa: E402,F401,I001
-from blueprints.desk import panels  # noqa: E402,F401
+from blueprints.desk import panels, reset  # noqa: E402,F401

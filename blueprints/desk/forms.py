@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -19,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from blueprints.forms import TrimmedForm
 from domain.identity import IdentifierError, normalise_id_number, normalise_phone
 from domain.intake import CaseData, PartyData
 from models import Region
@@ -67,7 +67,7 @@ class ChoiceField(SelectField):
         super().pre_validate(form)
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(TrimmedForm):
     """A walk-in or phone case registered by the desk (the acceptance register, DOMAIN §2.2)."""
 
     # Keyboard order follows the paper form: how it came, where, what, who.
@@ -236,7 +236,7 @@ def _version_field() -> IntegerField:
     )
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(TrimmedForm):
     version = _version_field()
     note = TextAreaField(
         _l("Note for the case file (optional)"),
@@ -245,7 +245,7 @@ class AcceptForm(FlaskForm):
     )
 
 
-class NotAcceptForm(FlaskForm):
+class NotAcceptForm(TrimmedForm):
     version = _version_field()
     reason = TextAreaField(
         _l("Why it is not accepted"),
@@ -265,7 +265,7 @@ class NotAcceptForm(FlaskForm):
     )
 
 
-class DispatchForm(FlaskForm):
+class DispatchForm(TrimmedForm):
     version = _version_field()
     organisation = ChoiceField(
         _l("Send to"),
@@ -279,7 +279,7 @@ class DispatchForm(FlaskForm):
     )
 
 
-class AssignForm(FlaskForm):
+class AssignForm(TrimmedForm):
     version = _version_field()
     mediator = ChoiceField(
         _l("Presiding mediator"),

@@ -22,7 +22,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from blueprints.actions import run_action
-from blueprints.cases.views import load_case, render_detail
+from blueprints.cases.views import load_case, unsaved_text, whole_page
 from blueprints.desk import bp
 from blueprints.desk.forms import (
     AcceptForm,
@@ -185,10 +185,10 @@ def _answer(case: Case, name: str, form, valid: bool, error: DomainError | None,
     p = PROVIDERS[name](case, current_user, {name: form})
     if p is None:  # the case has moved on and this panel no longer applies
         flash(error.message if error else _("This action is no longer possible."), "error")
-        return redirect_303(url) if is_htmx() else render_detail(case)
-    if is_htmx():
+        return whole_page(case, unsaved=unsaved_text(form))
+    if is_htmx() and not isinstance(error, StaleCase):
         return render_template(p.template, case=case, p=p)
-    return render_detail(case, overrides={name: form})
+    return whole_page(case, overrides={name: form})
 
 
 def _text(value: str | None) -> str | None:

@@ -6,10 +6,10 @@ import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SearchField, SelectField
 from wtforms.validators import Length, Optional
 
+from blueprints.forms import TrimmedForm
 from domain.states import CaseState
 from models.enums import DisputeType, Source
 
@@ -32,7 +32,7 @@ def normalise_number_prefix(value: str | None) -> str:
     return text
 
 
-class CaseFilterForm(FlaskForm):
+class CaseFilterForm(TrimmedForm):
     class Meta:
         csrf = False
 

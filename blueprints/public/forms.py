@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DecimalField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     RadioField,
@@ -26,6 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from blueprints.forms import TrimmedForm, TrimmedSubForm
 from domain.identity import IdentifierError, normalise_id_number, normalise_phone
 from models.enums import DisputeType, PartyKind, Sex
 
@@ -49,16 +48,21 @@ def valid_phone(form, field):
             raise ValidationError(str(error.message)) from None
 
 
-class PartyForm(Form):
+class PartyForm(TrimmedSubForm):
     """One party; nested in the application, so it carries no CSRF token of its own."""
 
-    kind = SelectField(
-        _l("Person or organisation"), choices=PartyKind.choices, default=PartyKind.PERSON.value
-    )
     name = StringField(
         _l("Name"),
         validators=[InputRequired(_l("Enter the name.")), Length(max=128)],
         render_kw={"autocomplete": "off"},
+    )
+    phone = StringField(
+        _l("Phone"),
+        validators=[Optional(), Length(max=32), valid_phone],
+        render_kw={"type": "tel", "inputmode": "tel", "autocomplete": "off"},
+    )
+    kind = SelectField(
+        _l("Person or organisation"), choices=PartyKind.choices, default=PartyKind.PERSON.value
     )
     sex = SelectField(
         _l("Sex"), choices=lambda: [SelectChoice("", _l("Not stated")), *Sex.choices()],
@@ -69,22 +73,17 @@ class PartyForm(Form):
         validators=[Optional(), NumberRange(0, 130, _l("Enter an age between 0 and 130."))],
         render_kw={"inputmode": "numeric", "class": "short"},
     )
-    ethnicity = StringField(_l("Ethnicity"), validators=[Optional(), Length(max=32)])
-    occupation = StringField(_l("Occupation or post"), validators=[Optional(), Length(max=64)])
-    legal_rep = StringField(
-        _l("Legal representative (organisations only)"), validators=[Optional(), Length(max=64)]
-    )
-    phone = StringField(
-        _l("Phone"),
-        validators=[Optional(), Length(max=32), valid_phone],
-        render_kw={"type": "tel", "inputmode": "tel", "autocomplete": "off"},
-    )
     id_number = StringField(
         _l("Resident ID number (optional)"),
         validators=[Optional(), Length(max=32), valid_id_number],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     address = StringField(_l("Address or workplace"), validators=[Optional(), Length(max=256)])
+    ethnicity = StringField(_l("Ethnicity"), validators=[Optional(), Length(max=32)])
+    occupation = StringField(_l("Occupation or post"), validators=[Optional(), Length(max=64)])
+    legal_rep = StringField(
+        _l("Legal representative (organisations only)"), validators=[Optional(), Length(max=64)]
+    )
 
 
 class ApplicantForm(PartyForm):
@@ -99,7 +98,7 @@ class ApplicantForm(PartyForm):
     )
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(TrimmedForm):
     applicants = FieldList(
         FormField(ApplicantForm), label=_l("Applicant"), min_entries=1,
         max_entries=MAX_APPLICANTS,
@@ -140,7 +139,10 @@ class ApplicationForm(FlaskForm):
     amount = DecimalField(
         _l("Amount of money involved, in yuan (if any)"),
         places=2,
-        validators=[Optional(), NumberRange(0, 10**10, _l("Enter an amount of 0 or more."))],
+        validators=[
+            Optional(),
+            NumberRange(0, 10**10, _l("Enter an amount between 0 and 10,000,000,000 yuan.")),
+        ],
         render_kw={"inputmode": "decimal", "class": "short"},
     )
     declaration = BooleanField(
@@ -159,7 +161,7 @@ class ApplicationForm(FlaskForm):
                 if line.strip(" .、")]
 
 
-class LookupForm(FlaskForm):
+class LookupForm(TrimmedForm):
     number = StringField(
         _l("Case number"),
         validators=[InputRequired(_l("Enter the case number.")), Length(max=40)],

@@ -94,8 +94,10 @@ def _case_data(form: ApplicationForm) -> CaseData:
 
 @bp.route("/apply", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired token keeps what was typed
+# Only applications actually filed count (a redirect): a citizen correcting mistakes on a
+# shared village computer or a carrier's shared address is never locked out of the form.
 @limiter.limit(lambda: current_app.config["JIEFEN_LIMIT_APPLICATION"], methods=["POST"],
-               exempt_when=_editing)
+               exempt_when=_editing, deduct_when=lambda response: response.status_code == 303)
 def apply():
     """The application form, 人民调解申请书 (anyone, no account)."""
     form = ApplicationForm()

@@ -11,7 +11,6 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -24,6 +23,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from blueprints.forms import TrimmedForm
 from domain.clocks import CHINA, local_today
 from models.enums import AgreementKind, SessionMode
 
@@ -56,7 +56,7 @@ def _now_local() -> datetime:
     return datetime.now(UTC).astimezone(CHINA).replace(second=0, microsecond=0, tzinfo=None)
 
 
-class CaseActionForm(FlaskForm):
+class CaseActionForm(TrimmedForm):
     """Base: the hidden case version (optimistic lock)."""
 
     version = IntegerField(

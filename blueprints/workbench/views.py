@@ -7,13 +7,13 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, make_response, render_template, request, url_for
+from flask import abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from blueprints.actions import run_action
-from blueprints.cases.views import load_case, render_detail
+from blueprints.cases.views import load_case, unsaved_text, whole_page
 from blueprints.htmx import htmx_target, is_htmx, redirect_303, render
 from blueprints.pagination import keyset_page
 from blueprints.workbench import bp
@@ -141,18 +141,11 @@ def _show_errors(case: Case, name: str, form, error: DomainError | None):
         getattr(form, error.field).errors.append(error.message)
     elif error is not None:
         form.form_errors.append(error.message)
-    if is_htmx() and p is not None and not isinstance(error, StaleCase):
+    if p is None:  # the case moved on: this panel is gone, so show back what was typed
+        return whole_page(case, unsaved=unsaved_text(form))
+    if is_htmx() and not isinstance(error, StaleCase):
         return render_template(p.template, case=case, p=p)
-    response = make_response(render_detail(case, overrides={name: form}))
-    if is_htmx():  # swap the whole page body in: the user must see what changed
-        response.headers.update(
-            {
-                "HX-Retarget": "#main",
-                "HX-Reselect": "#main",
-                "HX-Reswap": "outerHTML show:window:top",
-            }
-        )
-    return response
+    return whole_page(case, overrides={name: form})
 
 
 def _act(

@@ -2,12 +2,13 @@
 the invariants (every change has its event; states only move along the table; closed cases
 have a close time; agreements have terms)."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from domain.clocks import local_today
 from domain.dispatch import assign_mediator, dispatch_to_organisation
 from domain.errors import DomainError
 from domain.mediation import AgreementData, record_agreement, record_failure, record_session
@@ -42,7 +43,7 @@ def act(world, case, name, user):
     elif name.startswith("agree"):
         terms = [] if name == "agree_empty" else ["t"]
         record_agreement(case, user, version=case.version, data=AgreementData(
-            kind=AgreementKind.ORAL, terms=terms, agreed_on=date.today()))
+            kind=AgreementKind.ORAL, terms=terms, agreed_on=local_today()))
     elif name.startswith("fail"):
         record_failure(case, user, version=case.version, reason="" if "empty" in name else "r")
 

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from domain.clocks import local_today
 from domain.dispatch import assign_mediator, dispatch_to_organisation
 from domain.errors import InvalidTransition, NotPermitted, StaleCase, ValidationFailed
 from domain.mediation import AgreementData, record_agreement, record_failure, record_session
@@ -99,7 +100,7 @@ def test_only_assigned_mediator_records(world):
 
 def test_agreement_rules(world):
     case = world.case(CaseState.MEDIATING)
-    data = AgreementData(kind=AgreementKind.WRITTEN, terms=["", " "], agreed_on=date.today())
+    data = AgreementData(kind=AgreementKind.WRITTEN, terms=["", " "], agreed_on=local_today())
     with pytest.raises(ValidationFailed) as info:
         record_agreement(case, world.mediator, version=None, data=data)
     assert info.value.field == "terms"
@@ -107,7 +108,7 @@ def test_agreement_rules(world):
     with pytest.raises(ValidationFailed) as info:
         record_agreement(case, world.mediator, version=None, data=data)
     assert info.value.field == "performance_manner"
-    oral = AgreementData(kind=AgreementKind.ORAL, terms=["当场道歉"], agreed_on=date.today())
+    oral = AgreementData(kind=AgreementKind.ORAL, terms=["当场道歉"], agreed_on=local_today())
     record_agreement(case, world.mediator, version=None, data=oral)
     assert case.state == CaseState.AGREED and case.closed_at is not None
     with pytest.raises(InvalidTransition):
@@ -173,3 +174,21 @@ def test_overdue_after_30_days(world, app):
     assert urgency(today + timedelta(days=5), today) == Urgency.DUE_SOON
     assert urgency(today + timedelta(days=6), today) == Urgency.ON_TIME
     assert urgency(None, today) == Urgency.NONE
+
+
+def test_session_and_agreement_dates_not_before_acceptance(world):
+    case = world.case(CaseState.MEDIATING, accepted_days_ago=3)
+    with pytest.raises(ValidationFailed) as info:
+        record_session(case, world.mediator, version=None,
+                       held_at=datetime(1900, 1, 1, tzinfo=UTC), place="x",
+                       mode=SessionMode.IN_PERSON, notes="x")
+    assert info.value.field == "held_at"
+    oral = AgreementData(kind=AgreementKind.ORAL, terms=["x"],
+                         agreed_on=local_today() - timedelta(days=30))
+    with pytest.raises(ValidationFailed) as info:
+        record_agreement(case, world.mediator, version=None, data=oral)
+    assert info.value.field == "agreed_on"
+    oral.agreed_on = local_today() + timedelta(days=3)
+    with pytest.raises(ValidationFailed) as info:
+        record_agreement(case, world.mediator, version=None, data=oral)
+    assert info.value.field == "agreed_on"

@@ -128,3 +128,16 @@ def test_language_switch_sticks(client, world):
     assert '<html lang="en"' in html
     response = client.get("/lang/en?next=https://evil.example/")
     assert "evil" not in response.headers["Location"]
+
+
+def test_successful_logins_do_not_count(world, app, client):
+    app.config["JIEFEN_LIMIT_LOGIN"] = "3 per minute"
+    limiter.reset()
+    try:
+        for _ in range(5):
+            assert client.post("/auth/login", data={"username": "clerk",
+                                                    "password": PASSWORD}).status_code == 302
+            client.post("/auth/logout")
+    finally:
+        app.config["JIEFEN_LIMIT_LOGIN"] = "100000 per minute"
+        limiter.reset()

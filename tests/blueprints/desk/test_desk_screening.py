@@ -139,7 +139,9 @@ def test_stale_version_shows_message_and_changes_nothing(world, login, client, d
         page = response.get_data(as_text=True)
         assert "Someone else changed this case" in page
         assert "我的备注" in page
-        assert ("<html" in page) == (not headers)
+        # the whole current page, swapped into <main> for htmx so every part is current
+        assert "<html" in page
+        assert (response.headers.get("HX-Retarget") == "#main") == bool(headers)
         case = _fresh(db, case)
         assert case.state == CaseState.REGISTERED and not _events(db, case, "accept")
         # The form now carries the current version: a deliberate resubmit works.
@@ -158,9 +160,11 @@ def test_stale_when_case_already_accepted_by_someone_else(world, login, client, 
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Someone else changed this case" in page and 'id="panel-screen"' not in page
-    response = client.post(f"/desk/case/{case.number}/accept", data={"accept-version": old},
+    response = client.post(f"/desk/case/{case.number}/accept",
+                           data={"accept-version": old, "accept-note": "我的备注"},
                            headers=hx("panel-screen"))
-    assert response.status_code == 204 and "HX-Redirect" in response.headers
+    assert response.status_code == 200 and response.headers["HX-Retarget"] == "#main"
+    assert "我的备注" in response.get_data(as_text=True)  # shown back, not lost
     assert len(_events(db, case, "accept")) == 1
 
 

@@ -165,3 +165,36 @@ def test_public_form_with_csrf_enabled(world, app, client):
         assert response.status_code == 303
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.mark.parametrize(("field", "blank"), [
+    ("applicants-0-name", "     "), ("respondents-0-name", "\u3000\u3000"),
+    ("summary", " " * 12), ("requests", "  \n  "),
+])
+def test_blank_text_is_refused(world, client, field, blank):
+    response = client.post("/apply", data=form_data(world, **{field: blank}))
+    assert response.status_code == 200
+    assert f'id="{field}-error"' in response.get_data(as_text=True)
+    assert count_rows(Case) == 0
+
+
+def test_full_width_phone_stored_as_digits(world, client, db):
+    data = form_data(world, **{"applicants-0-phone": "１３８１２３４５６７８"})
+    assert client.post("/apply", data=data).status_code == 303
+    assert db.session.query(Party).filter_by(name="王大明").one().phone == "13812345678"
+
+
+def test_only_filed_applications_count_against_the_limit(world, app, client):
+    from extensions import limiter
+
+    app.config["JIEFEN_LIMIT_APPLICATION"] = "2 per hour"
+    limiter.reset()
+    try:
+        bad = form_data(world, **{"applicants-0-phone": "123"})
+        assert [client.post("/apply", data=bad).status_code for _ in range(5)] == [200] * 5
+        assert client.post("/apply", data=form_data(world)).status_code == 303
+        assert client.post("/apply", data=form_data(world)).status_code == 303
+        assert client.post("/apply", data=form_data(world)).status_code == 429
+    finally:
+        app.config["JIEFEN_LIMIT_APPLICATION"] = "100000 per minute"
+        limiter.reset()

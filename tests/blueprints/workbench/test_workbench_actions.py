@@ -9,6 +9,7 @@ from domain.clocks import local_today
 from domain.states import CaseState
 from models import Agreement, Case, Event, MediationSession
 from tests.conftest import hx
+from tests.factories import PASSWORD
 
 
 def fresh(db, case) -> Case:
@@ -30,7 +31,8 @@ def mediating(world, db):
 def session_data(case, **kw):
     data = {
         "session-version": case.version,
-        "session-held_at": "2024-05-01T09:30",
+        # Midnight today in Beijing: on the day of acceptance and never in the future.
+        "session-held_at": f"{local_today().isoformat()}T00:00",
         "session-place": "村委会调解室",
         "session-mode": "in_person",
         "session-notes": "双方同意各让一步",
@@ -157,8 +159,11 @@ def test_record_session(mediating, world, login, client, db, htmx):
     case = fresh(db, mediating)
     assert case.state == CaseState.MEDIATING
     [record] = db.session.query(MediationSession).filter_by(case_id=case.id).all()
-    # 09:30 in Beijing is 01:30 UTC.
-    assert record.held_at == datetime(2024, 5, 1, 1, 30, tzinfo=UTC)
+    # 00:00 in Beijing is 16:00 UTC the day before.
+    day = local_today()
+    assert record.held_at == datetime(day.year, day.month, day.day, tzinfo=UTC) - timedelta(
+        hours=8
+    )
     assert record.notes == "双方同意各让一步"
     assert record.recorded_by_id == world.mediator.id
     [event] = events(db, case, "record_session")
@@ -181,7 +186,7 @@ def test_record_session_bad_input(mediating, login, client, db, htmx, templates)
     assert ("<html" in html) is not htmx
     assert "Write what happened in the session." in html
     assert 'value="张家堂屋"' in html  # input kept
-    assert 'value="2024-05-01T09:30"' in html
+    assert f'value="{local_today().isoformat()}T00:00"' in html
     assert templates[-1 if htmx else 0] == (
         "workbench/partials/session_panel.html" if htmx else "cases/detail.html"
     )
@@ -366,3 +371,24 @@ def test_director_records_for_own_committee(mediating, world, login, client, db)
     )
     assert response.status_code == 303
     assert events(db, mediating, "record_failure")[0].actor_id == world.director.id
+
+
+def test_session_text_kept_when_case_closed_meanwhile(world, client, db):
+    """A mediator types notes; meanwhile the director records failure. Nothing typed is lost."""
+    from domain.mediation import record_failure
+    from models import Case
+
+    case = world.case(CaseState.MEDIATING)
+    db.session.commit()
+    version = case.version
+    record_failure(db.session.get(Case, case.id), world.director, version=None, reason="x")
+    db.session.commit()
+    client.post("/auth/login", data={"username": "mediator", "password": PASSWORD})
+    response = client.post(
+        f"/workbench/case/{case.number}/session",
+        data={"session-version": version, "session-held_at": "2026-11-20T10:00",
+              "session-mode": "in_person", "session-notes": "双方同意再谈一次"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "双方同意再谈一次" in page and 'id="unsaved"' in page

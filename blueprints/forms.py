@@ -1,0 +1,53 @@
+"""Base classes for every form: text is trimmed, and a required text field holding only spaces
+(including full-width ones typed on Chinese keyboards) counts as empty.
+
+WTForms' InputRequired checks the raw input, so "   " would pass it and be saved as a blank
+name. Binding each text field through this Meta adds a strip filter and turns InputRequired
+into DataRequired (which checks the trimmed value) with the same message.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import Form
+from wtforms.fields import PasswordField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _trim(unbound_field) -> None:
+    cls = unbound_field.field_class
+    if not issubclass(cls, StringField | TextAreaField) or issubclass(cls, PasswordField):
+        return
+    kwargs = unbound_field.kwargs
+    filters = list(kwargs.get("filters") or ())
+    if _strip not in filters:
+        kwargs["filters"] = [_strip, *filters]
+    validators = kwargs.get("validators")
+    if validators:
+        kwargs["validators"] = [
+            DataRequired(v.message) if type(v) is InputRequired else v for v in validators
+        ]
+
+
+class _TrimMeta:
+    def bind_field(self, form, unbound_field, options):
+        _trim(unbound_field)
+        return super().bind_field(form, unbound_field, options)
+
+
+class TrimmedForm(FlaskForm):
+    """A top-level form (with CSRF)."""
+
+    class Meta(_TrimMeta, FlaskForm.Meta):
+        pass
+
+
+class TrimmedSubForm(Form):
+    """A form nested in another (FormField), without a CSRF token of its own."""
+
+    class Meta(_TrimMeta, Form.Meta):
+        pass
