@@ -118,3 +118,11 @@ def test_lookup_is_rate_limited(world, app, client, db):
     finally:
         app.config["JIEFEN_LIMIT_LOOKUP"] = "100000 per minute"
         limiter.reset()
+
+
+def test_agreement_terms_shown_to_the_citizen(world, client, db):
+    case = world.case(CaseState.AGREED)
+    db.session.commit()
+    unlock(client, case.number, case.query_code_plain)
+    page = client.get("/status").get_data(as_text=True)
+    assert "被申请人于十日内疏通排水沟" in page
