@@ -1,5 +1,11 @@
-"""Time limits. Issue 2 uses the ordinary 30 calendar days from acceptance (MOJ-2002 Art. 33);
-per-source limits and working-day clocks build on `due_date()`."""
+"""Time limits (DOMAIN §1.10).
+
+A case's limit comes from the most specific TimeLimitRule (organisation + source, then
+organisation, then source) or the default of 30 calendar days (MOJ-2002 Art. 33). Working-day
+limits follow China's public holidays and make-up workdays (chinese-calendar). Suspension stops
+the clock: resuming moves the deadline by the days spent suspended. An extension with both
+parties' consent adds days.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,8 @@ import enum
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import chinese_calendar
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -18,16 +26,102 @@ def local_today(now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(CHINA).date()
 
 
-def due_date(start: datetime, days: int | None = None) -> date:
-    """The last day of a time limit of `days` calendar days starting the day after `start`."""
+def is_workday(day: date) -> bool:
+    """A working day in China: holidays are off, make-up Saturdays/Sundays (调休) are on.
+    Beyond the years the calendar package knows, Monday to Friday."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+def add_days(start: date, days: int, working: bool) -> date:
+    """The last day of a limit of `days` days counted from the day after `start`."""
+    if not working:
+        return start + timedelta(days=days)
+    day, left = start, days
+    while left > 0:
+        day += timedelta(days=1)
+        if is_workday(day):
+            left -= 1
+    return day
+
+
+def days_between(first: date, last: date, working: bool) -> int:
+    """Days from `first` (exclusive) to `last` (inclusive): calendar or working days."""
+    if last <= first:
+        return 0
+    if not working:
+        return (last - first).days
+    return sum(1 for n in range(1, (last - first).days + 1)
+               if is_workday(first + timedelta(days=n)))
+
+
+def due_date(start: datetime, days: int | None = None, working: bool = False) -> date:
+    """The deadline of a limit starting on the (China) date of `start`."""
     limit = days if days is not None else current_app.config["DEFAULT_TIME_LIMIT_DAYS"]
-    return start.astimezone(CHINA).date() + timedelta(days=limit)
+    return add_days(local_today(start), limit, working)
+
+
+def limit_for(case) -> tuple[int, bool]:
+    """(days, working_days) for the case: the most specific configured rule, else the default."""
+    from extensions import db
+    from models import TimeLimitRule
+
+    org_ids = [i for i in (case.handling_org_id, case.intake_org_id) if i is not None]
+    rules = db.session.scalars(
+        sa.select(TimeLimitRule).where(
+            sa.or_(TimeLimitRule.organisation_id.in_(org_ids),
+                   TimeLimitRule.organisation_id.is_(None)),
+            sa.or_(TimeLimitRule.source == case.source, TimeLimitRule.source.is_(None)),
+        )
+    ).all()
+
+    def rank(rule) -> tuple[int, int, int]:
+        org_rank = (len(org_ids) - org_ids.index(rule.organisation_id)
+                    if rule.organisation_id in org_ids else 0)
+        return (1 if rule.organisation_id is not None else 0, org_rank,
+                1 if rule.source is not None else 0)
+
+    if rules:
+        best = max(rules, key=rank)
+        return best.days, best.working_days
+    return current_app.config["DEFAULT_TIME_LIMIT_DAYS"], False
+
+
+def start_clock(case, start: datetime) -> None:
+    """Start the case's time limit on the (China) date of `start`."""
+    days, working = limit_for(case)
+    case.time_limit_days, case.working_days = days, working
+    case.clock_start = local_today(start)
+    case.due_on = add_days(case.clock_start, days, working)
+
+
+def suspend_clock(case, now: datetime) -> None:
+    case.suspended_since = now
+
+
+def resume_clock(case, now: datetime) -> int:
+    """Stop the suspension; the deadline moves by the days suspended. Returns those days."""
+    if case.suspended_since is None:
+        return 0
+    paused = days_between(local_today(case.suspended_since), local_today(now), case.working_days)
+    if case.due_on is not None:
+        case.due_on = add_days(case.due_on, paused, case.working_days)
+    case.suspended_since = None
+    return paused
+
+
+def extend_clock(case, days: int) -> None:
+    case.due_on = add_days(case.due_on or local_today(), days, case.working_days)
+    case.extended_days = (case.extended_days or 0) + days
 
 
 class Urgency(enum.StrEnum):
     OVERDUE = "overdue"
     DUE_SOON = "due_soon"
     ON_TIME = "on_time"
+    PAUSED = "paused"
     NONE = "none"
 
     @property
@@ -36,6 +130,7 @@ class Urgency(enum.StrEnum):
             Urgency.OVERDUE: _l("Overdue"),
             Urgency.DUE_SOON: _l("Due soon"),
             Urgency.ON_TIME: _l("On time"),
+            Urgency.PAUSED: _l("Clock stopped"),
             Urgency.NONE: _l("No deadline"),
         }[self]
 

@@ -7,30 +7,40 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
+from domain.aftercare import schedule_follow_up
 from domain.clocks import local_today
+from domain.closing import _joint_staff
+from domain.closing import record_failure as record_failure  # re-exported for callers
+from domain.consent import DECIDING_ROLES, check_ready_for_session
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import can_record
 from domain.states import Action
 from domain.timeline import transition
 from domain.versioning import check_version
-from models import Agreement, Case, MediationSession, User
-from models.enums import AgreementKind, SessionMode
+from models import Agreement, Case, MediationSession, Party, User
+from models.enums import AgreementKind, ClosureReason, Performance, SessionMode
 from models.types import utcnow
 
 
 def record_session(
     case: Case, actor: User, *, version: int | None, held_at: datetime, place: str,
-    mode: SessionMode, notes: str,
+    mode: SessionMode, notes: str, present: list[Party] | None = None,
+    participants: str | None = None, accounts: str | None = None, result: str | None = None,
 ) -> MediationSession:
     """Add a session record (人民调解记录). Internal: citizens see only that mediation goes on.
+    Every applicant and respondent must have agreed to mediate, and every party `present`
+    (default: all applicants and respondents) must have acknowledged the notice.
 
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
     """
-    if not can_record(actor, case):
+    if not can_record(actor, case) and not _joint_staff(actor, case):
         raise NotPermitted()
     check_version(case, version)
     if not notes.strip():
         raise ValidationFailed(_l("Write what happened in the session."), field="notes")
+    if present is None:
+        present = [p for p in case.parties if p.role in DECIDING_ROLES]
+    check_ready_for_session(case, present)
     if case.accepted_at is not None and local_today(held_at) < local_today(case.accepted_at):
         raise ValidationFailed(
             _l("A session cannot be before the case was accepted (%(date)s).",
@@ -38,7 +48,10 @@ def record_session(
             field="held_at",
         )
     session = MediationSession(
-        held_at=held_at, place=place.strip(), mode=mode, notes=notes.strip(), recorded_by=actor
+        held_at=held_at, place=place.strip(), mode=mode, notes=notes.strip(), recorded_by=actor,
+        present_party_ids=[p.id for p in present],
+        participants=(participants or "").strip() or None,
+        accounts=(accounts or "").strip() or None, result=(result or "").strip() or None,
     )
     case.sessions.append(session)
     transition(
@@ -53,6 +66,8 @@ class AgreementData:
     kind: AgreementKind
     terms: list[str]
     agreed_on: date
+    facts: str | None = None
+    responsibilities: str | None = None
     performance_manner: str | None = None
     performance_place: str | None = None
     performance_deadline: date | None = None
@@ -62,11 +77,13 @@ def record_agreement(
     case: Case, actor: User, *, version: int | None, data: AgreementData,
     now: datetime | None = None,
 ) -> Agreement:
-    """Record that the parties agreed (PML Arts. 28-30).
+    """Record that the parties agreed (PML Arts. 28-30). An oral agreement takes effect the
+    same day; a written one when every party, the mediator and the committee seal have signed
+    (see domain.agreements). A follow-up visit is scheduled within one month.
 
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
     """
-    if not can_record(actor, case):
+    if not can_record(actor, case) and not _joint_staff(actor, case):
         raise NotPermitted()
     check_version(case, version)
     terms = [t.strip() for t in data.terms if t and t.strip()]
@@ -94,27 +111,17 @@ def record_agreement(
         performance_place=(data.performance_place or "").strip() or None,
         performance_deadline=data.performance_deadline,
         recorded_by_id=actor.id,
+        facts=(data.facts or "").strip() or None,
+        responsibilities=(data.responsibilities or "").strip() or None,
+        performance=[Performance.PENDING.value] * len(terms),
+        effective_on=data.agreed_on if data.kind == AgreementKind.ORAL else None,
     )
     case.agreement = agreement
     transition(
         case, Action.RECORD_AGREEMENT, actor, public=True, data={"kind": data.kind.value}
     )
+    case.closure_reason = (ClosureReason.AGREEMENT_ORAL if data.kind == AgreementKind.ORAL
+                           else ClosureReason.AGREEMENT_WRITTEN)
     case.closed_at = now or utcnow()
+    schedule_follow_up(case, data.agreed_on, "agreement")
     return agreement
-
-
-def record_failure(
-    case: Case, actor: User, *, version: int | None, reason: str, now: datetime | None = None
-) -> None:
-    """Mediation failed (PML Art. 26): end it; the citizen is told the other channels.
-
-    Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
-    """
-    if not can_record(actor, case):
-        raise NotPermitted()
-    check_version(case, version)
-    if not reason.strip():
-        raise ValidationFailed(_l("Say why mediation failed."), field="reason")
-    transition(case, Action.RECORD_FAILURE, actor, note=reason.strip(), public=True)
-    case.failure_reason = reason.strip()
-    case.closed_at = now or utcnow()

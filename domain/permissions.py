@@ -41,7 +41,11 @@ def case_scope(user: User) -> sa.ColumnElement[bool]:
             )
         )
     if user.role == Role.DIRECTOR:
-        return Case.handling_org_id == user.organisation_id
+        # Their committee's cases, and cases their centre organises joint mediation for.
+        return sa.or_(
+            Case.handling_org_id == user.organisation_id,
+            Case.joint_org_id == user.organisation_id,
+        )
     low, high = code_range(user.organisation.region.code)
     in_region = likely(sa.and_(Case.region_code >= low, Case.region_code < high))
     if user.role == Role.CLERK:

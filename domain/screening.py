@@ -7,13 +7,14 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from domain.clocks import due_date
+from domain.clocks import start_clock
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import can_screen
 from domain.states import Action
 from domain.timeline import transition
 from domain.versioning import check_version
 from models import Case, User
+from models.enums import ClosureReason
 from models.types import utcnow
 
 
@@ -31,7 +32,7 @@ def accept_case(
     now = now or utcnow()
     transition(case, Action.ACCEPT, actor, note=note, public=True)
     case.accepted_at = now
-    case.due_on = due_date(now)
+    start_clock(case, now)
 
 
 def not_accept_case(
@@ -55,4 +56,5 @@ def not_accept_case(
     transition(case, Action.NOT_ACCEPT, actor, note=reason.strip(), public=True)
     case.not_accepted_reason = reason.strip()
     case.redirect_advice = redirect_advice.strip()
+    case.closure_reason = ClosureReason.NOT_ACCEPTED
     case.closed_at = now or utcnow()

@@ -18,8 +18,13 @@ class CaseState(enum.StrEnum):
     ACCEPTED = "accepted"  # 受理: screened in, waiting for dispatch
     DISPATCHED = "dispatched"  # 分派: at an organisation, waiting for a mediator
     MEDIATING = "mediating"  # 调解中: a presiding mediator is assigned
+    SUSPENDED = "suspended"  # 中止: the clock stops until mediation resumes
+    JOINT_MEDIATION = "joint_mediation"  # 联动调解: after two failures, one level up (S0)
     AGREED = "agreed"  # 达成协议 (PML Arts. 28-30)
     FAILED = "failed"  # 调解不成 (PML Art. 26)
+    REFUSED = "refused"  # a party refused mediation (PML Art. 17)
+    TERMINATED = "terminated"  # 终止 for another reason (DOMAIN §1.6)
+    ARCHIVED = "archived"  # 归档: the case file is complete (PML Art. 27)
 
     @property
     def label(self):  # noqa: ANN201 - a LazyString
@@ -40,11 +45,28 @@ STATE_LABELS = {
     CaseState.ACCEPTED: _l("Accepted, awaiting dispatch"),
     CaseState.DISPATCHED: _l("Dispatched, awaiting mediator"),
     CaseState.MEDIATING: _l("In mediation"),
+    CaseState.SUSPENDED: _l("Suspended"),
+    CaseState.JOINT_MEDIATION: _l("In joint mediation"),
     CaseState.AGREED: _l("Agreement reached"),
     CaseState.FAILED: _l("Mediation failed"),
+    CaseState.REFUSED: _l("Refused by a party"),
+    CaseState.TERMINATED: _l("Mediation ended"),
+    CaseState.ARCHIVED: _l("Archived"),
 }
 
-CLOSED_STATES = frozenset({CaseState.NOT_ACCEPTED, CaseState.AGREED, CaseState.FAILED})
+# Mediation is over in these states: the time limit no longer runs.
+CLOSED_STATES = frozenset(
+    {
+        CaseState.NOT_ACCEPTED,
+        CaseState.AGREED,
+        CaseState.FAILED,
+        CaseState.REFUSED,
+        CaseState.TERMINATED,
+        CaseState.ARCHIVED,
+    }
+)
+# Mediation work goes on in these states (sessions, consent, investigations).
+WORKING_STATES = frozenset({CaseState.MEDIATING, CaseState.JOINT_MEDIATION})
 OPEN_STATES = frozenset(set(CaseState) - CLOSED_STATES)
 
 
@@ -55,8 +77,11 @@ class PublicState(enum.StrEnum):
     NOT_ACCEPTED = "not_accepted"
     ACCEPTED = "accepted"
     IN_MEDIATION = "in_mediation"
+    PAUSED = "paused"
     AGREEMENT = "agreement"
+    DECLINED = "declined"
     ENDED = "ended"
+    CLOSED = "closed"
 
     @property
     def label(self):  # noqa: ANN201
@@ -84,9 +109,24 @@ PUBLIC_LABELS = {
         _l("In mediation"),
         _l("A mediator is working on your case and will contact you."),
     ),
+    PublicState.PAUSED: (
+        _l("Paused"),
+        _l("Mediation is paused for the moment. The mediator will contact you when it resumes."),
+    ),
     PublicState.AGREEMENT: (
         _l("Agreement reached"),
         _l("The parties reached a mediation agreement."),
+    ),
+    PublicState.DECLINED: (
+        _l("The other party declined"),
+        _l(
+            "Mediation is voluntary and a party declined it, so it cannot go ahead. You may "
+            "still apply for arbitration, ask an administrative body to handle it, or go to court."
+        ),
+    ),
+    PublicState.CLOSED: (
+        _l("Closed"),
+        _l("The case is finished and its file has been archived."),
     ),
     PublicState.ENDED: (
         _l("Mediation ended"),
@@ -103,8 +143,13 @@ PUBLIC_STATE = {
     CaseState.ACCEPTED: PublicState.ACCEPTED,
     CaseState.DISPATCHED: PublicState.ACCEPTED,
     CaseState.MEDIATING: PublicState.IN_MEDIATION,
+    CaseState.SUSPENDED: PublicState.PAUSED,
+    CaseState.JOINT_MEDIATION: PublicState.IN_MEDIATION,
     CaseState.AGREED: PublicState.AGREEMENT,
     CaseState.FAILED: PublicState.ENDED,
+    CaseState.REFUSED: PublicState.DECLINED,
+    CaseState.TERMINATED: PublicState.ENDED,
+    CaseState.ARCHIVED: PublicState.CLOSED,
 }
 
 
@@ -121,6 +166,28 @@ class Action(enum.StrEnum):
     RECORD_FAILURE = "record_failure"
     REVEAL_PII = "reveal_pii"
     RESET_QUERY_CODE = "reset_query_code"
+    # The lifecycle of issue 3.
+    RECORD_CONSENT = "record_consent"
+    ACK_NOTICE = "ack_notice"
+    REFUSE = "refuse"
+    ADD_CO_MEDIATOR = "add_co_mediator"
+    DECLARE_NO_CONFLICT = "declare_no_conflict"
+    REQUEST_RECUSAL = "request_recusal"
+    DECIDE_RECUSAL = "decide_recusal"
+    RECORD_INVESTIGATION = "record_investigation"
+    SIGN_RECORD = "sign_record"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    EXTEND = "extend"
+    ESCALATE_JOINT = "escalate_joint"
+    TERMINATE = "terminate"
+    SIGN_AGREEMENT = "sign_agreement"
+    RECORD_PERFORMANCE = "record_performance"
+    REOPEN = "reopen"
+    RECORD_FOLLOW_UP = "record_follow_up"
+    APPLY_CONFIRMATION = "apply_confirmation"
+    RECORD_RULING = "record_ruling"
+    ARCHIVE = "archive"
 
     @property
     def label(self):  # noqa: ANN201
@@ -138,6 +205,27 @@ ACTION_LABELS = {
     Action.RECORD_FAILURE: _l("Mediation failed"),
     Action.REVEAL_PII: _l("Personal details viewed"),
     Action.RESET_QUERY_CODE: _l("Query code reset"),
+    Action.RECORD_CONSENT: _l("Consent to mediation recorded"),
+    Action.ACK_NOTICE: _l("Rights and obligations notice acknowledged"),
+    Action.REFUSE: _l("A party refused mediation"),
+    Action.ADD_CO_MEDIATOR: _l("Co-mediator added"),
+    Action.DECLARE_NO_CONFLICT: _l("Mediator declared no conflict of interest"),
+    Action.REQUEST_RECUSAL: _l("Recusal requested"),
+    Action.DECIDE_RECUSAL: _l("Recusal decided"),
+    Action.RECORD_INVESTIGATION: _l("Investigation recorded"),
+    Action.SIGN_RECORD: _l("Record signed"),
+    Action.SUSPEND: _l("Mediation suspended"),
+    Action.RESUME: _l("Mediation resumed"),
+    Action.EXTEND: _l("Time limit extended"),
+    Action.ESCALATE_JOINT: _l("Escalated to joint mediation"),
+    Action.TERMINATE: _l("Mediation ended"),
+    Action.SIGN_AGREEMENT: _l("Agreement signature recorded"),
+    Action.RECORD_PERFORMANCE: _l("Performance recorded"),
+    Action.REOPEN: _l("Mediation reopened"),
+    Action.RECORD_FOLLOW_UP: _l("Follow-up visit recorded"),
+    Action.APPLY_CONFIRMATION: _l("Judicial confirmation applied for"),
+    Action.RECORD_RULING: _l("Court ruling recorded"),
+    Action.ARCHIVE: _l("Archived"),
 }
 
 # The one table: (state, action) -> new state.
@@ -149,9 +237,48 @@ TRANSITIONS: dict[tuple[CaseState, Action], CaseState] = {
     (CaseState.DISPATCHED, Action.ASSIGN): CaseState.MEDIATING,
     (CaseState.MEDIATING, Action.ASSIGN): CaseState.MEDIATING,
     (CaseState.MEDIATING, Action.RECORD_SESSION): CaseState.MEDIATING,
-    (CaseState.MEDIATING, Action.RECORD_AGREEMENT): CaseState.AGREED,
-    (CaseState.MEDIATING, Action.RECORD_FAILURE): CaseState.FAILED,
 }
+
+_M, _J, _S = CaseState.MEDIATING, CaseState.JOINT_MEDIATION, CaseState.SUSPENDED
+_BEFORE_MEDIATION = (CaseState.ACCEPTED, CaseState.DISPATCHED)
+_ENDED = (CaseState.AGREED, CaseState.FAILED, CaseState.REFUSED, CaseState.TERMINATED)
+
+
+def _add(states, action: Action, to: CaseState | None = None) -> None:
+    """Rows for `action` from each of `states`; `to=None` keeps the state (work recorded
+    without a change of state still goes through the table, the version and the timeline)."""
+    for state in states:
+        TRANSITIONS[(state, action)] = to or state
+
+
+_add((*_BEFORE_MEDIATION, _M, _J), Action.RECORD_CONSENT)
+_add((*_BEFORE_MEDIATION, _M, _J), Action.ACK_NOTICE)
+_add((*_BEFORE_MEDIATION, _M, _S, _J), Action.REFUSE, CaseState.REFUSED)
+_add((_M, _J), Action.RECORD_SESSION)
+_add((_M, _J), Action.RECORD_INVESTIGATION)
+_add((_M, _S, _J, *_ENDED), Action.SIGN_RECORD)
+_add((_J,), Action.ASSIGN)
+_add((_M, _J), Action.ADD_CO_MEDIATOR)
+_add((_M, _J), Action.DECLARE_NO_CONFLICT)
+_add((_M, _S, _J), Action.REQUEST_RECUSAL)
+_add((_M, _S, _J), Action.DECIDE_RECUSAL)
+_add((_M,), Action.SUSPEND, _S)
+_add((_S,), Action.RESUME, _M)
+_add((_M, _J), Action.EXTEND)
+# A failed attempt: the first keeps mediating; after the second the domain escalates to
+# joint mediation one level up (S0); a failed joint mediation ends the case (PML Art. 26).
+_add((_M,), Action.RECORD_FAILURE)
+_add((_M,), Action.ESCALATE_JOINT, _J)
+_add((_J,), Action.RECORD_FAILURE, CaseState.FAILED)
+_add((_M, _J), Action.RECORD_AGREEMENT, CaseState.AGREED)
+_add((*_BEFORE_MEDIATION, _M, _S, _J), Action.TERMINATE, CaseState.TERMINATED)
+_add((CaseState.AGREED,), Action.SIGN_AGREEMENT)
+_add((CaseState.AGREED,), Action.RECORD_PERFORMANCE)
+_add((CaseState.AGREED,), Action.REOPEN, _M)
+_add(_ENDED, Action.RECORD_FOLLOW_UP)
+_add((CaseState.AGREED,), Action.APPLY_CONFIRMATION)
+_add((CaseState.AGREED,), Action.RECORD_RULING)
+_add((*_ENDED, CaseState.NOT_ACCEPTED), Action.ARCHIVE, CaseState.ARCHIVED)
 
 
 def allowed(state: CaseState, action: Action) -> bool:

@@ -2,13 +2,19 @@
 
 from models.case import (
     Agreement,
+    AgreementSignature,
     Case,
     CaseMediator,
     CaseSequence,
     Event,
+    FollowUp,
     ImmutableEventError,
+    Investigation,
+    JudicialConfirmation,
     MediationSession,
     Party,
+    RecusalRequest,
+    TimeLimitRule,
 )
 from models.organisation import Organisation
 from models.region import Region, code_range
@@ -16,6 +22,12 @@ from models.user import User
 
 __all__ = [
     "Agreement",
+    "AgreementSignature",
+    "FollowUp",
+    "Investigation",
+    "JudicialConfirmation",
+    "RecusalRequest",
+    "TimeLimitRule",
     "Case",
     "CaseMediator",
     "CaseSequence",

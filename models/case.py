@@ -13,12 +13,21 @@ from extensions import db
 from models.enums import (
     AgreementKind,
     Channel,
+    ClosureReason,
+    ConsentStatus,
+    ContactMethod,
     DisputeType,
+    NoticeAck,
     PartyKind,
     PartyRole,
+    Performance,
+    RecusalDecision,
     RiskLevel,
+    Ruling,
+    Satisfaction,
     SessionMode,
     Sex,
+    SignerKind,
     Source,
 )
 from models.organisation import Organisation
@@ -86,6 +95,23 @@ class Case(db.Model):
     not_accepted_reason: Mapped[str | None] = mapped_column(sa.Text)
     redirect_advice: Mapped[str | None] = mapped_column(sa.Text)
     failure_reason: Mapped[str | None] = mapped_column(sa.Text)
+    closure_reason: Mapped[ClosureReason | None] = mapped_column(str_enum(ClosureReason))
+    # The notice of other channels given when a case ends without agreement (PML Art. 26).
+    closure_notice: Mapped[str | None] = mapped_column(sa.Text)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Clock (DOMAIN §1.10): limit in days from clock_start, calendar or working days.
+    # Suspension stops it; resuming moves due_on by the days suspended; extensions add days.
+    time_limit_days: Mapped[int | None]
+    working_days: Mapped[bool] = mapped_column(default=False)
+    clock_start: Mapped[date | None] = mapped_column(sa.Date)
+    suspended_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    extended_days: Mapped[int] = mapped_column(default=0)
+
+    # Failed attempts; the second one escalates to joint mediation one level up (S0).
+    failure_count: Mapped[int] = mapped_column(default=0)
+    joint_org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
+    joint_departments: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
     # Optimistic locking: a stale write raises StaleDataError instead of losing an update.
     version: Mapped[int] = mapped_column(default=1)
@@ -94,6 +120,7 @@ class Case(db.Model):
     region: Mapped[Region] = relationship()
     intake_org: Mapped[Organisation | None] = relationship(foreign_keys=[intake_org_id])
     handling_org: Mapped[Organisation | None] = relationship(foreign_keys=[handling_org_id])
+    joint_org: Mapped[Organisation | None] = relationship(foreign_keys=[joint_org_id])
     registered_by: Mapped[User | None] = relationship()
     parties: Mapped[list[Party]] = relationship(
         back_populates="case", order_by="Party.position", cascade="all, delete-orphan"
@@ -109,6 +136,18 @@ class Case(db.Model):
     )
     agreement: Mapped[Agreement | None] = relationship(
         back_populates="case", cascade="all, delete-orphan", uselist=False
+    )
+    investigations: Mapped[list[Investigation]] = relationship(
+        back_populates="case", order_by="Investigation.held_at", cascade="all, delete-orphan"
+    )
+    recusals: Mapped[list[RecusalRequest]] = relationship(
+        back_populates="case", order_by="RecusalRequest.id", cascade="all, delete-orphan"
+    )
+    follow_ups: Mapped[list[FollowUp]] = relationship(
+        back_populates="case", order_by="FollowUp.due_on", cascade="all, delete-orphan"
+    )
+    confirmations: Mapped[list[JudicialConfirmation]] = relationship(
+        back_populates="case", order_by="JudicialConfirmation.id", cascade="all, delete-orphan"
     )
 
     def __repr__(self) -> str:
@@ -165,6 +204,15 @@ class Party(db.Model):
     id_number_norm: Mapped[str | None] = mapped_column(sa.String(18), index=True)
     phone_norm: Mapped[str | None] = mapped_column(sa.String(20), index=True)
 
+    # Consent to mediate (PML Art. 17) and the rights-and-obligations notice (MOJ Art. 30).
+    consent: Mapped[ConsentStatus] = mapped_column(
+        str_enum(ConsentStatus, 16), default=ConsentStatus.PENDING
+    )
+    consent_method: Mapped[ContactMethod | None] = mapped_column(str_enum(ContactMethod, 16))
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notice_ack: Mapped[NoticeAck] = mapped_column(str_enum(NoticeAck, 16), default=NoticeAck.NONE)
+    notice_ack_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     case: Mapped[Case] = relationship(back_populates="parties")
 
 
@@ -184,6 +232,10 @@ class CaseMediator(db.Model):
     presiding: Mapped[bool] = mapped_column(default=True)
     active: Mapped[bool] = mapped_column(default=True)
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The parties chose this mediator (PML Art. 19) rather than the committee designating.
+    chosen_by_parties: Mapped[bool] = mapped_column(default=False)
+    declared_no_conflict_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_reason: Mapped[str | None] = mapped_column(sa.String(32))
 
     case: Mapped[Case] = relationship(back_populates="mediators")
     user: Mapped[User] = relationship(lazy="joined")
@@ -200,11 +252,63 @@ class MediationSession(db.Model):
     place: Mapped[str] = mapped_column(sa.String(128))
     mode: Mapped[SessionMode] = mapped_column(str_enum(SessionMode, 16))
     notes: Mapped[str] = mapped_column(sa.Text)
+    # 人民调解记录 (DOMAIN §2.2): invited helpers and experts (参加人), parties present, each
+    # party's account, the result. Editable until signed, then frozen.
+    participants: Mapped[str | None] = mapped_column(sa.Text)
+    present_party_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    accounts: Mapped[str | None] = mapped_column(sa.Text)
+    result: Mapped[str | None] = mapped_column(sa.Text)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="sessions")
     recorded_by: Mapped[User] = relationship()
+
+
+class Investigation(db.Model):
+    """An investigation record (人民调解调查记录); editable until signed."""
+
+    __tablename__ = "investigation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), index=True)
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str | None] = mapped_column(sa.String(128))
+    investigators: Mapped[str] = mapped_column(sa.String(256))
+    interviewee: Mapped[str] = mapped_column(sa.String(256))
+    record: Mapped[str] = mapped_column(sa.Text)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="investigations")
+    recorded_by: Mapped[User] = relationship()
+
+
+class RecusalRequest(db.Model):
+    """A party asks for a mediator to be replaced (MOJ-2002 Art. 26: the committee shall)."""
+
+    __tablename__ = "recusal_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), index=True)
+    party_id: Mapped[int] = mapped_column(sa.ForeignKey("party.id"))
+    mediator_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    grounds: Mapped[str] = mapped_column(sa.Text)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decision: Mapped[RecusalDecision] = mapped_column(
+        str_enum(RecusalDecision, 16), default=RecusalDecision.PENDING
+    )
+    decision_note: Mapped[str | None] = mapped_column(sa.Text)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    replacement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+    case: Mapped[Case] = relationship(back_populates="recusals")
+    party: Mapped[Party] = relationship()
+    mediator: Mapped[User] = relationship(foreign_keys=[mediator_id])
+    replacement: Mapped[User | None] = relationship(foreign_keys=[replacement_id])
 
 
 class Agreement(db.Model):
@@ -222,8 +326,107 @@ class Agreement(db.Model):
     agreed_on: Mapped[date] = mapped_column(sa.Date)
     recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # PML Art. 29: main facts, disputed issues and each party's responsibility.
+    facts: Mapped[str | None] = mapped_column(sa.Text)
+    responsibilities: Mapped[str | None] = mapped_column(sa.Text)
+    # Written: effective when every party, the mediator and the committee seal have signed;
+    # oral: the day it is reached (Arts. 29-30).
+    effective_on: Mapped[date | None] = mapped_column(sa.Date)
+    # One status per term, same order as `terms`.
+    performance: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    performance_status: Mapped[Performance] = mapped_column(
+        str_enum(Performance, 16), default=Performance.PENDING
+    )
 
     case: Mapped[Case] = relationship(back_populates="agreement")
+    signatures: Mapped[list[AgreementSignature]] = relationship(
+        back_populates="agreement", order_by="AgreementSignature.id",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def copies(self) -> int:
+        """One copy per party plus one kept by the committee (PML Art. 29)."""
+        return len(self.case.parties) + 1
+
+
+class AgreementSignature(db.Model):
+    """One signature (or seal, or fingerprint) on a written agreement."""
+
+    __tablename__ = "agreement_signature"
+    __table_args__ = (
+        sa.UniqueConstraint("agreement_id", "signer_kind", "party_id", name="uq_signature_signer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(sa.ForeignKey("agreement.id"), index=True)
+    signer_kind: Mapped[SignerKind] = mapped_column(str_enum(SignerKind, 16))
+    party_id: Mapped[int | None] = mapped_column(sa.ForeignKey("party.id"))
+    signed_on: Mapped[date] = mapped_column(sa.Date)
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    agreement: Mapped[Agreement] = relationship(back_populates="signatures")
+
+
+class FollowUp(db.Model):
+    """A follow-up visit (回访): due within one month after mediation ends (S0)."""
+
+    __tablename__ = "follow_up"
+    __table_args__ = (sa.Index("ix_follow_up_done_at_due_on", "done_at", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), index=True)
+    due_on: Mapped[date] = mapped_column(sa.Date)
+    reason: Mapped[str] = mapped_column(sa.String(32))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    visited_on: Mapped[date | None] = mapped_column(sa.Date)
+    visitor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    performance: Mapped[Performance | None] = mapped_column(str_enum(Performance, 16))
+    satisfaction: Mapped[Satisfaction | None] = mapped_column(str_enum(Satisfaction, 16))
+    remaining_risk: Mapped[str | None] = mapped_column(sa.Text)
+    measures: Mapped[str | None] = mapped_column(sa.Text)
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+
+    case: Mapped[Case] = relationship(back_populates="follow_ups")
+    visitor: Mapped[User | None] = relationship()
+
+
+class JudicialConfirmation(db.Model):
+    """The parties' joint application to a court to confirm the agreement (PML Art. 33,
+    CPL Art. 205): within 30 days of the effective date."""
+
+    __tablename__ = "judicial_confirmation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), index=True)
+    court: Mapped[str] = mapped_column(sa.String(128))
+    applied_on: Mapped[date] = mapped_column(sa.Date)
+    all_parties_joined: Mapped[bool] = mapped_column(default=False)
+    ruling: Mapped[Ruling] = mapped_column(str_enum(Ruling, 16), default=Ruling.PENDING)
+    ruling_number: Mapped[str | None] = mapped_column(sa.String(64))
+    ruled_on: Mapped[date | None] = mapped_column(sa.Date)
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+
+    case: Mapped[Case] = relationship(back_populates="confirmations")
+
+
+class TimeLimitRule(db.Model):
+    """A configurable time limit: per source and/or per organisation (DOMAIN §1.10). The most
+    specific rule wins: (organisation, source) > (organisation) > (source) > the default."""
+
+    __tablename__ = "time_limit_rule"
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "source", name="uq_time_limit_rule_org_source"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
+    source: Mapped[Source | None] = mapped_column(str_enum(Source))
+    days: Mapped[int]
+    working_days: Mapped[bool] = mapped_column(default=False)
+
+    organisation: Mapped[Organisation | None] = relationship()
 
 
 class Event(db.Model):

@@ -291,3 +291,172 @@ class RiskLevel(LabelledEnum):
             cls.ORANGE: _l("Orange: may escalate"),
             cls.RED: _l("Red: major, report at once"),
         }
+
+
+class ConsentStatus(LabelledEnum):
+    """A party's agreement to mediate (PML Art. 17: one party's clear refusal ends it)."""
+
+    PENDING = "pending"
+    AGREED = "agreed"
+    REFUSED = "refused"
+    UNREACHABLE = "unreachable"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.PENDING: _l("Not asked yet"),
+            cls.AGREED: _l("Agrees to mediation"),
+            cls.REFUSED: _l("Refuses mediation"),
+            cls.UNREACHABLE: _l("Cannot be reached"),
+        }
+
+
+class ContactMethod(LabelledEnum):
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    WRITTEN = "written"
+    ONLINE = "online"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.IN_PERSON: _l("In person"),
+            cls.PHONE: _l("By phone"),
+            cls.WRITTEN: _l("In writing"),
+            cls.ONLINE: _l("Online"),
+        }
+
+
+class NoticeAck(LabelledEnum):
+    """How a party acknowledged the rights-and-obligations notice (MOJ-2002 Art. 30)."""
+
+    NONE = "none"
+    WRITTEN = "written"
+    ELECTRONIC = "electronic"
+    ORAL = "oral"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.NONE: _l("Not yet acknowledged"),
+            cls.WRITTEN: _l("Signed the written notice"),
+            cls.ELECTRONIC: _l("Acknowledged electronically"),
+            cls.ORAL: _l("Told orally, recorded"),
+        }
+
+
+class RecusalDecision(LabelledEnum):
+    PENDING = "pending"
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.PENDING: _l("Awaiting decision"),
+            cls.GRANTED: _l("Granted: mediator replaced"),
+            cls.REFUSED: _l("Refused"),
+        }
+
+
+class ClosureReason(LabelledEnum):
+    """Why a case ended (DOMAIN §1.6)."""
+
+    AGREEMENT_WRITTEN = "agreement_written"
+    AGREEMENT_ORAL = "agreement_oral"
+    FAILED = "failed"
+    PARTY_REFUSED = "party_refused"
+    PARTY_WITHDREW = "party_withdrew"
+    UNREACHABLE = "unreachable"
+    PERIOD_EXPIRED = "period_expired"
+    REFUSED_TO_SIGN = "refused_to_sign"
+    NOT_ACCEPTED = "not_accepted"
+    TRANSFERRED_OUT = "transferred_out"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.AGREEMENT_WRITTEN: _l("Written agreement"),
+            cls.AGREEMENT_ORAL: _l("Oral agreement"),
+            cls.FAILED: _l("Mediation failed"),
+            cls.PARTY_REFUSED: _l("A party refused mediation"),
+            cls.PARTY_WITHDREW: _l("A party withdrew or asked to end mediation"),
+            cls.UNREACHABLE: _l("A party could not be reached"),
+            cls.PERIOD_EXPIRED: _l("Time limit expired without agreement to extend"),
+            cls.REFUSED_TO_SIGN: _l("A party refused to sign the agreement"),
+            cls.NOT_ACCEPTED: _l("Not accepted"),
+            cls.TRANSFERRED_OUT: _l("Transferred to another body"),
+        }
+
+
+# Reasons a mediator may choose when ending mediation early (TERMINATE).
+TERMINATION_REASONS = (
+    ClosureReason.PARTY_WITHDREW,
+    ClosureReason.UNREACHABLE,
+    ClosureReason.PERIOD_EXPIRED,
+    ClosureReason.REFUSED_TO_SIGN,
+    ClosureReason.FAILED,
+    ClosureReason.TRANSFERRED_OUT,
+)
+
+
+class Performance(LabelledEnum):
+    """Performance of an agreement term (PML Art. 31: the committee supervises it)."""
+
+    PENDING = "pending"
+    PERFORMED = "performed"
+    PARTLY = "partly"
+    NOT_PERFORMED = "not_performed"
+    DISPUTED = "disputed"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.PENDING: _l("Not yet due or not checked"),
+            cls.PERFORMED: _l("Performed"),
+            cls.PARTLY: _l("Partly performed"),
+            cls.NOT_PERFORMED: _l("Not performed"),
+            cls.DISPUTED: _l("Disputed"),
+        }
+
+
+class SignerKind(LabelledEnum):
+    PARTY = "party"
+    MEDIATOR = "mediator"
+    SEAL = "seal"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.PARTY: _l("Party"),
+            cls.MEDIATOR: _l("Mediator"),
+            cls.SEAL: _l("Committee seal"),
+        }
+
+
+class Satisfaction(LabelledEnum):
+    SATISFIED = "satisfied"
+    BASICALLY = "basically"
+    DISSATISFIED = "dissatisfied"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.SATISFIED: _l("Satisfied"),
+            cls.BASICALLY: _l("Basically satisfied"),
+            cls.DISSATISFIED: _l("Dissatisfied"),
+        }
+
+
+class Ruling(LabelledEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.PENDING: _l("Awaiting the court's ruling"),
+            cls.CONFIRMED: _l("Confirmed valid"),
+            cls.REJECTED: _l("Rejected or found invalid"),
+        }

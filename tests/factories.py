@@ -8,7 +8,10 @@ from itertools import count
 
 import sqlalchemy as sa
 
+from domain.aftercare import record_follow_up
 from domain.clocks import local_today
+from domain.closing import archive_case, suspend, terminate
+from domain.consent import acknowledge_notice, record_consent
 from domain.dispatch import assign_mediator, dispatch_to_organisation
 from domain.intake import CaseData, PartyData, register_case, submit_application
 from domain.mediation import AgreementData, record_agreement, record_failure, record_session
@@ -19,12 +22,18 @@ from extensions import db
 from models import Case, Organisation, Region, User
 from models.enums import (
     AgreementKind,
+    ClosureReason,
+    ConsentStatus,
+    ContactMethod,
     DisputeType,
+    NoticeAck,
     OrgKind,
     PartyKind,
     PartyRole,
+    Performance,
     RegionLevel,
     Role,
+    Satisfaction,
     SessionMode,
     Sex,
 )
@@ -127,8 +136,10 @@ class World:
         )
 
     def case(self, state: CaseState = CaseState.REGISTERED, *, online: bool = True,
-             accepted_days_ago: int = 0, **kw) -> Case:
-        """A case driven through the real workflow up to `state`."""
+             accepted_days_ago: int = 0, consented: bool = True, **kw) -> Case:
+        """A case driven through the real workflow up to `state`. With `consented` (the
+        default) every applicant and respondent agreed to mediate and acknowledged the notice
+        once the case is at a committee, as sessions require."""
         data = self.case_data(**kw)
         now = datetime.now(UTC) - timedelta(days=accepted_days_ago)
         if online:
@@ -154,23 +165,56 @@ class World:
         if target not in (self.village_committee, self.village3_committee):
             mediator = kw.get("mediator") or self.mediator
         assign_mediator(case, mediator, clerk, version=None)
+        db.session.flush()
+        if consented:
+            for party in case.parties:
+                record_consent(case, party, mediator, version=None, status=ConsentStatus.AGREED,
+                               method=ContactMethod.PHONE)
+                acknowledge_notice(case, party, mediator, version=None, how=NoticeAck.ORAL)
+        if state == CaseState.REFUSED:
+            respondent = case.respondents[0]
+            record_consent(case, respondent, mediator, version=None,
+                           status=ConsentStatus.REFUSED, method=ContactMethod.PHONE)
+            return _flush(case)
         if state == CaseState.MEDIATING:
+            return _flush(case)
+        if state == CaseState.SUSPENDED:
+            suspend(case, mediator, version=None, reason="当事人住院")
+            return _flush(case)
+        if state == CaseState.TERMINATED:
+            terminate(case, mediator, version=None, reason=ClosureReason.PARTY_WITHDREW,
+                      note="申请人撤回申请")
             return _flush(case)
         record_session(
             case, mediator, version=None, held_at=datetime.now(UTC), place="村委会调解室",
             mode=SessionMode.IN_PERSON, notes="双方陈述事实",
         )
-        if state == CaseState.AGREED:
+        if state in (CaseState.AGREED, CaseState.ARCHIVED):
+            oral = state == CaseState.ARCHIVED or kw.get("oral", False)
             record_agreement(
                 case, mediator, version=None,
                 data=AgreementData(
-                    kind=AgreementKind.WRITTEN, terms=["被申请人于十日内疏通排水沟"],
+                    kind=AgreementKind.ORAL if oral else AgreementKind.WRITTEN,
+                    terms=["被申请人于十日内疏通排水沟"],
                     agreed_on=local_today(), performance_manner="自行疏通",
                     performance_deadline=local_today() + timedelta(days=10),
                 ),
             )
-        elif state == CaseState.FAILED:
-            record_failure(case, mediator, version=None, reason="双方分歧过大")
+            if state == CaseState.ARCHIVED:
+                db.session.flush()
+                visit = case.follow_ups[0]
+                record_follow_up(case, visit, mediator, version=None, visited_on=local_today(),
+                                 performance=Performance.PERFORMED,
+                                 satisfaction=Satisfaction.SATISFIED)
+                archive_case(case, mediator, version=None)
+            return _flush(case)
+        record_failure(case, mediator, version=None, reason="双方分歧过大")
+        record_failure(case, mediator, version=None, reason="第二次调解仍未达成协议",
+                       departments=["埠河镇司法所", "埠河派出所"])
+        if state == CaseState.JOINT_MEDIATION:
+            return _flush(case)
+        if state == CaseState.FAILED:
+            record_failure(case, mediator, version=None, reason="联动调解仍未达成协议")
         return _flush(case)
 
 

@@ -5,4 +5,12 @@ from blueprints.guards import protect
 bp = Blueprint("workbench", __name__)
 protect(bp, "workbench")
 
-from blueprints.workbench import panels, views  # noqa: E402,F401
+# One module per area of case work; each registers its routes and case-page panels.
+from blueprints.workbench import (  # noqa: E402,F401
+    closing,
+    outcomes,
+    panels,
+    people,
+    records,
+    views,
+)

@@ -1,0 +1,205 @@
+"""How mediation goes on or ends: suspension and resumption, extension with both parties'
+consent, failed attempts and joint mediation (S0: two failures → the centre one level up),
+termination (DOMAIN §1.6), and archiving (PML Art. 27)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from domain.clocks import extend_clock, resume_clock, suspend_clock
+from domain.errors import NotPermitted, ValidationFailed
+from domain.permissions import can_record
+from domain.states import Action, CaseState
+from domain.timeline import transition
+from domain.versioning import check_version
+from extensions import db
+from models import Case, Organisation, Region, User
+from models.enums import TERMINATION_REASONS, ClosureReason, OrgKind, Role
+from models.types import utcnow
+
+FAILURES_BEFORE_JOINT = 2
+MAX_EXTENSION_DAYS = 30
+
+
+def _need_reason(reason: str | None, message) -> str:
+    if not (reason or "").strip():
+        raise ValidationFailed(message, field="reason")
+    return reason.strip()
+
+
+def suspend(case: Case, actor: User, *, version: int | None, reason: str,
+            now: datetime | None = None) -> None:
+    """Suspend mediation (e.g. a party is in hospital); the clock stops.
+
+    Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
+    """
+    if not can_record(actor, case):
+        raise NotPermitted()
+    check_version(case, version)
+    reason = _need_reason(reason, _l("Say why mediation is suspended."))
+    transition(case, Action.SUSPEND, actor, note=reason, public=True)
+    suspend_clock(case, now or utcnow())
+
+
+def resume(case: Case, actor: User, *, version: int | None, note: str | None = None,
+           now: datetime | None = None) -> None:
+    """Resume mediation; the deadline moves by the days spent suspended.
+
+    Raises NotPermitted, StaleCase, InvalidTransition.
+    """
+    if not can_record(actor, case):
+        raise NotPermitted()
+    check_version(case, version)
+    transition(case, Action.RESUME, actor, note=note, public=True)
+    paused = resume_clock(case, now or utcnow())
+    case.events[-1].data = {**case.events[-1].data, "paused_days": paused,
+                            "due_on": case.due_on.isoformat() if case.due_on else None}
+
+
+def extend(case: Case, actor: User, *, version: int | None, days: int, reason: str,
+           both_parties_agree: bool) -> None:
+    """Extend the time limit with both parties' consent (MOJ-2002 Art. 33; SPC-TY Art. 27).
+
+    Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
+    """
+    if not can_record(actor, case):
+        raise NotPermitted()
+    check_version(case, version)
+    if not both_parties_agree:
+        raise ValidationFailed(_l("An extension needs both parties' consent."),
+                               field="both_parties_agree")
+    if not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise ValidationFailed(
+            _l("Extend by 1 to %(max)s days.", max=MAX_EXTENSION_DAYS), field="days")
+    reason = _need_reason(reason, _l("Say why more time is needed."))
+    before = case.due_on
+    extend_clock(case, days)
+    transition(case, Action.EXTEND, actor, note=reason, public=True,
+               data={"days": days, "from": before.isoformat() if before else None,
+                     "to": case.due_on.isoformat()})
+
+
+def joint_organiser(case: Case) -> Organisation | None:
+    """The dispute-resolution centre one level above the handling organisation (S0: the
+    township's joint-mediation office organises; above a township, the county centre)."""
+    org = case.handling_org
+    if org is None:
+        return None
+    code = org.region.code
+    # A committee's own level first (a township committee → the township centre), then each
+    # level above: village (12 digits) → township (9) → county (6) → city (4).
+    above = [code[:n] for n in (9, 6, 4) if n < len(code)]
+    candidates = above if org.kind == OrgKind.CENTRE else [code, *above]
+    for region_code in candidates:
+        centre = db.session.scalars(
+            sa.select(Organisation).join(Region, Organisation.region_id == Region.id).where(
+                Organisation.kind == OrgKind.CENTRE, Organisation.active.is_(True),
+                Region.code == region_code, Organisation.id != org.id,
+            ).order_by(Organisation.id)
+        ).first()
+        if centre is not None:
+            return centre
+    return None
+
+
+def record_failure(case: Case, actor: User, *, version: int | None, reason: str,
+                   departments: list[str] | None = None, now: datetime | None = None) -> None:
+    """A mediation attempt failed. The first failure keeps mediating; the second escalates to
+    joint mediation organised by the centre one level up, with the participating departments;
+    a failed joint mediation ends the case with the notice of other channels (PML Art. 26).
+
+    Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
+    """
+    if not can_record(actor, case) and not _joint_staff(actor, case):
+        raise NotPermitted()
+    check_version(case, version)
+    reason = _need_reason(reason, _l("Say why mediation failed."))
+    now = now or utcnow()
+    if case.state == CaseState.JOINT_MEDIATION:
+        transition(case, Action.RECORD_FAILURE, actor, note=reason, public=True)
+        case.failure_reason = reason
+        case.closure_reason = ClosureReason.FAILED
+        case.closed_at = now
+        return
+    case.failure_count = (case.failure_count or 0) + 1
+    transition(case, Action.RECORD_FAILURE, actor, note=reason, public=False,
+               data={"attempt": case.failure_count})
+    case.failure_reason = reason
+    if case.failure_count >= FAILURES_BEFORE_JOINT:
+        organiser = joint_organiser(case)
+        transition(
+            case, Action.ESCALATE_JOINT, actor, public=True,
+            data={"organiser_id": organiser.id if organiser else None,
+                  "public_text": organiser.name if organiser else None,
+                  "departments": departments or []},
+        )
+        case.joint_org = organiser
+        case.joint_departments = [d.strip() for d in (departments or []) if d.strip()]
+
+
+def _joint_staff(user: User, case: Case) -> bool:
+    """Staff of the centre organising the joint mediation act on it too."""
+    return (case.state == CaseState.JOINT_MEDIATION and case.joint_org_id is not None
+            and user.organisation_id == case.joint_org_id
+            and user.role in {Role.MEDIATOR, Role.DIRECTOR, Role.LEADER})
+
+
+def terminate(case: Case, actor: User, *, version: int | None, reason: ClosureReason,
+              note: str, now: datetime | None = None) -> None:
+    """End mediation for one of the reasons of DOMAIN §1.6 (a party withdrew, cannot be
+    reached, the time limit expired, a party refused to sign, failure, transfer out). The
+    parties are told the other channels (PML Art. 26).
+
+    Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
+    """
+    if not can_record(actor, case) and not _joint_staff(actor, case):
+        raise NotPermitted()
+    check_version(case, version)
+    if reason not in TERMINATION_REASONS:
+        raise ValidationFailed(_l("Choose why mediation ends."), field="reason")
+    note = _need_reason(note, _l("Explain briefly what happened."))
+    transition(case, Action.TERMINATE, actor, note=note, public=True,
+               data={"reason": reason.value})
+    case.closure_reason = reason
+    case.closed_at = now or utcnow()
+
+
+def archive_gaps(case: Case) -> list:
+    """What still keeps the case from being archived (empty when its lifecycle is complete)."""
+    from models.enums import Ruling
+
+    gaps = []
+    agreement = case.agreement
+    if case.state == CaseState.AGREED and agreement is not None and agreement.effective_on is None:
+        gaps.append(_l("The written agreement is not yet signed by everyone."))
+    open_visits = [v for v in case.follow_ups if v.done_at is None]
+    if open_visits:
+        gaps.append(_l("A follow-up visit is still to be made."))
+    if any(c.ruling == Ruling.PENDING for c in case.confirmations):
+        gaps.append(_l("The court has not yet ruled on the judicial confirmation."))
+    return gaps
+
+
+def can_archive(user: User, case: Case) -> bool:
+    return can_record(user, case) or user.role in {Role.LEADER, Role.CLERK}
+
+
+def archive_case(case: Case, actor: User, *, version: int | None,
+                 now: datetime | None = None) -> None:
+    """Close the file (立卷归档, PML Art. 27) once the lifecycle is complete.
+
+    Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed (listing the gaps).
+    """
+    if not can_archive(actor, case):
+        raise NotPermitted()
+    check_version(case, version)
+    gaps = archive_gaps(case)
+    if gaps:
+        raise ValidationFailed(
+            _l("The case cannot be archived yet: %(gaps)s", gaps=" ".join(str(g) for g in gaps))
+        )
+    transition(case, Action.ARCHIVE, actor, public=True)
+    case.archived_at = now or utcnow()

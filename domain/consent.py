@@ -1,0 +1,102 @@
+"""Consent to mediate (PML Art. 17) and the rights-and-obligations notice (MOJ-2002 Art. 30).
+
+Mediation is voluntary: each party's answer is recorded with how and when it was given, and a
+party's clear refusal ends the case as refused, with the notice of other channels. Before a
+session is recorded every party present must have acknowledged the notice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from domain.errors import NotPermitted, ValidationFailed
+from domain.permissions import can_record, can_screen
+from domain.states import Action
+from domain.timeline import transition
+from domain.versioning import check_version
+from models import Case, Party, User
+from models.enums import ClosureReason, ConsentStatus, ContactMethod, NoticeAck, PartyRole
+from models.types import utcnow
+
+# Roles whose consent decides whether mediation may happen.
+DECIDING_ROLES = (PartyRole.APPLICANT, PartyRole.RESPONDENT)
+
+
+def can_record_consent(user: User, case: Case) -> bool:
+    """The desk before dispatch; the mediator or director once the case is at a committee."""
+    return can_record(user, case) or can_screen(user, case)
+
+
+def _party_of(case: Case, party: Party) -> Party:
+    if party.case_id != case.id:
+        raise ValidationFailed(_l("Choose a party of this case."), field="party")
+    return party
+
+
+def record_consent(
+    case: Case, party: Party, actor: User, *, version: int | None, status: ConsentStatus,
+    method: ContactMethod, note: str | None = None, now: datetime | None = None,
+) -> None:
+    """Record a party's answer. A refusal by an applicant or respondent ends the case as
+    refused (PML Art. 17); the parties are told the other channels (Art. 26).
+
+    Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
+    """
+    if not can_record_consent(actor, case):
+        raise NotPermitted()
+    check_version(case, version)
+    party = _party_of(case, party)
+    if status == ConsentStatus.PENDING:
+        raise ValidationFailed(_l("Choose the party's answer."), field="status")
+    now = now or utcnow()
+    party.consent, party.consent_method, party.consent_at = status, method, now
+    data = {"party_id": party.id, "party": party.name, "consent": status.value,
+            "method": method.value}
+    if status == ConsentStatus.REFUSED and party.role in DECIDING_ROLES:
+        transition(case, Action.REFUSE, actor, note=note, public=True, data=data)
+        case.closure_reason = ClosureReason.PARTY_REFUSED
+        case.closed_at = now
+    else:
+        transition(case, Action.RECORD_CONSENT, actor, note=note, public=False, data=data)
+
+
+def acknowledge_notice(
+    case: Case, party: Party, actor: User, *, version: int | None, how: NoticeAck,
+    now: datetime | None = None,
+) -> None:
+    """Record that a party was given the rights-and-obligations notice and acknowledged it.
+
+    Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
+    """
+    if not can_record_consent(actor, case):
+        raise NotPermitted()
+    check_version(case, version)
+    party = _party_of(case, party)
+    if how == NoticeAck.NONE:
+        raise ValidationFailed(_l("Choose how the notice was acknowledged."), field="how")
+    party.notice_ack, party.notice_ack_at = how, now or utcnow()
+    transition(case, Action.ACK_NOTICE, actor, public=False,
+               data={"party_id": party.id, "party": party.name, "how": how.value})
+
+
+def check_ready_for_session(case: Case, present: list[Party]) -> None:
+    """Every applicant and respondent agreed to mediate, and every party present acknowledged
+    the notice. Raises ValidationFailed naming who is missing."""
+    if not present:
+        raise ValidationFailed(_l("Tick the parties present at the session."), field="present")
+    waiting = [p.name for p in case.parties
+               if p.role in DECIDING_ROLES and p.consent != ConsentStatus.AGREED]
+    if waiting:
+        raise ValidationFailed(
+            _l("Record the consent of every party first: %(names)s.", names="、".join(waiting)),
+            field="present",
+        )
+    unaware = [p.name for p in present if p.notice_ack == NoticeAck.NONE]
+    if unaware:
+        raise ValidationFailed(
+            _l("These parties have not acknowledged the rights and obligations notice: "
+               "%(names)s.", names="、".join(unaware)),
+            field="present",
+        )
