@@ -126,3 +126,12 @@ def test_agreement_terms_shown_to_the_citizen(world, client, db):
     unlock(client, case.number, case.query_code_plain)
     page = client.get("/status").get_data(as_text=True)
     assert "被申请人于十日内疏通排水沟" in page
+
+
+def test_ended_case_tells_the_other_channels(world, client, db):
+    case = world.case(CaseState.TERMINATED)
+    db.session.commit()
+    unlock(client, case.number, case.query_code_plain)
+    page = client.get("/status").get_data(as_text=True)
+    assert "A party withdrew" in page and "lawsuit" in page
+    assert "申请人撤回申请" not in page  # the mediator's note stays internal
