@@ -31,10 +31,15 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from domain.aftercare import apply_confirmation, record_follow_up, record_ruling
+from domain.agreements import sign_agreement
 from domain.clocks import CHINA, Urgency, local_today
+from domain.closing import archive_case, suspend, terminate
+from domain.consent import acknowledge_notice, record_consent
 from domain.dispatch import assign_mediator, dispatch_to_organisation, eligible_mediators
 from domain.intake import CaseData, PartyData, register_case, submit_application
 from domain.mediation import AgreementData, record_agreement, record_failure, record_session
+from domain.recusal import declare_no_conflict
 from domain.routing import LARGE_AMOUNT, suggest_organisation
 from domain.screening import accept_case, not_accept_case
 from domain.states import CaseState
@@ -47,20 +52,30 @@ from models import (
     MediationSession,
     Organisation,
     Region,
+    TimeLimitRule,
     User,
     code_range,
 )
 from models.enums import (
+    TERMINATION_REASONS,
     AgreementKind,
     Channel,
+    ClosureReason,
+    ConsentStatus,
+    ContactMethod,
     DisputeType,
+    NoticeAck,
     OrgKind,
     PartyKind,
     PartyRole,
+    Performance,
     RegionLevel,
     Role,
+    Ruling,
+    Satisfaction,
     SessionMode,
     Sex,
+    SignerKind,
     Source,
 )
 
@@ -127,15 +142,53 @@ GENERIC_STATES = {
     CaseState.NOT_ACCEPTED: 12,
     CaseState.ACCEPTED: 12,
     CaseState.DISPATCHED: 13,
-    CaseState.MEDIATING: 30,
-    CaseState.AGREED: 67,
-    CaseState.FAILED: 18,
+    CaseState.MEDIATING: 26,
+    CaseState.SUSPENDED: 4,
+    CaseState.JOINT_MEDIATION: 4,
+    CaseState.AGREED: 50,
+    CaseState.FAILED: 12,
+    CaseState.REFUSED: 5,
+    CaseState.TERMINATED: 6,
+    CaseState.ARCHIVED: 8,
 }
 # Cases for the 埠河镇 centre (user `mediator`): MEDIATING split by urgency, plus a few others.
 BUHE_MEDIATING = [Urgency.OVERDUE] * 3 + [Urgency.DUE_SOON] * 3 + [Urgency.ON_TIME] * 6
-BUHE_OTHER = {CaseState.AGREED: 5, CaseState.FAILED: 2, CaseState.DISPATCHED: 2}
-# Cases for the village committee of user `mediator2`.
-VILLAGE_STATES = {CaseState.MEDIATING: 2, CaseState.AGREED: 2, CaseState.DISPATCHED: 1}
+BUHE_OTHER = {
+    CaseState.AGREED: 5,
+    CaseState.FAILED: 1,
+    CaseState.SUSPENDED: 1,
+    CaseState.TERMINATED: 1,
+    CaseState.DISPATCHED: 1,
+}
+# What happens after the agreement in the 埠河镇 centre's agreed cases, one each, so that
+# `mediator` sees every step of aftercare.
+BUHE_AFTERCARE = ["unsigned", "confirmation_ruled", "confirmation_pending", "visited", "signed"]
+# Cases for the village committee of user `mediator2`; its joint mediation is organised by
+# the 埠河镇 centre (user `director`).
+VILLAGE_STATES = {
+    CaseState.MEDIATING: 1,
+    CaseState.JOINT_MEDIATION: 1,
+    CaseState.AGREED: 2,
+    CaseState.DISPATCHED: 1,
+}
+# States reached through a mediation that has ended (or paused) at some moment in the past.
+ENDED_STATES = (CaseState.AGREED, CaseState.FAILED, CaseState.TERMINATED, CaseState.ARCHIVED,
+                CaseState.JOINT_MEDIATION, CaseState.SUSPENDED)
+# Time-limit rules (DOMAIN §1.10): court referrals 30 days (委派; entrusted cases get 15/7
+# days per referral), petition cases 60 days; one township centre counts working days.
+TIME_LIMIT_RULES = [(None, Source.COURT, 30, False), (None, Source.PETITION, 60, False)]
+WORKING_DAYS_TOWNSHIP = ("421087", 1)  # 松滋市, its second township
+SUSPEND_REASONS = ["当事人住院治疗，暂无法参加调解", "被申请人外出务工，约定返乡后继续调解",
+                   "需等待伤残等级鉴定结果"]
+TERMINATE_NOTES = {
+    ClosureReason.PARTY_WITHDREW: "申请人表示已与对方私下和解，申请撤回调解",
+    ClosureReason.UNREACHABLE: "多次电话联系被申请人均未接通，上门亦未见到本人",
+    ClosureReason.PERIOD_EXPIRED: "调解期限届满，被申请人不同意延长调解期限",
+    ClosureReason.REFUSED_TO_SIGN: "被申请人当场反悔，拒绝在调解协议上签字",
+    ClosureReason.FAILED: "双方分歧过大，经多次调解仍无法达成一致",
+    ClosureReason.TRANSFERRED_OUT: "纠纷涉及行政处理事项，已告知当事人向主管部门申请处理",
+}
+JOINT_DEPARTMENTS = ["司法所", "派出所", "综治中心"]
 # Desk queues.
 REGISTERED_PER_COUNTY = {"421022": 16, "421087": 6}
 
@@ -261,6 +314,7 @@ class CasePlan:
     target: Organisation | None = None  # where to dispatch; None: follow the suggestion
     amount: Decimal | None = None
     pay: int | None = None  # the settlement, for the texts
+    aftercare: str | None = None  # one of BUHE_AFTERCARE, for agreed cases
 
 
 class DemoWorld:
@@ -284,6 +338,7 @@ class DemoWorld:
         self._load_regions()
         self._load_organisations()
         self._load_users()
+        self._load_time_limits()
         low, high = code_range(CITY_CODE)
         has_cases = db.session.scalar(
             sa.select(sa.func.count(Case.id)).where(
@@ -605,6 +660,25 @@ class DemoWorld:
         db.session.flush()
         self.result.created["users"] = created
 
+    # ---- time limits -------------------------------------------------------------------
+
+    def _load_time_limits(self) -> None:
+        county, index = WORKING_DAYS_TOWNSHIP
+        township = self.townships(county)[index]
+        centre = self.orgs[self.township_centre[township.code]]
+        wanted = [*TIME_LIMIT_RULES, (centre, None, 20, True)]
+        existing = {(r.organisation_id, r.source) for r in db.session.scalars(
+            sa.select(TimeLimitRule))}
+        created = 0
+        for org, source, days, working in wanted:
+            if (org.id if org else None, source) in existing:
+                continue
+            db.session.add(TimeLimitRule(organisation=org, source=source, days=days,
+                                         working_days=working))
+            created += 1
+        db.session.flush()
+        self.result.created["time limits"] = created
+
     # ---- cases: planning ----------------------------------------------------------------
 
     def _make_cases(self) -> None:
@@ -632,6 +706,7 @@ class DemoWorld:
         # 1. The 埠河镇 centre: user `mediator`'s workbench and `director`'s committee.
         buhe_states = [(CaseState.MEDIATING, u) for u in BUHE_MEDIATING]
         buhe_states += [(s, None) for s, n in BUHE_OTHER.items() for _ in range(n)]
+        aftercare = list(BUHE_AFTERCARE)
         for state, urg in buhe_states:
             dtype = rng.choice(general_types)
             template = rng.choice(self.texts["types"][dtype])
@@ -639,7 +714,10 @@ class DemoWorld:
                 region = self._pick_place(buhe.code, template["where"])
             else:
                 region = buhe if rng.random() < 0.7 else self._pick_place(buhe.code, None)
-            plans.append(self._plan(state, region, dtype, template, urg, target=buhe_centre))
+            plan = self._plan(state, region, dtype, template, urg, target=buhe_centre)
+            if state == CaseState.AGREED:
+                plan.aftercare = aftercare.pop(0)
+            plans.append(plan)
 
         # 2. The village committee of user `mediator2`.
         committee = self.orgs[self.mediator2_org]
@@ -749,6 +827,8 @@ class DemoWorld:
                     Urgency.DUE_SOON: lambda: rng.randrange(25, 31),
                     Urgency.ON_TIME: lambda: rng.randrange(2, 25),
                 }[urg or Urgency.ON_TIME]()
+                if source == Source.PETITION:  # a 60-day limit (TIME_LIMIT_RULES)
+                    days += 30
             else:
                 days = rng.randrange(14, 88)
             accept_at = self._office_time(days)
@@ -885,8 +965,17 @@ class DemoWorld:
         mediator = next((m for m in mediators if m.role == Role.MEDIATOR), mediators[0])
         assigner = self._assigner(target, desk)
         self._at(when, assign_mediator, case, mediator, assigner, version=None)
+        db.session.flush()
+        self._at(when, declare_no_conflict, case, mediator, version=None)
 
-        closing = plan.state in (CaseState.AGREED, CaseState.FAILED)
+        self._consent(case, mediator, when, refuse=plan.state == CaseState.REFUSED)
+        if plan.state == CaseState.REFUSED:
+            return case, code
+
+        closing = plan.state in ENDED_STATES
+        kind = plan.state
+        if kind == CaseState.ARCHIVED:  # archived after an oral agreement, or after an ending
+            kind = CaseState.AGREED if rng.random() < 0.6 else CaseState.TERMINATED
         if closing:
             # Closed 3 to ~30 days after assignment, and at least a day ago.
             room = (self.now - timedelta(days=1) - when).total_seconds() / 3600
@@ -907,8 +996,8 @@ class DemoWorld:
         held_times.sort()
         fmt = {"a": names["a"], "r": names["r"]}
         for i, held in enumerate(held_times):
-            if closing and i == len(held_times) - 1:
-                key = "agreement_notes" if plan.state == CaseState.AGREED else "failure_notes"
+            if closing and i == len(held_times) - 1 and kind != CaseState.SUSPENDED:
+                key = "agreement_notes" if kind == CaseState.AGREED else "failure_notes"
                 notes = self.texts[key]
             else:
                 notes = rng.choice(self.texts["session_notes"])
@@ -933,20 +1022,116 @@ class DemoWorld:
                 notes=notes.format(**fmt),
             )
 
-        if plan.state == CaseState.AGREED:
-            self._at(
-                end,
-                record_agreement,
-                case,
-                mediator,
-                version=None,
-                data=self._agreement(plan, names, end),
-                now=end,
-            )
-        elif plan.state == CaseState.FAILED:
-            reason = rng.choice(self.texts["failure_reasons"]).format(**fmt)
-            self._at(end, record_failure, case, mediator, version=None, reason=reason, now=end)
+        if kind == CaseState.AGREED:
+            oral = plan.state == CaseState.ARCHIVED
+            data = self._agreement(plan, names, end, oral=oral,
+                                   written=plan.aftercare is not None and not oral)
+            self._at(end, record_agreement, case, mediator, version=None, data=data, now=end)
+            self._aftercare(case, mediator, end, plan)
+        elif kind in (CaseState.FAILED, CaseState.JOINT_MEDIATION):
+            self._failures(case, mediator, end, fmt, final=kind == CaseState.FAILED)
+        elif kind == CaseState.TERMINATED:
+            reason = rng.choice(TERMINATION_REASONS)
+            self._at(end, terminate, case, mediator, version=None, reason=reason,
+                     note=TERMINATE_NOTES[reason], now=end)
+        elif kind == CaseState.SUSPENDED:
+            self._at(end, suspend, case, mediator, version=None,
+                     reason=rng.choice(SUSPEND_REASONS), now=end)
+        if plan.state == CaseState.ARCHIVED:
+            later = self._after(self._last_event(case), 24, 240)
+            self._visit_all(case, mediator, later)
+            filed = self._after(later, 1, 48)
+            self._at(filed, archive_case, case, mediator, version=None, now=filed)
         return case, code
+
+    # ---- cases: consent, failures, aftercare ------------------------------------------
+
+    def _soon(self, at: datetime, minutes: int) -> datetime:
+        """A few minutes later, but not after now (the timeline never runs backwards)."""
+        return max(at, min(at + timedelta(minutes=minutes), self.now - timedelta(minutes=1)))
+
+    def _last_event(self, case: Case) -> datetime:
+        return self.clock.at or case.created_at
+
+    def _consent(self, case: Case, mediator: User, when: datetime, refuse: bool) -> None:
+        """Each party's answer and the notice of rights and obligations, soon after assignment
+        (PML Art. 17, MOJ-2002 Art. 30). With `refuse`, the respondent declines."""
+        method = self.rng.choice([ContactMethod.PHONE, ContactMethod.IN_PERSON])
+        at = when
+        for party in case.parties:
+            at = self._soon(at, self.rng.randrange(1, 5))
+            declines = refuse and party.role == PartyRole.RESPONDENT
+            status = ConsentStatus.REFUSED if declines else ConsentStatus.AGREED
+            note = "被申请人明确表示不同意调解" if declines else None
+            self._at(at, record_consent, case, party, mediator, version=None, status=status,
+                     method=method, note=note, now=at)
+            if declines:
+                return
+            self._at(at, acknowledge_notice, case, party, mediator, version=None,
+                     how=NoticeAck.WRITTEN if method == ContactMethod.IN_PERSON
+                     else NoticeAck.ORAL, now=at)
+
+    def _failures(self, case: Case, mediator: User, end: datetime, fmt: dict,
+                  final: bool) -> None:
+        """Two failed attempts (the second escalates to joint mediation one level up), and
+        with `final` the failed joint mediation that ends the case."""
+        rng = self.rng
+        reasons = rng.sample(self.texts["failure_reasons"], 2)
+        self._at(end, record_failure, case, mediator, version=None,
+                 reason=reasons[0].format(**fmt), now=end)
+        second = self._after(end, 24, 96)
+        town = self._township(case.region).name
+        departments = [town + d for d in rng.sample(JOINT_DEPARTMENTS, 2)]
+        self._at(second, record_failure, case, mediator, version=None,
+                 reason=reasons[1].format(**fmt), departments=departments, now=second)
+        if final:
+            third = self._after(second, 48, 200)
+            self._at(third, record_failure, case, mediator, version=None,
+                     reason="联动调解仍未能达成一致，建议当事人通过司法途径解决", now=third)
+
+    def _visit_all(self, case: Case, mediator: User, at: datetime) -> None:
+        for visit in [v for v in case.follow_ups if v.done_at is None]:
+            self._at(at, record_follow_up, case, visit, mediator, version=None,
+                     visited_on=local_today(at), performance=Performance.PERFORMED,
+                     satisfaction=Satisfaction.SATISFIED, now=at)
+
+    def _aftercare(self, case: Case, mediator: User, end: datetime, plan: CasePlan) -> None:
+        """Signatures of a written agreement, then (by plan) a follow-up visit and the joint
+        application for judicial confirmation with the court's ruling."""
+        rng = self.rng
+        agreement = case.agreement
+        step = plan.aftercare or rng.choices(
+            ["unsigned", "signed", "visited"], weights=[15, 50, 35])[0]
+        at = end
+        if agreement.kind == AgreementKind.WRITTEN:
+            signers = [("party", p) for p in case.parties if p.role != PartyRole.AGENT]
+            signers += [("mediator", None), ("seal", None)]
+            if step == "unsigned":  # some have signed, the rest are still to come
+                signers = signers[: rng.randrange(1, len(signers) - 1)]
+            for who, party in signers:
+                at = self._soon(at, rng.randrange(2, 20))
+                kind = SignerKind.PARTY if who == "party" else SignerKind(who)
+                self._at(at, sign_agreement, case, mediator, version=None, signer=kind,
+                         party=party, signed_on=local_today(at), now=at)
+        if step == "unsigned":
+            return
+        if step.startswith("confirmation"):
+            at = self._after(at, 24, 120)
+            county = self.regions[case.region_code[:6]].name
+            application = self._at(
+                at, apply_confirmation, case, mediator, version=None,
+                court=f"{county}人民法院", applied_on=local_today(at), all_parties_join=True,
+                now=at)
+            if step == "confirmation_ruled":
+                at = self._after(at, 72, 240)
+                year, court_code = local_today(at).year, case.region_code[2:6]
+                number = f"（{year}）鄂{court_code}民特{rng.randrange(10, 400)}号"
+                self._at(at, record_ruling, case, application, mediator, version=None,
+                         ruling=Ruling.CONFIRMED, ruling_number=number,
+                         ruled_on=local_today(at), now=at)
+        if step == "visited" or step == "confirmation_ruled":
+            visit_at = self._after(at, 48, 24 * 20)
+            self._visit_all(case, mediator, visit_at)
 
     def _dispatch_target(self, case: Case, plan: CasePlan) -> tuple[Organisation, str | None]:
         suggestion = suggest_organisation(case)
@@ -1151,14 +1336,15 @@ class DemoWorld:
             )
         return f"{county}{place}{rng.randrange(1, 9)}组{rng.randrange(1, 60)}号"
 
-    def _agreement(self, plan: CasePlan, names: dict[str, Any], end: datetime) -> AgreementData:
+    def _agreement(self, plan: CasePlan, names: dict[str, Any], end: datetime,
+                   oral: bool = False, written: bool = False) -> AgreementData:
         rng = self.rng
         agreed_on = end.astimezone(CHINA).date()
         deadline = agreed_on + timedelta(days=rng.choice([7, 10, 15, 20, 30]))
         fmt = self._fmt(plan, names, deadline)
         terms = [t.format(**fmt) for t in plan.template["terms"]]
         small = plan.amount is None or plan.amount < 5000
-        if small and rng.random() < 0.35:
+        if oral or (small and rng.random() < 0.35 and not written):
             return AgreementData(kind=AgreementKind.ORAL, terms=terms, agreed_on=agreed_on)
         has_money = fmt["pay"] != ""
         return AgreementData(

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from domain.agreements import may_record_outcome
 from domain.clocks import local_today
 from domain.errors import NotPermitted, ValidationFailed
-from domain.permissions import can_record
+from domain.permissions import can_record, case_scope
 from domain.states import Action
 from domain.timeline import transition
 from domain.versioning import check_version
-from models import Case, FollowUp, User
-from models.enums import Performance, Role, Satisfaction, Source
+from models import Case, FollowUp, JudicialConfirmation, User
+from models.enums import Performance, Role, Ruling, Satisfaction, Source
 from models.types import utcnow
 
 FOLLOW_UP_WITHIN_DAYS = 30
@@ -33,6 +36,31 @@ def needs_follow_up(case: Case) -> bool:
     return case.agreement is not None or case.source == Source.PETITION
 
 
+def schedule_closing_follow_ups(case: Case, ended_on: date | None = None) -> FollowUp | None:
+    """When a case ends (however it ends), schedule the visit it needs, unless one is already
+    open: every petition-sourced case is visited (S0: 100%); an agreement schedules its own
+    visit in record_agreement. Call it from every ending (failure, termination, refusal).
+    Returns the new visit, or None."""
+    if not needs_follow_up(case) or any(v.done_at is None for v in case.follow_ups):
+        return None
+    reason = "agreement" if case.agreement is not None else "petition"
+    return schedule_follow_up(case, ended_on or local_today(), reason)
+
+
+def may_visit(user: User, case: Case) -> bool:
+    """Who records a visit: whoever records the case's work, or any mediator of the handling
+    committee (the presiding mediator may have moved on)."""
+    return can_record(user, case) or (user.role == Role.MEDIATOR
+                                       and case.handling_org_id == user.organisation_id)
+
+
+def open_visits(user: User) -> sa.Select:
+    """Open visits (not yet made) of the cases `user` may see, for a keyset page ordered by
+    (due_on, id); reads the (done_at, due_on) index."""
+    return (sa.select(FollowUp).join(Case, FollowUp.case_id == Case.id)
+            .where(FollowUp.done_at.is_(None), case_scope(user)))
+
+
 def confirmation_deadline(effective_on: date | None) -> date | None:
     """Last day for the joint application to the court (PML Art. 33; CPL Art. 205)."""
     return effective_on + timedelta(days=CONFIRMATION_WINDOW_DAYS) if effective_on else None
@@ -48,8 +76,7 @@ def record_follow_up(
 
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
     """
-    if not (can_record(actor, case) or (actor.role == Role.MEDIATOR
-                                        and case.handling_org_id == actor.organisation_id)):
+    if not may_visit(actor, case):
         raise NotPermitted()
     check_version(case, version)
     if visit.case_id != case.id or visit.done_at is not None:
@@ -64,3 +91,98 @@ def record_follow_up(
     transition(case, Action.RECORD_FOLLOW_UP, actor, public=False,
                data={"visit_id": visit.id, "performance": performance.value,
                      "satisfaction": satisfaction.value})
+
+
+# ---- judicial confirmation (PML Art. 33; DOMAIN §1.8) ---------------------------------------
+
+
+def confirmation_open(case: Case) -> JudicialConfirmation | None:
+    """The application the court is still ruling on, if any."""
+    return next((c for c in case.confirmations if c.ruling == Ruling.PENDING), None)
+
+
+def apply_confirmation(
+    case: Case, actor: User, *, version: int | None, court: str, applied_on: date,
+    all_parties_join: bool, status_relation: bool = False, property_rights: bool = False,
+    apply_anyway: bool = False, now: datetime | None = None,
+) -> JudicialConfirmation:
+    """Record the parties' joint application to a court to confirm the agreement, within 30
+    days of its effective date. Courts do not confirm agreements on status relations
+    (marriage, parent-child, adoption) or on ownership of property or IP: such an application
+    needs an explicit `apply_anyway`.
+
+    Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
+    """
+    if not may_record_outcome(actor, case):
+        raise NotPermitted()
+    check_version(case, version)
+    agreement = case.agreement
+    if agreement is None or agreement.effective_on is None:
+        raise ValidationFailed(_l("Only an agreement in effect can be confirmed by a court."))
+    if any(c.ruling in (Ruling.PENDING, Ruling.CONFIRMED) for c in case.confirmations):
+        raise ValidationFailed(_l("An application for this agreement is already recorded."))
+    court = (court or "").strip()
+    if not court:
+        raise ValidationFailed(_l("Name the court."), field="court")
+    if not all_parties_join:
+        raise ValidationFailed(
+            _l("The application is made jointly: every party must join it."),
+            field="all_parties_join")
+    deadline = confirmation_deadline(agreement.effective_on)
+    if applied_on < agreement.effective_on:
+        raise ValidationFailed(
+            _l("The application cannot be before the agreement took effect (%(date)s).",
+               date=agreement.effective_on.isoformat()), field="applied_on")
+    if applied_on > local_today(now):
+        raise ValidationFailed(_l("The application date cannot be in the future."),
+                               field="applied_on")
+    if applied_on > deadline:
+        raise ValidationFailed(
+            _l("The 30 days for applying ended on %(date)s (PML Art. 33). The parties may "
+               "still sue over the agreement.", date=deadline.isoformat()), field="applied_on")
+    if (status_relation or property_rights) and not apply_anyway:
+        raise ValidationFailed(
+            _l("Courts do not confirm agreements on marriage, parent-child or adoption status, "
+               "or on ownership of property or intellectual property. Tick \"apply anyway\" "
+               "only if the parties still want to apply."), field="apply_anyway")
+    application = JudicialConfirmation(court=court, applied_on=applied_on, ruling=Ruling.PENDING,
+                                       all_parties_joined=True, recorded_by_id=actor.id)
+    case.confirmations.append(application)
+    transition(case, Action.APPLY_CONFIRMATION, actor, public=True,
+               data={"court": court, "applied_on": applied_on.isoformat(),
+                     "status_relation": status_relation, "property_rights": property_rights,
+                     "public_text": court})
+    return application
+
+
+def record_ruling(
+    case: Case, application: JudicialConfirmation, actor: User, *, version: int | None,
+    ruling: Ruling, ruling_number: str, ruled_on: date, now: datetime | None = None,
+) -> None:
+    """Record the court's ruling on the application (confirmed valid or rejected) and its number.
+
+    Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
+    """
+    if not may_record_outcome(actor, case):
+        raise NotPermitted()
+    check_version(case, version)
+    if application not in case.confirmations or application.ruling != Ruling.PENDING:
+        raise ValidationFailed(_l("This application is not awaiting a ruling."))
+    if ruling not in (Ruling.CONFIRMED, Ruling.REJECTED):
+        raise ValidationFailed(_l("Choose the court's ruling."), field="ruling")
+    ruling_number = (ruling_number or "").strip()
+    if not ruling_number:
+        raise ValidationFailed(_l("Enter the number of the ruling."), field="ruling_number")
+    if ruled_on < application.applied_on:
+        raise ValidationFailed(
+            _l("The ruling cannot be before the application (%(date)s).",
+               date=application.applied_on.isoformat()), field="ruled_on")
+    if ruled_on > local_today(now):
+        raise ValidationFailed(_l("The ruling date cannot be in the future."), field="ruled_on")
+    application.ruling, application.ruling_number = ruling, ruling_number
+    application.ruled_on = ruled_on
+    transition(case, Action.RECORD_RULING, actor, public=True,
+               data={"confirmation_id": application.id, "ruling": ruling.value,
+                     "ruling_number": ruling_number, "ruled_on": ruled_on.isoformat(),
+                     "public_text": _("%(court)s: %(ruling)s", court=application.court,
+                                      ruling=ruling.label)})

@@ -91,10 +91,18 @@ def limit_for(case) -> tuple[int, bool]:
 
 def start_clock(case, start: datetime) -> None:
     """Start the case's time limit on the (China) date of `start`."""
+    case.clock_start = local_today(start)
+    apply_limit(case)
+
+
+def apply_limit(case) -> None:
+    """(Re)compute the deadline from the clock start and the rule that now applies: called at
+    acceptance, and again at dispatch, when the handling organisation's own rule may apply."""
+    if case.clock_start is None or case.suspended_since is not None:
+        return
     days, working = limit_for(case)
     case.time_limit_days, case.working_days = days, working
-    case.clock_start = local_today(start)
-    case.due_on = add_days(case.clock_start, days, working)
+    case.due_on = add_days(case.clock_start, days + (case.extended_days or 0), working)
 
 
 def suspend_clock(case, now: datetime) -> None:

@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from domain.clocks import extend_clock, resume_clock, suspend_clock
+from domain.clocks import extend_clock, local_today, resume_clock, suspend_clock
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import can_record
 from domain.states import Action, CaseState
@@ -123,6 +123,7 @@ def record_failure(case: Case, actor: User, *, version: int | None, reason: str,
         case.failure_reason = reason
         case.closure_reason = ClosureReason.FAILED
         case.closed_at = now
+        _follow_up_after_ending(case, now)
         return
     case.failure_count = (case.failure_count or 0) + 1
     transition(case, Action.RECORD_FAILURE, actor, note=reason, public=False,
@@ -138,6 +139,13 @@ def record_failure(case: Case, actor: User, *, version: int | None, reason: str,
         )
         case.joint_org = organiser
         case.joint_departments = [d.strip() for d in (departments or []) if d.strip()]
+
+
+def _follow_up_after_ending(case: Case, when: datetime) -> None:
+    """Every petition-sourced case is visited after it ends, however it ends (S0)."""
+    from domain.aftercare import schedule_closing_follow_ups  # aftercare imports closing
+
+    schedule_closing_follow_ups(case, local_today(when))
 
 
 def _joint_staff(user: User, case: Case) -> bool:
@@ -165,6 +173,7 @@ def terminate(case: Case, actor: User, *, version: int | None, reason: ClosureRe
                data={"reason": reason.value})
     case.closure_reason = reason
     case.closed_at = now or utcnow()
+    _follow_up_after_ending(case, case.closed_at)
 
 
 def archive_gaps(case: Case) -> list:

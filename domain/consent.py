@@ -58,6 +58,9 @@ def record_consent(
         transition(case, Action.REFUSE, actor, note=note, public=True, data=data)
         case.closure_reason = ClosureReason.PARTY_REFUSED
         case.closed_at = now
+        from domain.closing import _follow_up_after_ending  # closing imports consent
+
+        _follow_up_after_ending(case, now)
     else:
         transition(case, Action.RECORD_CONSENT, actor, note=note, public=False, data=data)
 

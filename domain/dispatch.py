@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from domain.clocks import apply_limit
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import can_assign, can_dispatch
 from domain.routing import suggest_organisation
 from domain.states import Action
 from domain.timeline import transition
 from domain.versioning import check_version
+from extensions import db
 from models import Case, CaseMediator, Organisation, User
 from models.enums import Role
 
@@ -53,6 +55,8 @@ def dispatch_to_organisation(
     case.handling_org = organisation
     for link in case.mediators:
         link.active = False
+    db.session.flush()  # the handling organisation's own time-limit rule now applies
+    apply_limit(case)
 
 
 def eligible_mediators(case: Case) -> list[User]:

@@ -14,6 +14,7 @@ from domain.closing import record_failure as record_failure  # re-exported for c
 from domain.consent import DECIDING_ROLES, check_ready_for_session
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import can_record
+from domain.recusal import check_declared
 from domain.states import Action
 from domain.timeline import transition
 from domain.versioning import check_version
@@ -41,6 +42,7 @@ def record_session(
     if present is None:
         present = [p for p in case.parties if p.role in DECIDING_ROLES]
     check_ready_for_session(case, present)
+    check_declared(case, actor)
     if case.accepted_at is not None and local_today(held_at) < local_today(case.accepted_at):
         raise ValidationFailed(
             _l("A session cannot be before the case was accepted (%(date)s).",

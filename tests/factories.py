@@ -15,6 +15,7 @@ from domain.consent import acknowledge_notice, record_consent
 from domain.dispatch import assign_mediator, dispatch_to_organisation
 from domain.intake import CaseData, PartyData, register_case, submit_application
 from domain.mediation import AgreementData, record_agreement, record_failure, record_session
+from domain.recusal import declare_no_conflict
 from domain.routing import suggest_organisation
 from domain.screening import accept_case, not_accept_case
 from domain.states import CaseState
@@ -166,6 +167,7 @@ class World:
             mediator = kw.get("mediator") or self.mediator
         assign_mediator(case, mediator, clerk, version=None)
         db.session.flush()
+        declare_no_conflict(case, mediator, version=None)
         if consented:
             for party in case.parties:
                 record_consent(case, party, mediator, version=None, status=ConsentStatus.AGREED,

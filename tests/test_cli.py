@@ -10,11 +10,33 @@ import sqlalchemy as sa
 from stdnum.cn import ric
 
 import cli
-from domain.clocks import Urgency, urgency
+from domain.clocks import Urgency, local_today, urgency
 from domain.permissions import case_scope
 from domain.states import CaseState
-from models import Case, Event, Organisation, Party, Region, User
-from models.enums import DisputeType, OrgKind, RegionLevel, Role, Source
+from models import (
+    Agreement,
+    Case,
+    Event,
+    FollowUp,
+    JudicialConfirmation,
+    Organisation,
+    Party,
+    Region,
+    TimeLimitRule,
+    User,
+)
+from models.enums import (
+    AgreementKind,
+    ConsentStatus,
+    DisputeType,
+    NoticeAck,
+    OrgKind,
+    PartyRole,
+    RegionLevel,
+    Role,
+    Ruling,
+    Source,
+)
 
 # 1 city + 2 counties + 33 townships + 99 villages/communities + 2 groups.
 REGIONS, ORGANISATIONS, USERS, CASES = 137, 151, 50, 200
@@ -93,20 +115,73 @@ def test_seeded_workloads_and_timelines(runner, db):
         assert (moves[-1] if moves else "registered") == case.state.value
     assert count(db, Event) > CASES * 3
 
+    # Sessions only after every applicant and respondent agreed and acknowledged the notice.
+    for case in db.session.scalars(sa.select(Case).where(Case.sessions.any())):
+        deciding = [p for p in case.parties if p.role in (PartyRole.APPLICANT,
+                                                          PartyRole.RESPONDENT)]
+        assert all(p.consent == ConsentStatus.AGREED for p in deciding), case.number
+        assert all(p.notice_ack != NoticeAck.NONE for p in deciding), case.number
+
     # Identifiers are valid.
     parties = db.session.scalars(sa.select(Party).where(Party.id_number.is_not(None))).all()
     assert len(parties) > 50
     assert all(ric.is_valid(p.id_number) for p in parties)
 
 
+def test_seeded_lifecycle(runner, db):
+    """Every step of the lifecycle appears: pauses, joint mediation, endings, signatures,
+    follow-up visits, judicial confirmation, archiving and the time-limit rules."""
+    seeded(runner)
+    today = local_today()
+    by_state = Counter(c.state for c in db.session.scalars(sa.select(Case)))
+    assert all(by_state[s] >= 1 for s in CaseState), by_state
+
+    for case in db.session.scalars(sa.select(Case).where(Case.state == CaseState.SUSPENDED)):
+        assert case.suspended_since is not None
+    for case in db.session.scalars(
+        sa.select(Case).where(Case.state == CaseState.JOINT_MEDIATION)
+    ):
+        assert case.joint_org is not None and case.failure_count == 2
+        assert case.joint_departments
+    for case in db.session.scalars(sa.select(Case).where(Case.state == CaseState.FAILED)):
+        assert case.failure_count == 2 and case.closure_reason is not None
+    for state in (CaseState.REFUSED, CaseState.TERMINATED, CaseState.ARCHIVED):
+        cases = db.session.scalars(sa.select(Case).where(Case.state == state)).all()
+        assert all(c.closure_reason is not None and c.closed_at for c in cases), state
+    assert all(c.archived_at for c in db.session.scalars(
+        sa.select(Case).where(Case.state == CaseState.ARCHIVED)))
+
+    written = db.session.scalars(
+        sa.select(Agreement).where(Agreement.kind == AgreementKind.WRITTEN)).all()
+    assert any(a.effective_on is None and a.signatures for a in written)  # partly signed
+    assert any(a.effective_on is not None for a in written)
+    visits = db.session.scalars(sa.select(FollowUp)).all()
+    assert any(v.done_at is not None for v in visits)
+    assert any(v.done_at is None and v.due_on < today for v in visits)  # overdue
+    assert any(v.done_at is None and v.due_on >= today for v in visits)  # due
+    rulings = {c.ruling for c in db.session.scalars(sa.select(JudicialConfirmation))}
+    assert {Ruling.PENDING, Ruling.CONFIRMED} <= rulings
+
+    rules = db.session.scalars(sa.select(TimeLimitRule)).all()
+    assert {(r.source, r.days) for r in rules if r.organisation_id is None} == {
+        (Source.COURT, 30), (Source.PETITION, 60)}
+    assert any(r.working_days and r.organisation is not None for r in rules)
+
+    # `director`'s centre organises the joint mediation of `mediator2`'s committee.
+    director = db.session.scalar(sa.select(User).where(User.username == "director"))
+    assert db.session.scalar(sa.select(sa.func.count(Case.id)).where(
+        case_scope(director), Case.state == CaseState.JOINT_MEDIATION)) >= 1
+
+
 def test_seed_twice_does_not_duplicate(runner, db):
     seeded(runner)
-    before = [count(db, m) for m in (Region, Organisation, User, Case, Event)]
+    models = (Region, Organisation, User, Case, Event, TimeLimitRule)
+    before = [count(db, m) for m in models]
 
     again = seeded(runner)
 
     assert "already present" in again.output
-    assert [count(db, m) for m in (Region, Organisation, User, Case, Event)] == before
+    assert [count(db, m) for m in models] == before
 
 
 def test_seed_is_refused_when_not_allowed(app, runner, db, monkeypatch):

@@ -1,1 +1,275 @@
-"""Workbench: closing."""
+"""How mediation goes on, pauses or ends, on the shared case page:
+
+- the closing panel (60): a failed attempt (the second escalates to joint mediation one level
+  up; a failed joint mediation ends the case), ending mediation for a reason of DOMAIN §1.6,
+  suspension and resumption (the clock stops), and an extension both parties agreed to;
+- the notice panel (65): what the parties were told when mediation ended without agreement
+  (the other channels, PML Art. 26);
+- the archive panel (68): what is still missing from the file, and archiving (PML Art. 27).
+
+Forms built for a page pass `formdata=None` (see workbench/panels.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from blueprints.actions import panel_action
+from blueprints.cases import bp as cases_bp
+from blueprints.cases.panels import Panel, panel
+from blueprints.cases.views import load_case
+from blueprints.workbench import bp
+from blueprints.workbench.forms import CaseActionForm
+from domain import closing
+from domain.permissions import can_record
+from domain.states import CaseState
+from models import Case, User
+from models.enums import TERMINATION_REASONS, ClosureReason
+
+CLOSING = "closing"
+NOTICE = "closing_notice"
+ARCHIVE = "archive"
+
+# Where the panels apply.
+OPEN_STATES = (CaseState.MEDIATING, CaseState.SUSPENDED, CaseState.JOINT_MEDIATION)
+NO_AGREEMENT = (CaseState.FAILED, CaseState.TERMINATED, CaseState.REFUSED)
+ARCHIVABLE = (CaseState.AGREED, CaseState.FAILED, CaseState.REFUSED, CaseState.TERMINATED,
+              CaseState.NOT_ACCEPTED)
+
+
+# ---- forms ----------------------------------------------------------------------------------
+
+
+class FailureForm(CaseActionForm):
+    reason = TextAreaField(
+        _l("Why this attempt failed"),
+        validators=[InputRequired(_l("Say why mediation failed.")), Length(max=5000)],
+        render_kw={"rows": 3},
+    )
+    departments = TextAreaField(
+        _l("Departments taking part in the joint mediation"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 3},
+    )
+
+    def department_list(self) -> list[str]:
+        return [line.strip() for line in (self.departments.data or "").splitlines()
+                if line.strip()]
+
+
+class TerminateForm(CaseActionForm):
+    reason = SelectField(
+        _l("Why mediation ends"),
+        choices=[SelectChoice("", _l("Choose a reason"))]
+        + [SelectChoice(r.value, r.label) for r in TERMINATION_REASONS],
+        validators=[InputRequired(_l("Choose why mediation ends."))],
+    )
+    note = TextAreaField(
+        _l("What happened"),
+        validators=[InputRequired(_l("Explain briefly what happened.")), Length(max=5000)],
+        render_kw={"rows": 3},
+    )
+
+
+class SuspendForm(CaseActionForm):
+    reason = TextAreaField(
+        _l("Why mediation is suspended"),
+        validators=[InputRequired(_l("Say why mediation is suspended.")), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+
+
+class ResumeForm(CaseActionForm):
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)],
+                         render_kw={"rows": 2})
+
+
+class ExtendForm(CaseActionForm):
+    days = IntegerField(
+        _l("Extend by (days)"),
+        validators=[
+            InputRequired(_l("Enter the number of days.")),
+            NumberRange(min=1, max=closing.MAX_EXTENSION_DAYS,
+                        message=_l("Extend by 1 to %(max)s days.")),
+        ],
+    )
+    reason = TextAreaField(
+        _l("Why more time is needed"),
+        validators=[InputRequired(_l("Say why more time is needed.")), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+    both_parties_agree = BooleanField(_l("Both parties agree to the extension"))
+
+
+FORMS: dict[str, type[CaseActionForm]] = {
+    "fail": FailureForm, "terminate": TerminateForm, "suspend": SuspendForm,
+    "resume": ResumeForm, "extend": ExtendForm,
+}
+
+
+# ---- panels ---------------------------------------------------------------------------------
+
+
+def _may_end(user: User, case: Case) -> bool:
+    """Record a failure or end mediation: whoever records, or the joint organiser's staff."""
+    return can_record(user, case) or closing._joint_staff(user, case)
+
+
+@panel(60)
+def closing_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:
+    """Failure, ending, suspension and extension while mediation is open."""
+    if case.state not in OPEN_STATES or not _may_end(user, case):
+        return None
+    failed = overrides.get(CLOSING)
+    forms = {
+        prefix: failed if isinstance(failed, cls)
+        else cls(formdata=None, prefix=prefix, version=case.version)
+        for prefix, cls in FORMS.items()
+    }
+    escalates = (case.state == CaseState.MEDIATING
+                 and (case.failure_count or 0) + 1 >= closing.FAILURES_BEFORE_JOINT)
+    return Panel(CLOSING, "workbench/partials/closing_panel.html", {
+        **forms,
+        "open_form": next((p for p, f in forms.items() if f is failed), None),
+        "records": can_record(user, case),
+        "failures": case.failure_count or 0,
+        "escalates": escalates,
+        "organiser": closing.joint_organiser(case) if escalates else None,
+        "max_days": closing.MAX_EXTENSION_DAYS,
+    })
+
+
+@panel(65)
+def notice_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:  # noqa: ARG001
+    """What the parties were told when mediation ended without agreement (PML Art. 26)."""
+    ended = case.state in NO_AGREEMENT or (
+        case.state == CaseState.ARCHIVED and case.agreement is None
+        and case.closure_reason not in (None, ClosureReason.NOT_ACCEPTED)
+    )
+    if not ended:
+        return None
+    return Panel(NOTICE, "workbench/partials/closing_notice_panel.html", {
+        "joint_failed": case.closure_reason == ClosureReason.FAILED and case.joint_org is not None,
+    })
+
+
+@panel(68)
+def archive_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:
+    """The file's checklist and the Archive button once the lifecycle is complete."""
+    if case.state == CaseState.ARCHIVED:
+        return Panel(ARCHIVE, "workbench/partials/archive_panel.html",
+                     {"gaps": [], "form": None, "may": False})
+    if case.state not in ARCHIVABLE or not closing.can_archive(user, case):
+        return None
+    form = overrides.get(ARCHIVE) or CaseActionForm(formdata=None, prefix="archive",
+                                                    version=case.version)
+    return Panel(ARCHIVE, "workbench/partials/archive_panel.html",
+                 {"gaps": closing.archive_gaps(case), "form": form, "may": True})
+
+
+PROVIDERS = {CLOSING: closing_panel, ARCHIVE: archive_panel}
+
+
+# ---- actions --------------------------------------------------------------------------------
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _act(case: Case, name: str, form, done: str, call: Callable[[], object]):
+    """Validate `form`, run the domain call, then redirect (success) or show the errors."""
+    return panel_action(case, name, form, done, call, provider=PROVIDERS[name])
+
+
+def _load(number: str, allowed: Callable[[User, Case], bool]) -> tuple[Case, User]:
+    case, user = load_case(number), _me()
+    if not allowed(user, case):
+        abort(403)
+    return case, user
+
+
+@bp.route("/case/<number>/failure", methods=["POST"])
+def record_failure(number: str):
+    """Record a failed attempt; the second escalates to joint mediation, a failed joint
+    mediation ends the case (the case's mediator, the director, the joint organiser's staff)."""
+    case, user = _load(number, _may_end)
+    form = FailureForm(prefix="fail")
+    final = case.state == CaseState.JOINT_MEDIATION
+    return _act(
+        case, CLOSING, form,
+        _("Mediation recorded as failed. The case is closed.") if final
+        else _("Failed attempt recorded."),
+        lambda: closing.record_failure(case, user, version=form.version.data,
+                                       reason=form.reason.data,
+                                       departments=form.department_list()),
+    )
+
+
+@bp.route("/case/<number>/terminate", methods=["POST"])
+def terminate(number: str):
+    """End mediation for a stated reason (the case's mediator, the director, the joint
+    organiser's staff)."""
+    case, user = _load(number, _may_end)
+    form = TerminateForm(prefix="terminate")
+    return _act(
+        case, CLOSING, form, _("Mediation ended. The case is closed."),
+        lambda: closing.terminate(case, user, version=form.version.data,
+                                  reason=ClosureReason(form.reason.data), note=form.note.data),
+    )
+
+
+@bp.route("/case/<number>/suspend", methods=["POST"])
+def suspend(number: str):
+    """Suspend mediation; the clock stops (the case's mediator, the committee director)."""
+    case, user = _load(number, can_record)
+    form = SuspendForm(prefix="suspend")
+    return _act(
+        case, CLOSING, form, _("Mediation suspended. The clock is stopped."),
+        lambda: closing.suspend(case, user, version=form.version.data, reason=form.reason.data),
+    )
+
+
+@bp.route("/case/<number>/resume", methods=["POST"])
+def resume(number: str):
+    """Resume suspended mediation; the deadline moves (the case's mediator, the director)."""
+    case, user = _load(number, can_record)
+    form = ResumeForm(prefix="resume")
+    return _act(
+        case, CLOSING, form, _("Mediation resumed. The deadline moved by the days suspended."),
+        lambda: closing.resume(case, user, version=form.version.data, note=form.note.data),
+    )
+
+
+@bp.route("/case/<number>/extend", methods=["POST"])
+def extend(number: str):
+    """Extend the time limit with both parties' consent (the case's mediator, the director)."""
+    case, user = _load(number, can_record)
+    form = ExtendForm(prefix="extend")
+    return _act(
+        case, CLOSING, form, _("Time limit extended."),
+        lambda: closing.extend(case, user, version=form.version.data, days=form.days.data,
+                               reason=form.reason.data,
+                               both_parties_agree=form.both_parties_agree.data),
+    )
+
+
+# Archiving is open to every role that may archive (clerks and leaders too), so the route
+# belongs to the shared case pages rather than to the mediators' workbench.
+@cases_bp.route("/<number>/archive", methods=["POST"])
+def archive(number: str):
+    """Archive a finished case once nothing is missing (mediator, director, clerk, leader)."""
+    case, user = _load(number, closing.can_archive)
+    form = CaseActionForm(prefix="archive")
+    return _act(
+        case, ARCHIVE, form, _("Case archived."),
+        lambda: closing.archive_case(case, user, version=form.version.data),
+    )

@@ -1,5 +1,6 @@
 """The mediator's workbench: "My cases" by deadline, and the case actions of the workbench
-panels (assignment by directors, session records, agreement, failure)."""
+panels (assignment by directors; session records are in records.py, the outcome's in
+outcomes.py)."""
 
 from __future__ import annotations
 
@@ -7,32 +8,25 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, render_template, request, url_for
+from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
-from blueprints.actions import run_action
-from blueprints.cases.views import load_case, unsaved_text, whole_page
-from blueprints.htmx import htmx_target, is_htmx, redirect_303, render
+from blueprints.actions import panel_action, run_action
+from blueprints.cases.views import load_case
+from blueprints.htmx import htmx_target, redirect_303, render
 from blueprints.pagination import keyset_page
 from blueprints.workbench import bp
-from blueprints.workbench.forms import (
-    AgreementForm,
-    AssignForm,
-    FailureForm,
-    SessionForm,
-    parse_terms,
-)
-from blueprints.workbench.panels import ASSIGN, OUTCOME, PROVIDERS, SESSION, mediator_choices
-from domain import dispatch, mediation
+from blueprints.workbench.forms import AssignForm
+from blueprints.workbench.panels import ASSIGN, PROVIDERS, mediator_choices
+from domain import aftercare, dispatch
 from domain.clocks import local_today
-from domain.errors import DomainError, StaleCase
-from domain.permissions import can_assign, can_record, case_scope
+from domain.permissions import can_assign, case_scope
 from domain.states import CaseState
 from extensions import db
-from models import Case, CaseMediator, User
-from models.enums import AgreementKind, Role, SessionMode
+from models import Case, CaseMediator, FollowUp, User
+from models.enums import Role
 
 DUE_FILTERS = ("overdue", "soon")
 
@@ -73,6 +67,21 @@ def _cases_page(user: User, state: CaseState, due: str | None, cursor: str | Non
     )
 
 
+def _visits_page(user: User, cursor: str | None):
+    """One keyset page of the open follow-up visits in `user`'s scope, earliest due first."""
+    stmt = aftercare.open_visits(user).options(
+        joinedload(FollowUp.case).selectinload(Case.parties)
+    )
+    return keyset_page(
+        stmt,
+        [FollowUp.due_on, FollowUp.id],
+        [date, int],
+        cursor,
+        current_app.config["PAGE_SIZE"],
+        key=lambda v: [v.due_on, v.id],
+    )
+
+
 def _summary(user: User, states: list[CaseState]) -> dict[str, int]:
     """Counts for this user's queue in one aggregate query over their scope only."""
     today, soon = _due_window()
@@ -107,16 +116,17 @@ def queue():
         if (waiting and waiting.items)
         else []
     )
-    fragment = (
-        "workbench/partials/waiting_rows.html"
-        if htmx_target() == "waiting-more"
-        else "workbench/partials/queue_rows.html"
-    )
+    fragment = {
+        "waiting-more": "workbench/partials/waiting_rows.html",
+        "visits-more": "workbench/partials/followup_rows.html",
+    }.get(htmx_target(), "workbench/partials/queue_rows.html")
     return render(
         "workbench/queue.html",
         fragment,
-        targets=("queue-more", "queue-rows", "waiting-more"),
+        targets=("queue-more", "queue-rows", "waiting-more", "visits-more"),
         cases=page,
+        visits=_visits_page(user, request.args.get("vcursor")),
+        today=local_today(),
         waiting=waiting,
         due=due,
         director=director,
@@ -128,43 +138,23 @@ def queue():
 # ---- Case actions -----------------------------------------------------------------------
 
 
-def _show_errors(case: Case, name: str, form, error: DomainError | None):
-    """Re-render after a refused action: htmx gets the panel alone; without JS, or when the
-    panel no longer applies or the case changed meanwhile, the whole current case page."""
-    if isinstance(error, StaleCase):
-        # Keep the user's input but let them resubmit against the version they now see.
-        form.version.data, form.version.raw_data = case.version, [str(case.version)]
-    p = PROVIDERS[name](case, _me(), {name: form})
-    if error is not None and (p is None or isinstance(error, StaleCase)):
-        flash(error.message, "error")
-    elif error is not None and error.field and hasattr(form, error.field):
-        getattr(form, error.field).errors.append(error.message)
-    elif error is not None:
-        form.form_errors.append(error.message)
-    if p is None:  # the case moved on: this panel is gone, so show back what was typed
-        return whole_page(case, unsaved=unsaved_text(form))
-    if is_htmx() and not isinstance(error, StaleCase):
-        return render_template(p.template, case=case, p=p)
-    return whole_page(case, overrides={name: form})
-
-
 def _act(
     case: Case, name: str, form, done: str, call: Callable[[], object], back: str | None = None
 ):
     """Validate `form`, run the domain call, then redirect (success) or show the errors.
     With `back` (a page of ours), success and failure both return there with a message."""
+    if not back:
+        return panel_action(case, name, form, done, call, provider=PROVIDERS[name])
     error = None
     if form.validate_on_submit():
         error = run_action(call)
         if error is None:
             flash(done, "success")
-            return redirect_303(back or url_for("cases.detail", number=case.number))
-    if back:
-        messages = [error.message] if error else [m for f in form for m in f.errors]
-        for message in messages:
-            flash(message, "error")
-        return redirect_303(back)
-    return _show_errors(case, name, form, error)
+            return redirect_303(back)
+    messages = [error.message] if error else [m for f in form for m in f.errors]
+    for message in messages:
+        flash(message, "error")
+    return redirect_303(back)
 
 
 def _user(user_id: int | None) -> User | None:
@@ -188,74 +178,4 @@ def assign(number: str):
             case, _user(form.mediator.data), user, version=form.version.data
         ),
         back=back,
-    )
-
-
-@bp.route("/case/<number>/session", methods=["POST"])
-def record_session(number: str):
-    """Record a mediation session (the case's mediator, the committee director)."""
-    case, user = load_case(number), _me()
-    if not can_record(user, case):
-        abort(403)
-    form = SessionForm(prefix="session")
-    return _act(
-        case,
-        SESSION,
-        form,
-        _("Session recorded."),
-        lambda: mediation.record_session(
-            case,
-            user,
-            version=form.version.data,
-            held_at=form.held_at_utc(),
-            place=form.place.data or "",
-            mode=SessionMode(form.mode.data),
-            notes=form.notes.data,
-        ),
-    )
-
-
-@bp.route("/case/<number>/agreement", methods=["POST"])
-def record_agreement(number: str):
-    """Record the agreement that ends mediation (the case's mediator, the committee director)."""
-    case, user = load_case(number), _me()
-    if not can_record(user, case):
-        abort(403)
-    form = AgreementForm(prefix="agreement")
-    return _act(
-        case,
-        OUTCOME,
-        form,
-        _("Agreement recorded. The case is closed."),
-        lambda: mediation.record_agreement(
-            case,
-            user,
-            version=form.version.data,
-            data=mediation.AgreementData(
-                kind=AgreementKind(form.kind.data),
-                terms=parse_terms(form.terms.data),
-                agreed_on=form.agreed_on.data,
-                performance_manner=form.performance_manner.data,
-                performance_place=form.performance_place.data,
-                performance_deadline=form.performance_deadline.data,
-            ),
-        ),
-    )
-
-
-@bp.route("/case/<number>/failure", methods=["POST"])
-def record_failure(number: str):
-    """Record that mediation failed (the case's mediator, the committee director)."""
-    case, user = load_case(number), _me()
-    if not can_record(user, case):
-        abort(403)
-    form = FailureForm(prefix="failure")
-    return _act(
-        case,
-        OUTCOME,
-        form,
-        _("Mediation recorded as failed. The case is closed."),
-        lambda: mediation.record_failure(
-            case, user, version=form.version.data, reason=form.reason.data
-        ),
     )

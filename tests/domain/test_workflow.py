@@ -192,3 +192,28 @@ def test_session_and_agreement_dates_not_before_acceptance(world):
     with pytest.raises(ValidationFailed) as info:
         record_agreement(case, world.mediator, version=None, data=oral)
     assert info.value.field == "agreed_on"
+
+
+def test_session_needs_the_no_conflict_declaration(world):
+    from domain.recusal import declare_no_conflict
+
+    case = world.case(CaseState.MEDIATING)
+    for link in case.mediators:
+        link.declared_no_conflict_at = None
+
+    def session():
+        record_session(case, world.mediator, version=None, held_at=datetime.now(UTC),
+                       place="x", mode=SessionMode.IN_PERSON, notes="n")
+
+    with pytest.raises(ValidationFailed, match="Declare"):
+        session()
+    declare_no_conflict(case, world.mediator, version=None)
+    session()
+    assert case.sessions
+
+
+def test_session_needs_consent_and_notice(world):
+    case = world.case(CaseState.MEDIATING, consented=False)
+    with pytest.raises(ValidationFailed, match="consent"):
+        record_session(case, world.mediator, version=None, held_at=datetime.now(UTC),
+                       place="x", mode=SessionMode.IN_PERSON, notes="n")

@@ -86,9 +86,12 @@ def test_status_follows_state_changes(world, client, db):
     db.session.commit()
     unlock(client, case.number, case.query_code_plain)
     in_mediation = client.get("/status").get_data(as_text=True)
-    from domain.mediation import record_failure
+    from domain.closing import terminate
+    from models.enums import ClosureReason
 
-    record_failure(db.session.merge(case), world.mediator, version=None, reason="x")
+    # A first failed attempt keeps mediating; ending mediation changes what the citizen sees.
+    terminate(db.session.merge(case), world.mediator, version=None,
+              reason=ClosureReason.PARTY_WITHDREW, note="x")
     db.session.commit()
     ended = client.get("/status").get_data(as_text=True)
     assert in_mediation != ended

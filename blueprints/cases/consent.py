@@ -1,0 +1,180 @@
+"""Consent to mediate and the rights-and-obligations notice, on the shared case page.
+
+On the `cases` blueprint because the desk records consent before dispatch and the committee's
+mediators afterwards: every staff role reaches these routes and domain.consent decides who may
+act. Also holds `act()`, the run-and-re-render helper the workbench's people panels share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import IntegerField, RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from blueprints.actions import panel_action
+from blueprints.cases import bp
+from blueprints.cases.panels import Panel, Provider, panel
+from blueprints.cases.views import load_case
+from blueprints.forms import TrimmedForm
+from domain import consent
+from domain.errors import ValidationFailed
+from domain.states import CaseState
+from models import Case, Party, User
+from models.enums import ConsentStatus, ContactMethod, NoticeAck
+
+CONSENT = "consent"  # the panel's name; its region is #panel-consent
+CONSENT_STATES = (
+    CaseState.ACCEPTED, CaseState.DISPATCHED, CaseState.MEDIATING, CaseState.JOINT_MEDIATION,
+)
+
+
+# ---- forms ------------------------------------------------------------------------------------
+
+
+class VersionedForm(TrimmedForm):
+    """Base: the hidden case version the user saw (optimistic lock)."""
+
+    version = IntegerField(
+        _l("Case version"),
+        widget=HiddenInput(),
+        validators=[InputRequired(_l("The form is incomplete. Reload the page and try again."))],
+    )
+
+
+class PartyActionForm(VersionedForm):
+    party = IntegerField(
+        _l("Party"),
+        widget=HiddenInput(),
+        validators=[InputRequired(_l("Choose a party of this case."))],
+    )
+
+
+class ConsentForm(PartyActionForm):
+    status = RadioField(
+        _l("The party's answer"),
+        choices=[c for c in ConsentStatus.choices() if c.value != ConsentStatus.PENDING.value],
+        validators=[InputRequired(_l("Choose the party's answer."))],
+    )
+    method = SelectField(
+        _l("How the answer was given"),
+        choices=[SelectChoice("", _l("Choose…")), *ContactMethod.choices()],
+        validators=[InputRequired(_l("Choose how the answer was given."))],
+    )
+    note = TextAreaField(
+        _l("Note (optional)"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
+    )
+
+
+class NoticeForm(PartyActionForm):
+    how = RadioField(
+        _l("How the notice was acknowledged"),
+        choices=[c for c in NoticeAck.choices() if c.value != NoticeAck.NONE.value],
+        validators=[InputRequired(_l("Choose how the notice was acknowledged."))],
+    )
+
+
+def per_party(form, key: int | str):
+    """Give the fields of one of several copies of a form on the page their own ids (the
+    names stay the same, so the route reads any copy)."""
+    for f in form:
+        f.id = f"{form._prefix}{key}-{f.short_name}"
+        f.label.field_id = f.id
+    return form
+
+
+# ---- running an action ------------------------------------------------------------------------
+
+
+def me() -> User:
+    return current_user._get_current_object()
+
+
+def act(case: Case, provider: Provider, name: str, form, done: str | Callable[[], str],
+        call: Callable[[], object]):
+    """Validate `form`, run the domain call, answer as every panel does."""
+    return panel_action(case, name, form, done, call, provider=provider)
+
+
+def party_of(case: Case, party_id: int | None) -> Party:
+    """The party of this case with this id; a field error otherwise."""
+    for party in case.parties:
+        if party.id == party_id:
+            return party
+    raise ValidationFailed(_l("Choose a party of this case."), field="party")
+
+
+# ---- the panel --------------------------------------------------------------------------------
+
+
+@panel(31)
+def consent_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:
+    """Each party's consent and notice acknowledgement: the desk before dispatch, the case's
+    mediators and the committee director afterwards (domain.consent decides)."""
+    if case.state not in CONSENT_STATES or not consent.can_record_consent(user, case):
+        return None
+    failed = overrides.get(CONSENT)
+    rows, stray = [], failed
+    for party in case.parties:
+        forms = {}
+        for kind, cls in (("consent", ConsentForm), ("notice", NoticeForm)):
+            if isinstance(failed, cls) and failed.party.data == party.id:
+                forms[kind], stray = failed, None
+            else:
+                forms[kind] = cls(formdata=None, prefix=kind, version=case.version,
+                                  party=party.id)
+            per_party(forms[kind], party.id)
+        rows.append({"party": party, **forms})
+    if stray is not None:
+        per_party(stray, "x")
+    return Panel(CONSENT, "workbench/partials/consent_panel.html",
+                 {"rows": rows, "stray": stray})
+
+
+# ---- routes -----------------------------------------------------------------------------------
+
+
+def _authorised(number: str) -> Case:
+    case = load_case(number)
+    if not consent.can_record_consent(me(), case):
+        abort(403)
+    return case
+
+
+@bp.route("/<number>/consent", methods=["POST"])
+def record_consent(number: str):
+    """Record a party's answer to mediation; a refusal closes the case (desk before dispatch,
+    the case's mediators, the committee director)."""
+    case, user = _authorised(number), me()
+    form = ConsentForm(prefix="consent")
+
+    def done() -> str:
+        if case.state == CaseState.REFUSED:
+            return _("Refusal recorded. Mediation cannot take place: the case is closed as "
+                     "refused. Tell the parties which other channels are open to them.")
+        return _("Answer recorded.")
+
+    return act(case, consent_panel, CONSENT, form, done, lambda: consent.record_consent(
+        case, party_of(case, form.party.data), user, version=form.version.data,
+        status=ConsentStatus(form.status.data), method=ContactMethod(form.method.data),
+        note=form.note.data or None,
+    ))
+
+
+@bp.route("/<number>/notice", methods=["POST"])
+def acknowledge_notice(number: str):
+    """Record that a party acknowledged the rights-and-obligations notice (desk before
+    dispatch, the case's mediators, the committee director)."""
+    case, user = _authorised(number), me()
+    form = NoticeForm(prefix="notice")
+    return act(case, consent_panel, CONSENT, form, _("Notice acknowledgement recorded."),
+               lambda: consent.acknowledge_notice(
+                   case, party_of(case, form.party.data), user, version=form.version.data,
+                   how=NoticeAck(form.how.data)))
+
