@@ -39,6 +39,7 @@ from domain.consent import acknowledge_notice, record_consent
 from domain.dispatch import assign_mediator, dispatch_to_organisation, eligible_mediators
 from domain.intake import CaseData, PartyData, register_case, submit_application
 from domain.mediation import AgreementData, record_agreement, record_failure, record_session
+from domain.records import sign_record
 from domain.recusal import declare_no_conflict
 from domain.routing import LARGE_AMOUNT, suggest_organisation
 from domain.screening import accept_case, not_accept_case
@@ -1041,6 +1042,8 @@ class DemoWorld:
             later = self._after(self._last_event(case), 24, 240)
             self._visit_all(case, mediator, later)
             filed = self._after(later, 1, 48)
+            for record in (*case.sessions, *case.investigations):  # signed paper records
+                self._at(filed, sign_record, case, record, mediator, version=None, now=filed)
             self._at(filed, archive_case, case, mediator, version=None, now=filed)
         return case, code
 

@@ -48,6 +48,30 @@ def page_url(**overrides) -> str:
     return request.path + ("?" + urlencode(args) if args else "")
 
 
+def event_text(event) -> str | None:
+    """The line under a timeline entry, in the reader's language. Events store raw values
+    (dates, codes, names), never text translated for whoever acted."""
+    from datetime import date as date_cls
+
+    from flask_babel import gettext
+
+    from models.enums import Ruling
+
+    data = event.data or {}
+    if data.get("public_text"):
+        return data["public_text"]  # a name (organisation, centre): not translated
+    if event.action == Action.SIGN_AGREEMENT and data.get("effective_on"):
+        day = format_date(date_cls.fromisoformat(data["effective_on"]))
+        return gettext("The agreement took effect on %(date)s.", date=day)
+    if event.action == Action.RECORD_PERFORMANCE and data.get("advice") == "court":
+        return gettext("The parties were told they may take the dispute about the agreement "
+                       "to court.")
+    if event.action == Action.RECORD_RULING and data.get("ruling"):
+        return gettext("%(court)s: %(ruling)s", court=data.get("court", ""),
+                       ruling=Ruling(data["ruling"]).label)
+    return None
+
+
 def centre_phone() -> str:
     return current_app.config["CENTRE_PHONE"]
 
@@ -62,6 +86,7 @@ GLOBALS = {
     "local_today": local_today,
     "page_url": page_url,
     "centre_phone": centre_phone,
+    "event_text": event_text,
     "CaseState": CaseState,
     "PublicState": PublicState,
     "DisputeType": DisputeType,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from domain.agreements import may_record_outcome
@@ -184,5 +183,4 @@ def record_ruling(
     transition(case, Action.RECORD_RULING, actor, public=True,
                data={"confirmation_id": application.id, "ruling": ruling.value,
                      "ruling_number": ruling_number, "ruled_on": ruled_on.isoformat(),
-                     "public_text": _("%(court)s: %(ruling)s", court=application.court,
-                                      ruling=ruling.label)})
+                     "court": application.court})

@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from domain.clocks import local_today
@@ -126,9 +125,7 @@ def sign_agreement(
     complete = all(s.signature is not None for s in signers(case))
     if complete:
         agreement.effective_on = max(s.signed_on for s in agreement.signatures)
-        data |= {"effective_on": agreement.effective_on.isoformat(),
-                 "public_text": _("The agreement took effect on %(date)s.",
-                                  date=agreement.effective_on.isoformat())}
+        data |= {"effective_on": agreement.effective_on.isoformat()}
     transition(case, Action.SIGN_AGREEMENT, actor, public=complete, data=data)
     return signature
 
@@ -207,9 +204,7 @@ def advise_court(case: Case, actor: User, *, version: int | None, note: str) -> 
     if not note:
         raise ValidationFailed(_l("Write what the parties were told."), field="note")
     transition(case, Action.RECORD_PERFORMANCE, actor, note=note, public=True,
-               data={"advice": "court",
-                     "public_text": _("The parties were told they may take the dispute "
-                                      "about the agreement to court.")})
+               data={"advice": "court"})
 
 
 def snapshot(agreement: Agreement) -> dict:

@@ -184,6 +184,10 @@ def archive_gaps(case: Case) -> list:
     agreement = case.agreement
     if case.state == CaseState.AGREED and agreement is not None and agreement.effective_on is None:
         gaps.append(_l("The written agreement is not yet signed by everyone."))
+    unsigned = [r for r in (*case.sessions, *case.investigations) if r.signed_at is None]
+    if unsigned:
+        gaps.append(_l("%(n)s session or investigation records are not marked signed.",
+                       n=len(unsigned)))
     open_visits = [v for v in case.follow_ups if v.done_at is None]
     if open_visits:
         gaps.append(_l("A follow-up visit is still to be made."))

@@ -15,6 +15,7 @@ from domain.consent import acknowledge_notice, record_consent
 from domain.dispatch import assign_mediator, dispatch_to_organisation
 from domain.intake import CaseData, PartyData, register_case, submit_application
 from domain.mediation import AgreementData, record_agreement, record_failure, record_session
+from domain.records import sign_record
 from domain.recusal import declare_no_conflict
 from domain.routing import suggest_organisation
 from domain.screening import accept_case, not_accept_case
@@ -204,6 +205,8 @@ class World:
             )
             if state == CaseState.ARCHIVED:
                 db.session.flush()
+                for record in case.sessions:
+                    sign_record(case, record, mediator, version=None)
                 visit = case.follow_ups[0]
                 record_follow_up(case, visit, mediator, version=None, visited_on=local_today(),
                                  performance=Performance.PERFORMED,

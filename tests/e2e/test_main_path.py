@@ -22,6 +22,33 @@ def login(page, username):
     expect(page.locator(".whoami")).to_be_visible()
 
 
+def submit(page, button):
+    """Click a form's submit button and wait for the case page it leads to: a successful
+    action answers htmx with HX-Redirect (and a plain form with a 303), so a page loads."""
+    with page.expect_navigation():
+        button.click()
+
+
+def record_consent_and_notice(page, method="phone", how="oral"):
+    """On the case page: for every party in the consent panel, record that they agree to
+    mediate, then their acknowledgement of the rights notice."""
+    boxes = page.locator("#panel-consent details")
+    for i in range(boxes.count()):
+        box = boxes.nth(i)  # lazy: found again on each reloaded page
+        box.locator("input[name='consent-status'][value='agreed']").check()
+        box.locator("select[name='consent-method']").select_option(method)
+        submit(page, box.get_by_role("button", name="Record answer"))
+        box.locator(f"input[name='notice-how'][value='{how}']").check()
+        submit(page, box.get_by_role("button", name="Record acknowledgement"))
+    expect(page.locator("#panel-consent .badge")).to_have_count(0)  # nothing pending
+
+
+def declare_no_conflict(page):
+    submit(page, page.get_by_role(
+        "button", name="I declare no conflict of interest with the parties"))
+    expect(page.locator("#panel-mediators")).not_to_contain_text("Not yet declared")
+
+
 def apply_without_js(page, world):
     page.goto(page.base + "/apply")
     page.fill("[name='applicants-0-name']", "王大明")
@@ -78,7 +105,7 @@ def test_citizen_desk_mediator_citizen(world, db, new_page):
     clerk.locator("#panel-dispatch button[type=submit]").first.click()
     expect(clerk.locator("h1")).to_contain_text("In mediation")
 
-    # 3. Mediator: queue by deadline, masked details, session, agreement.
+    # 3. Mediator: queue by deadline, masked details, consent, declaration, session, agreement.
     mediator = new_page(lang="en")
     login(mediator, "mediator")
     mediator.goto(mediator.base + "/workbench/")
@@ -87,13 +114,18 @@ def test_citizen_desk_mediator_citizen(world, db, new_page):
     expect(parties).to_contain_text("138****5678")
     mediator.locator("#case-parties button").first.click()  # show full details (recorded)
     expect(parties).to_contain_text("138 1234 5678")
+    # No session before every party agreed, acknowledged the notice, and the mediator
+    # declared no conflict of interest.
+    expect(mediator.locator("#panel-consent details")).to_have_count(3)
+    record_consent_and_notice(mediator)
+    declare_no_conflict(mediator)
     mediator.fill("[name='session-notes']", "双方到场陈述，同意疏通排水沟。")
     mediator.locator("#panel-session button[type=submit]").click()
     expect(mediator.locator("#case-timeline")).to_contain_text("Mediation session recorded")
     mediator.check("input[name='agreement-kind'][value='written']")
     mediator.fill("[name='agreement-terms']", "李小红于十日内疏通排水沟\n赔偿王大明损失500元")
     mediator.fill("[name='agreement-performance_manner']", "现金当面支付")
-    mediator.locator("#panel-outcome-agreement button[type=submit]").click()
+    mediator.locator("#panel-outcome button[type=submit]").click()
     expect(mediator.locator("h1")).to_contain_text("Agreement reached")
 
     # 4. Citizen again: the public status moved on, internal details stay hidden.
@@ -108,6 +140,7 @@ def test_citizen_desk_mediator_citizen(world, db, new_page):
     actions = [e.action for e in db.session.query(Event).filter_by(case_id=case.id)
                .order_by(Event.id)]
     assert actions == ["register", "accept", "dispatch", "assign", "reveal_pii",
+                       *["record_consent", "ack_notice"] * 3, "declare_no_conflict",
                        "record_session", "record_agreement"]
 
 
@@ -122,6 +155,9 @@ def test_htmx_add_party_and_place_cascade(world, new_page):
     page.select_option("[name='county']", str(world.county.id))
     expect(page.locator("[name='township'] option", has_text="埠河镇")).to_have_count(1)
     expect(page.locator("button[value='refresh_place']")).to_be_hidden()
+    # Wait until htmx has settled the swapped-in selects (a person is never this fast).
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
     page.select_option("[name='township']", str(world.township.id))
     expect(page.locator("[name='village'] option", has_text="新民村")).to_have_count(1)
     expect(page.locator("[name='applicants-0-name']")).to_have_value("Wang")
