@@ -17,7 +17,7 @@ from tests.factories import user
 
 def _events(db, case, action):
     db.session.flush()
-    return db.session.query(Event).filter_by(case_id=case.id, action=action.value).all()
+    return db.session.query(Event).filter_by(case_id=case.id, action=action.value).order_by(Event.id).all()
 
 
 def _session(case, actor, **kw):

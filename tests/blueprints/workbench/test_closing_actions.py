@@ -20,7 +20,7 @@ def fresh(db, case) -> Case:
 
 
 def events(db, case, action) -> list[Event]:
-    return db.session.query(Event).filter_by(case_id=case.id, action=action).all()
+    return db.session.query(Event).filter_by(case_id=case.id, action=action).order_by(Event.id).all()
 
 
 def page(client, case) -> str:

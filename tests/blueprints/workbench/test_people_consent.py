@@ -15,7 +15,7 @@ def fresh(db, case) -> Case:
 
 
 def events(db, case, action):
-    return db.session.query(Event).filter_by(case_id=case.id, action=action).all()
+    return db.session.query(Event).filter_by(case_id=case.id, action=action).order_by(Event.id).all()
 
 
 def consent_data(case, party, **kw):
