@@ -79,8 +79,10 @@ def eligible_mediators(case: Case) -> list[User]:
     return list(db.session.scalars(stmt))
 
 
-def assign_mediator(case: Case, mediator: User, actor: User, *, version: int | None) -> None:
-    """Make `mediator` the presiding mediator (replacing any earlier one).
+def assign_mediator(case: Case, mediator: User, actor: User, *, version: int | None,
+                    chosen_by_parties: bool = False) -> None:
+    """Make `mediator` the presiding mediator (replacing any earlier one). The committee
+    designates, or the parties choose (PML Art. 19); `chosen_by_parties` records which.
 
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
     """
@@ -93,9 +95,11 @@ def assign_mediator(case: Case, mediator: User, actor: User, *, version: int | N
         )
     transition(
         case, Action.ASSIGN, actor, public=False,
-        data={"mediator_id": mediator.id, "mediator": mediator.name},
+        data={"mediator_id": mediator.id, "mediator": mediator.name,
+              "chosen_by_parties": chosen_by_parties},
     )
     for link in case.mediators:
         if link.presiding:
             link.active = False
-    case.mediators.append(CaseMediator(user=mediator, presiding=True, active=True))
+    case.mediators.append(CaseMediator(user=mediator, presiding=True, active=True,
+                                       chosen_by_parties=chosen_by_parties))

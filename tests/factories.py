@@ -230,3 +230,12 @@ def _flush(case: Case) -> Case:
 
 def count_rows(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def events_of(case: Case, action) -> list:
+    """The case's timeline events of one action, oldest first."""
+    from models import Event
+
+    value = getattr(action, "value", action)
+    return (db.session.query(Event).filter_by(case_id=case.id, action=value)
+            .order_by(Event.id).all())

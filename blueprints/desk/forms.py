@@ -286,3 +286,4 @@ class AssignForm(TrimmedForm):
         coerce=_int_or_none,
         validators=[InputRequired(_l("Choose the presiding mediator."))],
     )
+    chosen_by_parties = BooleanField(_l("The parties chose this mediator (PML Art. 19)"))

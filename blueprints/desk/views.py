@@ -249,5 +249,5 @@ def assign(number: str):
     valid = form.validate()
     error = None if not valid else run_action(lambda: assign_mediator(
         case, db.session.get(User, form.mediator.data), current_user,
-        version=form.version.data))
+        version=form.version.data, chosen_by_parties=bool(form.chosen_by_parties.data)))
     return _answer(case, DISPATCH, form, valid, error, _("Mediator assigned."))

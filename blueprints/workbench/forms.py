@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     IntegerField,
     SelectField,
 )
@@ -45,3 +46,4 @@ class AssignForm(CaseActionForm):
         validate_choice=False,  # eligibility is a workflow rule: domain.dispatch checks it
         validators=[InputRequired(_l("Choose a mediator."))],
     )
+    chosen_by_parties = BooleanField(_l("The parties chose this mediator (PML Art. 19)"))

@@ -175,7 +175,8 @@ def assign(number: str):
         form,
         _("Mediator assigned to case %(number)s.", number=case.number),
         lambda: dispatch.assign_mediator(
-            case, _user(form.mediator.data), user, version=form.version.data
+            case, _user(form.mediator.data), user, version=form.version.data,
+            chosen_by_parties=bool(form.chosen_by_parties.data),
         ),
         back=back,
     )

@@ -10,14 +10,14 @@ from domain.consent import acknowledge_notice, record_consent
 from domain.errors import InvalidTransition, NotPermitted, StaleCase, ValidationFailed
 from domain.mediation import record_session
 from domain.states import Action, CaseState
-from models import Event, Investigation, MediationSession
+from models import Investigation, MediationSession
 from models.enums import ConsentStatus, ContactMethod, NoticeAck, Role, SessionMode
-from tests.factories import user
+from tests.factories import events_of, user
 
 
 def _events(db, case, action):
     db.session.flush()
-    return db.session.query(Event).filter_by(case_id=case.id, action=action.value).order_by(Event.id).all()
+    return events_of(case, action)
 
 
 def _session(case, actor, **kw):

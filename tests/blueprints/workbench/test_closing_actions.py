@@ -12,6 +12,7 @@ from domain.states import CaseState
 from models import Case, Event
 from models.enums import ClosureReason
 from tests.conftest import hx
+from tests.factories import events_of
 
 
 def fresh(db, case) -> Case:
@@ -20,7 +21,7 @@ def fresh(db, case) -> Case:
 
 
 def events(db, case, action) -> list[Event]:
-    return db.session.query(Event).filter_by(case_id=case.id, action=action).order_by(Event.id).all()
+    return events_of(case, action)
 
 
 def page(client, case) -> str:

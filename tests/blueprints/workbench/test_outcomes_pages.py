@@ -10,9 +10,10 @@ import pytest
 from domain import agreements
 from domain.clocks import local_today
 from domain.states import CaseState
-from models import Agreement, Case, Event, FollowUp, JudicialConfirmation
+from models import Agreement, Case, FollowUp, JudicialConfirmation
 from models.enums import Performance, Ruling
 from tests.conftest import hx
+from tests.factories import events_of
 
 TODAY = local_today
 
@@ -23,7 +24,7 @@ def fresh(db, case) -> Case:
 
 
 def events(db, case, action):
-    return db.session.query(Event).filter_by(case_id=case.id, action=action).order_by(Event.id).all()
+    return events_of(case, action)
 
 
 def post(client, url, data, htmx=False, target=None):

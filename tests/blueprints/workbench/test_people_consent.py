@@ -4,9 +4,10 @@ blueprint (/cases/<number>/consent, /notice): desk before dispatch, mediators af
 import pytest
 
 from domain.states import CaseState
-from models import Case, Event, Party
+from models import Case, Party
 from models.enums import ClosureReason, ConsentStatus, NoticeAck
 from tests.conftest import hx
+from tests.factories import events_of
 
 
 def fresh(db, case) -> Case:
@@ -15,7 +16,7 @@ def fresh(db, case) -> Case:
 
 
 def events(db, case, action):
-    return db.session.query(Event).filter_by(case_id=case.id, action=action).order_by(Event.id).all()
+    return events_of(case, action)
 
 
 def consent_data(case, party, **kw):

@@ -4,8 +4,9 @@ each mediator declares no conflict of interest."""
 import pytest
 
 from domain.states import CaseState
-from models import Case, CaseMediator, Event
+from models import Case, CaseMediator
 from tests.conftest import hx
+from tests.factories import events_of
 
 
 def section(html: str, dom_id: str) -> str:
@@ -19,7 +20,7 @@ def fresh(db, case) -> Case:
 
 
 def events(db, case, action):
-    return db.session.query(Event).filter_by(case_id=case.id, action=action).order_by(Event.id).all()
+    return events_of(case, action)
 
 
 @pytest.fixture
@@ -201,3 +202,19 @@ def test_out_of_scope_is_404(world, db, login, client):
             response = client.post(f"/workbench/case/{far.number}/{url}",
                                    data=add_data(far, world.mediator2.id))
             assert response.status_code == 404, (who, url)
+
+
+def test_presiding_mediator_chosen_by_the_parties(world, db, login, client):
+    from models import Case
+
+    case = world.case(CaseState.DISPATCHED)
+    db.session.commit()
+    login("director")
+    response = client.post(f"/workbench/case/{case.number}/assign", data={
+        "assign-version": case.version, "assign-mediator": world.mediator.id,
+        "assign-chosen_by_parties": "y"})
+    assert response.status_code == 303
+    fresh_case = db.session.get(Case, case.id)
+    db.session.refresh(fresh_case)
+    link = next(m for m in fresh_case.mediators if m.active)
+    assert link.chosen_by_parties and link.presiding

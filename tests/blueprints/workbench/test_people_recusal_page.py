@@ -4,9 +4,10 @@ import pytest
 
 from domain import recusal
 from domain.states import CaseState
-from models import Case, Event, RecusalRequest
+from models import Case, RecusalRequest
 from models.enums import RecusalDecision
 from tests.conftest import hx
+from tests.factories import events_of
 
 
 def fresh(db, case) -> Case:
@@ -15,7 +16,7 @@ def fresh(db, case) -> Case:
 
 
 def events(db, case, action):
-    return db.session.query(Event).filter_by(case_id=case.id, action=action).order_by(Event.id).all()
+    return events_of(case, action)
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ import pytest
 from domain.clocks import local_today
 from domain.mediation import record_session
 from domain.states import CaseState
-from models import Case, Event, Investigation, MediationSession
+from models import Case, Investigation, MediationSession
 from models.enums import Role, SessionMode
 from tests.conftest import hx
-from tests.factories import PASSWORD, user
+from tests.factories import PASSWORD, events_of, user
 
 TODAY = f"{local_today().isoformat()}T00:00"  # midnight in Beijing: never in the future
 
@@ -24,7 +24,7 @@ def fresh(db, model, id_):
 
 
 def events(db, case, action):
-    return db.session.query(Event).filter_by(case_id=case.id, action=action).order_by(Event.id).all()
+    return events_of(case, action)
 
 
 @pytest.fixture

@@ -6,8 +6,9 @@ in the closing tests; session and investigation records in test_records_*.py."""
 import pytest
 
 from domain.states import CaseState
-from models import Case, Event
+from models import Case
 from tests.conftest import hx
+from tests.factories import events_of
 
 
 def fresh(db, case) -> Case:
@@ -16,7 +17,7 @@ def fresh(db, case) -> Case:
 
 
 def events(db, case, action):
-    return db.session.query(Event).filter_by(case_id=case.id, action=action).order_by(Event.id).all()
+    return events_of(case, action)
 
 
 @pytest.fixture
