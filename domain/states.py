@@ -188,6 +188,10 @@ class Action(enum.StrEnum):
     APPLY_CONFIRMATION = "apply_confirmation"
     RECORD_RULING = "record_ruling"
     ARCHIVE = "archive"
+    # Documents (issue 4): not state changes; recorded on the timeline.
+    GENERATE_DOCUMENT = "generate_document"
+    SIGN_DOCUMENT = "sign_document"
+    UPLOAD_DOCUMENT = "upload_document"
 
     @property
     def label(self):  # noqa: ANN201
@@ -226,6 +230,9 @@ ACTION_LABELS = {
     Action.APPLY_CONFIRMATION: _l("Judicial confirmation applied for"),
     Action.RECORD_RULING: _l("Court ruling recorded"),
     Action.ARCHIVE: _l("Archived"),
+    Action.GENERATE_DOCUMENT: _l("Document generated"),
+    Action.SIGN_DOCUMENT: _l("Document marked signed"),
+    Action.UPLOAD_DOCUMENT: _l("Document uploaded"),
 }
 
 # The one table: (state, action) -> new state.

@@ -6,7 +6,9 @@ from models.case import (
     Case,
     CaseMediator,
     CaseSequence,
+    Document,
     Event,
+    FileSequence,
     FollowUp,
     ImmutableEventError,
     Investigation,
@@ -21,6 +23,8 @@ from models.region import Region, code_range
 from models.user import User
 
 __all__ = [
+    "Document",
+    "FileSequence",
     "Agreement",
     "AgreementSignature",
     "FollowUp",

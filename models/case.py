@@ -17,6 +17,7 @@ from models.enums import (
     ConsentStatus,
     ContactMethod,
     DisputeType,
+    DocumentKind,
     NoticeAck,
     PartyKind,
     PartyRole,
@@ -109,6 +110,9 @@ class Case(db.Model):
     extended_days: Mapped[int] = mapped_column(default=0)
 
     # Failed attempts; the second one escalates to joint mediation one level up (S0).
+    # The committee's file number on the 卷宗 cover: （2026）<prefix>人调字第N号, set at archiving.
+    file_number: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+
     failure_count: Mapped[int] = mapped_column(default=0)
     joint_org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
     joint_departments: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
@@ -148,6 +152,10 @@ class Case(db.Model):
     )
     confirmations: Mapped[list[JudicialConfirmation]] = relationship(
         back_populates="case", order_by="JudicialConfirmation.id", cascade="all, delete-orphan"
+    )
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="case", order_by="Document.id", cascade="all, delete-orphan",
+        lazy="select",
     )
 
     def __repr__(self) -> str:
@@ -463,3 +471,45 @@ def _refuse_event_update(mapper, connection, target):  # noqa: ARG001
 @sa.event.listens_for(Event, "before_delete")
 def _refuse_event_delete(mapper, connection, target):  # noqa: ARG001
     raise ImmutableEventError("timeline events are never deleted")
+
+
+class Document(db.Model):
+    """A generated or uploaded document of a case. Generating again makes a new version;
+    a version marked signed (or an uploaded signed scan) is frozen."""
+
+    __tablename__ = "document"
+    __table_args__ = (
+        sa.UniqueConstraint("case_id", "kind", "subject_id", "version",
+                            name="uq_document_version"),
+        sa.Index("ix_document_case_id_kind", "case_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"))
+    kind: Mapped[DocumentKind] = mapped_column(str_enum(DocumentKind))
+    # The record a per-record document belongs to (session, investigation, visit...); 0 if none.
+    subject_id: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=1)
+    media_type: Mapped[str] = mapped_column(sa.String(64))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    pages: Mapped[int | None]
+    uploaded: Mapped[bool] = mapped_column(default=False)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+    case: Mapped[Case] = relationship(back_populates="documents")
+    created_by: Mapped[User | None] = relationship()
+
+
+class FileSequence(db.Model):
+    """Last 卷宗 file number per (committee, year): never reused."""
+
+    __tablename__ = "file_sequence"
+
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"),
+                                                 primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)

@@ -460,3 +460,48 @@ class Ruling(LabelledEnum):
             cls.CONFIRMED: _l("Confirmed valid"),
             cls.REJECTED: _l("Rejected or found invalid"),
         }
+
+
+class DocumentKind(LabelledEnum):
+    """The standard case-file documents (DOMAIN §2.1-§2.2, 2010 national formats)."""
+
+    APPLICATION = "application"  # 人民调解申请书
+    REGISTER = "register"  # 人民调解受理登记表
+    NOTICE = "notice"  # 人民调解当事人权利义务告知书
+    INVESTIGATION = "investigation"  # 人民调解调查记录 (one per record)
+    SESSION = "session"  # 人民调解记录 (one per session)
+    AGREEMENT = "agreement"  # 人民调解协议书
+    ORAL_AGREEMENT = "oral_agreement"  # 人民调解口头协议登记表
+    FOLLOW_UP = "follow_up"  # 人民调解回访记录 (one per visit)
+    NON_ACCEPTANCE = "non_acceptance"  # 不予受理通知书
+    TERMINATION = "termination"  # 终止调解告知书
+    CONFIRMATION_PERSONS = "confirmation_persons"  # 司法确认申请书（个人与个人）
+    CONFIRMATION_ORGANISATION = "confirmation_organisation"  # 司法确认申请书（个人与单位）
+    TRANSFER = "transfer"  # 工作移交单
+    COVER = "cover"  # 卷宗封面
+    CONTENTS = "contents"  # 卷内目录
+    BACK_COVER = "back_cover"  # 封底
+    ID_PROOF = "id_proof"  # 当事人身份证明 (an uploaded copy)
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.APPLICATION: _l("Application for mediation"),
+            cls.REGISTER: _l("Acceptance register"),
+            cls.NOTICE: _l("Notice of rights and obligations"),
+            cls.INVESTIGATION: _l("Investigation record"),
+            cls.SESSION: _l("Mediation record"),
+            cls.AGREEMENT: _l("Mediation agreement"),
+            cls.ORAL_AGREEMENT: _l("Oral agreement register"),
+            cls.FOLLOW_UP: _l("Follow-up visit record"),
+            cls.NON_ACCEPTANCE: _l("Notice of non-acceptance"),
+            cls.TERMINATION: _l("Notice of termination"),
+            cls.CONFIRMATION_PERSONS: _l("Judicial confirmation application (persons)"),
+            cls.CONFIRMATION_ORGANISATION: _l(
+                "Judicial confirmation application (person and organisation)"),
+            cls.TRANSFER: _l("Transfer form"),
+            cls.COVER: _l("Case file cover"),
+            cls.CONTENTS: _l("Table of contents"),
+            cls.BACK_COVER: _l("Back cover"),
+            cls.ID_PROOF: _l("Parties' identity documents"),
+        }

@@ -23,6 +23,8 @@ class Organisation(db.Model):
     phone: Mapped[str | None] = mapped_column(sa.String(32))
     address: Mapped[str | None] = mapped_column(sa.String(256))
     active: Mapped[bool] = mapped_column(default=True)
+    # The short name in the committee's file numbers, e.g. 埠河 in （2026）埠河人调字第12号.
+    file_prefix: Mapped[str | None] = mapped_column(sa.String(32))
 
     region: Mapped[Region] = relationship(lazy="joined")
 

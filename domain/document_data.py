@@ -1,0 +1,69 @@
+"""The values every document template gets: the case, its committee, parties, the record the
+document is about, and dates and money written the way the forms expect (2026年11月23日,
+贰仟元整 via cn2an)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import cn2an
+
+from domain.clocks import CHINA, local_today
+from models import Case
+from models.enums import DocumentKind
+
+
+def cn_date(value: date | datetime | None) -> str:
+    """2026年11月23日 (a datetime is taken in China time)."""
+    if value is None:
+        return "    年  月  日"
+    if isinstance(value, datetime):
+        value = value.astimezone(CHINA).date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def cn_time(value: datetime | None) -> str:
+    """2026年11月23日 9时30分."""
+    if value is None:
+        return ""
+    local = value.astimezone(CHINA)
+    return f"{cn_date(local.date())}{local.hour}时{local.minute:02d}分"
+
+
+def cn_money(amount: Decimal | int | float | str | None) -> str:
+    """贰仟元整 (capital numerals, as on agreements and receipts)."""
+    if amount is None or amount == "":
+        return ""
+    return cn2an.an2cn(str(Decimal(str(amount)).quantize(Decimal("0.01"))), "rmb")
+
+
+def _record(case: Case, kind: DocumentKind, subject_id: int):
+    pools = {
+        DocumentKind.SESSION: case.sessions,
+        DocumentKind.INVESTIGATION: case.investigations,
+        DocumentKind.FOLLOW_UP: case.follow_ups,
+    }
+    for item in pools.get(kind, []):
+        if item.id == subject_id:
+            return item
+    return None
+
+
+def context(case: Case, kind: DocumentKind, subject_id: int = 0) -> dict:
+    committee = case.handling_org or case.intake_org
+    return {
+        "case": case,
+        "kind": kind,
+        "committee": committee,
+        "committee_name": committee.name if committee else "",
+        "applicants": case.applicants,
+        "respondents": case.respondents,
+        "parties": case.parties,
+        "agreement": case.agreement,
+        "item": _record(case, kind, subject_id),
+        "today": local_today(),
+        "cn_date": cn_date,
+        "cn_time": cn_time,
+        "cn_money": cn_money,
+    }

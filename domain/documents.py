@@ -1,0 +1,283 @@
+"""The standard case-file documents (卷宗, DOMAIN §2): generated from case data as HTML for
+print and PDF (WeasyPrint), kept as versions, frozen once signed; uploads validated by content;
+archiving assembles the whole file in the standard order with its contents list.
+
+Document templates live in templates/documents/<kind>.html and always render in Chinese: they
+are the national formats the committees are audited on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from domain.clocks import local_today
+from domain.errors import NotPermitted, ValidationFailed
+from domain.permissions import can_record
+from domain.states import Action, CaseState
+from domain.timeline import record
+from extensions import db
+from models import Case, Document, FileSequence, User
+from models.enums import AgreementKind, Channel, DocumentKind, PartyKind, Role, Source
+from models.types import utcnow
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+PDF = "application/pdf"
+SIGNATURES_NEEDED = {
+    DocumentKind.APPLICATION, DocumentKind.REGISTER, DocumentKind.NOTICE,
+    DocumentKind.INVESTIGATION, DocumentKind.SESSION, DocumentKind.AGREEMENT,
+    DocumentKind.ORAL_AGREEMENT, DocumentKind.FOLLOW_UP,
+}
+MEDIATED = {CaseState.AGREED, CaseState.FAILED, CaseState.TERMINATED, CaseState.ARCHIVED}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One document to produce: a kind, and the record it is about (0 for the case)."""
+
+    kind: DocumentKind
+    subject_id: int = 0
+    label: str = ""
+
+
+def _subjects(case: Case) -> list[Subject]:
+    """Every document that applies to the case now, in the standard 卷宗 order (DOMAIN §2.1)."""
+    out: list[Subject] = []
+    if case.channel == Channel.ONLINE:
+        out.append(Subject(DocumentKind.APPLICATION))
+    if case.state != CaseState.REGISTERED or case.channel != Channel.ONLINE:
+        out.append(Subject(DocumentKind.REGISTER))
+    if case.state == CaseState.NOT_ACCEPTED:
+        out.append(Subject(DocumentKind.NON_ACCEPTANCE))
+        return out
+    if case.source == Source.PETITION:
+        out.append(Subject(DocumentKind.TRANSFER))
+    out.append(Subject(DocumentKind.NOTICE))
+    out.append(Subject(DocumentKind.ID_PROOF))
+    out += [Subject(DocumentKind.INVESTIGATION, r.id, r.held_at.date().isoformat())
+            for r in case.investigations]
+    out += [Subject(DocumentKind.SESSION, r.id, r.held_at.date().isoformat())
+            for r in case.sessions]
+    agreement = case.agreement
+    if agreement is not None:
+        out.append(Subject(DocumentKind.AGREEMENT if agreement.kind == AgreementKind.WRITTEN
+                           else DocumentKind.ORAL_AGREEMENT))
+    out += [Subject(DocumentKind.FOLLOW_UP, v.id, v.visited_on.isoformat())
+            for v in case.follow_ups if v.done_at is not None]
+    if agreement is not None and agreement.effective_on is not None:
+        organisations = any(p.kind == PartyKind.ORGANISATION for p in case.parties)
+        out.append(Subject(DocumentKind.CONFIRMATION_ORGANISATION if organisations
+                           else DocumentKind.CONFIRMATION_PERSONS))
+    if case.closure_reason is not None and agreement is None \
+            and case.state != CaseState.NOT_ACCEPTED:
+        out.append(Subject(DocumentKind.TERMINATION))
+    return out
+
+
+def applicable(case: Case) -> list[Subject]:
+    return _subjects(case)
+
+
+def mandatory(case: Case) -> list[Subject]:
+    """What the 卷宗 must hold, signed (DOMAIN §2.1 必须 items)."""
+    need = []
+    for s in _subjects(case):
+        if s.kind in (DocumentKind.APPLICATION, DocumentKind.REGISTER):
+            continue  # one of the two, below
+        if s.kind in (DocumentKind.NOTICE, DocumentKind.ID_PROOF, DocumentKind.AGREEMENT,
+                      DocumentKind.ORAL_AGREEMENT, DocumentKind.NON_ACCEPTANCE):
+            need.append(s)
+    kinds = [s.kind for s in _subjects(case)]
+    entry = DocumentKind.APPLICATION if DocumentKind.APPLICATION in kinds \
+        else DocumentKind.REGISTER
+    need.insert(0, Subject(entry))
+    if case.state in MEDIATED or case.sessions:
+        sessions = [s for s in _subjects(case) if s.kind == DocumentKind.SESSION]
+        need += sessions or [Subject(DocumentKind.SESSION)]
+    return need
+
+
+def versions(case: Case, kind: DocumentKind, subject_id: int = 0) -> list[Document]:
+    return [d for d in case.documents if d.kind == kind and d.subject_id == subject_id]
+
+
+def is_done(case: Case, subject: Subject) -> bool:
+    """Present in the file: a signed version (or an upload), or any version when no signature
+    is needed."""
+    docs = versions(case, subject.kind, subject.subject_id)
+    if subject.kind == DocumentKind.ID_PROOF:
+        return any(d.uploaded for d in docs)
+    if subject.kind in SIGNATURES_NEEDED:
+        return any(d.signed_at is not None for d in docs)
+    return bool(docs)
+
+
+def missing(case: Case) -> list[str]:
+    """Mandatory documents not yet in the file, as readable names."""
+    out = []
+    for s in mandatory(case):
+        if not is_done(case, s):
+            name = str(s.kind.label)
+            out.append(f"{name} {s.label}".strip() if s.subject_id else name)
+    return out
+
+
+# ---- rendering ----------------------------------------------------------------------------------
+
+def render_html(case: Case, kind: DocumentKind, subject_id: int = 0, **extra) -> str:
+    """The document as HTML for print, always in Chinese (the national formats)."""
+    from domain import document_data
+
+    with force_locale("zh_Hans"):
+        context = document_data.context(case, kind, subject_id)
+        return render_template(f"documents/{kind.value}.html", **context, **extra)
+
+
+def html_to_pdf(html: str, base_url: str | None = None):
+    """Render with WeasyPrint; returns the WeasyPrint document (pages and write_pdf)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=base_url).render()
+
+
+def _store(case: Case, kind: DocumentKind, subject_id: int, actor: User | None, *,
+           content: bytes, media_type: str, pages: int | None, uploaded: bool) -> Document:
+    latest = max((d.version for d in versions(case, kind, subject_id)), default=0)
+    doc = Document(kind=kind, subject_id=subject_id, version=latest + 1, media_type=media_type,
+                   content=content, size=len(content),
+                   sha256=hashlib.sha256(content).hexdigest(), pages=pages,
+                   uploaded=uploaded, created_by=actor,
+                   signed_at=utcnow() if uploaded else None)
+    case.documents.append(doc)
+    return doc
+
+
+def can_manage_documents(user: User, case: Case) -> bool:
+    return can_record(user, case) or user.role in {Role.CLERK, Role.LEADER}
+
+
+def generate(case: Case, kind: DocumentKind, actor: User, subject_id: int = 0) -> Document:
+    """Generate a new version of a document as PDF. Raises NotPermitted, ValidationFailed."""
+    if not can_manage_documents(actor, case):
+        raise NotPermitted()
+    if Subject(kind, subject_id) not in {Subject(s.kind, s.subject_id)
+                                         for s in _subjects(case)} \
+            or kind == DocumentKind.ID_PROOF:
+        raise ValidationFailed(_l("This document does not apply to this case now."))
+    rendered = html_to_pdf(render_html(case, kind, subject_id))
+    doc = _store(case, kind, subject_id, actor, content=rendered.write_pdf(), media_type=PDF,
+                 pages=len(rendered.pages), uploaded=False)
+    db.session.flush()
+    record(case, Action.GENERATE_DOCUMENT, actor,
+           data={"document_id": doc.id, "kind": kind.value, "version": doc.version})
+    return doc
+
+
+def mark_signed(case: Case, doc: Document, actor: User, *, now: datetime | None = None) -> None:
+    """The printed version was signed: freeze it. Raises NotPermitted, ValidationFailed."""
+    if not can_manage_documents(actor, case):
+        raise NotPermitted()
+    if doc.case_id != case.id:
+        raise ValidationFailed(_l("This document is not of this case."))
+    if doc.signed_at is not None:
+        raise ValidationFailed(_l("This version is already signed and cannot change."))
+    doc.signed_at = now or utcnow()
+    record(case, Action.SIGN_DOCUMENT, actor,
+           data={"document_id": doc.id, "kind": doc.kind.value, "version": doc.version})
+
+
+def sniff(content: bytes) -> str | None:
+    """The media type by content, not by name: PDF, JPEG or PNG; None otherwise."""
+    if content.startswith(b"%PDF-"):
+        return PDF
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    return None
+
+
+def upload(case: Case, kind: DocumentKind, content: bytes, actor: User,
+           subject_id: int = 0) -> Document:
+    """Store an uploaded signed scan (or the parties' ID documents): frozen at once.
+
+    Raises NotPermitted, ValidationFailed (type, size).
+    """
+    if not can_manage_documents(actor, case):
+        raise NotPermitted()
+    if not content:
+        raise ValidationFailed(_l("Choose a file to upload."), field="file")
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ValidationFailed(_l("The file is larger than 10 MB."), field="file")
+    media_type = sniff(content)
+    if media_type is None:
+        raise ValidationFailed(_l("Upload a PDF, JPEG or PNG file."), field="file")
+    doc = _store(case, kind, subject_id, actor, content=content, media_type=media_type,
+                 pages=None, uploaded=True)
+    db.session.flush()
+    record(case, Action.UPLOAD_DOCUMENT, actor,
+           data={"document_id": doc.id, "kind": kind.value, "version": doc.version,
+                 "media_type": media_type})
+    return doc
+
+
+# ---- the 卷宗 ---------------------------------------------------------------------------------
+
+def next_file_number(case: Case, year: int) -> str:
+    """（2026）埠河人调字第12号: per committee and year, never reused."""
+    org = case.handling_org or case.intake_org
+    stmt = (sa.update(FileSequence)
+            .where(FileSequence.organisation_id == org.id, FileSequence.year == year)
+            .values(last=FileSequence.last + 1).returning(FileSequence.last))
+    seq = db.session.execute(stmt).scalar()
+    if seq is None:
+        db.session.add(FileSequence(organisation_id=org.id, year=year, last=1))
+        db.session.flush()
+        seq = 1
+    prefix = org.file_prefix or org.name.replace("人民调解委员会", "").replace(
+        "矛盾纠纷调处中心", "")
+    return f"（{year}）{prefix}人调字第{seq}号"
+
+
+def assemble(case: Case, actor: User | None) -> Document:
+    """The whole 卷宗 as one PDF in the standard order: cover, contents (with the page numbers
+    filled in), every document in the file, back cover. Stored as a new COVER document version
+    (the bundle). Raises ValidationFailed listing what is missing."""
+    gaps = missing(case)
+    if gaps:
+        raise ValidationFailed(
+            _l("The case file lacks: %(items)s", items="、".join(gaps)), field="documents")
+    if case.file_number is None:
+        case.file_number = next_file_number(case, local_today().year)
+    parts = []  # (title, rendered document)
+    for s in _subjects(case):
+        if s.kind == DocumentKind.ID_PROOF:
+            continue  # uploaded copies: listed in the contents, kept as files
+        parts.append((s, html_to_pdf(render_html(case, s.kind, s.subject_id))))
+    cover = html_to_pdf(render_html(case, DocumentKind.COVER))
+    # Contents: page numbers count from the first page after the contents list.
+    entries, page = [], 1
+    for s, rendered in parts:
+        entries.append({"title": str(s.kind.label), "subject": s.label, "page": page,
+                        "kind": s.kind.value})
+        page += len(rendered.pages)
+    contents = html_to_pdf(render_html(case, DocumentKind.CONTENTS, entries=entries,
+                                       uploads=[d for d in case.documents if d.uploaded]))
+    back = html_to_pdf(render_html(case, DocumentKind.BACK_COVER))
+    all_pages = [*cover.pages, *contents.pages,
+                 *(p for _s, r in parts for p in r.pages), *back.pages]
+    bundle = cover.copy(all_pages).write_pdf()
+    doc = _store(case, DocumentKind.COVER, -1, actor, content=bundle, media_type=PDF,
+                 pages=len(all_pages), uploaded=False)
+    doc.signed_at = utcnow()  # the archived file is final
+    return doc
+
+
+Renderer = Callable[[Case, int], dict]
