@@ -270,7 +270,8 @@ def assemble(case: Case, actor: User | None) -> Document:
         page += len(rendered.pages)
     contents = html_to_pdf(render_html(case, DocumentKind.CONTENTS, entries=entries,
                                        uploads=[d for d in case.documents if d.uploaded]))
-    back = html_to_pdf(render_html(case, DocumentKind.BACK_COVER))
+    total = len(cover.pages) + len(contents.pages) + sum(len(r.pages) for _s, r in parts) + 1
+    back = html_to_pdf(render_html(case, DocumentKind.BACK_COVER, total_pages=total))
     all_pages = [*cover.pages, *contents.pages,
                  *(p for _s, r in parts for p in r.pages), *back.pages]
     bundle = cover.copy(all_pages).write_pdf()

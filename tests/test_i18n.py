@@ -38,6 +38,8 @@ def _string_literals(tree):
 def test_no_chinese_literals_outside_the_catalogue():
     offenders = []
     for path in _python_files():
+        if path.name.startswith("document"):
+            continue  # the national document formats are Chinese by law (issue 4)
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in _string_literals(tree):
             if HAN.search(node.value):

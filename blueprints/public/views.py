@@ -136,6 +136,9 @@ def submitted():
 def lookup():
     """Check a case with its number and query code (anyone)."""
     form = LookupForm()
+    if request.method == "GET" and request.args.get("number"):
+        # The receipt's QR code opens this page with the case number filled in (never the code).
+        form.number.data = normalise_case_number(request.args["number"]) or ""
     failed = False
     if form.validate_on_submit():
         number = normalise_case_number(form.number.data)

@@ -59,7 +59,7 @@ def test_register_happy_path_shows_the_code_once(world, login, client, db):
 
     shown = client.get("/desk/registered").get_data(as_text=True)
     assert case.number in shown
-    code = re.search(r'class="code-box">([A-Z0-9]{4}-[A-Z0-9]{4})<', shown).group(1)
+    code = re.search(r'id="query-code">([A-Z0-9]{4}-[A-Z0-9]{4})<', shown).group(1)
     assert code == format_query_code(code.replace("-", ""))
     assert check_query_code(case.query_code_hash, code)  # the code shown is the case's code
 

@@ -18,7 +18,7 @@ def test_reset_code_issues_new_code_once(world, login, client, db):
     assert response.status_code == 303
     shown = client.get("/desk/registered").get_data(as_text=True)
     assert "New query code issued" in shown
-    new = re.findall(r'class="code-box">([A-Z0-9-]{9})<', shown)[0].replace("-", "")
+    new = re.findall(r'id="query-code">([A-Z0-9-]{9})<', shown)[0].replace("-", "")
     assert new != old
     assert "New query code issued" not in client.get("/desk/registered").get_data(as_text=True)
 

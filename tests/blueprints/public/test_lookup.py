@@ -138,3 +138,10 @@ def test_ended_case_tells_the_other_channels(world, client, db):
     page = client.get("/status").get_data(as_text=True)
     assert "A party withdrew" in page and "lawsuit" in page
     assert "申请人撤回申请" not in page  # the mediator's note stays internal
+
+
+def test_lookup_prefills_the_number_from_the_qr_link(client, world):
+    html = client.get("/lookup?number=2026-421022-000123").get_data(as_text=True)
+    assert 'value="2026-421022-000123"' in html
+    html = client.get("/lookup?number=<script>").get_data(as_text=True)
+    assert "<script>" not in html
