@@ -186,6 +186,10 @@ def register_errorhandlers(app: Flask) -> None:
     def method_not_allowed(error):
         return _error_page("errors/404.html", 405)
 
+    @app.errorhandler(413)
+    def too_large(error):
+        return _error_page("errors/400.html", 413, _l("The file is larger than 10 MB."))
+
     @app.errorhandler(429)
     def too_many(error):
         return _error_page("errors/429.html", 429)

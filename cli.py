@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from domain import documents
 from domain.aftercare import apply_confirmation, record_follow_up, record_ruling
 from domain.agreements import sign_agreement
 from domain.clocks import CHINA, Urgency, local_today
@@ -65,6 +66,7 @@ from models.enums import (
     ConsentStatus,
     ContactMethod,
     DisputeType,
+    DocumentKind,
     NoticeAck,
     OrgKind,
     PartyKind,
@@ -88,6 +90,10 @@ TEXTS_FILE = DATA_DIR / "demo_cases.json"
 # Every demo account uses this password; it is printed at the end of `flask seed`.
 DEMO_PASSWORD = "jiefen-demo-2026"  # noqa: S105 - documented demo password, development only
 MIN_PASSWORD_LENGTH = 10
+# The scan of the parties' ID documents in an archived demo file: a 1×1 grey PNG.
+DEMO_SCAN = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b550000000a49444154"
+    "789c63f80f0001010100b138f6140000000049454e44ae426082")
 SEED = 2026
 CITY_CODE = "4210"
 
@@ -1044,8 +1050,26 @@ class DemoWorld:
             filed = self._after(later, 1, 48)
             for record in (*case.sessions, *case.investigations):  # signed paper records
                 self._at(filed, sign_record, case, record, mediator, version=None, now=filed)
+            self._file_documents(case, mediator, filed)
             self._at(filed, archive_case, case, mediator, version=None, now=filed)
         return case, code
+
+    def _file_documents(self, case: Case, keeper: User, when: datetime) -> None:
+        """The file's mandatory documents before archiving, as a committee puts them in:
+        generated, printed, signed and marked signed; the parties' ID documents (and a
+        mediation record when mediation ended before any session) uploaded as scans."""
+        generated = {(s.kind, s.subject_id) for s in documents.applicable(case)}
+        for subject in documents.mandatory(case):
+            if documents.is_done(case, subject):
+                continue
+            if subject.kind == DocumentKind.ID_PROOF \
+                    or (subject.kind, subject.subject_id) not in generated:
+                self._at(when, documents.upload, case, subject.kind, DEMO_SCAN, keeper,
+                         subject.subject_id)
+            else:
+                doc = self._at(when, documents.generate, case, subject.kind, keeper,
+                               subject.subject_id)
+                self._at(when, documents.mark_signed, case, doc, keeper, now=when)
 
     # ---- cases: consent, failures, aftercare ------------------------------------------
 

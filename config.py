@@ -48,6 +48,9 @@ class Config:
     JIEFEN_LIMIT_LOGIN = os.environ.get("JIEFEN_LIMIT_LOGIN", "10 per minute")
 
     # Default mediation time limit in calendar days (MOJ-2002 Art. 33: "一般在一个月内调结").
+    # Uploads (signed scans) are at most 10 MB; a little room for the form around them.
+    MAX_CONTENT_LENGTH = 11 * 1024 * 1024
+
     DEFAULT_TIME_LIMIT_DAYS = 30
     DUE_SOON_DAYS = 5
     PAGE_SIZE = 25

@@ -9,10 +9,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from domain import documents
 from domain.clocks import extend_clock, local_today, resume_clock, suspend_clock
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import can_record
-from domain.states import Action, CaseState
+from domain.states import Action, CaseState, next_state
 from domain.timeline import transition
 from domain.versioning import check_version
 from extensions import db
@@ -193,6 +194,8 @@ def archive_gaps(case: Case) -> list:
         gaps.append(_l("A follow-up visit is still to be made."))
     if any(c.ruling == Ruling.PENDING for c in case.confirmations):
         gaps.append(_l("The court has not yet ruled on the judicial confirmation."))
+    gaps += [_l("The case file lacks: %(document)s.", document=name)
+             for name in documents.missing(case)]
     return gaps
 
 
@@ -204,15 +207,19 @@ def archive_case(case: Case, actor: User, *, version: int | None,
                  now: datetime | None = None) -> None:
     """Close the file (立卷归档, PML Art. 27) once the lifecycle is complete.
 
-    Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed (listing the gaps).
+    Assembles the 卷宗 (domain.documents.assemble: the file number, one PDF in the standard
+    order) after the checks. Raises NotPermitted, StaleCase, InvalidTransition,
+    ValidationFailed (listing the gaps, the missing documents among them).
     """
     if not can_archive(actor, case):
         raise NotPermitted()
     check_version(case, version)
+    next_state(case.state, Action.ARCHIVE)  # InvalidTransition before listing any gaps
     gaps = archive_gaps(case)
     if gaps:
         raise ValidationFailed(
             _l("The case cannot be archived yet: %(gaps)s", gaps=" ".join(str(g) for g in gaps))
         )
+    case.archived_at = now or utcnow()  # dated on the cover and the back cover
+    documents.assemble(case, actor)  # the file number and the whole 卷宗 as one PDF
     transition(case, Action.ARCHIVE, actor, public=True)
-    case.archived_at = now or utcnow()

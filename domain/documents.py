@@ -163,10 +163,17 @@ def can_manage_documents(user: User, case: Case) -> bool:
     return can_record(user, case) or user.role in {Role.CLERK, Role.LEADER}
 
 
+def _open_file(case: Case) -> None:
+    """An archived case file is closed: nothing is added or changed."""
+    if case.state == CaseState.ARCHIVED:
+        raise ValidationFailed(_l("The case is archived: its file can no longer change."))
+
+
 def generate(case: Case, kind: DocumentKind, actor: User, subject_id: int = 0) -> Document:
     """Generate a new version of a document as PDF. Raises NotPermitted, ValidationFailed."""
     if not can_manage_documents(actor, case):
         raise NotPermitted()
+    _open_file(case)
     if Subject(kind, subject_id) not in {Subject(s.kind, s.subject_id)
                                          for s in _subjects(case)} \
             or kind == DocumentKind.ID_PROOF:
@@ -184,6 +191,7 @@ def mark_signed(case: Case, doc: Document, actor: User, *, now: datetime | None 
     """The printed version was signed: freeze it. Raises NotPermitted, ValidationFailed."""
     if not can_manage_documents(actor, case):
         raise NotPermitted()
+    _open_file(case)
     if doc.case_id != case.id:
         raise ValidationFailed(_l("This document is not of this case."))
     if doc.signed_at is not None:
@@ -212,6 +220,7 @@ def upload(case: Case, kind: DocumentKind, content: bytes, actor: User,
     """
     if not can_manage_documents(actor, case):
         raise NotPermitted()
+    _open_file(case)
     if not content:
         raise ValidationFailed(_l("Choose a file to upload."), field="file")
     if len(content) > MAX_UPLOAD_BYTES:
@@ -256,18 +265,18 @@ def assemble(case: Case, actor: User | None) -> Document:
             _l("The case file lacks: %(items)s", items="、".join(gaps)), field="documents")
     if case.file_number is None:
         case.file_number = next_file_number(case, local_today().year)
-    parts = []  # (title, rendered document)
+    # The documents, numbered continuously from the first page after the contents list:
+    # each one starts where the one before ended (its footer counter is reset to there).
+    parts, entries, page = [], [], 1
     for s in _subjects(case):
         if s.kind == DocumentKind.ID_PROOF:
             continue  # uploaded copies: listed in the contents, kept as files
-        parts.append((s, html_to_pdf(render_html(case, s.kind, s.subject_id))))
-    cover = html_to_pdf(render_html(case, DocumentKind.COVER))
-    # Contents: page numbers count from the first page after the contents list.
-    entries, page = [], 1
-    for s, rendered in parts:
+        rendered = html_to_pdf(render_html(case, s.kind, s.subject_id, page_offset=page))
+        parts.append((s, rendered))
         entries.append({"title": str(s.kind.label), "subject": s.label, "page": page,
                         "kind": s.kind.value})
         page += len(rendered.pages)
+    cover = html_to_pdf(render_html(case, DocumentKind.COVER))
     contents = html_to_pdf(render_html(case, DocumentKind.CONTENTS, entries=entries,
                                        uploads=[d for d in case.documents if d.uploaded]))
     total = len(cover.pages) + len(contents.pages) + sum(len(r.pages) for _s, r in parts) + 1

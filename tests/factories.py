@@ -211,6 +211,7 @@ class World:
                 record_follow_up(case, visit, mediator, version=None, visited_on=local_today(),
                                  performance=Performance.PERFORMED,
                                  satisfaction=Satisfaction.SATISFIED)
+                complete_file(case, mediator)
                 archive_case(case, mediator, version=None)
             return _flush(case)
         record_failure(case, mediator, version=None, reason="双方分歧过大")
@@ -221,6 +222,31 @@ class World:
         if state == CaseState.FAILED:
             record_failure(case, mediator, version=None, reason="联动调解仍未达成协议")
         return _flush(case)
+
+
+# The first bytes of a PNG: enough for the upload's check by content.
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def complete_file(case: Case, actor: User) -> None:
+    """Put every mandatory document into the case file, as staff do before archiving: generate
+    and mark signed what can be generated, upload the rest (the parties' ID documents; a
+    mediation record for a case that ended before any session)."""
+    from domain import documents
+    from models.enums import DocumentKind
+
+    db.session.flush()
+    generated = {(s.kind, s.subject_id) for s in documents.applicable(case)}
+    for subject in documents.mandatory(case):
+        if documents.is_done(case, subject):
+            continue
+        key = (subject.kind, subject.subject_id)
+        if subject.kind == DocumentKind.ID_PROOF or key not in generated:
+            documents.upload(case, subject.kind, PNG, actor, subject.subject_id)
+        else:
+            doc = documents.generate(case, subject.kind, actor, subject.subject_id)
+            documents.mark_signed(case, doc, actor)
+    db.session.flush()
 
 
 def _flush(case: Case) -> Case:

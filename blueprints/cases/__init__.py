@@ -5,4 +5,4 @@ from blueprints.guards import protect
 bp = Blueprint("cases", __name__)
 protect(bp, "cases")
 
-from blueprints.cases import consent, views  # noqa: E402,F401
+from blueprints.cases import consent, documents, views  # noqa: E402,F401

@@ -19,7 +19,7 @@ from domain.errors import InvalidTransition, NotPermitted, StaleCase, Validation
 from domain.states import CaseState
 from models import TimeLimitRule
 from models.enums import ClosureReason, OrgKind, Role, Source
-from tests.factories import org, user
+from tests.factories import complete_file, org, user
 
 
 def test_joint_organiser_is_one_level_up(world, db):
@@ -71,6 +71,12 @@ def test_terminate_reasons(world, db):
 # ---- archive --------------------------------------------------------------------------------
 
 
+def test_archive_refused_while_mediating_names_the_state_not_the_file(world, db):
+    case = world.case(CaseState.MEDIATING)
+    with pytest.raises(InvalidTransition):
+        archive_case(case, world.mediator, version=None)
+
+
 def test_archive_gaps_for_an_agreement_then_archive(world, db):
     case = world.case(CaseState.AGREED)  # written, unsigned, a follow-up to make
     gaps = [str(g) for g in archive_gaps(case)]
@@ -83,10 +89,20 @@ def test_archive_gaps_for_an_agreement_then_archive(world, db):
 
 def test_archive_a_terminated_case(world, db):
     case = world.case(CaseState.TERMINATED)
+    gaps = [str(g) for g in archive_gaps(case)]
+    assert "The case file lacks: Notice of rights and obligations." in gaps
+    with pytest.raises(ValidationFailed) as err:
+        archive_case(case, world.clerk, version=case.version)
+    assert "The case file lacks: Parties' identity documents." in str(err.value.message)
+    assert case.state == CaseState.TERMINATED and case.file_number is None
+    complete_file(case, world.mediator)
     assert archive_gaps(case) == []
     archive_case(case, world.clerk, version=case.version)
     assert case.state == CaseState.ARCHIVED
     assert case.archived_at is not None
+    assert case.file_number.endswith("人调字第1号")
+    (bundle,) = [d for d in case.documents if d.subject_id == -1]
+    assert bundle.signed_at is not None and bundle.pages >= 4
 
 
 def test_who_may_archive(world, db):

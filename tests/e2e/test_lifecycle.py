@@ -29,6 +29,7 @@ from tests.e2e.test_main_path import (
     record_consent_and_notice,
     submit,
 )
+from tests.factories import PNG
 
 pytestmark = pytest.mark.e2e
 
@@ -169,6 +170,29 @@ def test_consent_to_archive(world, db, new_page):
     submit(mediator, records.get_by_role("button", name="Mark as signed"))
     expect(records).to_contain_text("Signed on")
 
+    # The file's documents: the parties' ID documents are uploaded as a scan; every other
+    # missing one is generated, printed, signed on paper and that version marked signed.
+    expect(archive.locator("#panel-archive-gaps")).to_contain_text("The case file lacks")
+    docs = mediator.locator("#panel-documents")
+    id_proof = docs.locator("#doc-id_proof-0")
+    id_proof.locator("input[type=file]").set_input_files(
+        files=[{"name": "id-cards.png", "mimeType": "image/png", "buffer": PNG}])
+    submit(mediator, id_proof.locator("button[type=submit]"))
+    expect(id_proof).to_contain_text("In the file")
+    missing = docs.locator("article").filter(
+        has=mediator.locator(".badge", has_text="Missing (mandatory)"))
+    to_sign = missing.evaluate_all("items => items.map(item => item.id)")
+    assert "doc-agreement-0" in to_sign and "doc-notice-0" in to_sign
+    for dom_id in to_sign:
+        item = docs.locator(f"#{dom_id}")
+        submit(mediator, item.get_by_role("button", name="Generate (new version)"))
+        expect(item).to_contain_text("Version 1")
+        submit(mediator, item.get_by_role("button", name="Mark signed"))
+        expect(item).to_contain_text("Signed, frozen")
+    expect(docs.locator("#panel-documents-missing")).to_contain_text(
+        "Every mandatory document is in the file")
+    shot(mediator, "04_documents_in_the_file")
+
     # The checklist is empty: archive.
     expect(archive.locator("#panel-archive-gaps")).to_have_count(0)
     expect(archive).to_contain_text("Nothing is missing")
@@ -177,6 +201,10 @@ def test_consent_to_archive(world, db, new_page):
     expect(mediator.locator("h1")).to_contain_text("Archived")
     expect(archive).to_contain_text("Archived on")
     expect(mediator.locator("#panel-archive form")).to_have_count(0)
+    expect(archive.locator("#panel-archive-file-number")).to_contain_text("人调字第1号")
+    with mediator.expect_download() as download:
+        archive.get_by_role("link", name="Download the case file (PDF)").click()
+    assert download.value.suggested_filename == f"{number}-case-file-v1.pdf"
     shot(mediator, "05_archived")
 
     # The citizen, in Chinese: closed, the agreement's terms, nothing internal.
@@ -201,8 +229,10 @@ def test_consent_to_archive(world, db, new_page):
         "register", "accept", "dispatch", "assign",
         "record_consent", "ack_notice", "record_consent", "ack_notice", "declare_no_conflict",
         "record_session", "record_agreement", *["sign_agreement"] * 4,
-        "record_follow_up", "apply_confirmation", "record_ruling", "sign_record", "archive",
+        "record_follow_up", "apply_confirmation", "record_ruling", "sign_record",
+        "upload_document", *["generate_document", "sign_document"] * len(to_sign), "archive",
     ]
+    assert case.file_number is not None
 
 
 def test_failures_escalate_to_joint_mediation_then_fail(world, db, new_page):

@@ -8,6 +8,7 @@ import pytest
 from domain.states import CaseState
 from models import Case, Event
 from tests.conftest import hx
+from tests.factories import complete_file
 
 
 def fresh(db, case) -> Case:
@@ -69,6 +70,7 @@ def test_archive_refused_lists_the_gaps(world, login, client, db, htmx, template
 @pytest.mark.parametrize("who", ["mediator", "clerk", "leader"])
 def test_archive_a_terminated_case(world, login, client, db, htmx, who):
     case = world.case(CaseState.TERMINATED)
+    complete_file(case, world.mediator)
     db.session.commit()
     login(who)
     r = client.post(f"/cases/{case.number}/archive", data={"archive-version": case.version},
@@ -86,6 +88,8 @@ def test_archive_a_terminated_case(world, login, client, db, htmx, who):
     html = page(client, case)
     assert "Archived on" in html
     assert 'name="archive-version"' not in html
+    assert case.file_number and case.file_number in html
+    assert "Download the case file (PDF)" in html
 
 
 def test_archive_stale(world, login, client, db):

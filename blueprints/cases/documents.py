@@ -1,0 +1,247 @@
+"""The case-file documents on the shared case page (DOMAIN §2): each document that applies to
+the case with its versions; generate a new version, print it, download its PDF, mark the
+printed copy signed (frozen), or upload a signed scan (the parties' ID documents are upload
+only). Shows which mandatory documents the file still lacks.
+
+On the `cases` blueprint because clerks and leaders keep the file as well as the case's
+mediators: domain.documents.can_manage_documents decides who may act. Document bytes are
+deferred: the panel never loads them; only a download reads one version's bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, make_response
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.file import FileField
+from sqlalchemy.orm import joinedload, undefer
+from wtforms import IntegerField, StringField
+from wtforms.widgets import HiddenInput
+
+from blueprints.actions import panel_action
+from blueprints.cases import bp
+from blueprints.cases.panels import Panel, panel
+from blueprints.cases.views import load_case
+from blueprints.forms import TrimmedForm
+from domain import documents
+from domain.errors import ValidationFailed
+from domain.states import CaseState
+from extensions import db
+from models import Case, Document, User
+from models.enums import DocumentKind
+
+DOCUMENTS = "documents"  # the panel's name; its region is #panel-documents
+UPLOAD_ONLY = {DocumentKind.ID_PROOF}
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+# The print view is the national format's own page: its template carries an inline <style>.
+PRINT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src 'self'"
+
+
+# ---- forms ------------------------------------------------------------------------------------
+
+
+class DocumentForm(TrimmedForm):
+    """Which document (kind and record) an action is about."""
+
+    kind = StringField(_l("Document"), widget=HiddenInput())
+    subject = IntegerField(_l("Record"), widget=HiddenInput(), default=0)
+
+
+class UploadForm(DocumentForm):
+    file = FileField(_l("File to upload (PDF, JPEG or PNG, at most 10 MB)"))
+
+
+def _keyed(form, key: str):
+    """Give one of the several upload forms on the page its own ids."""
+    for f in form:
+        f.id = f"{form._prefix}{key}-{f.short_name}"
+        f.label.field_id = f.id
+    return form
+
+
+# ---- the panel --------------------------------------------------------------------------------
+
+
+def _documents(case: Case) -> list[Document]:
+    """The case's document versions with their authors, without their bytes (one query)."""
+    stmt = (sa.select(Document).where(Document.case_id == case.id)
+            .options(joinedload(Document.created_by)).order_by(Document.id))
+    return list(db.session.scalars(stmt))
+
+
+def _entries(case: Case, failed: UploadForm | None) -> list[dict[str, Any]]:
+    """One row per document of the file: the applicable ones in the standard file order, then any
+    mandatory one that has no record to generate it from (upload only)."""
+    docs = _documents(case)
+    subjects = documents.applicable(case)
+    known = {(s.kind, s.subject_id) for s in subjects}
+    needed = {(s.kind, s.subject_id) for s in documents.mandatory(case)}
+    extra = [s for s in documents.mandatory(case) if (s.kind, s.subject_id) not in known]
+    rows = []
+    for s in [*subjects, *extra]:
+        key = f"{s.kind.value}-{s.subject_id}"
+        if isinstance(failed, UploadForm) and failed.kind.data == s.kind.value \
+                and (failed.subject.data or 0) == s.subject_id:
+            form = failed
+        else:
+            form = UploadForm(formdata=None, prefix="upload", kind=s.kind.value,
+                              subject=s.subject_id)
+        rows.append({
+            "subject": s, "key": key, "mandatory": (s.kind, s.subject_id) in needed,
+            "done": documents.is_done(case, s),
+            "versions": sorted((d for d in docs if d.kind == s.kind
+                                and d.subject_id == s.subject_id),
+                               key=lambda d: d.version, reverse=True),
+            "generate": s.kind not in UPLOAD_ONLY and (s.kind, s.subject_id) in known,
+            "upload_form": _keyed(form, key),
+        })
+    return rows
+
+
+@panel(80)
+def documents_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:
+    """The case file's documents and their versions (the case's mediators, the director,
+    clerks and leaders)."""
+    if not documents.can_manage_documents(user, case):
+        return None
+    failed = overrides.get(DOCUMENTS)
+    rows = _entries(case, failed)
+    return Panel(DOCUMENTS, "cases/partials/documents_panel.html", {
+        "rows": rows, "missing": documents.missing(case),
+        "closed": case.state == CaseState.ARCHIVED,
+        "action_form": failed if isinstance(failed, DocumentForm)
+        and not isinstance(failed, UploadForm) else None,
+    })
+
+
+# ---- routes -----------------------------------------------------------------------------------
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _authorised(number: str) -> Case:
+    """The case (404 outside the user's scope), if the user may keep its file (403)."""
+    case = load_case(number)
+    if not documents.can_manage_documents(_me(), case):
+        abort(403)
+    return case
+
+
+def _kind(value: str | None) -> DocumentKind:
+    try:
+        return DocumentKind(value)
+    except ValueError:
+        raise ValidationFailed(_l("This document does not apply to this case now.")) from None
+
+
+def _open(case: Case) -> None:
+    if case.state == CaseState.ARCHIVED:
+        raise ValidationFailed(_l("The case is archived: its file can no longer change."))
+
+
+def _version_of(case: Case, doc_id: int) -> Document:
+    doc = db.session.get(Document, doc_id)
+    if doc is None or doc.case_id != case.id:
+        abort(404)
+    return doc
+
+
+@bp.route("/<number>/documents/generate", methods=["POST"])
+def generate_document(number: str):
+    """Generate a new version of a case-file document (who may keep the case's file)."""
+    case, user = _authorised(number), _me()
+    form = DocumentForm(prefix="doc")
+
+    def call():
+        _open(case)
+        doc = documents.generate(case, _kind(form.kind.data), user, form.subject.data or 0)
+        return doc
+
+    return panel_action(case, DOCUMENTS, form, _("New version generated. Print it for signing."),
+                        call, provider=documents_panel)
+
+
+@bp.route("/<number>/documents/<int:doc_id>/sign", methods=["POST"])
+def sign_document(number: str, doc_id: int):
+    """Mark a printed version as signed; it is then frozen (who may keep the case's file)."""
+    case, user = _authorised(number), _me()
+    doc = _version_of(case, doc_id)
+    form = DocumentForm(prefix="doc")
+
+    def call():
+        _open(case)
+        documents.mark_signed(case, doc, user)
+
+    return panel_action(case, DOCUMENTS, form, _("Marked as signed. This version is frozen."),
+                        call, provider=documents_panel)
+
+
+@bp.route("/<number>/documents/upload", methods=["POST"])
+def upload_document(number: str):
+    """Upload a signed scan or the parties' ID documents (who may keep the case's file)."""
+    case, user = _authorised(number), _me()
+    form = UploadForm(prefix="upload")
+
+    def call():
+        _open(case)
+        kind = _kind(form.kind.data)
+        subject = form.subject.data or 0
+        if (kind, subject) not in {(s.kind, s.subject_id) for s in
+                                   [*documents.applicable(case), *documents.mandatory(case)]}:
+            raise ValidationFailed(_l("This document does not apply to this case now."))
+        data = form.file.data
+        content = data.read(documents.MAX_UPLOAD_BYTES + 1) if data else b""
+        documents.upload(case, kind, content, user, subject)
+
+    return panel_action(case, DOCUMENTS, form, _("File uploaded."), call,
+                        provider=documents_panel)
+
+
+@bp.route("/<number>/documents/<kind>/<int(signed=True):subject>/print")
+def document_html(number: str, kind: str, subject: int):
+    """A document as it would be generated now, to print (who may keep the case's file)."""
+    case = _authorised(number)
+    try:
+        kind_ = DocumentKind(kind)
+    except ValueError:
+        abort(404)
+    if kind_ in UPLOAD_ONLY or (kind_, subject) not in {
+            (s.kind, s.subject_id) for s in documents.applicable(case)}:
+        abort(404)
+    response = make_response(documents.render_html(case, kind_, subject))
+    response.headers["Content-Security-Policy"] = PRINT_CSP
+    return response
+
+
+@bp.route("/<number>/documents/<int:doc_id>/file")
+def document_pdf(number: str, doc_id: int):
+    """One stored version's file: the PDF, or an uploaded scan (who may keep the case's
+    file)."""
+    case = _authorised(number)
+    doc = db.session.scalars(sa.select(Document).where(Document.id == doc_id)
+                             .options(undefer(Document.content))).first()
+    if doc is None or doc.case_id != case.id:
+        abort(404)
+    response = make_response(doc.content)
+    response.headers["Content-Type"] = doc.media_type
+    response.headers["Content-Disposition"] = f'attachment; filename="{file_name(case, doc)}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def file_name(case: Case, doc: Document) -> str:
+    """2026-421022-000123-agreement-v2.pdf (ASCII only: the case number's digits)."""
+    number = re.sub(r"[^0-9A-Za-z]+", "-", case.number).strip("-")
+    kind = "case-file" if doc.kind == DocumentKind.COVER and doc.subject_id == -1 \
+        else doc.kind.value.replace("_", "-")
+    if doc.subject_id > 0:
+        kind = f"{kind}-{doc.subject_id}"
+    return f"{number}-{kind}-v{doc.version}.{EXTENSIONS.get(doc.media_type, 'bin')}"
