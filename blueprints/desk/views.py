@@ -44,13 +44,14 @@ from domain.dispatch import assign_mediator, dispatch_to_organisation, eligible_
 from domain.errors import DomainError, StaleCase, ValidationFailed
 from domain.identity import IdentifierError
 from domain.intake import register_case
+from domain.people import find_earlier_cases
 from domain.permissions import can_assign, can_dispatch, can_screen, case_scope
 from domain.routing import dispatch_targets
 from domain.screening import accept_case, not_accept_case
 from domain.states import CaseState
 from extensions import db
 from models import Case, Organisation, Region, User, code_range
-from models.enums import Channel, RegionLevel, Source
+from models.enums import Channel, PartyRole, RegionLevel, Source
 
 PAGE_SIZE = 25
 QUEUES = {"registered": CaseState.REGISTERED, "accepted": CaseState.ACCEPTED}
@@ -129,6 +130,9 @@ def register():
     """Register a walk-in or phone case on the acceptance register (clerk, leader)."""
     regions = area_regions(current_user)
     form = RegisterForm(regions)
+    if request.method == "POST" and request.form.get("action") == "check":
+        # "Check for earlier cases" without JS: the same form again, with the matches.
+        return render_template("desk/register.html", form=form, related=earlier_cases(request.form))
     if form.validate_on_submit():
         region = next(r for r in regions if r.id == form.region.data)
         done: dict = {}
@@ -147,7 +151,38 @@ def register():
             session[REGISTERED_KEY] = {"number": done["case"].number, "code": done["code"]}
             return redirect(url_for("desk.registered"), 303)
         _attach(form, error)
-    return render_template("desk/register.html", form=form)
+    return render_template("desk/register.html", form=form, related=None)
+
+
+def earlier_cases(values) -> list[dict]:
+    """Earlier cases of the applicant and the respondent typed so far, newest first, one row
+    per case (the applicant's match wins). `values` holds the form's field names; bare
+    id_number/phone/name mean the applicant."""
+    people = [
+        (PartyRole.APPLICANT, {
+            k: values.get(f"applicant_{k}") or values.get(k) for k in ("id_number", "phone", "name")
+        }),
+        (PartyRole.RESPONDENT, {k: values.get(f"respondent_{k}") for k in ("phone", "name")}),
+    ]
+    rows: dict[int, dict] = {}
+    for role, typed in people:
+        if not any((v or "").strip() for v in typed.values()):
+            continue
+        for case, party, why in find_earlier_cases(current_user, **typed):
+            rows.setdefault(case.id, {"case": case, "party": party, "why": why, "person": role})
+    return sorted(rows.values(), key=lambda r: (r["case"].created_at, r["case"].id),
+                  reverse=True)[:10]
+
+
+# POST, not GET: the ID numbers and phones typed must never appear in a URL (access logs).
+@bp.route("/related", methods=["POST"])
+def related():
+    """Earlier cases of the people typed on the registration form (clerk, leader)."""
+    return render(
+        "desk/register.html", "desk/partials/related_cases.html", targets=("related-cases",),
+        form=RegisterForm(area_regions(current_user), formdata=request.form),
+        related=earlier_cases(request.form),
+    )
 
 
 @bp.route("/registered")
