@@ -126,19 +126,33 @@ class World:
                 "parties",
                 [
                     PartyData(
-                        role=PartyRole.APPLICANT, name=f"申请人{n}", sex=Sex.MALE, age=45,
-                        phone="13812345678", id_number=valid_id(), address="公安县埠河镇新民村3组",
+                        role=PartyRole.APPLICANT,
+                        name=f"申请人{n}",
+                        sex=Sex.MALE,
+                        age=45,
+                        phone="13812345678",
+                        id_number=valid_id(),
+                        address="公安县埠河镇新民村3组",
                     ),
                     PartyData(
-                        role=PartyRole.RESPONDENT, name=f"被申请人{n}", kind=PartyKind.PERSON,
+                        role=PartyRole.RESPONDENT,
+                        name=f"被申请人{n}",
+                        kind=PartyKind.PERSON,
                         phone="13987654321",
                     ),
                 ],
             ),
         )
 
-    def case(self, state: CaseState = CaseState.REGISTERED, *, online: bool = True,
-             accepted_days_ago: int = 0, consented: bool = True, **kw) -> Case:
+    def case(
+        self,
+        state: CaseState = CaseState.REGISTERED,
+        *,
+        online: bool = True,
+        accepted_days_ago: int = 0,
+        consented: bool = True,
+        **kw,
+    ) -> Case:
         """A case driven through the real workflow up to `state`. With `consented` (the
         default) every applicant and respondent agreed to mediate and acknowledged the notice
         once the case is at a committee, as sessions require."""
@@ -153,8 +167,13 @@ class World:
             return _flush(case)
         clerk = self.clerk if case.region_code.startswith("421022") else self.clerk2
         if state == CaseState.NOT_ACCEPTED:
-            not_accept_case(case, clerk, version=None, reason="不属于调解范围",
-                            redirect_advice="请向公安县人民法院起诉")
+            not_accept_case(
+                case,
+                clerk,
+                version=None,
+                reason="不属于调解范围",
+                redirect_advice="请向公安县人民法院起诉",
+            )
             return _flush(case)
         accept_case(case, clerk, version=None, now=now)
         if state == CaseState.ACCEPTED:
@@ -171,13 +190,25 @@ class World:
         declare_no_conflict(case, mediator, version=None)
         if consented:
             for party in case.parties:
-                record_consent(case, party, mediator, version=None, status=ConsentStatus.AGREED,
-                               method=ContactMethod.PHONE)
+                record_consent(
+                    case,
+                    party,
+                    mediator,
+                    version=None,
+                    status=ConsentStatus.AGREED,
+                    method=ContactMethod.PHONE,
+                )
                 acknowledge_notice(case, party, mediator, version=None, how=NoticeAck.ORAL)
         if state == CaseState.REFUSED:
             respondent = case.respondents[0]
-            record_consent(case, respondent, mediator, version=None,
-                           status=ConsentStatus.REFUSED, method=ContactMethod.PHONE)
+            record_consent(
+                case,
+                respondent,
+                mediator,
+                version=None,
+                status=ConsentStatus.REFUSED,
+                method=ContactMethod.PHONE,
+            )
             return _flush(case)
         if state == CaseState.MEDIATING:
             return _flush(case)
@@ -185,21 +216,34 @@ class World:
             suspend(case, mediator, version=None, reason="当事人住院")
             return _flush(case)
         if state == CaseState.TERMINATED:
-            terminate(case, mediator, version=None, reason=ClosureReason.PARTY_WITHDREW,
-                      note="申请人撤回申请")
+            terminate(
+                case,
+                mediator,
+                version=None,
+                reason=ClosureReason.PARTY_WITHDREW,
+                note="申请人撤回申请",
+            )
             return _flush(case)
         record_session(
-            case, mediator, version=None, held_at=datetime.now(UTC), place="村委会调解室",
-            mode=SessionMode.IN_PERSON, notes="双方陈述事实",
+            case,
+            mediator,
+            version=None,
+            held_at=datetime.now(UTC),
+            place="村委会调解室",
+            mode=SessionMode.IN_PERSON,
+            notes="双方陈述事实",
         )
         if state in (CaseState.AGREED, CaseState.ARCHIVED):
             oral = state == CaseState.ARCHIVED or kw.get("oral", False)
             record_agreement(
-                case, mediator, version=None,
+                case,
+                mediator,
+                version=None,
                 data=AgreementData(
                     kind=AgreementKind.ORAL if oral else AgreementKind.WRITTEN,
                     terms=["被申请人于十日内疏通排水沟"],
-                    agreed_on=local_today(), performance_manner="自行疏通",
+                    agreed_on=local_today(),
+                    performance_manner="自行疏通",
                     performance_deadline=local_today() + timedelta(days=10),
                 ),
             )
@@ -208,15 +252,26 @@ class World:
                 for record in case.sessions:
                     sign_record(case, record, mediator, version=None)
                 visit = case.follow_ups[0]
-                record_follow_up(case, visit, mediator, version=None, visited_on=local_today(),
-                                 performance=Performance.PERFORMED,
-                                 satisfaction=Satisfaction.SATISFIED)
+                record_follow_up(
+                    case,
+                    visit,
+                    mediator,
+                    version=None,
+                    visited_on=local_today(),
+                    performance=Performance.PERFORMED,
+                    satisfaction=Satisfaction.SATISFIED,
+                )
                 complete_file(case, mediator)
                 archive_case(case, mediator, version=None)
             return _flush(case)
         record_failure(case, mediator, version=None, reason="双方分歧过大")
-        record_failure(case, mediator, version=None, reason="第二次调解仍未达成协议",
-                       departments=["埠河镇司法所", "埠河派出所"])
+        record_failure(
+            case,
+            mediator,
+            version=None,
+            reason="第二次调解仍未达成协议",
+            departments=["埠河镇司法所", "埠河派出所"],
+        )
         if state == CaseState.JOINT_MEDIATION:
             return _flush(case)
         if state == CaseState.FAILED:
@@ -263,5 +318,15 @@ def events_of(case: Case, action) -> list:
     from models import Event
 
     value = getattr(action, "value", action)
-    return (db.session.query(Event).filter_by(case_id=case.id, action=value)
-            .order_by(Event.id).all())
+    return db.session.query(Event).filter_by(case_id=case.id, action=value).order_by(Event.id).all()
+
+
+def fresh(db_, case: Case) -> Case:
+    """The case as the database has it now (after requests made in their own sessions)."""
+    db_.session.expire_all()
+    return db_.session.get(Case, case.id)
+
+
+def events(db_, case: Case, action) -> list:
+    """Page tests' shorthand for events_of."""
+    return events_of(case, action)

@@ -11,20 +11,16 @@ import pytest
 
 from domain import documents
 from domain.states import CaseState
-from models import Case, Document
+from models import Document
 from models.enums import DocumentKind
 from tests.conftest import hx
-from tests.factories import complete_file
-
-
-def fresh(db, case) -> Case:
-    db.session.expire_all()
-    return db.session.get(Case, case.id)
+from tests.factories import complete_file, fresh
 
 
 def pdf_text(path, *args) -> str:
-    return subprocess.run(["pdftotext", "-layout", *args, str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", *args, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def squeeze(text: str) -> str:
@@ -33,8 +29,7 @@ def squeeze(text: str) -> str:
 
 
 def pdf_pages(path) -> int:
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
-                          check=True).stdout
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
 
 
@@ -45,11 +40,18 @@ def test_archive_refused_lists_the_missing_documents(world, login, client, db, h
     login("mediator")
     html = client.get(f"/cases/{case.number}").get_data(as_text=True)
     gaps = html.split('id="panel-archive-gaps"')[1].split("</ul>")[0]
-    for name in ("Application for mediation", "Notice of rights and obligations",
-                 "identity documents", "Mediation record"):
+    for name in (
+        "Application for mediation",
+        "Notice of rights and obligations",
+        "identity documents",
+        "Mediation record",
+    ):
         assert f"The case file lacks: {name}" in gaps.replace("&#39;", "'") or name in gaps
-    r = client.post(f"/cases/{case.number}/archive", data={"archive-version": case.version},
-                    headers=hx("panel-archive") if htmx else {})
+    r = client.post(
+        f"/cases/{case.number}/archive",
+        data={"archive-version": case.version},
+        headers=hx("panel-archive") if htmx else {},
+    )
     assert r.status_code == 200
     body = r.get_data(as_text=True).replace("&#39;", "'")
     assert "The case cannot be archived yet" in body
@@ -94,11 +96,15 @@ def test_contents_page_numbers_and_page_count(world, db, tmp_path):
     (bundle,) = [d for d in case.documents if d.kind == DocumentKind.COVER]
     path = tmp_path / "file.pdf"
     path.write_bytes(db.session.get(Document, bundle.id).content)
-    parts = [(s, len(documents.html_to_pdf(documents.render_html(case, s.kind, s.subject_id))
-                     .pages))
-             for s in documents.applicable(case) if s.kind != DocumentKind.ID_PROOF]
-    cover, back = (len(documents.html_to_pdf(documents.render_html(case, k)).pages)
-                   for k in (DocumentKind.COVER, DocumentKind.BACK_COVER))
+    parts = [
+        (s, len(documents.html_to_pdf(documents.render_html(case, s.kind, s.subject_id)).pages))
+        for s in documents.applicable(case)
+        if s.kind != DocumentKind.ID_PROOF
+    ]
+    cover, back = (
+        len(documents.html_to_pdf(documents.render_html(case, k)).pages)
+        for k in (DocumentKind.COVER, DocumentKind.BACK_COVER)
+    )
     total = pdf_pages(path)
     contents_pages = total - cover - back - sum(n for _s, n in parts)
     assert contents_pages >= 1

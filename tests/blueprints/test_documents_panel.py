@@ -10,17 +10,12 @@ import pytest
 
 from domain import documents
 from domain.states import CaseState
-from models import Case, Document
+from models import Document
 from models.enums import DocumentKind
 from tests.conftest import hx
-from tests.factories import PNG, events_of
+from tests.factories import PNG, events_of, fresh
 
 PANEL = 'id="panel-documents"'
-
-
-def fresh(db, case) -> Case:
-    db.session.expire_all()
-    return db.session.get(Case, case.id)
 
 
 def page(client, case) -> str:
@@ -29,28 +24,40 @@ def page(client, case) -> str:
 
 def versions(db, case, kind) -> list[Document]:
     db.session.expire_all()
-    return (db.session.query(Document).filter_by(case_id=case.id, kind=kind)
-            .order_by(Document.version).all())
+    return (
+        db.session.query(Document)
+        .filter_by(case_id=case.id, kind=kind)
+        .order_by(Document.version)
+        .all()
+    )
 
 
 def generate(client, case, kind="notice", subject=0, **headers):
-    return client.post(f"/cases/{case.number}/documents/generate",
-                       data={"doc-kind": kind, "doc-subject": subject}, headers=headers)
+    return client.post(
+        f"/cases/{case.number}/documents/generate",
+        data={"doc-kind": kind, "doc-subject": subject},
+        headers=headers,
+    )
 
 
 def sign(client, case, doc, **headers):
-    return client.post(f"/cases/{case.number}/documents/{doc.id}/sign",
-                       data={"doc-kind": doc.kind.value, "doc-subject": doc.subject_id},
-                       headers=headers)
+    return client.post(
+        f"/cases/{case.number}/documents/{doc.id}/sign",
+        data={"doc-kind": doc.kind.value, "doc-subject": doc.subject_id},
+        headers=headers,
+    )
 
 
-def upload(client, case, content: bytes, name="scan.pdf", kind="id_proof", subject=0,
-           headers=None):
+def upload(client, case, content: bytes, name="scan.pdf", kind="id_proof", subject=0, headers=None):
     return client.post(
         f"/cases/{case.number}/documents/upload",
-        data={"upload-kind": kind, "upload-subject": subject,
-              "upload-file": (io.BytesIO(content), name)},
-        content_type="multipart/form-data", headers=headers or {},
+        data={
+            "upload-kind": kind,
+            "upload-subject": subject,
+            "upload-file": (io.BytesIO(content), name),
+        },
+        content_type="multipart/form-data",
+        headers=headers or {},
     )
 
 
@@ -65,8 +72,13 @@ def test_panel_lists_the_documents_and_what_is_missing(mediating, login, client)
     login("mediator")
     html = page(client, mediating)
     assert PANEL in html
-    for label in ("Application for mediation", "Notice of rights and obligations",
-                  "Generate (new version)", "Print / view", 'enctype="multipart/form-data"'):
+    for label in (
+        "Application for mediation",
+        "Notice of rights and obligations",
+        "Generate (new version)",
+        "Print / view",
+        'enctype="multipart/form-data"',
+    ):
         assert label in html
     missing = html.split('id="panel-documents-missing"')[1].split("</ul>")[0]
     assert "Application for mediation" in missing
@@ -88,8 +100,9 @@ def test_generate_makes_numbered_versions(mediating, login, client, db, htmx):
             assert r.headers["HX-Redirect"].endswith(f"/cases/{mediating.number}")
         else:
             assert r.status_code == 303
-        assert [d.version for d in versions(db, mediating, DocumentKind.NOTICE)] \
-            == list(range(1, n + 1))
+        assert [d.version for d in versions(db, mediating, DocumentKind.NOTICE)] == list(
+            range(1, n + 1)
+        )
     doc = versions(db, mediating, DocumentKind.NOTICE)[-1]
     assert not doc.uploaded and doc.signed_at is None and doc.media_type == "application/pdf"
     events = events_of(mediating, "generate_document")
@@ -111,8 +124,10 @@ def test_signed_version_is_frozen(mediating, login, client, db):
     row = html.split(f'id="doc-version-{doc.id}"')[1].split("</tr>")[0]
     assert "Signed, frozen" in row
     assert "Mark signed" not in row
-    assert "Notice of rights and obligations" not in \
-        html.split('id="panel-documents-missing"')[1].split("</ul>")[0]
+    assert (
+        "Notice of rights and obligations"
+        not in html.split('id="panel-documents-missing"')[1].split("</ul>")[0]
+    )
     # Marking it again is refused, with the message in the panel (plain and htmx).
     r = sign(client, mediating, doc)
     assert r.status_code == 200
@@ -137,8 +152,7 @@ def test_pdf_download(mediating, login, client, db, tmp_path):
     assert r.status_code == 200
     assert r.headers["Content-Type"] == "application/pdf"
     digits = mediating.number.replace("/", "-")
-    assert r.headers["Content-Disposition"] == \
-        f'attachment; filename="{digits}-notice-v2.pdf"'
+    assert r.headers["Content-Disposition"] == f'attachment; filename="{digits}-notice-v2.pdf"'
     assert r.data.startswith(b"%PDF-")
     path = tmp_path / "notice.pdf"
     path.write_bytes(r.data)
@@ -146,8 +160,9 @@ def test_pdf_download(mediating, login, client, db, tmp_path):
     assert "x 841.89 pts (A4)" in info.stdout
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
     assert "cjk" in fonts.stdout.lower()
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "告知书" in text
 
 
@@ -156,29 +171,35 @@ def test_print_view_is_a_standalone_page_with_its_own_csp(mediating, login, clie
     r = client.get(f"/cases/{mediating.number}/documents/notice/0/print")
     assert r.status_code == 200
     assert r.headers["Content-Security-Policy"] == (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src 'self'")
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src 'self'"
+    )
     html = r.get_data(as_text=True)
     assert "<style" in html and "告知书" in html
     assert 'id="panel-documents"' not in html  # the document alone, not the case page
     # Documents that do not apply, and uploads, have no print view.
-    assert client.get(f"/cases/{mediating.number}/documents/agreement/0/print").status_code \
-        == 404
-    assert client.get(f"/cases/{mediating.number}/documents/id_proof/0/print").status_code \
-        == 404
+    assert client.get(f"/cases/{mediating.number}/documents/agreement/0/print").status_code == 404
+    assert client.get(f"/cases/{mediating.number}/documents/id_proof/0/print").status_code == 404
     assert client.get(f"/cases/{mediating.number}/documents/nope/0/print").status_code == 404
 
 
 @pytest.mark.parametrize("htmx", [False, True])
 def test_upload_refuses_a_text_file_named_pdf(mediating, login, client, db, htmx, templates):
     login("mediator")
-    r = upload(client, mediating, b"just some text, not a PDF", "scan.pdf",
-               headers=hx("panel-documents") if htmx else None)
+    r = upload(
+        client,
+        mediating,
+        b"just some text, not a PDF",
+        "scan.pdf",
+        headers=hx("panel-documents") if htmx else None,
+    )
     assert r.status_code == 200
     html = r.get_data(as_text=True)
     assert ("<html" in html) is not htmx
     assert 'id="upload-id_proof-0-file-error"' in html
-    assert "Upload a PDF, JPEG or PNG file." in \
-        html.split('id="upload-id_proof-0-file-error"')[1].split("</p>")[0]
+    assert (
+        "Upload a PDF, JPEG or PNG file."
+        in html.split('id="upload-id_proof-0-file-error"')[1].split("</p>")[0]
+    )
     assert 'aria-invalid="true"' in html
     if htmx:
         assert templates[-1] == "cases/partials/documents_panel.html"
@@ -194,8 +215,10 @@ def test_upload_size_limit_and_empty(mediating, login, client, db):
     r = upload(client, mediating, b"", "id.png")
     assert r.status_code == 200
     assert "Choose a file to upload." in r.get_data(as_text=True)
-    r = client.post(f"/cases/{mediating.number}/documents/upload",
-                    data={"upload-kind": "id_proof", "upload-subject": 0})
+    r = client.post(
+        f"/cases/{mediating.number}/documents/upload",
+        data={"upload-kind": "id_proof", "upload-subject": 0},
+    )
     assert r.status_code == 200
     assert "Choose a file to upload." in r.get_data(as_text=True)
     assert versions(db, mediating, DocumentKind.ID_PROOF) == []
@@ -222,8 +245,7 @@ def test_a_signed_scan_upload_counts_as_signed(mediating, login, client, db):
     login("mediator")
     r = upload(client, mediating, b"%PDF-1.4\n% signed scan\n", "notice.pdf", kind="notice")
     assert r.status_code == 303
-    assert documents.is_done(fresh(db, mediating),
-                             documents.Subject(DocumentKind.NOTICE))
+    assert documents.is_done(fresh(db, mediating), documents.Subject(DocumentKind.NOTICE))
 
 
 def test_upload_of_a_document_that_does_not_apply(mediating, login, client, db):
@@ -252,10 +274,15 @@ def test_roles(mediating, world, login, client, db):
     generate(client, mediating)
     doc = versions(db, mediating, DocumentKind.NOTICE)[0]
     urls = {
-        "post": [generate_url, f"/cases/{mediating.number}/documents/{doc.id}/sign",
-                 f"/cases/{mediating.number}/documents/upload"],
-        "get": [f"/cases/{mediating.number}/documents/{doc.id}/file",
-                f"/cases/{mediating.number}/documents/notice/0/print"],
+        "post": [
+            generate_url,
+            f"/cases/{mediating.number}/documents/{doc.id}/sign",
+            f"/cases/{mediating.number}/documents/upload",
+        ],
+        "get": [
+            f"/cases/{mediating.number}/documents/{doc.id}/file",
+            f"/cases/{mediating.number}/documents/notice/0/print",
+        ],
     }
     client.post("/auth/logout")
     for url in urls["post"]:

@@ -9,19 +9,9 @@ from datetime import timedelta
 import pytest
 
 from domain.states import CaseState
-from models import Case, Event
 from models.enums import ClosureReason
 from tests.conftest import hx
-from tests.factories import events_of
-
-
-def fresh(db, case) -> Case:
-    db.session.expire_all()
-    return db.session.get(Case, case.id)
-
-
-def events(db, case, action) -> list[Event]:
-    return events_of(case, action)
+from tests.factories import events, fresh
 
 
 def page(client, case) -> str:
@@ -36,8 +26,11 @@ def mediating(world, db):
 
 
 def post(client, case, action, data, htmx=False):
-    return client.post(f"/workbench/case/{case.number}/{action}", data=data,
-                       headers=hx("panel-closing") if htmx else {})
+    return client.post(
+        f"/workbench/case/{case.number}/{action}",
+        data=data,
+        headers=hx("panel-closing") if htmx else {},
+    )
 
 
 def assert_redirected(response, case, htmx):
@@ -65,13 +58,18 @@ def test_panel_explains_the_failure_rule_and_names_the_organiser(mediating, logi
 
 def test_before_the_second_failure_the_organiser_is_named(mediating, world, login, client, db):
     login("mediator")
-    post(client, mediating, "failure", {"fail-version": mediating.version,
-                                        "fail-reason": "双方分歧较大"})
+    post(
+        client,
+        mediating,
+        "failure",
+        {"fail-version": mediating.version, "fail-reason": "双方分歧较大"},
+    )
     html = page(client, mediating)
     assert "1 failed attempt recorded so far." in html
     # The village committee's joint mediation is organised by the township centre.
-    assert ("the case then goes to joint mediation organised by "
-            f"{world.township_centre.name}") in html
+    assert (
+        f"the case then goes to joint mediation organised by {world.township_centre.name}"
+    ) in html
     assert 'name="fail-departments"' in html
 
 
@@ -90,19 +88,32 @@ def test_panel_not_shown_to_others_or_in_other_states(world, mediating, login, c
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_two_failures_escalate_then_joint_failure_ends(mediating, world, login, client, db,
-                                                       htmx):
+def test_two_failures_escalate_then_joint_failure_ends(mediating, world, login, client, db, htmx):
     login("mediator")
-    r = post(client, mediating, "failure", {"fail-version": mediating.version,
-                                            "fail-reason": "第一次未果"}, htmx)
+    r = post(
+        client,
+        mediating,
+        "failure",
+        {"fail-version": mediating.version, "fail-reason": "第一次未果"},
+        htmx,
+    )
     assert_redirected(r, mediating, htmx)
     case = fresh(db, mediating)
     assert (case.state, case.failure_count) == (CaseState.MEDIATING, 1)
     [first] = events(db, case, "record_failure")
     assert (first.actor_id, first.public) == (world.mediator.id, False)
 
-    r = post(client, case, "failure", {"fail-version": case.version, "fail-reason": "第二次未果",
-                                       "fail-departments": "埠河镇司法所\n\n 埠河派出所 \n"}, htmx)
+    r = post(
+        client,
+        case,
+        "failure",
+        {
+            "fail-version": case.version,
+            "fail-reason": "第二次未果",
+            "fail-departments": "埠河镇司法所\n\n 埠河派出所 \n",
+        },
+        htmx,
+    )
     assert_redirected(r, case, htmx)
     case = fresh(db, case)
     assert case.state == CaseState.JOINT_MEDIATION
@@ -114,8 +125,9 @@ def test_two_failures_escalate_then_joint_failure_ends(mediating, world, login, 
     assert "recording its failure ends the case as failed" in html
     assert "Suspend mediation" not in html  # not from joint mediation
 
-    r = post(client, case, "failure", {"fail-version": case.version,
-                                       "fail-reason": "联动调解未果"}, htmx)
+    r = post(
+        client, case, "failure", {"fail-version": case.version, "fail-reason": "联动调解未果"}, htmx
+    )
     assert_redirected(r, case, htmx)
     case = fresh(db, case)
     assert case.state == CaseState.FAILED
@@ -132,6 +144,7 @@ def test_joint_organiser_director_may_record_the_joint_failure(world, login, cli
     from models import User
     from models.enums import Role
     from tests.factories import user as make_user
+
     make_user("tdirector", Role.DIRECTOR, world.township_centre)
     db.session.commit()
     login("tdirector")
@@ -148,9 +161,13 @@ def test_joint_organiser_director_may_record_the_joint_failure(world, login, cli
 @pytest.mark.parametrize("htmx", [False, True])
 def test_failure_without_reason_keeps_input(mediating, login, client, db, htmx, templates):
     login("mediator")
-    r = post(client, mediating, "failure", {"fail-version": mediating.version,
-                                            "fail-reason": "   ",
-                                            "fail-departments": "司法所"}, htmx)
+    r = post(
+        client,
+        mediating,
+        "failure",
+        {"fail-version": mediating.version, "fail-reason": "   ", "fail-departments": "司法所"},
+        htmx,
+    )
     assert r.status_code == 200
     html = r.get_data(as_text=True)
     assert ("<html" in html) is not htmx
@@ -164,8 +181,13 @@ def test_failure_without_reason_keeps_input(mediating, login, client, db, htmx, 
 @pytest.mark.parametrize("htmx", [False, True])
 def test_stale_failure_shows_the_current_case(mediating, login, client, db, htmx):
     login("mediator")
-    r = post(client, mediating, "failure", {"fail-version": mediating.version - 1,
-                                            "fail-reason": "我的理由"}, htmx)
+    r = post(
+        client,
+        mediating,
+        "failure",
+        {"fail-version": mediating.version - 1, "fail-reason": "我的理由"},
+        htmx,
+    )
     assert r.status_code == 200
     html = r.get_data(as_text=True)
     assert "Someone else changed this case" in html
@@ -192,9 +214,17 @@ def test_failure_on_a_closed_case_shows_what_was_typed(world, login, client, db)
 @pytest.mark.parametrize("htmx", [False, True])
 def test_terminate(mediating, world, login, client, db, htmx):
     login("mediator")
-    r = post(client, mediating, "terminate", {"terminate-version": mediating.version,
-                                              "terminate-reason": "party_withdrew",
-                                              "terminate-note": "申请人撤回"}, htmx)
+    r = post(
+        client,
+        mediating,
+        "terminate",
+        {
+            "terminate-version": mediating.version,
+            "terminate-reason": "party_withdrew",
+            "terminate-note": "申请人撤回",
+        },
+        htmx,
+    )
     assert_redirected(r, mediating, htmx)
     case = fresh(db, mediating)
     assert case.state == CaseState.TERMINATED
@@ -207,16 +237,27 @@ def test_terminate(mediating, world, login, client, db, htmx):
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-@pytest.mark.parametrize(("reason", "note", "message"), [
-    ("", "说明", "Choose why mediation ends."),
-    ("agreement_written", "说明", "Not a valid choice"),
-    ("party_withdrew", "", "Explain briefly what happened."),
-])
+@pytest.mark.parametrize(
+    ("reason", "note", "message"),
+    [
+        ("", "说明", "Choose why mediation ends."),
+        ("agreement_written", "说明", "Not a valid choice"),
+        ("party_withdrew", "", "Explain briefly what happened."),
+    ],
+)
 def test_terminate_bad_input(mediating, login, client, db, htmx, reason, note, message):
     login("mediator")
-    r = post(client, mediating, "terminate", {"terminate-version": mediating.version,
-                                              "terminate-reason": reason,
-                                              "terminate-note": note}, htmx)
+    r = post(
+        client,
+        mediating,
+        "terminate",
+        {
+            "terminate-version": mediating.version,
+            "terminate-reason": reason,
+            "terminate-note": note,
+        },
+        htmx,
+    )
     assert r.status_code == 200
     html = r.get_data(as_text=True)
     assert message in html
@@ -230,9 +271,16 @@ def test_terminate_from_suspension(world, login, client, db):
     case = world.case(CaseState.SUSPENDED)
     db.session.commit()
     login("mediator")
-    r = post(client, case, "terminate", {"terminate-version": case.version,
-                                         "terminate-reason": "unreachable",
-                                         "terminate-note": "联系不上"})
+    r = post(
+        client,
+        case,
+        "terminate",
+        {
+            "terminate-version": case.version,
+            "terminate-reason": "unreachable",
+            "terminate-note": "联系不上",
+        },
+    )
     assert r.status_code == 303
     assert fresh(db, case).state == CaseState.TERMINATED
 
@@ -244,8 +292,13 @@ def test_terminate_from_suspension(world, login, client, db):
 def test_suspend_and_resume(mediating, world, login, client, db, htmx):
     login("mediator")
     due = mediating.due_on
-    r = post(client, mediating, "suspend", {"suspend-version": mediating.version,
-                                            "suspend-reason": "当事人住院"}, htmx)
+    r = post(
+        client,
+        mediating,
+        "suspend",
+        {"suspend-version": mediating.version, "suspend-reason": "当事人住院"},
+        htmx,
+    )
     assert_redirected(r, mediating, htmx)
     case = fresh(db, mediating)
     assert case.state == CaseState.SUSPENDED
@@ -268,8 +321,13 @@ def test_suspend_and_resume(mediating, world, login, client, db, htmx):
 @pytest.mark.parametrize("htmx", [False, True])
 def test_suspend_needs_a_reason(mediating, login, client, db, htmx):
     login("mediator")
-    r = post(client, mediating, "suspend", {"suspend-version": mediating.version,
-                                            "suspend-reason": ""}, htmx)
+    r = post(
+        client,
+        mediating,
+        "suspend",
+        {"suspend-version": mediating.version, "suspend-reason": ""},
+        htmx,
+    )
     assert r.status_code == 200
     assert "Say why mediation is suspended." in r.get_data(as_text=True)
     assert fresh(db, mediating).state == CaseState.MEDIATING
@@ -297,9 +355,18 @@ def test_missing_version_is_a_form_error(mediating, login, client, db):
 def test_extend(mediating, world, login, client, db, htmx):
     login("mediator")
     due = mediating.due_on
-    r = post(client, mediating, "extend", {"extend-version": mediating.version,
-                                           "extend-days": "10", "extend-reason": "双方同意延长",
-                                           "extend-both_parties_agree": "y"}, htmx)
+    r = post(
+        client,
+        mediating,
+        "extend",
+        {
+            "extend-version": mediating.version,
+            "extend-days": "10",
+            "extend-reason": "双方同意延长",
+            "extend-both_parties_agree": "y",
+        },
+        htmx,
+    )
     assert_redirected(r, mediating, htmx)
     case = fresh(db, mediating)
     assert case.due_on == due + timedelta(days=10)
@@ -309,16 +376,31 @@ def test_extend(mediating, world, login, client, db, htmx):
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-@pytest.mark.parametrize(("data", "message", "field"), [
-    ({"extend-days": "10", "extend-reason": "原因"}, "An extension needs both parties",
-     "extend-both_parties_agree-error"),
-    ({"extend-days": "31", "extend-reason": "原因", "extend-both_parties_agree": "y"},
-     "Extend by 1 to 30 days.", "extend-days-error"),
-    ({"extend-days": "abc", "extend-reason": "原因", "extend-both_parties_agree": "y"},
-     "Not a valid integer value", "extend-days-error"),
-    ({"extend-days": "5", "extend-reason": " ", "extend-both_parties_agree": "y"},
-     "Say why more time is needed.", "extend-reason-error"),
-])
+@pytest.mark.parametrize(
+    ("data", "message", "field"),
+    [
+        (
+            {"extend-days": "10", "extend-reason": "原因"},
+            "An extension needs both parties",
+            "extend-both_parties_agree-error",
+        ),
+        (
+            {"extend-days": "31", "extend-reason": "原因", "extend-both_parties_agree": "y"},
+            "Extend by 1 to 30 days.",
+            "extend-days-error",
+        ),
+        (
+            {"extend-days": "abc", "extend-reason": "原因", "extend-both_parties_agree": "y"},
+            "Not a valid integer value",
+            "extend-days-error",
+        ),
+        (
+            {"extend-days": "5", "extend-reason": " ", "extend-both_parties_agree": "y"},
+            "Say why more time is needed.",
+            "extend-reason-error",
+        ),
+    ],
+)
 def test_extend_bad_input(mediating, login, client, db, htmx, data, message, field):
     login("mediator")
     r = post(client, mediating, "extend", {"extend-version": mediating.version, **data}, htmx)
@@ -326,7 +408,7 @@ def test_extend_bad_input(mediating, login, client, db, htmx, data, message, fie
     html = r.get_data(as_text=True)
     assert message in html
     assert f'id="{field}"' in html
-    assert "<details id=\"panel-closing-extend\" open>" in html
+    assert '<details id="panel-closing-extend" open>' in html
     assert fresh(db, mediating).extended_days == 0
 
 

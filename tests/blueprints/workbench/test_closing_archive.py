@@ -6,14 +6,9 @@ from __future__ import annotations
 import pytest
 
 from domain.states import CaseState
-from models import Case, Event
+from models import Event
 from tests.conftest import hx
-from tests.factories import complete_file
-
-
-def fresh(db, case) -> Case:
-    db.session.expire_all()
-    return db.session.get(Case, case.id)
+from tests.factories import complete_file, fresh
 
 
 def page(client, case) -> str:
@@ -55,8 +50,11 @@ def test_archive_refused_lists_the_gaps(world, login, client, db, htmx, template
     case = world.case(CaseState.AGREED)
     db.session.commit()
     login("mediator")
-    r = client.post(f"/cases/{case.number}/archive", data={"archive-version": case.version},
-                    headers=hx("panel-archive") if htmx else {})
+    r = client.post(
+        f"/cases/{case.number}/archive",
+        data={"archive-version": case.version},
+        headers=hx("panel-archive") if htmx else {},
+    )
     assert r.status_code == 200
     html = r.get_data(as_text=True)
     assert ("<html" in html) is not htmx
@@ -73,8 +71,11 @@ def test_archive_a_terminated_case(world, login, client, db, htmx, who):
     complete_file(case, world.mediator)
     db.session.commit()
     login(who)
-    r = client.post(f"/cases/{case.number}/archive", data={"archive-version": case.version},
-                    headers=hx("panel-archive") if htmx else {})
+    r = client.post(
+        f"/cases/{case.number}/archive",
+        data={"archive-version": case.version},
+        headers=hx("panel-archive") if htmx else {},
+    )
     if htmx:
         assert r.status_code == 204
         assert r.headers["HX-Redirect"].endswith(f"/cases/{case.number}")

@@ -10,21 +10,12 @@ import pytest
 from domain import agreements
 from domain.clocks import local_today
 from domain.states import CaseState
-from models import Agreement, Case, FollowUp, JudicialConfirmation
+from models import Agreement, FollowUp, JudicialConfirmation
 from models.enums import Performance, Ruling
 from tests.conftest import hx
-from tests.factories import events_of
+from tests.factories import events, fresh
 
 TODAY = local_today
-
-
-def fresh(db, case) -> Case:
-    db.session.expire_all()
-    return db.session.get(Case, case.id)
-
-
-def events(db, case, action):
-    return events_of(case, action)
 
 
 def post(client, url, data, htmx=False, target=None):
@@ -33,8 +24,9 @@ def post(client, url, data, htmx=False, target=None):
 
 def sign_all(case, who, skip=0):
     for row in agreements.signers(case)[skip:]:
-        agreements.sign_agreement(case, who, version=None, signer=row.kind, party=row.party,
-                                  signed_on=TODAY())
+        agreements.sign_agreement(
+            case, who, version=None, signer=row.kind, party=row.party, signed_on=TODAY()
+        )
 
 
 @pytest.fixture
@@ -90,8 +82,13 @@ def test_outcome_panel_has_no_failure_form(mediating, login, client):
 @pytest.mark.parametrize("htmx", [False, True])
 def test_record_agreement(mediating, world, login, client, db, htmx):
     login("mediator")
-    response = post(client, f"/workbench/case/{mediating.number}/agreement",
-                    agreement_data(mediating), htmx, "panel-outcome")
+    response = post(
+        client,
+        f"/workbench/case/{mediating.number}/agreement",
+        agreement_data(mediating),
+        htmx,
+        "panel-outcome",
+    )
     assert response.status_code == (204 if htmx else 303)
     case = fresh(db, mediating)
     assert case.state == CaseState.AGREED and case.closed_at is not None
@@ -108,9 +105,13 @@ def test_record_agreement(mediating, world, login, client, db, htmx):
 @pytest.mark.parametrize("htmx", [False, True])
 def test_written_agreement_needs_performance_manner(mediating, login, client, db, htmx):
     login("mediator")
-    response = post(client, f"/workbench/case/{mediating.number}/agreement",
-                    agreement_data(mediating, **{"agreement-performance_manner": ""}),
-                    htmx, "panel-outcome")
+    response = post(
+        client,
+        f"/workbench/case/{mediating.number}/agreement",
+        agreement_data(mediating, **{"agreement-performance_manner": ""}),
+        htmx,
+        "panel-outcome",
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert ("<html" in html) is not htmx
@@ -121,9 +122,18 @@ def test_written_agreement_needs_performance_manner(mediating, login, client, db
 
 def test_oral_agreement_is_effective_at_once(mediating, login, client, db):
     login("mediator")
-    response = post(client, f"/workbench/case/{mediating.number}/agreement", agreement_data(
-        mediating, **{"agreement-kind": "oral", "agreement-performance_manner": "",
-                      "agreement-performance_deadline": ""}))
+    response = post(
+        client,
+        f"/workbench/case/{mediating.number}/agreement",
+        agreement_data(
+            mediating,
+            **{
+                "agreement-kind": "oral",
+                "agreement-performance_manner": "",
+                "agreement-performance_deadline": "",
+            },
+        ),
+    )
     assert response.status_code == 303
     html = client.get(f"/cases/{mediating.number}").get_data(as_text=True)
     assert "In effect" in html and "An oral agreement is not signed" in html
@@ -143,8 +153,11 @@ def test_oral_agreement_is_effective_at_once(mediating, login, client, db):
 )
 def test_agreement_bad_input(mediating, login, client, db, changes, field):
     login("mediator")
-    response = post(client, f"/workbench/case/{mediating.number}/agreement",
-                    agreement_data(mediating, **changes))
+    response = post(
+        client,
+        f"/workbench/case/{mediating.number}/agreement",
+        agreement_data(mediating, **changes),
+    )
     assert response.status_code == 200
     assert f'id="agreement-{field}-error"' in response.get_data(as_text=True)
     assert fresh(db, mediating).state == CaseState.MEDIATING
@@ -152,9 +165,13 @@ def test_agreement_bad_input(mediating, login, client, db, changes, field):
 
 def test_agreement_stale_version(mediating, login, client, db):
     login("mediator")
-    response = post(client, f"/workbench/case/{mediating.number}/agreement",
-                    agreement_data(mediating, **{"agreement-version": mediating.version - 1}),
-                    True, "panel-outcome")
+    response = post(
+        client,
+        f"/workbench/case/{mediating.number}/agreement",
+        agreement_data(mediating, **{"agreement-version": mediating.version - 1}),
+        True,
+        "panel-outcome",
+    )
     assert response.status_code == 200
     assert "Someone else changed this case" in response.get_data(as_text=True)
     assert fresh(db, mediating).state == CaseState.MEDIATING
@@ -164,8 +181,12 @@ def test_agreement_stale_version(mediating, login, client, db):
 
 
 def sign_data(case, signer, **kw):
-    return {"sign-version": case.version, "sign-signer": signer,
-            "sign-signed_on": TODAY().isoformat(), **kw}
+    return {
+        "sign-version": case.version,
+        "sign-signer": signer,
+        "sign-signed_on": TODAY().isoformat(),
+        **kw,
+    }
 
 
 @pytest.mark.parametrize("htmx", [False, True])
@@ -192,11 +213,12 @@ def test_sign_until_effective(agreed, world, login, client, db, htmx):
 def test_sign_bad_input(agreed, login, client, db, htmx):
     login("mediator")
     url = f"/workbench/case/{agreed.number}/agreement/sign"
-    for data, field in [(sign_data(agreed, ""), "signer"),
-                        (sign_data(agreed, "party:999999"), "signer"),
-                        (sign_data(agreed, "seal", **{"sign-signed_on": "x"}), "signed_on"),
-                        (sign_data(agreed, "seal", **{"sign-signed_on": "2001-01-01"}),
-                         "signed_on")]:
+    for data, field in [
+        (sign_data(agreed, ""), "signer"),
+        (sign_data(agreed, "party:999999"), "signer"),
+        (sign_data(agreed, "seal", **{"sign-signed_on": "x"}), "signed_on"),
+        (sign_data(agreed, "seal", **{"sign-signed_on": "2001-01-01"}), "signed_on"),
+    ]:
         response = post(client, url, data, htmx, "panel-agreement")
         assert response.status_code == 200
         html = response.get_data(as_text=True)
@@ -207,8 +229,11 @@ def test_sign_bad_input(agreed, login, client, db, htmx):
 
 def test_sign_stale_version(agreed, login, client, db):
     login("mediator")
-    response = post(client, f"/workbench/case/{agreed.number}/agreement/sign",
-                    sign_data(agreed, "seal", **{"sign-version": agreed.version - 1}))
+    response = post(
+        client,
+        f"/workbench/case/{agreed.number}/agreement/sign",
+        sign_data(agreed, "seal", **{"sign-version": agreed.version - 1}),
+    )
     assert response.status_code == 200
     assert "Someone else changed this case" in response.get_data(as_text=True)
     assert fresh(db, agreed).agreement.signatures == []
@@ -222,9 +247,13 @@ def test_record_performance(effective, login, client, db, htmx):
     login("mediator")
     html = client.get(f"/cases/{effective.number}").get_data(as_text=True)
     assert 'id="panel-performance"' in html and "Term 1" in html
-    response = post(client, f"/workbench/case/{effective.number}/agreement/terms/1",
-                    {"term1-version": effective.version, "term1-status": "performed",
-                     "term1-note": "已疏通"}, htmx, "panel-performance")
+    response = post(
+        client,
+        f"/workbench/case/{effective.number}/agreement/terms/1",
+        {"term1-version": effective.version, "term1-status": "performed", "term1-note": "已疏通"},
+        htmx,
+        "panel-performance",
+    )
     assert response.status_code == (204 if htmx else 303)
     case = fresh(db, effective)
     assert case.agreement.performance_status == Performance.PERFORMED
@@ -235,18 +264,37 @@ def test_record_performance(effective, login, client, db, htmx):
 def test_disputed_needs_note_then_offers_both_routes(effective, login, client, db, htmx):
     login("mediator")
     url = f"/workbench/case/{effective.number}/agreement/terms/1"
-    response = post(client, url, {"term1-version": effective.version,
-                                  "term1-status": "disputed"}, htmx, "panel-performance")
+    response = post(
+        client,
+        url,
+        {"term1-version": effective.version, "term1-status": "disputed"},
+        htmx,
+        "panel-performance",
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert ("<html" in html) is not htmx and 'id="term1-note-error"' in html
-    assert post(client, url, {"term1-version": effective.version, "term1-status": "bogus"}
-                ).status_code == 200
-    assert post(client, f"/workbench/case/{effective.number}/agreement/terms/7",
-                {"term7-version": effective.version, "term7-status": "performed"}
-                ).status_code == 200  # no such term: shown, not a 500
-    response = post(client, url, {"term1-version": effective.version, "term1-status": "disputed",
-                                  "term1-note": "被申请人反悔"})
+    assert (
+        post(client, url, {"term1-version": effective.version, "term1-status": "bogus"}).status_code
+        == 200
+    )
+    assert (
+        post(
+            client,
+            f"/workbench/case/{effective.number}/agreement/terms/7",
+            {"term7-version": effective.version, "term7-status": "performed"},
+        ).status_code
+        == 200
+    )  # no such term: shown, not a 500
+    response = post(
+        client,
+        url,
+        {
+            "term1-version": effective.version,
+            "term1-status": "disputed",
+            "term1-note": "被申请人反悔",
+        },
+    )
     assert response.status_code == 303
     html = client.get(f"/cases/{effective.number}").get_data(as_text=True)
     assert "A party goes back on the agreement" in html
@@ -254,8 +302,14 @@ def test_disputed_needs_note_then_offers_both_routes(effective, login, client, d
 
 
 def _dispute(case, world, db):
-    agreements.record_performance(db.session.merge(case), world.mediator, version=None, term=1,
-                                  status=Performance.DISPUTED, note="反悔")
+    agreements.record_performance(
+        db.session.merge(case),
+        world.mediator,
+        version=None,
+        term=1,
+        status=Performance.DISPUTED,
+        note="反悔",
+    )
     db.session.commit()
 
 
@@ -264,10 +318,12 @@ def test_advise_court(effective, world, login, client, db):
     login("mediator")
     case = fresh(db, effective)
     url = f"/workbench/case/{case.number}/agreement/court"
-    response = post(client, url, {"court-version": case.version, "court-note": " "}, True,
-                    "panel-performance")
+    response = post(
+        client, url, {"court-version": case.version, "court-note": " "}, True, "panel-performance"
+    )
     assert response.status_code == 200 and 'id="court-note-error"' in response.get_data(
-        as_text=True)
+        as_text=True
+    )
     response = post(client, url, {"court-version": case.version, "court-note": "告知可起诉"})
     assert response.status_code == 303
     case = fresh(db, effective)
@@ -281,12 +337,26 @@ def test_reopen(effective, world, login, client, db, htmx):
     login("mediator")
     case = fresh(db, effective)
     url = f"/workbench/case/{case.number}/agreement/reopen"
-    response = post(client, url, {"reopen-version": case.version, "reopen-note": "显失公平"},
-                    htmx, "panel-performance")
+    response = post(
+        client,
+        url,
+        {"reopen-version": case.version, "reopen-note": "显失公平"},
+        htmx,
+        "panel-performance",
+    )
     assert response.status_code == 200
     assert 'id="reopen-both_parties_consent-error"' in response.get_data(as_text=True)
-    response = post(client, url, {"reopen-version": case.version, "reopen-note": "显失公平",
-                                  "reopen-both_parties_consent": "y"}, htmx, "panel-performance")
+    response = post(
+        client,
+        url,
+        {
+            "reopen-version": case.version,
+            "reopen-note": "显失公平",
+            "reopen-both_parties_consent": "y",
+        },
+        htmx,
+        "panel-performance",
+    )
     assert response.status_code == (204 if htmx else 303)
     case = fresh(db, effective)
     assert case.state == CaseState.MEDIATING and case.agreement is None
@@ -300,10 +370,17 @@ def test_reopen(effective, world, login, client, db, htmx):
 
 
 def visit_data(case, visit, **kw):
-    return {"visit-version": case.version, "visit-visit": visit.id,
-            "visit-visited_on": TODAY().isoformat(), "visit-performance": "performed",
-            "visit-satisfaction": "satisfied", "visit-remaining_risk": "无",
-            "visit-measures": "", "visit-notes": "双方满意", **kw}
+    return {
+        "visit-version": case.version,
+        "visit-visit": visit.id,
+        "visit-visited_on": TODAY().isoformat(),
+        "visit-performance": "performed",
+        "visit-satisfaction": "satisfied",
+        "visit-remaining_risk": "无",
+        "visit-measures": "",
+        "visit-notes": "双方满意",
+        **kw,
+    }
 
 
 @pytest.mark.parametrize("htmx", [False, True])
@@ -311,13 +388,22 @@ def test_record_follow_up(agreed, world, login, client, db, htmx):
     login("mediator_b")  # another mediator of the handling committee may visit
     visit = agreed.follow_ups[0]
     # mediator_b is not on the case, so it is out of their scope: 404.
-    assert post(client, f"/workbench/case/{agreed.number}/follow-up",
-                visit_data(agreed, visit)).status_code == 404
+    assert (
+        post(
+            client, f"/workbench/case/{agreed.number}/follow-up", visit_data(agreed, visit)
+        ).status_code
+        == 404
+    )
     login("mediator")
     html = client.get(f"/cases/{agreed.number}").get_data(as_text=True)
     assert 'id="panel-follow_up"' in html and "Not yet made" in html
-    response = post(client, f"/workbench/case/{agreed.number}/follow-up",
-                    visit_data(agreed, visit), htmx, "panel-follow_up")
+    response = post(
+        client,
+        f"/workbench/case/{agreed.number}/follow-up",
+        visit_data(agreed, visit),
+        htmx,
+        "panel-follow_up",
+    )
     assert response.status_code == (204 if htmx else 303)
     db.session.expire_all()
     visit = db.session.get(FollowUp, visit.id)
@@ -333,13 +419,13 @@ def test_follow_up_bad_input(agreed, login, client, db, htmx):
     login("mediator")
     visit = agreed.follow_ups[0]
     url = f"/workbench/case/{agreed.number}/follow-up"
-    for changes, field in [({"visit-visited_on": "x"}, "visited_on"),
-                           ({"visit-visited_on": (TODAY() + timedelta(days=2)).isoformat()},
-                            "visited_on"),
-                           ({"visit-satisfaction": ""}, "satisfaction"),
-                           ({"visit-performance": "bogus"}, "performance")]:
-        response = post(client, url, visit_data(agreed, visit, **changes), htmx,
-                        "panel-follow_up")
+    for changes, field in [
+        ({"visit-visited_on": "x"}, "visited_on"),
+        ({"visit-visited_on": (TODAY() + timedelta(days=2)).isoformat()}, "visited_on"),
+        ({"visit-satisfaction": ""}, "satisfaction"),
+        ({"visit-performance": "bogus"}, "performance"),
+    ]:
+        response = post(client, url, visit_data(agreed, visit, **changes), htmx, "panel-follow_up")
         assert response.status_code == 200
         html = response.get_data(as_text=True)
         assert ("<html" in html) is not htmx and f'id="visit-{field}-error"' in html
@@ -352,19 +438,27 @@ def test_follow_up_of_another_case_is_404(agreed, world, login, client, db):
     other = world.case(CaseState.AGREED)
     db.session.commit()
     login("mediator")
-    response = post(client, f"/workbench/case/{agreed.number}/follow-up",
-                    visit_data(agreed, other.follow_ups[0]))
+    response = post(
+        client,
+        f"/workbench/case/{agreed.number}/follow-up",
+        visit_data(agreed, other.follow_ups[0]),
+    )
     assert response.status_code == 404
-    response = post(client, f"/workbench/case/{agreed.number}/follow-up",
-                    visit_data(agreed, agreed.follow_ups[0], **{"visit-visit": 99999}))
+    response = post(
+        client,
+        f"/workbench/case/{agreed.number}/follow-up",
+        visit_data(agreed, agreed.follow_ups[0], **{"visit-visit": 99999}),
+    )
     assert response.status_code == 404
 
 
 def test_follow_up_stale(agreed, login, client, db):
     login("mediator")
-    response = post(client, f"/workbench/case/{agreed.number}/follow-up",
-                    visit_data(agreed, agreed.follow_ups[0],
-                               **{"visit-version": agreed.version - 1}))
+    response = post(
+        client,
+        f"/workbench/case/{agreed.number}/follow-up",
+        visit_data(agreed, agreed.follow_ups[0], **{"visit-version": agreed.version - 1}),
+    )
     assert response.status_code == 200
     assert "Someone else changed this case" in response.get_data(as_text=True)
 
@@ -373,14 +467,20 @@ def test_follow_up_stale(agreed, login, client, db):
 
 
 def confirm_data(case, **kw):
-    return {"confirm-version": case.version, "confirm-court": "公安县人民法院",
-            "confirm-applied_on": TODAY().isoformat(), "confirm-all_parties_join": "y", **kw}
+    return {
+        "confirm-version": case.version,
+        "confirm-court": "公安县人民法院",
+        "confirm-applied_on": TODAY().isoformat(),
+        "confirm-all_parties_join": "y",
+        **kw,
+    }
 
 
 def test_confirmation_window_shown_only_when_effective(agreed, world, login, client, db):
     login("mediator")
     assert 'id="panel-confirmation"' not in client.get(f"/cases/{agreed.number}").get_data(
-        as_text=True)
+        as_text=True
+    )
     sign_all(db.session.merge(agreed), world.mediator)
     db.session.commit()
     html = client.get(f"/cases/{agreed.number}").get_data(as_text=True)
@@ -399,11 +499,16 @@ def test_apply_and_rule(effective, login, client, db, htmx):
     assert events(db, case, "apply_confirmation")[0].public is True
     html = client.get(f"/cases/{case.number}").get_data(as_text=True)
     assert 'name="ruling-ruling_number"' in html and 'name="confirm-court"' not in html
-    ruling = {"ruling-version": case.version, "ruling-application": application.id,
-              "ruling-ruling": "confirmed", "ruling-ruling_number": "(2025)鄂1022民特12号",
-              "ruling-ruled_on": TODAY().isoformat()}
-    response = post(client, f"{url}/ruling", {**ruling, "ruling-ruling_number": ""}, htmx,
-                    "panel-confirmation")
+    ruling = {
+        "ruling-version": case.version,
+        "ruling-application": application.id,
+        "ruling-ruling": "confirmed",
+        "ruling-ruling_number": "(2025)鄂1022民特12号",
+        "ruling-ruled_on": TODAY().isoformat(),
+    }
+    response = post(
+        client, f"{url}/ruling", {**ruling, "ruling-ruling_number": ""}, htmx, "panel-confirmation"
+    )
     assert response.status_code == 200
     assert 'id="ruling-ruling_number-error"' in response.get_data(as_text=True)
     response = post(client, f"{url}/ruling", ruling, htmx, "panel-confirmation")
@@ -419,13 +524,13 @@ def test_apply_and_rule(effective, login, client, db, htmx):
 def test_confirmation_bad_input(effective, login, client, db, htmx):
     login("mediator")
     url = f"/workbench/case/{effective.number}/confirmation"
-    for changes, field in [({"confirm-all_parties_join": ""}, "all_parties_join"),
-                           ({"confirm-court": " "}, "court"),
-                           ({"confirm-applied_on": "x"}, "applied_on"),
-                           ({"confirm-applied_on": (TODAY() + timedelta(days=40)).isoformat()},
-                            "applied_on")]:
-        response = post(client, url, confirm_data(effective, **changes), htmx,
-                        "panel-confirmation")
+    for changes, field in [
+        ({"confirm-all_parties_join": ""}, "all_parties_join"),
+        ({"confirm-court": " "}, "court"),
+        ({"confirm-applied_on": "x"}, "applied_on"),
+        ({"confirm-applied_on": (TODAY() + timedelta(days=40)).isoformat()}, "applied_on"),
+    ]:
+        response = post(client, url, confirm_data(effective, **changes), htmx, "panel-confirmation")
         assert response.status_code == 200
         html = response.get_data(as_text=True)
         assert ("<html" in html) is not htmx and f'id="confirm-{field}-error"' in html
@@ -435,14 +540,22 @@ def test_confirmation_bad_input(effective, login, client, db, htmx):
 def test_excluded_categories_need_apply_anyway(effective, login, client, db):
     login("mediator")
     url = f"/workbench/case/{effective.number}/confirmation"
-    response = post(client, url, confirm_data(effective, **{"confirm-status_relation": "y"}),
-                    True, "panel-confirmation")
+    response = post(
+        client,
+        url,
+        confirm_data(effective, **{"confirm-status_relation": "y"}),
+        True,
+        "panel-confirmation",
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Courts will not confirm this agreement" in html
     assert 'id="confirm-apply_anyway-error"' in html
-    response = post(client, url, confirm_data(effective, **{"confirm-status_relation": "y",
-                                                            "confirm-apply_anyway": "y"}))
+    response = post(
+        client,
+        url,
+        confirm_data(effective, **{"confirm-status_relation": "y", "confirm-apply_anyway": "y"}),
+    )
     assert response.status_code == 303
     assert len(fresh(db, effective).confirmations) == 1
 
@@ -454,8 +567,11 @@ def test_confirmation_after_window_refused(effective, login, client, db):
     login("mediator")
     html = client.get(f"/cases/{effective.number}").get_data(as_text=True)
     assert "The window has passed" in html
-    response = post(client, f"/workbench/case/{effective.number}/confirmation",
-                    confirm_data(fresh(db, effective)))
+    response = post(
+        client,
+        f"/workbench/case/{effective.number}/confirmation",
+        confirm_data(fresh(db, effective)),
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert 'id="confirm-applied_on-error"' in html and "30 days" in html
@@ -466,9 +582,14 @@ def test_confirmation_after_window_refused(effective, login, client, db):
 
 
 ROUTES = [
-    ("agreement", {}), ("agreement/sign", {}), ("agreement/terms/1", {}),
-    ("agreement/court", {}), ("agreement/reopen", {}), ("follow-up", {}),
-    ("confirmation", {}), ("confirmation/ruling", {}),
+    ("agreement", {}),
+    ("agreement/sign", {}),
+    ("agreement/terms/1", {}),
+    ("agreement/court", {}),
+    ("agreement/reopen", {}),
+    ("follow-up", {}),
+    ("confirmation", {}),
+    ("confirmation/ruling", {}),
 ]
 
 
@@ -487,8 +608,9 @@ def test_roles_and_scope(effective, login, client, path, data):
 
 def test_director_of_committee_may_sign(agreed, world, login, client, db):
     login("director")
-    response = post(client, f"/workbench/case/{agreed.number}/agreement/sign",
-                    sign_data(agreed, "seal"))
+    response = post(
+        client, f"/workbench/case/{agreed.number}/agreement/sign", sign_data(agreed, "seal")
+    )
     assert response.status_code == 303
     assert fresh(db, agreed).agreement.signatures[0].recorded_by_id == world.director.id
 
@@ -500,8 +622,9 @@ def visit_rows(html):
     return [int(n) for n in re.findall(r'<tr id="visit-(\d+)-row"', html)]
 
 
-def test_queue_lists_open_visits_by_due_date(world, login, client, db, app, monkeypatch,
-                                             templates, count_queries):
+def test_queue_lists_open_visits_by_due_date(
+    world, login, client, db, app, monkeypatch, templates, count_queries
+):
     cases = [world.case(CaseState.AGREED) for _ in range(5)]
     for n, case in enumerate(cases):
         case.follow_ups[0].due_on = TODAY() + timedelta(days=(n * 7) % 5 - 2)

@@ -4,25 +4,20 @@ blueprint (/cases/<number>/consent, /notice): desk before dispatch, mediators af
 import pytest
 
 from domain.states import CaseState
-from models import Case, Party
+from models import Party
 from models.enums import ClosureReason, ConsentStatus, NoticeAck
 from tests.conftest import hx
-from tests.factories import events_of
-
-
-def fresh(db, case) -> Case:
-    db.session.expire_all()
-    return db.session.get(Case, case.id)
-
-
-def events(db, case, action):
-    return events_of(case, action)
+from tests.factories import events, fresh
 
 
 def consent_data(case, party, **kw):
-    data = {"consent-version": case.version, "consent-party": party.id,
-            "consent-status": "agreed", "consent-method": "phone",
-            "consent-note": "电话联系，本人同意"}
+    data = {
+        "consent-version": case.version,
+        "consent-party": party.id,
+        "consent-status": "agreed",
+        "consent-method": "phone",
+        "consent-note": "电话联系，本人同意",
+    }
     data.update(kw)
     return data
 
@@ -55,8 +50,9 @@ def test_panel_lists_parties_for_desk_before_dispatch(world, db, login, client):
     assert f'action="/cases/{case.number}/consent"' in html
 
 
-@pytest.mark.parametrize("state", [CaseState.REGISTERED, CaseState.SUSPENDED, CaseState.AGREED,
-                                   CaseState.REFUSED])
+@pytest.mark.parametrize(
+    "state", [CaseState.REGISTERED, CaseState.SUSPENDED, CaseState.AGREED, CaseState.REFUSED]
+)
 def test_no_panel_outside_consent_states(world, db, login, client, state):
     case = world.case(state)
     db.session.commit()
@@ -77,9 +73,11 @@ def test_clerk_records_consent_before_dispatch(world, db, login, client, htmx):
     db.session.commit()
     party = case.applicants[0]
     login("clerk")
-    response = client.post(f"/cases/{case.number}/consent",
-                           headers=hx("panel-consent") if htmx else {},
-                           data=consent_data(case, party))
+    response = client.post(
+        f"/cases/{case.number}/consent",
+        headers=hx("panel-consent") if htmx else {},
+        data=consent_data(case, party),
+    )
     if htmx:
         assert response.status_code == 204
         assert response.headers["HX-Redirect"].endswith(f"/cases/{case.number}")
@@ -101,9 +99,11 @@ def test_clerk_records_consent_before_dispatch(world, db, login, client, htmx):
 def test_mediator_acknowledges_notice(pending, world, db, login, client, htmx):
     party = pending.respondents[0]
     login("mediator")
-    response = client.post(f"/cases/{pending.number}/notice",
-                           headers=hx("panel-consent") if htmx else {},
-                           data=notice_data(pending, party, **{"notice-how": "electronic"}))
+    response = client.post(
+        f"/cases/{pending.number}/notice",
+        headers=hx("panel-consent") if htmx else {},
+        data=notice_data(pending, party, **{"notice-how": "electronic"}),
+    )
     assert response.status_code == (204 if htmx else 303)
     db.session.expire_all()
     party = db.session.get(Party, party.id)
@@ -136,7 +136,8 @@ def test_missing_answer_is_a_field_error(pending, db, login, client, htmx, templ
     party = pending.applicants[0]
     login("mediator")
     response = client.post(
-        f"/cases/{pending.number}/consent", headers=hx("panel-consent") if htmx else {},
+        f"/cases/{pending.number}/consent",
+        headers=hx("panel-consent") if htmx else {},
         data=consent_data(pending, party, **{"consent-status": "", "consent-method": "phone"}),
     )
     assert response.status_code == 200
@@ -146,7 +147,8 @@ def test_missing_answer_is_a_field_error(pending, db, login, client, htmx, templ
     assert f'id="consent-{party.id}-status-error"' in html
     assert "电话联系，本人同意" in html  # the note is kept
     assert templates[-1 if htmx else 0] == (
-        "workbench/partials/consent_panel.html" if htmx else "cases/detail.html")
+        "workbench/partials/consent_panel.html" if htmx else "cases/detail.html"
+    )
     assert db.session.get(Party, party.id).consent == ConsentStatus.PENDING
 
 
@@ -156,11 +158,14 @@ def test_party_must_belong_to_the_case(world, pending, db, login, client, bad):
     db.session.commit()
     party_id = other.parties[0].id if bad == "other" else bad
     login("mediator")
-    for url, data in (("consent", consent_data(pending, pending.parties[0])),
-                      ("notice", notice_data(pending, pending.parties[0]))):
+    for url, data in (
+        ("consent", consent_data(pending, pending.parties[0])),
+        ("notice", notice_data(pending, pending.parties[0])),
+    ):
         data[f"{url}-party"] = party_id
-        response = client.post(f"/cases/{pending.number}/{url}", headers=hx("panel-consent"),
-                               data=data)
+        response = client.post(
+            f"/cases/{pending.number}/{url}", headers=hx("panel-consent"), data=data
+        )
         assert response.status_code == 200, url
         html = response.get_data(as_text=True)
         assert 'class="error-summary"' in html
@@ -171,10 +176,15 @@ def test_party_must_belong_to_the_case(world, pending, db, login, client, bad):
     assert db.session.get(Party, other.parties[0].id).notice_ack == NoticeAck.ORAL  # untouched
 
 
-@pytest.mark.parametrize(("field", "value"), [("consent-status", "pending"),
-                                         ("consent-method", "pigeon"),
-                                         ("consent-version", "x"),
-                                         ("consent-note", "长" * 2001)])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("consent-status", "pending"),
+        ("consent-method", "pigeon"),
+        ("consent-version", "x"),
+        ("consent-note", "长" * 2001),
+    ],
+)
 def test_bad_consent_values(pending, db, login, client, field, value):
     login("mediator")
     data = consent_data(pending, pending.applicants[0], **{field: value})
@@ -195,10 +205,10 @@ def test_notice_needs_how(pending, db, login, client):
 @pytest.mark.parametrize("htmx", [False, True])
 def test_stale_version(pending, db, login, client, htmx):
     login("mediator")
-    data = consent_data(pending, pending.applicants[0],
-                        **{"consent-version": pending.version - 1})
-    response = client.post(f"/cases/{pending.number}/consent",
-                           headers=hx("panel-consent") if htmx else {}, data=data)
+    data = consent_data(pending, pending.applicants[0], **{"consent-version": pending.version - 1})
+    response = client.post(
+        f"/cases/{pending.number}/consent", headers=hx("panel-consent") if htmx else {}, data=data
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Someone else changed this case" in html and "<html" in html
@@ -210,8 +220,9 @@ def test_closed_case_is_refused_politely(world, db, login, client):
     case = world.case(CaseState.AGREED)
     db.session.commit()
     login("mediator")
-    response = client.post(f"/cases/{case.number}/consent",
-                           data=consent_data(case, case.applicants[0]))
+    response = client.post(
+        f"/cases/{case.number}/consent", data=consent_data(case, case.applicants[0])
+    )
     assert response.status_code == 200
     assert "<html" in response.get_data(as_text=True)
     assert "not possible in the case's current state" in response.get_data(as_text=True)
@@ -237,8 +248,9 @@ def test_out_of_scope_is_404(world, db, login, client, who):
     far = world.case(CaseState.MEDIATING, village=world.village3, consented=False)
     db.session.commit()
     login(who)
-    response = client.post(f"/cases/{far.number}/consent",
-                           data=consent_data(far, far.applicants[0]))
+    response = client.post(
+        f"/cases/{far.number}/consent", data=consent_data(far, far.applicants[0])
+    )
     if who == "clerk2":  # 松滋 clerk: in scope, allowed
         assert response.status_code == 303
     else:
@@ -249,8 +261,11 @@ def test_leader_and_director_may_record(pending, world, db, login, client):
     for who in ("leader", "director"):
         login(who)
         case = fresh(db, pending)
-        response = client.post(f"/cases/{case.number}/notice",
-                               data=notice_data(case, case.applicants[0]))
+        response = client.post(
+            f"/cases/{case.number}/notice", data=notice_data(case, case.applicants[0])
+        )
         assert response.status_code == 303, who
     assert {e.actor_id for e in events(db, pending, "ack_notice")} == {
-        world.leader.id, world.director.id}
+        world.leader.id,
+        world.director.id,
+    }

@@ -6,21 +6,12 @@ import pytest
 from domain.states import CaseState
 from models import Case, CaseMediator
 from tests.conftest import hx
-from tests.factories import events_of
+from tests.factories import events, fresh
 
 
 def section(html: str, dom_id: str) -> str:
     start = html.index(f'id="{dom_id}"')
-    return html[start:html.index("</section>", start)]
-
-
-def fresh(db, case) -> Case:
-    db.session.expire_all()
-    return db.session.get(Case, case.id)
-
-
-def events(db, case, action):
-    return events_of(case, action)
+    return html[start : html.index("</section>", start)]
 
 
 @pytest.fixture
@@ -50,8 +41,9 @@ def test_mediator_sees_list_and_declare_button(mediating, login, client):
 
 def test_director_sees_add_form_without_those_on_the_case(mediating, world, login, client):
     login("director")
-    html = section(client.get(f"/cases/{mediating.number}").get_data(as_text=True),
-                   "panel-mediators")
+    html = section(
+        client.get(f"/cases/{mediating.number}").get_data(as_text=True), "panel-mediators"
+    )
     assert "Add a co-mediator" in html
     assert f'<option value="{world.mediator_b.id}">' in html
     assert f'<option value="{world.mediator.id}">' not in html  # already presiding
@@ -63,16 +55,17 @@ def test_no_panel_outside_mediation(world, db, login, client, state):
     case = world.case(state)
     db.session.commit()
     login("director")
-    assert 'id="panel-mediators"' not in client.get(f"/cases/{case.number}").get_data(
-        as_text=True)
+    assert 'id="panel-mediators"' not in client.get(f"/cases/{case.number}").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("htmx", [False, True])
 def test_declare(mediating, world, db, login, client, htmx):
     login("mediator")
-    response = client.post(f"/workbench/case/{mediating.number}/declare",
-                           headers=hx("panel-mediators") if htmx else {},
-                           data={"declare-version": mediating.version})
+    response = client.post(
+        f"/workbench/case/{mediating.number}/declare",
+        headers=hx("panel-mediators") if htmx else {},
+        data={"declare-version": mediating.version},
+    )
     if htmx:
         assert response.status_code == 204
         assert response.headers["HX-Redirect"].endswith(f"/cases/{mediating.number}")
@@ -91,9 +84,11 @@ def test_declare(mediating, world, db, login, client, htmx):
 @pytest.mark.parametrize("htmx", [False, True])
 def test_declare_stale(mediating, db, login, client, htmx):
     login("mediator")
-    response = client.post(f"/workbench/case/{mediating.number}/declare",
-                           headers=hx("panel-mediators") if htmx else {},
-                           data={"declare-version": mediating.version - 1})
+    response = client.post(
+        f"/workbench/case/{mediating.number}/declare",
+        headers=hx("panel-mediators") if htmx else {},
+        data={"declare-version": mediating.version - 1},
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Someone else changed this case" in html and "<html" in html
@@ -102,8 +97,9 @@ def test_declare_stale(mediating, db, login, client, htmx):
 
 def test_declare_without_version(mediating, db, login, client):
     login("mediator")
-    response = client.post(f"/workbench/case/{mediating.number}/declare",
-                           headers=hx("panel-mediators"), data={})
+    response = client.post(
+        f"/workbench/case/{mediating.number}/declare", headers=hx("panel-mediators"), data={}
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "<html" not in html and "The form is incomplete" in html
@@ -119,8 +115,9 @@ def test_director_adds_co_mediator_chosen_by_parties(mediating, world, db, login
     )
     assert response.status_code == (204 if htmx else 303)
     case = fresh(db, mediating)
-    link = db.session.query(CaseMediator).filter_by(
-        case_id=case.id, user_id=world.mediator_b.id).one()
+    link = (
+        db.session.query(CaseMediator).filter_by(case_id=case.id, user_id=world.mediator_b.id).one()
+    )
     assert (link.presiding, link.active, link.chosen_by_parties) == (False, True, True)
     assert case.presiding_mediator.id == world.mediator.id
     (event,) = events(db, case, "add_co_mediator")
@@ -132,12 +129,15 @@ def test_director_adds_co_mediator_chosen_by_parties(mediating, world, db, login
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-@pytest.mark.parametrize(("value", "message"), [
-    ("", "Choose a mediator."),
-    ("abc", "Choose an active mediator of the handling organisation."),
-    ("mediator2", "Choose an active mediator of the handling organisation."),
-    ("mediator", "This mediator is already on the case."),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("", "Choose a mediator."),
+        ("abc", "Choose an active mediator of the handling organisation."),
+        ("mediator2", "Choose an active mediator of the handling organisation."),
+        ("mediator", "This mediator is already on the case."),
+    ],
+)
 def test_add_bad_input(mediating, world, db, login, client, templates, htmx, value, message):
     login("director")
     mediator_id = getattr(world, value).id if value in ("mediator2", "mediator") else value
@@ -152,15 +152,19 @@ def test_add_bad_input(mediating, world, db, login, client, templates, htmx, val
     assert message in html
     assert 'checked id="comediator-chosen_by_parties"' in html  # input kept
     assert templates[-1 if htmx else 0] == (
-        "workbench/partials/mediators_panel.html" if htmx else "cases/detail.html")
+        "workbench/partials/mediators_panel.html" if htmx else "cases/detail.html"
+    )
     assert events(db, mediating, "add_co_mediator") == []
 
 
 def test_add_stale(mediating, world, db, login, client):
     login("director")
-    response = client.post(f"/workbench/case/{mediating.number}/co-mediator",
-                           data=add_data(mediating, world.mediator_b.id,
-                                         **{"comediator-version": mediating.version - 1}))
+    response = client.post(
+        f"/workbench/case/{mediating.number}/co-mediator",
+        data=add_data(
+            mediating, world.mediator_b.id, **{"comediator-version": mediating.version - 1}
+        ),
+    )
     assert response.status_code == 200
     assert "Someone else changed this case" in response.get_data(as_text=True)
     assert events(db, mediating, "add_co_mediator") == []
@@ -183,13 +187,24 @@ def test_other_faces_are_forbidden(mediating, login, client, who):
 
 
 def test_mediator_may_not_add_and_director_may_not_declare_for_others(
-        mediating, world, db, login, client):
+    mediating, world, db, login, client
+):
     login("mediator")
-    assert client.post(f"/workbench/case/{mediating.number}/co-mediator",
-                       data=add_data(mediating, world.mediator_b.id)).status_code == 403
+    assert (
+        client.post(
+            f"/workbench/case/{mediating.number}/co-mediator",
+            data=add_data(mediating, world.mediator_b.id),
+        ).status_code
+        == 403
+    )
     login("director")
-    assert client.post(f"/workbench/case/{mediating.number}/declare",
-                       data={"declare-version": mediating.version}).status_code == 403
+    assert (
+        client.post(
+            f"/workbench/case/{mediating.number}/declare",
+            data={"declare-version": mediating.version},
+        ).status_code
+        == 403
+    )
     assert events(db, mediating, "add_co_mediator") == []
 
 
@@ -199,20 +214,25 @@ def test_out_of_scope_is_404(world, db, login, client):
     for who in ("director", "mediator", "mediator_b"):
         login(who)
         for url in ("co-mediator", "declare"):
-            response = client.post(f"/workbench/case/{far.number}/{url}",
-                                   data=add_data(far, world.mediator2.id))
+            response = client.post(
+                f"/workbench/case/{far.number}/{url}", data=add_data(far, world.mediator2.id)
+            )
             assert response.status_code == 404, (who, url)
 
 
 def test_presiding_mediator_chosen_by_the_parties(world, db, login, client):
-    from models import Case
 
     case = world.case(CaseState.DISPATCHED)
     db.session.commit()
     login("director")
-    response = client.post(f"/workbench/case/{case.number}/assign", data={
-        "assign-version": case.version, "assign-mediator": world.mediator.id,
-        "assign-chosen_by_parties": "y"})
+    response = client.post(
+        f"/workbench/case/{case.number}/assign",
+        data={
+            "assign-version": case.version,
+            "assign-mediator": world.mediator.id,
+            "assign-chosen_by_parties": "y",
+        },
+    )
     assert response.status_code == 303
     fresh_case = db.session.get(Case, case.id)
     db.session.refresh(fresh_case)

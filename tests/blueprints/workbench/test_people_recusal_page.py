@@ -4,19 +4,10 @@ import pytest
 
 from domain import recusal
 from domain.states import CaseState
-from models import Case, RecusalRequest
+from models import RecusalRequest
 from models.enums import RecusalDecision
 from tests.conftest import hx
-from tests.factories import events_of
-
-
-def fresh(db, case) -> Case:
-    db.session.expire_all()
-    return db.session.get(Case, case.id)
-
-
-def events(db, case, action):
-    return events_of(case, action)
+from tests.factories import events, fresh
 
 
 @pytest.fixture
@@ -29,22 +20,37 @@ def mediating(world, db):
 @pytest.fixture
 def pending(world, db, mediating):
     """A request by the respondent against the presiding mediator, waiting for a decision."""
-    request = recusal.request_recusal(mediating, mediating.respondents[0], world.mediator,
-                                      world.mediator, version=None, grounds="调解员是申请人的表兄")
+    request = recusal.request_recusal(
+        mediating,
+        mediating.respondents[0],
+        world.mediator,
+        world.mediator,
+        version=None,
+        grounds="调解员是申请人的表兄",
+    )
     db.session.commit()
     return request
 
 
 def request_data(case, world, **kw):
-    data = {"recusal-version": case.version, "recusal-party": case.respondents[0].id,
-            "recusal-mediator": world.mediator.id, "recusal-grounds": "调解员是申请人的表兄"}
+    data = {
+        "recusal-version": case.version,
+        "recusal-party": case.respondents[0].id,
+        "recusal-mediator": world.mediator.id,
+        "recusal-grounds": "调解员是申请人的表兄",
+    }
     data.update(kw)
     return data
 
 
 def decide_data(case, request, **kw):
-    data = {"decide-version": case.version, "decide-request": request.id,
-            "decide-decision": "grant", "decide-replacement": "", "decide-note": ""}
+    data = {
+        "decide-version": case.version,
+        "decide-request": request.id,
+        "decide-decision": "grant",
+        "decide-replacement": "",
+        "decide-note": "",
+    }
     data.update(kw)
     return data
 
@@ -66,46 +72,56 @@ def test_panel_for_mediator_and_director(mediating, pending, login, client):
 def test_no_panel_for_admin_or_closed_case(world, db, mediating, login, client):
     login("admin")
     assert 'id="panel-recusal"' not in client.get(f"/cases/{mediating.number}").get_data(
-        as_text=True)
+        as_text=True
+    )
     closed = world.case(CaseState.AGREED)
     db.session.commit()
     login("director")
-    assert 'id="panel-recusal"' not in client.get(f"/cases/{closed.number}").get_data(
-        as_text=True)
+    assert 'id="panel-recusal"' not in client.get(f"/cases/{closed.number}").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("htmx", [False, True])
 def test_mediator_records_a_request(mediating, world, db, login, client, htmx):
     login("mediator")
-    response = client.post(f"/workbench/case/{mediating.number}/recusal",
-                           headers=hx("panel-recusal") if htmx else {},
-                           data=request_data(mediating, world))
+    response = client.post(
+        f"/workbench/case/{mediating.number}/recusal",
+        headers=hx("panel-recusal") if htmx else {},
+        data=request_data(mediating, world),
+    )
     assert response.status_code == (204 if htmx else 303)
     case = fresh(db, mediating)
     (r,) = case.recusals
     assert (r.party_id, r.mediator_id, r.decision) == (
-        case.respondents[0].id, world.mediator.id, RecusalDecision.PENDING)
+        case.respondents[0].id,
+        world.mediator.id,
+        RecusalDecision.PENDING,
+    )
     (event,) = events(db, case, "request_recusal")
     assert event.actor_id == world.mediator.id and event.public is False
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"recusal-grounds": "  "}, "Give the grounds the party stated."),
-    ({"recusal-party": ""}, "Choose a party of this case."),
-    ({"recusal-party": "999999"}, "Choose a party of this case."),
-    ({"recusal-mediator": "x"}, "Choose a mediator of this case."),
-    ({"recusal-version": "x"}, "Not a valid integer value"),
-    ({"recusal-version": ""}, "The form is incomplete"),
-])
-def test_request_bad_input(mediating, world, db, login, client, templates, htmx, changes,
-                           message):
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"recusal-grounds": "  "}, "Give the grounds the party stated."),
+        ({"recusal-party": ""}, "Choose a party of this case."),
+        ({"recusal-party": "999999"}, "Choose a party of this case."),
+        ({"recusal-mediator": "x"}, "Choose a mediator of this case."),
+        ({"recusal-version": "x"}, "Not a valid integer value"),
+        ({"recusal-version": ""}, "The form is incomplete"),
+    ],
+)
+def test_request_bad_input(mediating, world, db, login, client, templates, htmx, changes, message):
     login("mediator")
     data = request_data(mediating, world, **changes)
     if "recusal-grounds" not in changes:
         data["recusal-grounds"] = "他们是亲戚"
-    response = client.post(f"/workbench/case/{mediating.number}/recusal",
-                           headers=hx("panel-recusal") if htmx else {}, data=data)
+    response = client.post(
+        f"/workbench/case/{mediating.number}/recusal",
+        headers=hx("panel-recusal") if htmx else {},
+        data=data,
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert ("<html" in html) is not htmx
@@ -113,15 +129,17 @@ def test_request_bad_input(mediating, world, db, login, client, templates, htmx,
     if "recusal-grounds" not in changes:
         assert "他们是亲戚" in html  # input kept
     assert templates[-1 if htmx else 0] == (
-        "workbench/partials/recusal_panel.html" if htmx else "cases/detail.html")
+        "workbench/partials/recusal_panel.html" if htmx else "cases/detail.html"
+    )
     assert fresh(db, mediating).recusals == []
 
 
 def test_mediator_of_another_case_is_not_a_choice(world, db, mediating, login, client):
     login("mediator")
-    response = client.post(f"/workbench/case/{mediating.number}/recusal",
-                           data=request_data(mediating, world,
-                                             **{"recusal-mediator": world.mediator_b.id}))
+    response = client.post(
+        f"/workbench/case/{mediating.number}/recusal",
+        data=request_data(mediating, world, **{"recusal-mediator": world.mediator_b.id}),
+    )
     assert "Choose a mediator of this case." in response.get_data(as_text=True)
 
 
@@ -140,7 +158,10 @@ def test_director_grants_with_replacement(mediating, pending, world, db, login, 
     assert (old.active, old.ended_reason) == (False, "recused")
     r = db.session.get(RecusalRequest, pending.id)
     assert (r.decision, r.replacement_id, r.decided_by_id) == (
-        RecusalDecision.GRANTED, world.mediator_b.id, world.director.id)
+        RecusalDecision.GRANTED,
+        world.mediator_b.id,
+        world.director.id,
+    )
     (event,) = events(db, case, "decide_recusal")
     assert event.public is False and event.actor_id == world.director.id
     # The recused mediator no longer sees the case.
@@ -157,8 +178,9 @@ def test_director_refuses_with_reasons(mediating, pending, world, db, login, cli
     response = client.post(
         f"/workbench/case/{mediating.number}/recusal/decide",
         headers=hx("panel-recusal") if htmx else {},
-        data=decide_data(mediating, pending, **{"decide-decision": "refuse",
-                                                "decide-note": "经核实并无亲属关系"}),
+        data=decide_data(
+            mediating, pending, **{"decide-decision": "refuse", "decide-note": "经核实并无亲属关系"}
+        ),
     )
     assert response.status_code == (204 if htmx else 303)
     r = db.session.get(RecusalRequest, pending.id)
@@ -168,29 +190,43 @@ def test_director_refuses_with_reasons(mediating, pending, world, db, login, cli
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-@pytest.mark.parametrize(("changes", "message", "field"), [
-    ({}, "Choose the mediator who replaces them.", "replacement"),
-    ({"decide-replacement": "MEDIATOR"}, "Choose a different mediator from the one recused.",
-     "replacement"),
-    ({"decide-decision": "refuse", "decide-note": " "}, "Say why the request is refused.", "note"),
-    ({"decide-decision": ""}, "Choose whether to grant or refuse the request.", "decision"),
-    ({"decide-decision": "maybe"}, "Not a valid choice", "decision"),
-])
-def test_decide_bad_input(mediating, pending, world, db, login, client, templates, htmx,
-                          changes, message, field):
+@pytest.mark.parametrize(
+    ("changes", "message", "field"),
+    [
+        ({}, "Choose the mediator who replaces them.", "replacement"),
+        (
+            {"decide-replacement": "MEDIATOR"},
+            "Choose a different mediator from the one recused.",
+            "replacement",
+        ),
+        (
+            {"decide-decision": "refuse", "decide-note": " "},
+            "Say why the request is refused.",
+            "note",
+        ),
+        ({"decide-decision": ""}, "Choose whether to grant or refuse the request.", "decision"),
+        ({"decide-decision": "maybe"}, "Not a valid choice", "decision"),
+    ],
+)
+def test_decide_bad_input(
+    mediating, pending, world, db, login, client, templates, htmx, changes, message, field
+):
     if changes.get("decide-replacement") == "MEDIATOR":
         changes = {**changes, "decide-replacement": world.mediator.id}
     login("director")
-    response = client.post(f"/workbench/case/{mediating.number}/recusal/decide",
-                           headers=hx("panel-recusal") if htmx else {},
-                           data=decide_data(mediating, pending, **changes))
+    response = client.post(
+        f"/workbench/case/{mediating.number}/recusal/decide",
+        headers=hx("panel-recusal") if htmx else {},
+        data=decide_data(mediating, pending, **changes),
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert ("<html" in html) is not htmx
     assert message in html
     assert f'id="decide-{pending.id}-{field}-error"' in html  # beside the field
     assert templates[-1 if htmx else 0] == (
-        "workbench/partials/recusal_panel.html" if htmx else "cases/detail.html")
+        "workbench/partials/recusal_panel.html" if htmx else "cases/detail.html"
+    )
     assert db.session.get(RecusalRequest, pending.id).decision == RecusalDecision.PENDING
 
 
@@ -198,15 +234,23 @@ def test_decide_bad_input(mediating, pending, world, db, login, client, template
 def test_decide_unknown_request(world, db, mediating, pending, login, client, value):
     if value == "OTHER":
         other = world.case(CaseState.MEDIATING)
-        value = recusal.request_recusal(other, other.parties[0], world.mediator, world.mediator,
-                                        version=None, grounds="x").id or 0
+        value = (
+            recusal.request_recusal(
+                other, other.parties[0], world.mediator, world.mediator, version=None, grounds="x"
+            ).id
+            or 0
+        )
         db.session.commit()
     login("director")
-    response = client.post(f"/workbench/case/{mediating.number}/recusal/decide",
-                           headers=hx("panel-recusal"),
-                           data=decide_data(mediating, pending, **{
-                               "decide-request": value, "decide-decision": "refuse",
-                               "decide-note": "不同意"}))
+    response = client.post(
+        f"/workbench/case/{mediating.number}/recusal/decide",
+        headers=hx("panel-recusal"),
+        data=decide_data(
+            mediating,
+            pending,
+            **{"decide-request": value, "decide-decision": "refuse", "decide-note": "不同意"},
+        ),
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert 'class="error-summary"' in html
@@ -217,9 +261,15 @@ def test_decide_stale(mediating, pending, world, db, login, client):
     login("director")
     response = client.post(
         f"/workbench/case/{mediating.number}/recusal/decide",
-        data=decide_data(mediating, pending, **{"decide-version": mediating.version - 1,
-                                                "decide-decision": "refuse",
-                                                "decide-note": "理由"}),
+        data=decide_data(
+            mediating,
+            pending,
+            **{
+                "decide-version": mediating.version - 1,
+                "decide-decision": "refuse",
+                "decide-note": "理由",
+            },
+        ),
     )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -247,8 +297,9 @@ def test_mediator_may_not_decide(mediating, pending, world, db, login, client):
     login("mediator")
     response = client.post(
         f"/workbench/case/{mediating.number}/recusal/decide",
-        data=decide_data(mediating, pending, **{"decide-decision": "refuse",
-                                                "decide-note": "我不回避"}),
+        data=decide_data(
+            mediating, pending, **{"decide-decision": "refuse", "decide-note": "我不回避"}
+        ),
     )
     assert response.status_code == 403
     assert db.session.get(RecusalRequest, pending.id).decision == RecusalDecision.PENDING

@@ -13,7 +13,7 @@ from domain.states import CaseState
 from models import Case, Investigation, MediationSession
 from models.enums import Role, SessionMode
 from tests.conftest import hx
-from tests.factories import PASSWORD, events_of, user
+from tests.factories import PASSWORD, events, user
 
 TODAY = f"{local_today().isoformat()}T00:00"  # midnight in Beijing: never in the future
 
@@ -21,10 +21,6 @@ TODAY = f"{local_today().isoformat()}T00:00"  # midnight in Beijing: never in th
 def fresh(db, model, id_):
     db.session.expire_all()
     return db.session.get(model, id_)
-
-
-def events(db, case, action):
-    return events_of(case, action)
 
 
 @pytest.fixture
@@ -69,9 +65,13 @@ def investigation_data(case, prefix="investigation", **kw):
 
 def add_session(db, case, actor):
     session = record_session(
-        db.session.get(Case, case.id), actor, version=None,
-        held_at=datetime.now(UTC) - timedelta(minutes=30), place="村委会",
-        mode=SessionMode.IN_PERSON, notes="双方陈述事实",
+        db.session.get(Case, case.id),
+        actor,
+        version=None,
+        held_at=datetime.now(UTC) - timedelta(minutes=30),
+        place="村委会",
+        mode=SessionMode.IN_PERSON,
+        notes="双方陈述事实",
     )
     db.session.commit()
     return session
@@ -88,7 +88,9 @@ def test_session_panel_ticks_applicants_and_respondents(mediating, login, client
     for pid in deciding(mediating):  # ticked by default
         assert re.search(
             rf'<input checked id="session-present-\d+" name="session-present" '
-            rf'type="checkbox" value="{pid}">', html)
+            rf'type="checkbox" value="{pid}">',
+            html,
+        )
     assert 'name="session-participants"' in html and 'name="session-result"' in html
     assert 'id="panel-records"' not in html  # nothing recorded yet
 
@@ -122,9 +124,7 @@ def test_record_session(mediating, world, login, client, db, htmx):
     assert case.state == CaseState.MEDIATING
     [record] = db.session.query(MediationSession).filter_by(case_id=case.id).all()
     day = local_today()
-    assert record.held_at == datetime(day.year, day.month, day.day, tzinfo=UTC) - timedelta(
-        hours=8
-    )
+    assert record.held_at == datetime(day.year, day.month, day.day, tzinfo=UTC) - timedelta(hours=8)
     assert sorted(record.present_party_ids) == sorted(deciding(case))
     assert record.participants == "村支书李四"
     assert record.accounts.startswith("申请人")
@@ -169,8 +169,9 @@ def test_record_session_future_time_and_nonsense(mediating, login, client, db):
     assert "The session time cannot be in the future." in html
     response = client.post(
         f"/workbench/case/{mediating.number}/session",
-        data=session_data(mediating, held_at="yesterday", mode="carrier pigeon",
-                          present=["abc", "99999"]),
+        data=session_data(
+            mediating, held_at="yesterday", mode="carrier pigeon", present=["abc", "99999"]
+        ),
     )
     assert response.status_code == 200
     assert 'id="session-present-error"' in response.get_data(as_text=True)
@@ -190,7 +191,7 @@ def test_session_refused_without_consent_links_to_consent(world, login, client, 
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert ("<html" in html) is not htmx
-    error = html[html.index('id="session-present-error"'):]
+    error = html[html.index('id="session-present-error"') :]
     error = error[: error.index("</p>")]
     assert "Record the consent of every party first" in error
     assert 'href="#panel-consent"' in error
@@ -236,8 +237,7 @@ def test_session_text_kept_when_case_closed_meanwhile(world, client, db):
     db.session.commit()
     data = session_data(case, notes="双方同意再谈一次")
     for reason in ("x", "y", "z"):  # two failures, joint mediation, then failed for good
-        record_failure(db.session.get(Case, case.id), world.director, version=None,
-                       reason=reason)
+        record_failure(db.session.get(Case, case.id), world.director, version=None, reason=reason)
     db.session.commit()
     assert db.session.get(Case, case.id).state == CaseState.FAILED
     client.post("/auth/login", data={"username": "mediator", "password": PASSWORD})
@@ -381,8 +381,9 @@ def test_stale_correction(mediating, world, login, client, db):
     response = client.post(
         f"/workbench/case/{case.number}/records/session/{session.id}",
         headers=hx("panel-records"),
-        data=session_data(case, prefix=f"session-{session.id}", version=case.version - 1,
-                          notes="改过的内容"),
+        data=session_data(
+            case, prefix=f"session-{session.id}", version=case.version - 1, notes="改过的内容"
+        ),
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" in html
@@ -393,8 +394,9 @@ def test_stale_correction(mediating, world, login, client, db):
 
 def test_correct_an_investigation(mediating, world, login, client, db):
     login("mediator")
-    client.post(f"/workbench/case/{mediating.number}/investigation",
-                data=investigation_data(mediating))
+    client.post(
+        f"/workbench/case/{mediating.number}/investigation", data=investigation_data(mediating)
+    )
     [record] = db.session.query(Investigation).all()
     case = fresh(db, Case, mediating.id)
     response = client.post(
@@ -424,9 +426,9 @@ def test_sign_freezes_the_record(mediating, world, login, client, db):
     assert "Record marked as signed." in page and "Signed on" in page
     assert "Correct this record" not in page and "Mark as signed" not in page
     # Asking for the edit form or posting a correction changes nothing.
-    html = client.get(
-        f"/workbench/case/{case.number}/records?edit=session-{session.id}"
-    ).get_data(as_text=True)
+    html = client.get(f"/workbench/case/{case.number}/records?edit=session-{session.id}").get_data(
+        as_text=True
+    )
     assert f'name="session-{session.id}-notes"' not in html
     case = fresh(db, Case, case.id)
     response = client.post(
@@ -467,8 +469,10 @@ def test_records_signable_after_the_case_ended(world, login, client, db):
 def _urls(case, session):
     base = f"/workbench/case/{case.number}"
     return [
-        ("POST", f"{base}/session"), ("POST", f"{base}/investigation"),
-        ("GET", f"{base}/records"), ("POST", f"{base}/records/session/{session.id}"),
+        ("POST", f"{base}/session"),
+        ("POST", f"{base}/investigation"),
+        ("GET", f"{base}/records"),
+        ("POST", f"{base}/records/session/{session.id}"),
         ("POST", f"{base}/records/session/{session.id}/sign"),
     ]
 
@@ -479,8 +483,13 @@ def test_role_matrix(mediating, world, login, client, db):
     for method, url in urls:  # anonymous
         response = client.open(url, method=method)
         assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
-    for name, status in [("clerk", 403), ("leader", 403), ("admin", 403),
-                         ("mediator_b", 404), ("mediator2", 404)]:
+    for name, status in [
+        ("clerk", 403),
+        ("leader", 403),
+        ("admin", 403),
+        ("mediator_b", 404),
+        ("mediator2", 404),
+    ]:
         login(name)
         for method, url in urls:
             assert client.open(url, method=method).status_code == status, (name, url)

@@ -2,22 +2,11 @@
 htmx, with bad input. The agreement's tests are in test_outcomes_*.py; failure and termination
 in the closing tests; session and investigation records in test_records_*.py."""
 
-
 import pytest
 
 from domain.states import CaseState
-from models import Case
 from tests.conftest import hx
-from tests.factories import events_of
-
-
-def fresh(db, case) -> Case:
-    db.session.expire_all()
-    return db.session.get(Case, case.id)
-
-
-def events(db, case, action):
-    return events_of(case, action)
+from tests.factories import events, fresh
 
 
 @pytest.fixture
