@@ -25,6 +25,7 @@ class CaseState(enum.StrEnum):
     REFUSED = "refused"  # a party refused mediation (PML Art. 17)
     TERMINATED = "terminated"  # 终止 for another reason (DOMAIN §1.6)
     ARCHIVED = "archived"  # 归档: the case file is complete (PML Art. 27)
+    MERGED = "merged"  # the same dispute as another case: work goes on there (number kept)
 
     @property
     def label(self):  # noqa: ANN201 - a LazyString
@@ -52,6 +53,7 @@ STATE_LABELS = {
     CaseState.REFUSED: _l("Refused by a party"),
     CaseState.TERMINATED: _l("Mediation ended"),
     CaseState.ARCHIVED: _l("Archived"),
+    CaseState.MERGED: _l("Merged into another case"),
 }
 
 # Mediation is over in these states: the time limit no longer runs.
@@ -63,6 +65,7 @@ CLOSED_STATES = frozenset(
         CaseState.REFUSED,
         CaseState.TERMINATED,
         CaseState.ARCHIVED,
+        CaseState.MERGED,
     }
 )
 # Mediation work goes on in these states (sessions, consent, investigations).
@@ -82,6 +85,7 @@ class PublicState(enum.StrEnum):
     DECLINED = "declined"
     ENDED = "ended"
     CLOSED = "closed"
+    MERGED = "merged"
 
     @property
     def label(self):  # noqa: ANN201
@@ -128,6 +132,11 @@ PUBLIC_LABELS = {
         _l("Closed"),
         _l("The case is finished and its file has been archived."),
     ),
+    PublicState.MERGED: (
+        _l("Handled together with another case"),
+        _l("Your case is the same dispute as another case and is handled together with it. "
+           "Your case number and query code keep working."),
+    ),
     PublicState.ENDED: (
         _l("Mediation ended"),
         _l(
@@ -150,6 +159,7 @@ PUBLIC_STATE = {
     CaseState.REFUSED: PublicState.DECLINED,
     CaseState.TERMINATED: PublicState.ENDED,
     CaseState.ARCHIVED: PublicState.CLOSED,
+    CaseState.MERGED: PublicState.MERGED,
 }
 
 
@@ -192,6 +202,18 @@ class Action(enum.StrEnum):
     GENERATE_DOCUMENT = "generate_document"
     SIGN_DOCUMENT = "sign_document"
     UPLOAD_DOCUMENT = "upload_document"
+    # Docking, related cases and transfers (issue 5).
+    RECORD_REFERRAL_FEEDBACK = "record_referral_feedback"  # the return leg to the referrer
+    EXTEND_PETITION = "extend_petition"  # the petition deadline extended once (≤30 days)
+    LINK_CASE = "link_case"
+    UNLINK_CASE = "unlink_case"
+    MERGE_IN = "merge_in"  # on the surviving case: another case merged into this one
+    MERGE_INTO = "merge_into"  # on the absorbed case: it now lives on in the other one
+    SEND_TRANSFER = "send_transfer"
+    WITHDRAW_TRANSFER = "withdraw_transfer"
+    DECLINE_TRANSFER = "decline_transfer"
+    ACCEPT_TRANSFER = "accept_transfer"  # the receiving committee acknowledges: it handles it
+    ACK_TRANSFER_OUT = "ack_transfer_out"  # the outside body signed for it: mediation ends
 
     @property
     def label(self):  # noqa: ANN201
@@ -233,6 +255,17 @@ ACTION_LABELS = {
     Action.GENERATE_DOCUMENT: _l("Document generated"),
     Action.SIGN_DOCUMENT: _l("Document marked signed"),
     Action.UPLOAD_DOCUMENT: _l("Document uploaded"),
+    Action.RECORD_REFERRAL_FEEDBACK: _l("Result reported to the referring body"),
+    Action.EXTEND_PETITION: _l("Petition deadline extended"),
+    Action.LINK_CASE: _l("Linked to another case"),
+    Action.UNLINK_CASE: _l("Link to another case removed"),
+    Action.MERGE_IN: _l("Another case merged into this one"),
+    Action.MERGE_INTO: _l("Merged into another case"),
+    Action.SEND_TRANSFER: _l("Transfer sent"),
+    Action.WITHDRAW_TRANSFER: _l("Transfer withdrawn"),
+    Action.DECLINE_TRANSFER: _l("Transfer declined"),
+    Action.ACCEPT_TRANSFER: _l("Transfer acknowledged"),
+    Action.ACK_TRANSFER_OUT: _l("Transfer out acknowledged by the receiving body"),
 }
 
 # The one table: (state, action) -> new state.
@@ -286,6 +319,29 @@ _add(_ENDED, Action.RECORD_FOLLOW_UP)
 _add((CaseState.AGREED,), Action.APPLY_CONFIRMATION)
 _add((CaseState.AGREED,), Action.RECORD_RULING)
 _add((*_ENDED, CaseState.NOT_ACCEPTED), Action.ARCHIVE, CaseState.ARCHIVED)
+# Docking (issue 5). The return leg is reported once the outcome is known and before the file
+# is archived (archive_gaps insists); petitions may be extended while the case is open.
+_add((*_ENDED, CaseState.NOT_ACCEPTED), Action.RECORD_REFERRAL_FEEDBACK)
+_OPEN = tuple(s for s in CaseState if s not in CLOSED_STATES)
+_add(_OPEN, Action.EXTEND_PETITION)
+# Links are notes between files: recorded on any case but a merged or archived one (an
+# archived file is final; a link to it is recorded on the other case only).
+_LINKABLE = tuple(s for s in CaseState if s not in {CaseState.MERGED, CaseState.ARCHIVED})
+_add(_LINKABLE, Action.LINK_CASE)
+_add(_LINKABLE, Action.UNLINK_CASE)
+# Merging: an open case is absorbed into another open case of the same dispute.
+_add(_OPEN, Action.MERGE_IN)
+_add(_OPEN, Action.MERGE_INTO, CaseState.MERGED)
+# Transfers keep the case number. A committee hands the case on (before or during
+# mediation); the receiver acknowledges and becomes the handling organisation (back to
+# "dispatched", waiting for its own mediator); an outside body's acknowledgement ends
+# mediation (closure reason: transferred out).
+_TRANSFERABLE = (CaseState.ACCEPTED, CaseState.DISPATCHED, _M, _S)
+_add(_TRANSFERABLE, Action.SEND_TRANSFER)
+_add(_TRANSFERABLE, Action.WITHDRAW_TRANSFER)
+_add(_TRANSFERABLE, Action.DECLINE_TRANSFER)
+_add(_TRANSFERABLE, Action.ACCEPT_TRANSFER, CaseState.DISPATCHED)
+_add(_TRANSFERABLE, Action.ACK_TRANSFER_OUT, CaseState.TERMINATED)
 
 
 def allowed(state: CaseState, action: Action) -> bool:

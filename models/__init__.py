@@ -18,11 +18,17 @@ from models.case import (
     RecusalRequest,
     TimeLimitRule,
 )
+from models.docking import CaseLink, Referral, Transfer
 from models.organisation import Organisation
 from models.region import Region, code_range
+from models.routing import RoutingRule
 from models.user import User
 
 __all__ = [
+    "CaseLink",
+    "Referral",
+    "RoutingRule",
+    "Transfer",
     "Document",
     "FileSequence",
     "Agreement",

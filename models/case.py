@@ -77,6 +77,8 @@ class Case(db.Model):
     requests: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
     risk_level: Mapped[RiskLevel] = mapped_column(str_enum(RiskLevel, 16), default=RiskLevel.NONE)
+    # The dispute spans villages, townships or counties (跨地区): routing may escalate it.
+    cross_region: Mapped[bool] = mapped_column(default=False)
 
     # Where the dispute happened. region_code is copied from the region so that "cases inside
     # region X" is an indexed range scan with no join.

@@ -372,6 +372,7 @@ class ClosureReason(LabelledEnum):
     REFUSED_TO_SIGN = "refused_to_sign"
     NOT_ACCEPTED = "not_accepted"
     TRANSFERRED_OUT = "transferred_out"
+    MERGED = "merged"
 
     @classmethod
     def _labels(cls):
@@ -386,6 +387,7 @@ class ClosureReason(LabelledEnum):
             cls.REFUSED_TO_SIGN: _l("A party refused to sign the agreement"),
             cls.NOT_ACCEPTED: _l("Not accepted"),
             cls.TRANSFERRED_OUT: _l("Transferred to another body"),
+            cls.MERGED: _l("Merged into another case of the same dispute"),
         }
 
 
@@ -504,4 +506,159 @@ class DocumentKind(LabelledEnum):
             cls.CONTENTS: _l("Table of contents"),
             cls.BACK_COVER: _l("Back cover"),
             cls.ID_PROOF: _l("Parties' identity documents"),
+        }
+
+
+# ---- Docking with courts, petition offices and police (DOMAIN §4.1–§4.4) --------------------
+class ReferralKind(LabelledEnum):
+    """Who referred the case to people's mediation (对接类别)."""
+
+    COURT = "court"  # 诉调对接
+    PETITION = "petition"  # 访调对接
+    POLICE = "police"  # 警调对接
+    GOVERNMENT = "government"  # 行调对接 / other departments
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.COURT: _l("Court referral"),
+            cls.PETITION: _l("Petition office transfer"),
+            cls.POLICE: _l("Police referral"),
+            cls.GOVERNMENT: _l("Government department transfer"),
+        }
+
+
+class CourtMode(LabelledEnum):
+    """SPC-TY Art. 11: before filing (委派) or after filing (委托)."""
+
+    DELEGATED = "delegated"  # 委派调解 (pre-filing): 30 days
+    ENTRUSTED = "entrusted"  # 委托调解 (filed): 15 days ordinary / 7 days summary
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.DELEGATED: _l("Delegated before filing (委派)"),
+            cls.ENTRUSTED: _l("Entrusted after filing (委托)"),
+        }
+
+
+class CourtProcedure(LabelledEnum):
+    ORDINARY = "ordinary"  # 普通程序
+    SUMMARY = "summary"  # 简易程序
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.ORDINARY: _l("Ordinary procedure"),
+            cls.SUMMARY: _l("Summary procedure"),
+        }
+
+
+class PetitionForm(LabelledEnum):
+    """信访形式."""
+
+    LETTER = "letter"  # 来信
+    VISIT = "visit"  # 来访
+    ONLINE = "online"  # 网上信访
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.LETTER: _l("Letter"),
+            cls.VISIT: _l("Visit"),
+            cls.ONLINE: _l("Online petition"),
+        }
+
+
+class PoliceCategory(LabelledEnum):
+    """Only transferred disputes become people's-mediation cases; 治安调解 stays with police."""
+
+    NON_POLICE = "non_police"  # 非警务纠纷
+    MINOR = "minor"  # 治安轻微纠纷 transferred for mediation
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.NON_POLICE: _l("Non-police dispute"),
+            cls.MINOR: _l("Minor public-order dispute"),
+        }
+
+
+class ReferralResult(LabelledEnum):
+    """What is reported back to the referring body (the return leg)."""
+
+    AGREEMENT = "agreement"
+    FAILURE = "failure"
+    TERMINATED = "terminated"
+    TRANSFERRED = "transferred"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.AGREEMENT: _l("Agreement reached"),
+            cls.FAILURE: _l("Mediation failed"),
+            cls.TERMINATED: _l("Mediation ended"),
+            cls.TRANSFERRED: _l("Transferred elsewhere"),
+        }
+
+
+# ---- Related cases and transfers -------------------------------------------------------------
+class LinkKind(LabelledEnum):
+    RELATED = "related"  # 关联案件
+    REPEAT = "repeat"  # 重复信访 / repeat application of the same dispute
+    MERGED = "merged"  # this case was merged into the linked case
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.RELATED: _l("Related case"),
+            cls.REPEAT: _l("Repeat petition"),
+            cls.MERGED: _l("Merged into"),
+        }
+
+
+class TransferDirection(LabelledEnum):
+    DOWN = "down"  # to a lower level (属地)
+    UP = "up"  # to a higher level (分级)
+    ACROSS = "across"  # to another committee at the same level
+    OUT = "out"  # out of people's mediation: court, arbitration, administrative department
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.DOWN: _l("Down to a lower level"),
+            cls.UP: _l("Up to a higher level"),
+            cls.ACROSS: _l("To another committee"),
+            cls.OUT: _l("Out of people's mediation"),
+        }
+
+
+class TransferStatus(LabelledEnum):
+    PENDING = "pending"
+    ACKNOWLEDGED = "acknowledged"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.PENDING: _l("Awaiting acknowledgement"),
+            cls.ACKNOWLEDGED: _l("Acknowledged"),
+            cls.DECLINED: _l("Declined"),
+            cls.WITHDRAWN: _l("Withdrawn"),
+        }
+
+
+# ---- Routing rules (DOMAIN §4.5) --------------------------------------------------------------
+class RoutingLevel(LabelledEnum):
+    """Where an escalation rule sends a case: the centre of its township or of its county."""
+
+    TOWNSHIP = "township"
+    COUNTY = "county"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.TOWNSHIP: _l("The township centre of the place"),
+            cls.COUNTY: _l("The county centre"),
         }
