@@ -42,6 +42,7 @@ from domain.intake import CaseData, PartyData, register_case, submit_application
 from domain.mediation import AgreementData, record_agreement, record_failure, record_session
 from domain.records import sign_record
 from domain.recusal import declare_no_conflict
+from domain.referrals import ReferralData, record_feedback, register_referral
 from domain.routing import LARGE_AMOUNT, suggest_organisation
 from domain.screening import accept_case, not_accept_case
 from domain.states import CaseState
@@ -65,6 +66,8 @@ from models.enums import (
     ClosureReason,
     ConsentStatus,
     ContactMethod,
+    CourtMode,
+    CourtProcedure,
     DisputeType,
     DocumentKind,
     NoticeAck,
@@ -72,6 +75,9 @@ from models.enums import (
     PartyKind,
     PartyRole,
     Performance,
+    PetitionForm,
+    PoliceCategory,
+    ReferralKind,
     RegionLevel,
     Role,
     Ruling,
@@ -346,6 +352,7 @@ class DemoWorld:
         self._load_organisations()
         self._load_users()
         self._load_time_limits()
+        self._load_routing_rules()
         low, high = code_range(CITY_CODE)
         has_cases = db.session.scalar(
             sa.select(sa.func.count(Case.id)).where(
@@ -686,6 +693,46 @@ class DemoWorld:
         db.session.flush()
         self.result.created["time limits"] = created
 
+    # ---- routing rules -----------------------------------------------------------------
+
+    def _load_routing_rules(self) -> None:
+        """Per county, rules that reproduce the built-in routing as data (DOMAIN §4.5): the
+        industry committee per type it takes, then escalation (collective and cross-region to
+        the county centre, high risk and large amounts to the township). A county that
+        already has rules is left alone."""
+        from decimal import Decimal
+
+        from models import RoutingRule
+        from models.enums import RiskLevel, RoutingLevel
+
+        have = set(db.session.scalars(sa.select(RoutingRule.scope_code).distinct()))
+        created = 0
+        for county in sorted(self.counties(), key=lambda r: r.code):
+            c = county.code
+            if c in have:
+                continue
+            specs: list[dict[str, Any]] = [
+                dict(name=f"{part}归口调处", dispute_types=types,
+                     target_org=self.orgs[self.industry[(c, slug)]])
+                for slug, part, types in INDUSTRY
+            ]
+            specs += [
+                dict(name="群体性纠纷（10人以上）上交县中心", min_parties=10,
+                     target_level=RoutingLevel.COUNTY),
+                dict(name="跨地区纠纷上交县中心", cross_region=True,
+                     target_level=RoutingLevel.COUNTY),
+                dict(name="高风险纠纷（橙色、红色）上交镇中心",
+                     risk_levels=[RiskLevel.ORANGE.value, RiskLevel.RED.value],
+                     target_level=RoutingLevel.TOWNSHIP),
+                dict(name="大额纠纷（10万元以上）上交镇中心", min_amount=Decimal("100000"),
+                     target_level=RoutingLevel.TOWNSHIP),
+            ]
+            for position, spec in enumerate(specs, start=1):
+                db.session.add(RoutingRule(scope_code=c, position=position, **spec))
+                created += 1
+        db.session.flush()
+        self.result.created["routing rules"] = created
+
     # ---- cases: planning ----------------------------------------------------------------
 
     def _make_cases(self) -> None:
@@ -922,16 +969,21 @@ class DemoWorld:
                 note = self.texts["referral_notes"][plan.source.value].format(
                     county=self.regions[county].name, town=self._township(plan.region).name
                 )
-            case, code = self._at(
-                created,
-                register_case,
-                data,
-                clerk,
-                source=plan.source,
-                channel=plan.channel,
-                note=note,
-                now=created,
-            )
+            referral = self._referral_data(plan, created)
+            if referral is not None:  # 诉调 / 访调 / 警调对接: the referrer's papers too
+                case, code = self._at(created, register_referral, data, referral, clerk,
+                                      note=note, now=created)
+            else:
+                case, code = self._at(
+                    created,
+                    register_case,
+                    data,
+                    clerk,
+                    source=plan.source,
+                    channel=plan.channel,
+                    note=note,
+                    now=created,
+                )
         if plan.state == CaseState.REGISTERED:
             return case, code
 
@@ -1044,6 +1096,7 @@ class DemoWorld:
         elif kind == CaseState.SUSPENDED:
             self._at(end, suspend, case, mediator, version=None,
                      reason=rng.choice(SUSPEND_REASONS), now=end)
+        self._report_back(case, mediator, plan)
         if plan.state == CaseState.ARCHIVED:
             later = self._after(self._last_event(case), 24, 240)
             self._visit_all(case, mediator, later)
@@ -1053,6 +1106,73 @@ class DemoWorld:
             self._file_documents(case, mediator, filed)
             self._at(filed, archive_case, case, mediator, version=None, now=filed)
         return case, code
+
+    def _referral_data(self, plan: CasePlan, created: datetime) -> ReferralData | None:
+        """The court's, petition office's or police station's papers for a referred case.
+        Drawn from a generator of its own, so the rest of the demo stays as it was."""
+        kinds = {Source.COURT: ReferralKind.COURT, Source.PETITION: ReferralKind.PETITION,
+                 Source.POLICE: ReferralKind.POLICE}
+        if plan.source not in kinds:
+            return None
+        rng = random.Random(f"referral-{plan.created_at.isoformat()}-{plan.dtype}")
+        county = self.regions[plan.county].name
+        year = local_today(created).year
+        body_kind = {ReferralKind.COURT: OrgKind.COURT,
+                     ReferralKind.PETITION: OrgKind.PETITION_OFFICE,
+                     ReferralKind.POLICE: OrgKind.POLICE_STATION}[kinds[plan.source]]
+        body = next((o for o in self.orgs.values() if o.kind == body_kind
+                     and o.region.code.startswith(plan.county)), None)
+        data = ReferralData(kind=kinds[plan.source], body_org=body,
+                            body_name=None if body else county, external_no="",
+                            received_at=created - timedelta(minutes=rng.randrange(5, 90)),
+                            contact_name=person_name(rng)[0])
+        if data.kind == ReferralKind.COURT:
+            code = "1022" if plan.county == "421022" else "1087"
+            data.court_mode = rng.choice([CourtMode.DELEGATED, CourtMode.DELEGATED,
+                                          CourtMode.ENTRUSTED])
+            if data.court_mode == CourtMode.ENTRUSTED:
+                data.court_procedure = rng.choice(list(CourtProcedure))
+                data.external_no = f"（{year}）鄂{code}民初{rng.randrange(100, 3000)}号"
+            else:
+                data.external_no = f"（{year}）鄂{code}民诉前调{rng.randrange(100, 3000)}号"
+        elif data.kind == ReferralKind.PETITION:
+            data.external_no = f"XF{year}{rng.randrange(10000, 99999)}"
+            data.transfer_no = f"访调移字〔{year}〕{rng.randrange(1, 200)}号"
+            data.petition_form = rng.choice(list(PetitionForm))
+            data.collective = rng.random() < 0.25
+            data.petitioner_count = rng.randrange(5, 30) if data.collective else None
+            data.repeat_petition = rng.random() < 0.3
+            data.both_consent = True
+            data.petition_received_on = (local_today(created)
+                                         - timedelta(days=rng.randrange(1, 10)))
+            data.transfer_reason = "属申诉求决类信访事项，双方同意人民调解，建议依法调解"
+            data.attachments = ["信访事项登记表", "信访人身份证复印件", "相关证据材料"]
+            data.contact_phone = landline(rng, plan.county)
+        else:
+            day = local_today(created).strftime("%Y%m%d")
+            data.external_no = f"J{plan.county}{day}{rng.randrange(1000, 9999)}"
+            data.police_category = rng.choice(list(PoliceCategory))
+            data.complex_case = rng.random() < 0.3
+        return data
+
+    def _report_back(self, case: Case, mediator: User, plan: CasePlan) -> None:
+        """The return leg of a referred case that has ended: always before archiving, for most
+        others, so some still await it; a police referral in mediation gets its progress
+        report most of the time."""
+        rng = random.Random(f"feedback-{case.number}")
+        for referral in case.referrals:
+            ended = case.state in (CaseState.AGREED, CaseState.FAILED, CaseState.TERMINATED)
+            archiving = plan.state == CaseState.ARCHIVED
+            progress = (referral.kind == ReferralKind.POLICE
+                        and case.state == CaseState.MEDIATING)
+            draw = rng.random()
+            if not (archiving or (ended and draw < 0.6) or (progress and draw < 0.7)):
+                continue
+            when = self._soon(self._last_event(case), rng.randrange(60, 60 * 30))
+            self._at(when, record_feedback, case, referral, mediator, version=None, result=None,
+                     sent_on=local_today(when), recipient=referral.contact_name,
+                     note="已电话告知调解进展，正在调解" if progress else "调解结果已书面反馈",
+                     now=when)
 
     def _file_documents(self, case: Case, keeper: User, when: datetime) -> None:
         """The file's mandatory documents before archiving, as a committee puts them in:

@@ -10,6 +10,7 @@ from domain.codes import format_query_code
 from domain.identity import mask_address, mask_id_number, mask_phone
 from domain.states import Action, CaseState, PublicState
 from models.enums import DisputeType, OrgKind, PartyRole, Role, Source
+from models.types import utcnow
 
 
 def current_lang() -> str:
@@ -60,6 +61,18 @@ def event_text(event) -> str | None:
     data = event.data or {}
     if data.get("public_text"):
         return data["public_text"]  # a name (organisation, centre): not translated
+    if event.action in (Action.LINK_CASE, Action.UNLINK_CASE) and data.get("other"):
+        from models.enums import LinkKind
+
+        return gettext("%(number)s (%(kind)s)", number=data["other"],
+                       kind=LinkKind(data.get("kind", "related")).label)
+    if event.action == Action.MERGE_INTO and data.get("other"):
+        return gettext("Now handled in case %(number)s.", number=data["other"])
+    if event.action == Action.MERGE_IN and data.get("other"):
+        return gettext("Case %(number)s was merged into this case.", number=data["other"])
+    if event.action in (Action.SEND_TRANSFER, Action.WITHDRAW_TRANSFER,
+                        Action.DECLINE_TRANSFER) and data.get("to"):
+        return gettext("To: %(body)s", body=data["to"])
     if event.action == Action.SIGN_AGREEMENT and data.get("effective_on"):
         day = format_date(date_cls.fromisoformat(data["effective_on"]))
         return gettext("The agreement took effect on %(date)s.", date=day)
@@ -69,6 +82,19 @@ def event_text(event) -> str | None:
     if event.action == Action.RECORD_RULING and data.get("ruling"):
         return gettext("%(court)s: %(ruling)s", court=data.get("court", ""),
                        ruling=Ruling(data["ruling"]).label)
+    if event.action == Action.RECORD_REFERRAL_FEEDBACK:
+        from models.enums import ReferralResult
+
+        if data.get("progress"):
+            return gettext("Progress reported (sent %(date)s).",
+                           date=format_date(date_cls.fromisoformat(data["sent_on"])))
+        if data.get("result"):
+            return gettext("%(result)s (sent %(date)s).",
+                           result=ReferralResult(data["result"]).label,
+                           date=format_date(date_cls.fromisoformat(data["sent_on"])))
+    if event.action == Action.EXTEND_PETITION and data.get("to"):
+        return gettext("The petition deadline moved to %(date)s.",
+                       date=format_date(date_cls.fromisoformat(data["to"])))
     return None
 
 
@@ -84,6 +110,7 @@ GLOBALS = {
     "urgency": urgency,
     "days_left": days_left,
     "local_today": local_today,
+    "now_utc": utcnow,
     "page_url": page_url,
     "centre_phone": centre_phone,
     "event_text": event_text,

@@ -10,7 +10,7 @@ parties' consent adds days.
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -63,10 +63,27 @@ def due_date(start: datetime, days: int | None = None, working: bool = False) ->
     return add_days(local_today(start), limit, working)
 
 
+def _court(case):
+    """The case's court referral, if any (its period is set by the court, SPC-TY Art. 27)."""
+    from domain.referrals import court_referral
+    from extensions import db
+
+    # Loading the referrals must not flush: callers may still be writing the new event.
+    with db.session.no_autoflush:
+        return court_referral(case)
+
+
 def limit_for(case) -> tuple[int, bool]:
-    """(days, working_days) for the case: the most specific configured rule, else the default."""
+    """(days, working_days) for the case: a court referral's own period (30 / 15 / 7 calendar
+    days), else the most specific configured rule, else the default."""
     from extensions import db
     from models import TimeLimitRule
+
+    court = _court(case)
+    if court is not None:
+        from domain.referrals import court_limit
+
+        return court_limit(court), False
 
     org_ids = [i for i in (case.handling_org_id, case.intake_org_id) if i is not None]
     rules = db.session.scalars(
@@ -90,8 +107,10 @@ def limit_for(case) -> tuple[int, bool]:
 
 
 def start_clock(case, start: datetime) -> None:
-    """Start the case's time limit on the (China) date of `start`."""
-    case.clock_start = local_today(start)
+    """Start the case's time limit on the (China) date of `start`; a court referral's clock
+    starts on the day the court's materials were signed for, whenever the case is accepted."""
+    court = _court(case)
+    case.clock_start = local_today(court.received_at if court is not None else start)
     apply_limit(case)
 
 
@@ -103,6 +122,14 @@ def apply_limit(case) -> None:
     days, working = limit_for(case)
     case.time_limit_days, case.working_days = days, working
     case.due_on = add_days(case.clock_start, days + (case.extended_days or 0), working)
+    _court_feedback_due(case)
+
+
+def _court_feedback_due(case) -> None:
+    """A court's feedback is due by the mediation deadline: keep the two in step."""
+    court = _court(case)
+    if court is not None and case.due_on is not None:
+        court.feedback_due_at = datetime.combine(case.due_on, time(23, 59, 59), tzinfo=CHINA)
 
 
 def suspend_clock(case, now: datetime) -> None:
@@ -117,12 +144,14 @@ def resume_clock(case, now: datetime) -> int:
     if case.due_on is not None:
         case.due_on = add_days(case.due_on, paused, case.working_days)
     case.suspended_since = None
+    _court_feedback_due(case)
     return paused
 
 
 def extend_clock(case, days: int) -> None:
     case.due_on = add_days(case.due_on or local_today(), days, case.working_days)
     case.extended_days = (case.extended_days or 0) + days
+    _court_feedback_due(case)
 
 
 class Urgency(enum.StrEnum):

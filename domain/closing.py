@@ -194,6 +194,9 @@ def archive_gaps(case: Case) -> list:
         gaps.append(_l("A follow-up visit is still to be made."))
     if any(c.ruling == Ruling.PENDING for c in case.confirmations):
         gaps.append(_l("The court has not yet ruled on the judicial confirmation."))
+    from domain.referrals import feedback_gaps  # referrals imports intake, clocks
+
+    gaps += feedback_gaps(case)  # the return leg to every referring body (DOMAIN §4)
     gaps += [_l("The case file lacks: %(document)s.", document=name)
              for name in documents.missing(case)]
     return gaps

@@ -49,6 +49,8 @@ def dispatch_to_organisation(
             "organisation_id": organisation.id,
             "public_text": organisation.name,
             "suggested_id": suggestion.organisation.id if suggestion else None,
+            # The routing rule behind the suggestion; None: the built-in default rule.
+            "suggested_rule_id": suggestion.rule.id if suggestion and suggestion.rule else None,
             "overridden": overridden,
         },
     )

@@ -11,7 +11,7 @@ import cn2an
 
 from domain.clocks import CHINA, local_today
 from models import Case
-from models.enums import DocumentKind
+from models.enums import DocumentKind, ReferralKind
 
 
 def cn_date(value: date | datetime | None) -> str:
@@ -50,9 +50,43 @@ def _record(case: Case, kind: DocumentKind, subject_id: int):
     return None
 
 
+def _referral(case: Case, kind: ReferralKind):
+    return next((r for r in case.referrals if r.kind == kind), None)
+
+
+def referral_context(case: Case, kind: DocumentKind) -> dict:
+    """The referral a document reports on: the court's for the court report, the petition
+    office's for the transfer form (工作移交单), with the result to report back."""
+    from domain.referrals import court_limit, default_result
+
+    wanted = {DocumentKind.COURT_REPORT: ReferralKind.COURT,
+              DocumentKind.TRANSFER: ReferralKind.PETITION}.get(kind)
+    referral = _referral(case, wanted) if wanted is not None else None
+    if referral is None:
+        return {"referral": None, "result": None, "result_label": ""}
+    result = referral.feedback_result or default_result(case)
+    out = {"referral": referral, "result": result.value if result else None,
+           "result_label": RESULT_CN.get(result.value) if result else ""}
+    if referral.kind == ReferralKind.COURT:
+        out["court_days"] = court_limit(referral)
+        out["clock_start"] = local_today(referral.received_at)
+        out["mediation_due"] = case.due_on
+    return out
+
+
+# The result as the return leg states it (documents are always Chinese).
+RESULT_CN = {
+    "agreement": "调解成功，达成调解协议",
+    "failure": "调解不成",
+    "terminated": "终止调解",
+    "transferred": "已移送其他部门处理",
+}
+
+
 def context(case: Case, kind: DocumentKind, subject_id: int = 0) -> dict:
     committee = case.handling_org or case.intake_org
     return {
+        **referral_context(case, kind),
         "case": case,
         "kind": kind,
         "committee": committee,

@@ -25,7 +25,15 @@ from domain.states import Action, CaseState
 from domain.timeline import record
 from extensions import db
 from models import Case, Document, FileSequence, User
-from models.enums import AgreementKind, Channel, DocumentKind, PartyKind, Role, Source
+from models.enums import (
+    AgreementKind,
+    Channel,
+    DocumentKind,
+    PartyKind,
+    ReferralKind,
+    Role,
+    Source,
+)
 from models.types import utcnow
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -36,6 +44,9 @@ SIGNATURES_NEEDED = {
     DocumentKind.ORAL_AGREEMENT, DocumentKind.FOLLOW_UP,
 }
 MEDIATED = {CaseState.AGREED, CaseState.FAILED, CaseState.TERMINATED, CaseState.ARCHIVED}
+# A court referral's written report exists once the case has an outcome.
+REPORTED = {CaseState.AGREED, CaseState.FAILED, CaseState.REFUSED, CaseState.TERMINATED,
+            CaseState.ARCHIVED}
 
 
 @dataclass(frozen=True)
@@ -54,8 +65,11 @@ def _subjects(case: Case) -> list[Subject]:
         out.append(Subject(DocumentKind.APPLICATION))
     if case.state != CaseState.REGISTERED or case.channel != Channel.ONLINE:
         out.append(Subject(DocumentKind.REGISTER))
+    court = any(r.kind == ReferralKind.COURT for r in case.referrals)
     if case.state == CaseState.NOT_ACCEPTED:
         out.append(Subject(DocumentKind.NON_ACCEPTANCE))
+        if court:
+            out.append(Subject(DocumentKind.COURT_REPORT))
         return out
     if case.source == Source.PETITION:
         out.append(Subject(DocumentKind.TRANSFER))
@@ -76,8 +90,11 @@ def _subjects(case: Case) -> list[Subject]:
         out.append(Subject(DocumentKind.CONFIRMATION_ORGANISATION if organisations
                            else DocumentKind.CONFIRMATION_PERSONS))
     if case.closure_reason is not None and agreement is None \
-            and case.state != CaseState.NOT_ACCEPTED:
+            and case.state not in (CaseState.NOT_ACCEPTED, CaseState.MERGED):
         out.append(Subject(DocumentKind.TERMINATION))
+    if court and case.state in REPORTED:
+        # The result goes back to the court in writing (SPC-TY Arts. 19-21, 26).
+        out.append(Subject(DocumentKind.COURT_REPORT))
     return out
 
 
@@ -92,7 +109,8 @@ def mandatory(case: Case) -> list[Subject]:
         if s.kind in (DocumentKind.APPLICATION, DocumentKind.REGISTER):
             continue  # one of the two, below
         if s.kind in (DocumentKind.NOTICE, DocumentKind.ID_PROOF, DocumentKind.AGREEMENT,
-                      DocumentKind.ORAL_AGREEMENT, DocumentKind.NON_ACCEPTANCE):
+                      DocumentKind.ORAL_AGREEMENT, DocumentKind.NON_ACCEPTANCE,
+                      DocumentKind.COURT_REPORT):
             need.append(s)
     kinds = [s.kind for s in _subjects(case)]
     entry = DocumentKind.APPLICATION if DocumentKind.APPLICATION in kinds \
@@ -137,6 +155,9 @@ def render_html(case: Case, kind: DocumentKind, subject_id: int = 0, **extra) ->
 
     with force_locale("zh_Hans"):
         context = document_data.context(case, kind, subject_id)
+        if kind == DocumentKind.TRANSFER_NOTE:  # one per transfer: domain/document_transfer.py
+            from domain.document_transfer import transfer_note_context
+            context.update(transfer_note_context(case, subject_id))
         return render_template(f"documents/{kind.value}.html", **context, **extra)
 
 

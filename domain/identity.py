@@ -8,6 +8,7 @@ unless a permitted user expands them, which is recorded on the timeline.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import phonenumbers
 from flask_babel import lazy_gettext as _l
@@ -29,8 +30,10 @@ def normalise_id_number(value: str) -> str:
     Length, digits, check digit and birth date must be right, and the first six digits must be
     a county code that has existed. stdnum also insists the code existed in the birth year; we
     do not, because people keep numbers issued under later codes (公安县 became 421022 in 1994,
-    yet residents born before then hold 421022 numbers).
+    yet residents born before then hold 421022 numbers). Full-width characters and the spaces
+    or hyphens of a number copied in groups from the card ("421022 19700315 4566") are ignored.
     """
+    value = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", value or ""))
     try:
         return ric.validate(value)
     except StdnumError as error:

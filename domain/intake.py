@@ -58,6 +58,8 @@ class CaseData:
     requests: list[str] = field(default_factory=list)
     amount: Decimal | None = None
     risk_level: RiskLevel = RiskLevel.NONE
+    # The dispute spans several villages, townships or counties (routing sends it up).
+    cross_region: bool = False
 
 
 def county_centre(region: Region) -> Organisation | None:
@@ -133,6 +135,7 @@ def _create_case(
         requests=[r.strip() for r in data.requests if r and r.strip()],
         amount=data.amount,
         risk_level=data.risk_level,
+        cross_region=bool(data.cross_region),
         region=data.region,
         region_code=data.region.code,
         intake_org=intake_org or county_centre(data.region),
@@ -167,8 +170,10 @@ def register_case(
     channel: Channel = Channel.WALK_IN,
     note: str | None = None,
     now: datetime | None = None,
+    event_data: dict | None = None,
 ) -> tuple[Case, str]:
     """The desk registers a case (人民调解受理登记表): walk-in, phone, referral or initiative.
+    `event_data` adds raw values to the registration event (a referral's kind and number).
 
     Raises ValidationFailed or IdentifierError.
     """
@@ -176,7 +181,8 @@ def register_case(
         data, source=source, channel=channel, actor=actor, intake_org=actor.organisation, now=now
     )
     record(
-        case, Action.REGISTER, actor, note=note, public=True, data={"channel": channel.value}
+        case, Action.REGISTER, actor, note=note, public=True,
+        data={"channel": channel.value, **(event_data or {})},
     )
     db.session.flush()
     return case, code

@@ -10,8 +10,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from extensions import db
-from models import Case, CaseMediator, User, code_range
-from models.enums import Role
+from models import Case, CaseMediator, Organisation, Region, User, code_range
+from models.docking import Transfer
+from models.enums import Role, TransferStatus
 from models.types import likely
 
 # Which roles may enter each face of the portal (checked by each blueprint's before_request).
@@ -24,13 +25,18 @@ FACE_ROLES = {
 }
 
 
-def case_scope(user: User) -> sa.ColumnElement[bool]:
+def case_scope(user: User, incoming: bool = True) -> sa.ColumnElement[bool]:
     """SQL condition selecting the cases `user` may see.
 
     - mediator: cases on which they are an active mediator;
     - director: cases handled by their organisation;
     - clerk: cases inside their organisation's region, or registered at their organisation;
     - leader, admin: cases inside their organisation's region (a city body sees the city).
+
+    A case with a transfer waiting for acknowledgement is visible to whoever may acknowledge
+    it: the receiving organisation's director, and clerks and leaders whose region holds the
+    receiving organisation (read through the (to_org_id, status) index). Work lists of
+    the cases an organisation handles pass `incoming=False`.
     """
     if user.role == Role.MEDIATOR:
         # IN (the mediator's cases) reads the (user_id, active, case_id) index once, however
@@ -42,15 +48,25 @@ def case_scope(user: User) -> sa.ColumnElement[bool]:
         )
     if user.role == Role.DIRECTOR:
         # Their committee's cases, and cases their centre organises joint mediation for.
-        return sa.or_(
-            Case.handling_org_id == user.organisation_id,
-            Case.joint_org_id == user.organisation_id,
-        )
+        own = [Case.handling_org_id == user.organisation_id,
+               Case.joint_org_id == user.organisation_id]
+        if incoming:
+            own.append(Case.id.in_(_pending_transfers(Transfer.to_org_id == user.organisation_id)))
+        return sa.or_(*own)
     low, high = code_range(user.organisation.region.code)
     in_region = likely(sa.and_(Case.region_code >= low, Case.region_code < high))
+    seen = [in_region]
     if user.role == Role.CLERK:
-        return sa.or_(in_region, Case.intake_org_id == user.organisation_id)
-    return in_region
+        seen.append(Case.intake_org_id == user.organisation_id)
+    if incoming and user.role in {Role.CLERK, Role.LEADER}:
+        area_orgs = (sa.select(Organisation.id).join(Region, Organisation.region_id == Region.id)
+                     .where(Region.code >= low, Region.code < high))
+        seen.append(Case.id.in_(_pending_transfers(Transfer.to_org_id.in_(area_orgs))))
+    return sa.or_(*seen) if len(seen) > 1 else in_region
+
+
+def _pending_transfers(to: sa.ColumnElement[bool]) -> sa.Select:
+    return sa.select(Transfer.case_id).where(to, Transfer.status == TransferStatus.PENDING.value)
 
 
 def get_case_for(user: User, number: str) -> Case | None:
@@ -89,3 +105,25 @@ def can_reveal_pii(user: User, case: Case) -> bool:
     if user.role in {Role.CLERK, Role.DIRECTOR}:
         return True
     return user.role == Role.MEDIATOR and is_active_mediator(user, case)
+
+
+def can_send_transfer(user: User, case: Case) -> bool:
+    """Hand a case on: a clerk or leader, the handling committee's director, or the presiding
+    mediator."""
+    if user.role in {Role.CLERK, Role.LEADER}:
+        return True
+    if user.role == Role.DIRECTOR:
+        return case.handling_org_id == user.organisation_id
+    return user.role == Role.MEDIATOR and any(
+        m.active and m.presiding and m.user_id == user.id for m in case.mediators)
+
+
+def may_receive_transfer(user: User, organisation: Organisation) -> bool:
+    """Acknowledge or decline a transfer to `organisation`: its director, or a clerk or
+    leader whose region holds it."""
+    if user.role == Role.DIRECTOR:
+        return user.organisation_id == organisation.id
+    if user.role in {Role.CLERK, Role.LEADER}:
+        low, high = code_range(user.organisation.region.code)
+        return low <= organisation.region.code < high
+    return False

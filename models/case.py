@@ -199,7 +199,8 @@ class Party(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     role: Mapped[PartyRole] = mapped_column(str_enum(PartyRole, 16))
     kind: Mapped[PartyKind] = mapped_column(str_enum(PartyKind, 16), default=PartyKind.PERSON)
-    name: Mapped[str] = mapped_column(sa.String(128))
+    # Indexed: the desk looks up earlier cases of a person by exact name (domain.people).
+    name: Mapped[str] = mapped_column(sa.String(128), index=True)
     sex: Mapped[Sex | None] = mapped_column(str_enum(Sex, 8))
     ethnicity: Mapped[str | None] = mapped_column(sa.String(32))
     age: Mapped[int | None]

@@ -480,10 +480,12 @@ class DocumentKind(LabelledEnum):
     CONFIRMATION_PERSONS = "confirmation_persons"  # 司法确认申请书（个人与个人）
     CONFIRMATION_ORGANISATION = "confirmation_organisation"  # 司法确认申请书（个人与单位）
     TRANSFER = "transfer"  # 工作移交单
+    TRANSFER_NOTE = "transfer_note"  # 案件移送函 (one per transfer; printed, not filed)
     COVER = "cover"  # 卷宗封面
     CONTENTS = "contents"  # 卷内目录
     BACK_COVER = "back_cover"  # 封底
     ID_PROOF = "id_proof"  # 当事人身份证明 (an uploaded copy)
+    COURT_REPORT = "court_report"  # 调解结果反馈函 / 诉调对接调解情况报告 (SPC-TY Arts. 19-21, 26)
 
     @classmethod
     def _labels(cls):
@@ -502,10 +504,12 @@ class DocumentKind(LabelledEnum):
             cls.CONFIRMATION_ORGANISATION: _l(
                 "Judicial confirmation application (person and organisation)"),
             cls.TRANSFER: _l("Transfer form"),
+            cls.TRANSFER_NOTE: _l("Case transfer note"),
             cls.COVER: _l("Case file cover"),
             cls.CONTENTS: _l("Table of contents"),
             cls.BACK_COVER: _l("Back cover"),
             cls.ID_PROOF: _l("Parties' identity documents"),
+            cls.COURT_REPORT: _l("Report to the court on the mediation"),
         }
 
 
@@ -537,8 +541,8 @@ class CourtMode(LabelledEnum):
     @classmethod
     def _labels(cls):
         return {
-            cls.DELEGATED: _l("Delegated before filing (委派)"),
-            cls.ENTRUSTED: _l("Entrusted after filing (委托)"),
+            cls.DELEGATED: _l("Delegated by the court before filing"),
+            cls.ENTRUSTED: _l("Entrusted by the court after filing"),
         }
 
 

@@ -158,7 +158,11 @@ class World:
         once the case is at a committee, as sessions require."""
         data = self.case_data(**kw)
         now = datetime.now(UTC) - timedelta(days=accepted_days_ago)
-        if online:
+        if kw.get("referral") is not None:  # a court / petition / police referral (desk)
+            from domain.referrals import register_referral
+
+            case, _code = register_referral(data, kw["referral"], self.clerk, now=now)
+        elif online:
             case, _code = submit_application(data, now=now)
         else:
             case, _code = register_case(data, self.clerk, now=now)
@@ -166,6 +170,12 @@ class World:
         if state == CaseState.REGISTERED:
             return _flush(case)
         clerk = self.clerk if case.region_code.startswith("421022") else self.clerk2
+        if state == CaseState.MERGED:  # the same dispute as another open case (into=...)
+            from domain.links import merge_cases
+
+            into = kw.get("into") or _waiting_case(case) or self.case(CaseState.ACCEPTED)
+            merge_cases(case, into.number, clerk, version=None, reason="同一纠纷重复申请")
+            return _flush(case)
         if state == CaseState.NOT_ACCEPTED:
             not_accept_case(
                 case,
@@ -261,6 +271,7 @@ class World:
                     performance=Performance.PERFORMED,
                     satisfaction=Satisfaction.SATISFIED,
                 )
+                report_back(case, mediator)
                 complete_file(case, mediator)
                 archive_case(case, mediator, version=None)
             return _flush(case)
@@ -277,6 +288,50 @@ class World:
         if state == CaseState.FAILED:
             record_failure(case, mediator, version=None, reason="联动调解仍未达成协议")
         return _flush(case)
+
+
+    def referral_case(self, kind, state: CaseState = CaseState.REGISTERED, **kw) -> Case:
+        """A case referred by a court, petition office or police station (`kind`: a
+        ReferralKind or its value), driven to `state`. ReferralData fields in `kw` override
+        the defaults (e.g. court_mode=CourtMode.ENTRUSTED, received_at=...)."""
+        import dataclasses
+
+        from domain.referrals import ReferralData
+        from models.enums import (
+            CourtMode,
+            PetitionForm,
+            PoliceCategory,
+            ReferralKind,
+        )
+
+        kind = ReferralKind(kind)
+        received = datetime.now(UTC) - timedelta(days=kw.get("accepted_days_ago", 0))
+        defaults = {
+            ReferralKind.COURT: {"body_org": self.court,
+                                 "external_no": "（2026）鄂1022民诉前调123号",
+                                 "court_mode": CourtMode.DELEGATED},
+            ReferralKind.PETITION: {"body_name": "公安县信访局", "external_no": "XF2026-0456",
+                                    "petition_form": PetitionForm.VISIT, "both_consent": True,
+                                    "petition_received_on": local_today(received)},
+            ReferralKind.POLICE: {"body_name": "公安县公安局埠河派出所",
+                                  "external_no": "J4210222026110100123",
+                                  "police_category": PoliceCategory.NON_POLICE},
+        }[kind]
+        names = {f.name for f in dataclasses.fields(ReferralData)}
+        values = {"kind": kind, "received_at": received, **defaults,
+                  **{k: v for k, v in kw.items() if k in names}}
+        rest = {k: v for k, v in kw.items() if k not in names}
+        return self.case(state, online=False, referral=ReferralData(**values), **rest)
+
+
+def report_back(case: Case, actor: User) -> None:
+    """Record the return leg of every referral of an ended case, as staff do before archiving."""
+    from domain.referrals import record_feedback
+
+    for referral in case.referrals:
+        if referral.feedback_result is None:
+            record_feedback(case, referral, actor, version=None, result=None, sent_on=None,
+                            recipient="经办人", note="已书面反馈调解结果")
 
 
 # The first bytes of a PNG: enough for the upload's check by content.
@@ -302,6 +357,16 @@ def complete_file(case: Case, actor: User) -> None:
             doc = documents.generate(case, subject.kind, actor, subject.subject_id)
             documents.mark_signed(case, doc, actor)
     db.session.flush()
+
+
+def _waiting_case(case: Case) -> Case | None:
+    """The newest other case of the same county still waiting for screening or dispatch."""
+    return db.session.scalars(
+        sa.select(Case).where(
+            Case.id != case.id, Case.region_code.startswith(case.region_code[:6]),
+            Case.state.in_([CaseState.REGISTERED, CaseState.ACCEPTED]),
+        ).order_by(Case.id.desc())
+    ).first()
 
 
 def _flush(case: Case) -> Case:

@@ -13,7 +13,7 @@ from models import User
 from models.enums import Role
 
 HOME_BY_ROLE = {
-    Role.CLERK: "desk.queue",
+    Role.CLERK: "desk.overview",
     Role.MEDIATOR: "workbench.queue",
     Role.DIRECTOR: "workbench.queue",
     Role.LEADER: "oversight.cases",

@@ -5,4 +5,6 @@ from blueprints.guards import protect
 bp = Blueprint("cases", __name__)
 protect(bp, "cases")
 
-from blueprints.cases import consent, documents, views  # noqa: E402,F401
+from blueprints.cases import consent, documents, views  # noqa: E402,F401,I001
+from blueprints.cases import links, transfers  # noqa: E402,F401
+from blueprints.cases import referrals  # noqa: E402,F401

@@ -3,13 +3,17 @@ assignment forms of the case-page panels. Field rules live here; workflow rules 
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    DateField,
+    DateTimeLocalField,
     DecimalField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -19,10 +23,23 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from wtforms.widgets import HiddenInput
 
 from blueprints.forms import TrimmedForm
+from domain.clocks import CHINA
 from domain.identity import IdentifierError, normalise_id_number, normalise_phone
 from domain.intake import CaseData, PartyData
-from models import Region
-from models.enums import Channel, DisputeType, PartyRole, Sex, Source
+from domain.referrals import PETITION_DUE_DAYS, ReferralData
+from models import Organisation, Region
+from models.enums import (
+    Channel,
+    CourtMode,
+    CourtProcedure,
+    DisputeType,
+    PartyRole,
+    PetitionForm,
+    PoliceCategory,
+    ReferralKind,
+    Sex,
+    Source,
+)
 
 DESK_CHANNELS = (Channel.WALK_IN, Channel.PHONE)
 
@@ -98,6 +115,9 @@ class RegisterForm(TrimmedForm):
         validators=[Length(max=4000, message=_l("Keep this under %(max)d characters."))],
         render_kw={"rows": 3},
     )
+    cross_region = BooleanField(
+        _l("The dispute spans several villages, townships or counties"),
+    )
     amount = DecimalField(
         _l("Amount in dispute, yuan (optional)"),
         places=2,
@@ -169,8 +189,10 @@ class RegisterForm(TrimmedForm):
 
     def __init__(self, regions: list[Region], *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.channel.choices = enum_choices(Channel, only=DESK_CHANNELS)
-        self.source.choices = enum_choices(Source)
+        if self.channel is not None:  # the referral forms have neither
+            self.channel.choices = enum_choices(Channel, only=DESK_CHANNELS)
+        if self.source is not None:
+            self.source.choices = enum_choices(Source)
         self.region.choices = region_choices(regions)
         self.dispute_type.choices = enum_choices(DisputeType, blank=_l("Choose…"))
         self.applicant_sex.choices = enum_choices(Sex, blank=_l("Not given"))
@@ -184,6 +206,7 @@ class RegisterForm(TrimmedForm):
             summary=self.summary.data,
             requests=[r for r in requests if r],
             amount=self.amount.data,
+            cross_region=bool(self.cross_region.data),
             parties=[
                 PartyData(
                     role=PartyRole.APPLICANT,
@@ -202,6 +225,215 @@ class RegisterForm(TrimmedForm):
                 ),
             ],
         )
+
+
+# ---- referrals (诉调对接 / 访调对接 / 警调对接) --------------------------------------------------
+
+def _now_local() -> datetime:
+    """Now in China, to the minute, as the naive value a datetime-local input shows."""
+    return datetime.now(CHINA).replace(second=0, microsecond=0, tzinfo=None)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """A datetime-local value is China time."""
+    return value.replace(tzinfo=CHINA) if value is not None else None
+
+
+class _ReferralForm(RegisterForm):
+    """The registration form plus the referring body's papers. The source is the referrer and
+    the channel is "referral": both fields are dropped."""
+
+    kind: ReferralKind
+    channel = None
+    source = None
+
+    body_org = ChoiceField(_l("Referring body"), coerce=_int_or_none)
+    body_name = StringField(
+        _l("Or type its name"), validators=[Length(max=128)],
+    )
+    external_no = StringField(validators=[Length(max=64)])
+    contact_name = StringField(_l("Contact person (optional)"), validators=[Length(max=64)])
+    contact_phone = StringField(
+        _l("Contact phone (optional)"), validators=[Length(max=32), _phone],
+        render_kw={"type": "tel", "autocomplete": "off"},
+    )
+    received_at = DateTimeLocalField(
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], default=_now_local,
+        validators=[InputRequired(_l("Enter the date and time."))],
+    )
+
+    def __init__(self, regions: list[Region], bodies: list[Organisation], *args, **kwargs):
+        super().__init__(regions, *args, **kwargs)
+        self.body_org.choices = [SelectChoice("", _l("Not in the list: type the name"))] + [
+            SelectChoice(o.id, o.name) for o in bodies]
+        self._bodies = {o.id: o for o in bodies}
+
+    def source_value(self) -> Source:
+        return Source(self.kind.value)
+
+    def referral_data(self) -> ReferralData:
+        """The referral fieldset as the domain's ReferralData (only after validate())."""
+        return ReferralData(
+            kind=self.kind,
+            body_org=self._bodies.get(self.body_org.data),
+            body_name=self.body_name.data,
+            external_no=self.external_no.data or "",
+            contact_name=self.contact_name.data,
+            contact_phone=self.contact_phone.data,
+            received_at=_aware(self.received_at.data),
+        )
+
+
+class CourtRegisterForm(_ReferralForm):
+    kind = ReferralKind.COURT
+    body_org = ChoiceField(_l("Court"), coerce=_int_or_none)
+    external_no = StringField(
+        _l("Court case number or pre-filing number"),
+        validators=[InputRequired(_l("Enter the court case number or pre-filing number.")),
+                    Length(max=64)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    court_mode = RadioField(
+        _l("Mode"), choices=enum_choices(CourtMode),
+        validators=[InputRequired(_l("Choose delegated or entrusted."))],
+    )
+    court_procedure = RadioField(
+        _l("Court procedure (entrusted cases)"),
+        choices=enum_choices(CourtProcedure),
+        validate_choice=False,  # checked below: required for entrusted cases only
+    )
+    received_at = DateTimeLocalField(
+        _l("Materials signed for"),
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], default=_now_local,
+        validators=[InputRequired(_l("Enter when the materials were signed for."))],
+    )
+    contact_name = StringField(_l("Court contact (judge or clerk, optional)"),
+                               validators=[Length(max=64)])
+
+    def validate_court_procedure(self, field) -> None:
+        if field.data and field.data not in {p.value for p in CourtProcedure}:
+            raise ValidationError(_l("Choose ordinary or summary procedure."))
+        if self.court_mode.data == CourtMode.ENTRUSTED.value and not field.data:
+            raise ValidationError(
+                _l("An entrusted case needs the court's procedure: ordinary or summary."))
+
+    def referral_data(self) -> ReferralData:
+        data = super().referral_data()
+        data.court_mode = CourtMode(self.court_mode.data)
+        data.court_procedure = (CourtProcedure(self.court_procedure.data)
+                                if self.court_mode.data == CourtMode.ENTRUSTED.value
+                                and self.court_procedure.data else None)
+        return data
+
+
+class PetitionRegisterForm(_ReferralForm):
+    """The 工作移交单 of the petition office (DOMAIN §4.2)."""
+
+    kind = ReferralKind.PETITION
+    transfer_no = StringField(_l("Transfer number (optional)"), validators=[Length(max=64)])
+    body_org = ChoiceField(_l("Petition office"), coerce=_int_or_none)
+    contact_name = StringField(_l("Handler at the office (optional)"),
+                               validators=[Length(max=64)])
+    contact_phone = StringField(
+        _l("Handler's phone (optional)"), validators=[Length(max=32), _phone],
+        render_kw={"type": "tel", "autocomplete": "off"},
+    )
+    external_no = StringField(
+        _l("Petition number"),
+        validators=[InputRequired(_l("Enter the petition number.")), Length(max=64)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    petition_received_on = DateField(
+        _l("Date the office received the petition"),
+        validators=[InputRequired(_l("Enter the date the office received the petition."))],
+    )
+    petition_form = RadioField(
+        _l("Form of the petition"), choices=enum_choices(PetitionForm),
+        validators=[InputRequired(_l("Choose how the petition came in."))],
+    )
+    collective = BooleanField(_l("Collective petition"))
+    petitioner_count = IntegerField(
+        _l("Number of petitioners"),
+        validators=[Optional(), NumberRange(min=2, max=10000,
+                                            message=_l("Enter 2 or more petitioners."))],
+        render_kw={"inputmode": "numeric", "class": "short"},
+    )
+    repeat_petition = BooleanField(_l("Repeat petition"))
+    over_level = BooleanField(_l("Petition over the level"))
+    both_consent = BooleanField(
+        _l("Both parties agree to people's mediation"),
+        validators=[InputRequired(
+            _l("A petition comes to mediation only with both parties' consent."))],
+    )
+    transfer_reason = TextAreaField(
+        _l("Reason for the transfer / suggestion for mediation (optional)"),
+        validators=[Length(max=4000)], render_kw={"rows": 3},
+    )
+    attachments = TextAreaField(
+        _l("Attached materials (optional)"), validators=[Length(max=4000)],
+        render_kw={"rows": 3},
+    )
+    petition_due_on = DateField(
+        _l("Remaining petition deadline (optional)"), validators=[Optional()],
+    )
+    received_at = DateTimeLocalField(
+        _l("Transfer form received"),
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], default=_now_local,
+        validators=[InputRequired(_l("Enter the date and time."))],
+    )
+
+    def validate_petitioner_count(self, field) -> None:
+        if self.collective.data and not field.data:
+            raise ValidationError(_l("A collective petition has at least 2 petitioners."))
+
+    def referral_data(self) -> ReferralData:
+        data = super().referral_data()
+        data.transfer_no = self.transfer_no.data
+        data.petition_form = PetitionForm(self.petition_form.data)
+        data.collective = bool(self.collective.data)
+        data.petitioner_count = self.petitioner_count.data
+        data.repeat_petition = bool(self.repeat_petition.data)
+        data.over_level = bool(self.over_level.data)
+        data.both_consent = bool(self.both_consent.data)
+        data.transfer_reason = self.transfer_reason.data
+        data.attachments = [line.strip() for line in (self.attachments.data or "").splitlines()
+                            if line.strip()]
+        data.petition_received_on = self.petition_received_on.data
+        data.petition_due_on = self.petition_due_on.data
+        return data
+
+
+class PoliceRegisterForm(_ReferralForm):
+    kind = ReferralKind.POLICE
+    body_org = ChoiceField(_l("Police station"), coerce=_int_or_none)
+    external_no = StringField(
+        _l("Incident number"),
+        validators=[InputRequired(_l("Enter the incident number.")), Length(max=64)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    police_category = RadioField(
+        _l("Kind of dispute"), choices=enum_choices(PoliceCategory),
+        validators=[InputRequired(_l("Choose the kind of dispute."))],
+    )
+    complex_case = BooleanField(_l("Complex dispute: feedback within 5 days, not 24 hours"))
+    contact_name = StringField(_l("Police officer (optional)"), validators=[Length(max=64)])
+    received_at = DateTimeLocalField(
+        _l("Referral received"),
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], default=_now_local,
+        validators=[InputRequired(_l("Enter when the referral was received."))],
+    )
+
+    def referral_data(self) -> ReferralData:
+        data = super().referral_data()
+        data.police_category = PoliceCategory(self.police_category.data)
+        data.complex_case = bool(self.complex_case.data)
+        return data
+
+
+REFERRAL_FORMS: dict[str, type[_ReferralForm]] = {
+    "court": CourtRegisterForm, "petition": PetitionRegisterForm, "police": PoliceRegisterForm,
+}
+PETITION_DEFAULT_DAYS = PETITION_DUE_DAYS
 
 
 def region_choices(regions: list[Region]) -> list[SelectChoice]:

@@ -25,6 +25,7 @@ from blueprints.actions import run_action
 from blueprints.cases.views import load_case, unsaved_text, whole_page
 from blueprints.desk import bp
 from blueprints.desk.forms import (
+    REFERRAL_FORMS,
     AcceptForm,
     AssignForm,
     DispatchForm,
@@ -44,14 +45,16 @@ from domain.dispatch import assign_mediator, dispatch_to_organisation, eligible_
 from domain.errors import DomainError, StaleCase, ValidationFailed
 from domain.identity import IdentifierError
 from domain.intake import register_case
+from domain.links import link_at_registration
 from domain.people import find_earlier_cases
 from domain.permissions import can_assign, can_dispatch, can_screen, case_scope
+from domain.referrals import BODY_KINDS, register_referral
 from domain.routing import dispatch_targets
 from domain.screening import accept_case, not_accept_case
 from domain.states import CaseState
 from extensions import db
 from models import Case, Organisation, Region, User, code_range
-from models.enums import Channel, PartyRole, RegionLevel, Source
+from models.enums import Channel, PartyRole, ReferralKind, RegionLevel, Source
 
 PAGE_SIZE = 25
 QUEUES = {"registered": CaseState.REGISTERED, "accepted": CaseState.ACCEPTED}
@@ -125,20 +128,55 @@ def area_regions(user: User) -> list[Region]:
     return list(db.session.scalars(stmt))
 
 
+def referral_bodies(user: User, kind: str) -> list[Organisation]:
+    """The active courts / petition offices / police stations in the user's county."""
+    org_kind = BODY_KINDS[ReferralKind(kind)]
+    code = user.organisation.region.code
+    low, high = code_range(code[:6])
+    stmt = (sa.select(Organisation).join(Region, Organisation.region_id == Region.id)
+            .where(Organisation.kind == org_kind, Organisation.active.is_(True),
+                   Region.code >= low, Region.code < high)
+            .order_by(Organisation.name))
+    return list(db.session.scalars(stmt))
+
+
+def registration_form(regions: list[Region], kind: str | None, **kwargs) -> RegisterForm:
+    if kind is None:
+        return RegisterForm(regions, **kwargs)
+    return REFERRAL_FORMS[kind](regions, referral_bodies(current_user, kind), **kwargs)
+
+
+@bp.route("/register/<kind>", methods=["GET", "POST"])
+def register_referred(kind: str):
+    """Register a case referred by a court, a petition office or the police (clerk, leader)."""
+    if kind not in REFERRAL_FORMS:
+        abort(404)
+    return register(kind)
+
+
 @bp.route("/register", methods=["GET", "POST"])
-def register():
-    """Register a walk-in or phone case on the acceptance register (clerk, leader)."""
+def register(kind: str | None = None):
+    """Register a walk-in or phone case on the acceptance register, or a case referred by a
+    court, a petition office or the police together with the referrer's papers (clerk,
+    leader)."""
     regions = area_regions(current_user)
-    form = RegisterForm(regions)
+    form = registration_form(regions, kind)
     if request.method == "POST" and request.form.get("action") == "check":
         # "Check for earlier cases" without JS: the same form again, with the matches.
-        return render_template("desk/register.html", form=form, related=earlier_cases(request.form))
+        return render_template("desk/register.html", form=form, kind=kind,
+                               related=earlier_cases(request.form))
     if form.validate_on_submit():
         region = next(r for r in regions if r.id == form.region.data)
         done: dict = {}
 
         def act():
             try:
+                if kind is not None:
+                    done["case"], done["code"] = register_referral(
+                        form.case_data(region), form.referral_data(), current_user,
+                        note=_text(form.note.data),
+                    )
+                    return
                 done["case"], done["code"] = register_case(
                     form.case_data(region), current_user, source=Source(form.source.data),
                     channel=Channel(form.channel.data), note=_text(form.note.data),
@@ -146,12 +184,15 @@ def register():
             except IdentifierError as error:  # the form checks these; belt and braces
                 raise ValidationFailed(error.message) from None
 
-        error = run_action(act)
+        error = run_action(lambda: (act(), link_at_registration(  # ticked earlier cases
+            done["case"], request.form.getlist("link_case"),
+            request.form.get("link_repeat") == "1", current_user)))
         if error is None:
             session[REGISTERED_KEY] = {"number": done["case"].number, "code": done["code"]}
             return redirect(url_for("desk.registered"), 303)
         _attach(form, error)
-    return render_template("desk/register.html", form=form, related=None)
+    return render_template("desk/register.html", form=form, kind=kind,
+                           related=earlier_cases(request.form) if request.form else None)
 
 
 def earlier_cases(values) -> list[dict]:
@@ -180,7 +221,7 @@ def related():
     """Earlier cases of the people typed on the registration form (clerk, leader)."""
     return render(
         "desk/register.html", "desk/partials/related_cases.html", targets=("related-cases",),
-        form=RegisterForm(area_regions(current_user), formdata=request.form),
+        form=RegisterForm(area_regions(current_user), formdata=request.form), kind=None,
         related=earlier_cases(request.form),
     )
 

@@ -27,6 +27,8 @@ from domain.codes import check_query_code, normalise_case_number
 from domain.errors import ValidationFailed
 from domain.identity import IdentifierError
 from domain.intake import CaseData, PartyData, submit_application
+from domain.links import merged_into
+from domain.states import CaseState
 from extensions import csrf, db, limiter
 from models import Case, Event
 from models.enums import DisputeType, PartyKind, PartyRole, Sex
@@ -165,7 +167,13 @@ def status():
     events = db.session.scalars(
         sa.select(Event).where(Event.case_id == case.id, Event.public.is_(True)).order_by(Event.id)
     ).all()
-    return render_template("public/status.html", case=case, events=events)
+    # A merged case: the progress of the case it is handled in (status and public timeline).
+    into = merged_into(case) if case.state == CaseState.MERGED else None
+    into_events = db.session.scalars(
+        sa.select(Event).where(Event.case_id == into.id, Event.public.is_(True)).order_by(Event.id)
+    ).all() if into is not None else []
+    return render_template("public/status.html", case=case, events=events, into=into,
+                           into_events=into_events)
 
 
 @bp.route("/status/leave", methods=["POST"])

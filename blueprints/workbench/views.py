@@ -24,6 +24,7 @@ from domain import aftercare, dispatch
 from domain.clocks import local_today
 from domain.permissions import can_assign, case_scope
 from domain.states import CaseState
+from domain.transfers import incoming_transfers
 from extensions import db
 from models import Case, CaseMediator, FollowUp, User
 from models.enums import Role
@@ -47,7 +48,7 @@ def _cases_page(user: User, state: CaseState, due: str | None, cursor: str | Non
     """One keyset page of `user`'s cases in `state`, by deadline then id."""
     stmt = (
         sa.select(Case)
-        .where(Case.state == state, case_scope(user))
+        .where(Case.state == state, case_scope(user, incoming=False))
         .options(
             selectinload(Case.parties), selectinload(Case.mediators).joinedload(CaseMediator.user)
         )
@@ -92,7 +93,7 @@ def _summary(user: User, states: list[CaseState]) -> dict[str, int]:
             sa.func.count(one).filter(Case.due_on < today).label("overdue"),
             sa.func.count(one).filter(Case.due_on.between(today, soon)).label("due_soon"),
             sa.func.count(one).filter(Case.state == CaseState.DISPATCHED).label("waiting"),
-        ).where(Case.state.in_(states), case_scope(user))
+        ).where(Case.state.in_(states), case_scope(user, incoming=False))
     ).one()
     return row._asdict()
 
@@ -132,6 +133,7 @@ def queue():
         director=director,
         choices=choices,
         summary=_summary(user, states),
+        transfers=incoming_transfers(user) if director else [],
     )
 
 

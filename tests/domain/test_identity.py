@@ -17,6 +17,11 @@ def test_valid_id_numbers():
     assert normalise_id_number(" " + number.lower() + " ") == number
     with_x = "11010519491231002X"
     assert normalise_id_number(with_x.lower()) == with_x
+    # Copied in groups from the card, or typed on a full-width keyboard.
+    assert normalise_id_number(f"{number[:6]} {number[6:14]} {number[14:]}") == number
+    assert normalise_id_number(f"{number[:6]}-{number[6:14]}-{number[14:]}") == number
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in number)
+    assert normalise_id_number(full_width) == number
 
 
 @pytest.mark.parametrize("bad", ["123", "421022199001011230", "421022199013011234",

@@ -11,7 +11,7 @@ def test_login_page_and_role_home(world, client):
     response = client.post("/auth/login", data={"username": "clerk", "password": PASSWORD})
     assert response.status_code == 302
     home = client.get("/auth/home")
-    assert home.status_code == 302 and home.headers["Location"].endswith("/desk/")
+    assert home.status_code == 302 and home.headers["Location"].endswith("/desk/overview")
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,141 @@
+"""Related cases on the shared case page: links both ways (related, repeat petition, merged),
+the link form, unlinking, merging this case into another, and the timelines of the cases
+merged into this one. Any staff member who can see both cases may link them; merging is for
+clerks and leaders, or the director of the committee handling both cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from blueprints.actions import panel_action
+from blueprints.cases import bp
+from blueprints.cases.panels import Panel, panel
+from blueprints.cases.views import load_case
+from blueprints.workbench.forms import CaseActionForm
+from domain import links
+from domain.states import Action, CaseState, allowed
+from models import Case, User
+from models.enums import LinkKind
+
+LINKS = "links"
+MERGED_TIMELINES = "merged_timelines"
+
+
+class LinkForm(CaseActionForm):
+    number = StringField(
+        _l("Number of the other case"),
+        validators=[InputRequired(_l("Enter the number of the other case.")), Length(max=40)],
+        render_kw={"autocomplete": "off", "inputmode": "numeric"},
+    )
+    kind = SelectField(
+        _l("How they are related"),
+        choices=[SelectChoice(k.value, k.label) for k in links.LINK_KINDS],
+        default=LinkKind.RELATED.value,
+        validators=[InputRequired(_l("Choose how the cases are related."))],
+    )
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)],
+                         render_kw={"rows": 2})
+
+
+class UnlinkForm(CaseActionForm):
+    link = HiddenField()
+
+
+class MergeForm(CaseActionForm):
+    number = StringField(
+        _l("Merge into case number"),
+        validators=[InputRequired(_l("Enter the number of the case to merge into.")),
+                    Length(max=40)],
+        render_kw={"autocomplete": "off", "inputmode": "numeric"},
+    )
+    reason = TextAreaField(
+        _l("Why these are the same dispute"),
+        validators=[InputRequired(_l("Say why these are the same dispute.")),
+                    Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+
+
+@panel(7)
+def links_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel:
+    """Related cases, both ways; the link and merge forms."""
+    failed = overrides.get(LINKS)
+    rows = links.links_of(case)
+    may_link = case.state != CaseState.MERGED
+    may_merge = allowed(case.state, Action.MERGE_INTO) and links.can_merge(user, case)
+    link_form = failed if isinstance(failed, LinkForm) else LinkForm(
+        formdata=None, prefix="link", version=case.version)
+    merge_form = failed if isinstance(failed, MergeForm) else MergeForm(
+        formdata=None, prefix="merge", version=case.version)
+    return Panel(LINKS, "cases/partials/links_panel.html", {
+        "rows": rows,
+        "repeat": links.is_repeat(rows),
+        "merged_into": links.merged_into(case) if case.state == CaseState.MERGED else None,
+        "link_form": link_form if may_link else None,
+        "merge_form": merge_form if may_merge else None,
+        "unlink_form": failed if isinstance(failed, UnlinkForm) else UnlinkForm(
+            formdata=None, prefix="unlink", version=case.version),
+        "open_form": ("link" if isinstance(failed, LinkForm)
+                      else "merge" if isinstance(failed, MergeForm) else None),
+        "may_unlink": case.state not in (CaseState.MERGED, CaseState.ARCHIVED),
+    })
+
+
+@panel(96)
+def merged_timelines_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:  # noqa: ARG001
+    """The timelines of the cases merged into this one (they stay with their own case)."""
+    merged = links.merged_timelines(case)
+    if not merged:
+        return None
+    return Panel(MERGED_TIMELINES, "cases/partials/merged_timelines.html", {"merged": merged})
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _act(case: Case, form, done: str, call):
+    return panel_action(case, LINKS, form, done, call, provider=links_panel)
+
+
+@bp.route("/<number>/links", methods=["POST"])
+def link(number: str):
+    """Link this case to another case in the user's scope (any staff who sees both)."""
+    case, user = load_case(number), _me()
+    form = LinkForm(prefix="link")
+    return _act(case, form, _("Cases linked."), lambda: links.link_cases(
+        case, form.number.data, user, version=form.version.data, kind=form.kind.data,
+        note=form.note.data))
+
+
+@bp.route("/<number>/links/remove", methods=["POST"])
+def unlink(number: str):
+    """Remove a related-case or repeat-petition link (any staff who sees both cases)."""
+    case, user = load_case(number), _me()
+    form = UnlinkForm(prefix="unlink")
+    try:
+        link_id = int(form.link.data or "")
+    except ValueError:
+        abort(400)
+    return _act(case, form, _("Link removed."), lambda: links.unlink_cases(
+        case, link_id, user, version=form.version.data))
+
+
+@bp.route("/<number>/merge", methods=["POST"])
+def merge(number: str):
+    """Merge this case into another open case of the same dispute (clerk, leader, or the
+    director of the committee handling both)."""
+    case, user = load_case(number), _me()
+    if not links.can_merge(user, case):
+        abort(403)
+    form = MergeForm(prefix="merge")
+    return _act(case, form, _("Case merged. Work goes on in the other case."),
+                lambda: links.merge_cases(case, form.number.data, user,
+                                          version=form.version.data, reason=form.reason.data))

@@ -1,0 +1,170 @@
+"""The desk overview (issue 5): what came in today, what waits and for how long, referrals
+whose return leg is still owed, and transfers sent to the desk's area to acknowledge.
+
+Every figure is read within `case_scope(current_user)` and the page sends the same number of
+statements whatever the size of the tables (bench/pages.py measures it at 1k and 100k cases).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import current_app, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import aliased, selectinload
+
+from blueprints.desk import bp
+from domain.clocks import CHINA, Urgency, local_today, urgency
+from domain.permissions import case_scope
+from domain.states import CaseState
+from extensions import db
+from models import Case, Organisation, Region, code_range
+from models.docking import Referral, Transfer
+from models.enums import Channel, TransferStatus
+
+LATEST = 10  # today's registrations listed
+REFERRALS_PER_PAGE = 10
+TRANSFERS_SHOWN = 5
+# Age buckets of the waiting cases: (key, lower bound in days, upper bound in days or None).
+BUCKETS = (("under_1", 0, 1), ("1_3", 1, 3), ("3_7", 3, 7), ("over_7", 7, None))
+WAITING = (CaseState.REGISTERED, CaseState.ACCEPTED)
+
+
+@dataclass
+class Waiting:
+    state: CaseState
+    tab: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def today_bounds(now: datetime) -> tuple[datetime, datetime]:
+    """Start and end (UTC) of the current day in China."""
+    start = datetime.combine(local_today(now), time(0), tzinfo=CHINA).astimezone(UTC)
+    return start, start + timedelta(days=1)
+
+
+def registered_today(scope, now: datetime) -> tuple[dict[Channel, int], list[Case]]:
+    """Today's registrations in scope: counts by channel (one GROUP BY) and the latest ones."""
+    start, end = today_bounds(now)
+    today = sa.and_(Case.created_at >= start, Case.created_at < end)
+    counts = {Channel(c): n for c, n in db.session.execute(
+        sa.select(Case.channel, sa.func.count(Case.id)).where(today, scope).group_by(Case.channel)
+    ).all()}
+    latest = list(db.session.scalars(
+        sa.select(Case).where(today, scope)
+        .order_by(Case.created_at.desc(), Case.id.desc()).limit(LATEST)
+        .options(selectinload(Case.parties))
+    ))
+    return counts, latest
+
+
+def waiting_by_age(scope, now: datetime) -> list[Waiting]:
+    """Cases to screen and to dispatch, counted by how long ago they were registered (the
+    age the intake queue shows), in one statement over the (state, created_at) index."""
+    columns = []
+    for key, low, high in BUCKETS:
+        cond = Case.created_at <= now - timedelta(days=low)
+        if high is not None:
+            cond = sa.and_(cond, Case.created_at > now - timedelta(days=high))
+        columns.append(sa.func.count(sa.case((cond, 1))).label(key))
+    rows = {row.state: row for row in db.session.execute(
+        sa.select(Case.state, *columns).where(Case.state.in_(WAITING), scope).group_by(Case.state)
+    ).all()}
+    out = []
+    for state, tab in zip(WAITING, ("registered", "accepted"), strict=True):
+        row = rows.get(state)
+        out.append(Waiting(state, tab, {k: (getattr(row, k) if row else 0) for k, *_ in BUCKETS}))
+    return out
+
+
+def referral_urgency(due_at: datetime | None, now: datetime) -> Urgency:
+    """Overdue once the due moment has passed (police feedback is due within hours), due soon
+    within the usual number of days, as the case deadlines elsewhere."""
+    if due_at is None:
+        return Urgency.NONE
+    if due_at.tzinfo is None:
+        due_at = due_at.replace(tzinfo=UTC)
+    if due_at < now:
+        return Urgency.OVERDUE
+    return urgency(local_today(due_at), local_today(now))
+
+
+def referrals_awaiting(scope, page: int) -> tuple[list[tuple[Referral, str]], int]:
+    """Referrals in scope whose feedback is not yet given, soonest due first (no due date
+    last): one page of (referral, case number) and the total."""
+    awaiting = sa.and_(Referral.feedback_at.is_(None), scope)
+    rows = db.session.execute(
+        sa.select(Referral, Case.number).join(Case, Case.id == Referral.case_id)
+        .where(awaiting)
+        .order_by(Referral.feedback_due_at.asc().nulls_last(), Referral.id)
+        .limit(REFERRALS_PER_PAGE).offset((page - 1) * REFERRALS_PER_PAGE)
+    ).all()
+    total = db.session.scalar(
+        sa.select(sa.func.count(Referral.id)).join(Case, Case.id == Referral.case_id)
+        .where(awaiting)
+    )
+    return [(r, n) for r, n in rows], total or 0
+
+
+def transfers_to_acknowledge(region_code: str) -> tuple[list, int]:
+    """Pending transfers whose receiving organisation lies inside the desk's region: the first
+    few (oldest first) with the case number and both organisations' names, and the total.
+    The organisations of the region come first (a handful), then each one's pending transfers
+    through the (to_org_id, status) index; only those are sorted."""
+    low, high = code_range(region_code)
+    sender, receiver = aliased(Organisation), aliased(Organisation)
+    in_region = (
+        sa.select(Organisation.id).join(Region, Region.id == Organisation.region_id)
+        .where(Region.code >= low, Region.code < high)
+    )
+    pending = sa.and_(
+        Transfer.status == TransferStatus.PENDING.value, Transfer.to_org_id.in_(in_region)
+    )
+    rows = db.session.execute(
+        sa.select(Transfer, Case.number, sender.name.label("from_name"),
+                  receiver.name.label("to_name"))
+        .join(receiver, receiver.id == Transfer.to_org_id)
+        .join(Case, Case.id == Transfer.case_id)
+        .outerjoin(sender, sender.id == Transfer.from_org_id)
+        .where(pending)
+        .order_by(Transfer.sent_at, Transfer.id)
+        .limit(TRANSFERS_SHOWN)
+    ).all()
+    total = db.session.scalar(sa.select(sa.func.count(Transfer.id)).where(pending))
+    return rows, total or 0
+
+
+@bp.route("/overview")
+def overview():
+    """The desk's start page: today's intake, the waiting queues by age, referrals awaiting
+    feedback and transfers to acknowledge (clerk, leader)."""
+    now = datetime.now(UTC)
+    scope = case_scope(current_user)
+    try:
+        page = max(1, int(request.args.get("referrals", 1)))
+    except ValueError:
+        page = 1
+    by_channel, latest = registered_today(scope, now)
+    referrals, referral_total = referrals_awaiting(scope, page)
+    transfers, transfer_total = transfers_to_acknowledge(current_user.organisation.region.code)
+    return render_template(
+        "desk/overview.html",
+        now=now, today=local_today(now),
+        channels=[c for c in Channel if c != Channel.SCREENING or by_channel.get(c)],
+        by_channel=by_channel, today_total=sum(by_channel.values()), latest=latest,
+        waiting=waiting_by_age(scope, now), buckets=BUCKETS,
+        referrals=referrals, referral_total=referral_total, referral_page=page,
+        referral_pages=max(1, -(-referral_total // REFERRALS_PER_PAGE)),
+        referral_urgency=lambda r: referral_urgency(r.feedback_due_at, now),
+        transfers=transfers, transfer_total=transfer_total,
+        # The full list, where transfers are acknowledged (blueprints/desk/transfers.py).
+        transfers_url=url_for("desk.transfers")
+        if "desk.transfers" in current_app.view_functions else None,
+        due_soon_days=current_app.config["DUE_SOON_DAYS"],
+    )

@@ -1,0 +1,267 @@
+"""Related cases, repeat petitions and merging (关联案件 / 重复信访 / 合并).
+
+A link is a note between two files, recorded on both timelines (only on the open one when the
+other file is archived: an archived file is final). Merging absorbs case B into case A when
+both turn out to be the same dispute: B closes as MERGED and lives on in A; its number, query
+code and timeline stay; its parties not already on A are added to A, so nothing is lost.
+
+Both cases must be in the user's scope; a case outside it is answered exactly like a number
+that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from domain.codes import normalise_case_number
+from domain.errors import InvalidTransition, NotPermitted, ValidationFailed
+from domain.permissions import get_case_for
+from domain.states import Action, allowed
+from domain.timeline import transition
+from domain.versioning import check_version
+from extensions import db
+from models import Case, Event, Party, User
+from models.docking import CaseLink
+from models.enums import ClosureReason, LinkKind, Role
+from models.types import utcnow
+
+LINK_KINDS = (LinkKind.RELATED, LinkKind.REPEAT)
+NO_SUCH_CASE = _l("There is no case with this number in your area.")
+
+
+@dataclass
+class LinkRow:
+    """One link as seen from one case: the other case, the kind, and which way it points."""
+
+    link: CaseLink
+    other: Case
+    outgoing: bool  # this case → other (for MERGED: this case was merged into `other`)
+
+    @property
+    def kind(self) -> LinkKind:
+        return LinkKind(self.link.kind)
+
+
+def find_case(user: User, number: str | None, field: str = "number") -> Case:
+    """A case in `user`'s scope by its number as typed; ValidationFailed otherwise (the same
+    message for a number that does not exist and one outside the scope)."""
+    normalised = normalise_case_number(number or "")
+    case = get_case_for(user, normalised) if normalised else None
+    if case is None:
+        raise ValidationFailed(NO_SUCH_CASE, field=field)
+    return case
+
+
+def links_of(case: Case) -> list[LinkRow]:
+    """Every link of `case`, both ways, oldest first (one query)."""
+    stmt = (
+        sa.select(CaseLink)
+        .where(sa.or_(CaseLink.case_id == case.id, CaseLink.other_id == case.id))
+        .options(joinedload(CaseLink.case), joinedload(CaseLink.other))
+        .order_by(CaseLink.id)
+    )
+    rows = []
+    for link in db.session.scalars(stmt).unique():
+        outgoing = link.case_id == case.id
+        rows.append(LinkRow(link, link.other if outgoing else link.case, outgoing))
+    return rows
+
+
+def is_repeat(rows: list[LinkRow]) -> bool:
+    return any(r.kind == LinkKind.REPEAT for r in rows)
+
+
+def merged_into(case: Case) -> Case | None:
+    """The case `case` was merged into (following later merges of that case too)."""
+    seen = {case.id}
+    target = None
+    current = case
+    for _ in range(10):
+        link = db.session.scalars(
+            sa.select(CaseLink).where(CaseLink.case_id == current.id,
+                                      CaseLink.kind == LinkKind.MERGED.value)
+        ).first()
+        if link is None or link.other_id in seen:
+            break
+        seen.add(link.other_id)
+        target = current = link.other
+    return target
+
+
+def merged_timelines(case: Case) -> list[tuple[Case, list[Event]]]:
+    """The timelines of the cases merged into `case`: [(merged case, its events)], in two
+    queries however many there are."""
+    merged = list(db.session.scalars(
+        sa.select(Case).join(CaseLink, CaseLink.case_id == Case.id)
+        .where(CaseLink.other_id == case.id, CaseLink.kind == LinkKind.MERGED.value)
+        .order_by(CaseLink.id)
+    ))
+    if not merged:
+        return []
+    events = db.session.scalars(
+        sa.select(Event).where(Event.case_id.in_([c.id for c in merged]))
+        .options(joinedload(Event.actor)).order_by(Event.id)
+    ).all()
+    by_case: dict[int, list[Event]] = {c.id: [] for c in merged}
+    for e in events:
+        by_case[e.case_id].append(e)
+    return [(c, by_case[c.id]) for c in merged]
+
+
+def _existing(a: Case, b: Case) -> CaseLink | None:
+    return db.session.scalars(
+        sa.select(CaseLink).where(sa.or_(
+            sa.and_(CaseLink.case_id == a.id, CaseLink.other_id == b.id),
+            sa.and_(CaseLink.case_id == b.id, CaseLink.other_id == a.id),
+        ))
+    ).first()
+
+
+def _record_on_both(case: Case, other: Case, action: Action, actor: User, data: dict,
+                    note: str | None) -> None:
+    """The event on each of the two cases whose state allows it (an archived file is final)."""
+    if not allowed(case.state, action) and not allowed(other.state, action):
+        raise InvalidTransition()
+    if allowed(case.state, action):
+        transition(case, action, actor, note=note, public=False,
+                   data={**data, "other": other.number, "other_id": other.id})
+    if allowed(other.state, action):
+        transition(other, action, actor, note=note, public=False,
+                   data={**data, "other": case.number, "other_id": case.id})
+
+
+def link_cases(case: Case, other_number: str, actor: User, *, version: int | None,
+               kind: LinkKind | str, note: str | None = None) -> CaseLink:
+    """Link `case` to the case numbered `other_number` (RELATED or REPEAT), on both timelines.
+
+    Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed (number, kind).
+    """
+    if get_case_for(actor, case.number) is None:
+        raise NotPermitted()
+    check_version(case, version)
+    try:
+        kind = LinkKind(kind)
+    except ValueError:
+        kind = None
+    if kind not in LINK_KINDS:
+        raise ValidationFailed(_l("Choose how the cases are related."), field="kind")
+    other = find_case(actor, other_number)
+    if other.id == case.id:
+        raise ValidationFailed(_l("A case cannot be linked to itself."), field="number")
+    if _existing(case, other) is not None:
+        raise ValidationFailed(
+            _l("These two cases are already linked."), field="number")
+    note = (note or "").strip() or None
+    _record_on_both(case, other, Action.LINK_CASE, actor, {"kind": kind.value}, note)
+    link = CaseLink(case=case, other=other, kind=kind.value, note=note, created_by=actor)
+    db.session.add(link)
+    return link
+
+
+def unlink_cases(case: Case, link_id: int, actor: User, *, version: int | None) -> None:
+    """Remove a RELATED or REPEAT link of `case` (a merge is permanent).
+
+    Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
+    """
+    if get_case_for(actor, case.number) is None:
+        raise NotPermitted()
+    check_version(case, version)
+    link = db.session.get(CaseLink, link_id)
+    if link is None or case.id not in (link.case_id, link.other_id):
+        raise ValidationFailed(_l("This link no longer exists."))
+    if link.kind == LinkKind.MERGED.value:
+        raise ValidationFailed(_l("A merge cannot be undone."))
+    other = link.other if link.case_id == case.id else link.case
+    if get_case_for(actor, other.number) is None:
+        raise ValidationFailed(NO_SUCH_CASE)
+    _record_on_both(case, other, Action.UNLINK_CASE, actor, {"kind": link.kind}, None)
+    db.session.delete(link)
+
+
+def link_at_registration(case: Case, numbers: list[str], repeat: bool, actor: User) -> None:
+    """Link a case just registered to the earlier cases the clerk ticked (same transaction)."""
+    kind = LinkKind.REPEAT if repeat else LinkKind.RELATED
+    for number in dict.fromkeys(n for n in numbers if (n or "").strip()):
+        db.session.flush()
+        link_cases(case, number, actor, version=None, kind=kind)
+
+
+# ---- merging ------------------------------------------------------------------------------
+
+
+def can_merge(user: User, case: Case, into: Case | None = None) -> bool:
+    """A clerk or leader; or the director of the committee handling both cases."""
+    if user.role in {Role.CLERK, Role.LEADER}:
+        return True
+    return (user.role == Role.DIRECTOR and case.handling_org_id == user.organisation_id
+            and (into is None or into.handling_org_id == user.organisation_id))
+
+
+def _same_person(p: Party, q: Party) -> bool:
+    if p.id_number_norm and q.id_number_norm:
+        return p.id_number_norm == q.id_number_norm
+    return bool(p.phone_norm) and p.name == q.name and p.phone_norm == q.phone_norm
+
+
+_PARTY_FIELDS = ("role", "kind", "name", "sex", "ethnicity", "age", "occupation", "legal_rep",
+                 "legal_rep_post", "id_number", "phone", "address", "id_number_norm",
+                 "phone_norm", "consent", "consent_method", "consent_at", "notice_ack",
+                 "notice_ack_at")
+
+
+def merge_cases(case: Case, into_number: str, actor: User, *, version: int | None,
+                reason: str, now: datetime | None = None) -> Case:
+    """Merge `case` (B) into the open case numbered `into_number` (A): B closes as MERGED,
+    A records MERGE_IN, B's parties not already on A are added to A. Returns A.
+
+    Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed (number, reason).
+    """
+    if get_case_for(actor, case.number) is None or not can_merge(actor, case):
+        raise NotPermitted()
+    check_version(case, version)
+    if not allowed(case.state, Action.MERGE_INTO):
+        raise InvalidTransition()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_l("Say why these are the same dispute."), field="reason")
+    into = find_case(actor, into_number)
+    if into.id == case.id:
+        raise ValidationFailed(_l("A case cannot be merged into itself."), field="number")
+    if not allowed(into.state, Action.MERGE_IN):
+        raise ValidationFailed(_l("A case can only be merged into an open case."),
+                               field="number")
+    if not can_merge(actor, case, into):
+        raise ValidationFailed(
+            _l("Both cases must be handled by your committee."), field="number")
+    now = now or utcnow()
+    on_a = list(into.parties)
+    copied = []
+    position = max((p.position for p in on_a), default=0)
+    for p in case.parties:
+        if any(_same_person(p, q) for q in on_a):
+            continue
+        position += 1
+        twin = Party(position=position, **{f: getattr(p, f) for f in _PARTY_FIELDS})
+        into.parties.append(twin)
+        on_a.append(twin)
+        copied.append(twin)
+    db.session.flush()
+    transition(case, Action.MERGE_INTO, actor, note=reason, public=True,
+               data={"other": into.number, "other_id": into.id})
+    case.closure_reason = ClosureReason.MERGED
+    case.closed_at = now
+    transition(into, Action.MERGE_IN, actor, note=reason, public=False,
+               data={"other": case.number, "other_id": case.id,
+                     "parties_added": [p.id for p in copied]})
+    link = _existing(case, into)
+    if link is not None and link.case_id == case.id:
+        link.kind = LinkKind.MERGED.value
+    else:
+        db.session.add(CaseLink(case=case, other=into, kind=LinkKind.MERGED.value, note=reason,
+                                created_by=actor))
+    return into

@@ -1,0 +1,181 @@
+"""A walk-in registered in one go, keyboard only, by a practised clerk: a repeat visitor's
+earlier case shows up in the side panel while the ID number is typed (htmx, debounced), the
+case is registered, and the confirmation page gives the number, the query code and a working
+receipt."""
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from domain.states import CaseState
+from models import Case, Party
+from models.docking import CaseLink
+from models.enums import Channel, DisputeType, PartyRole
+from tests.e2e.test_main_path import login
+from tests.factories import PartyData, valid_id
+
+pytestmark = pytest.mark.e2e
+
+ID_NUMBER = valid_id("19700315", "456")
+PHONE = "13712345678"
+NEW_PHONE = "135 9876 5432"
+
+
+def focused(page) -> str:
+    """The name (or, failing that, the text) of the focused element."""
+    return page.evaluate(
+        "() => { const e = document.activeElement;"
+        " return e.name || e.getAttribute('id') || e.textContent.trim(); }"
+    )
+
+
+def tab(page, name: str) -> None:
+    """Press Tab once; the focus must land on field `name` (the form's keyboard order)."""
+    page.keyboard.press("Tab")
+    assert focused(page) == name, f"Tab went to {focused(page)!r}, expected {name!r}"
+
+
+def tab_until(page, test, limit: int = 8) -> int:
+    """Press Tab until `test(page)` holds; how many presses it took."""
+    for n in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if test(page):
+            return n
+    raise AssertionError(f"not reached in {limit} Tabs (at {focused(page)!r})")
+
+
+def choose(page, label: str) -> None:
+    """On a focused <select>, press ArrowDown until the option labelled `label` is chosen (a
+    clerk without the mouse; Chinese labels cannot be reached by typing a letter)."""
+    for _ in range(40):
+        if page.evaluate("() => document.activeElement.selectedOptions[0].text") == label:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"option {label!r} not reached with the arrow keys")
+
+
+def test_walk_in_repeat_visitor_keyboard_only(world, db, new_page):
+    earlier = world.case(CaseState.ACCEPTED, parties=[
+        PartyData(role=PartyRole.APPLICANT, name="黄秀英", phone=PHONE, id_number=ID_NUMBER),
+        PartyData(role=PartyRole.RESPONDENT, name="黄建国"),
+    ])
+    db.session.commit()
+    started = time.monotonic()
+
+    page = new_page(lang="en")
+    login(page, "clerk")
+    page.goto(page.base + "/desk/register")
+    expect(page.locator("#related-cases")).to_contain_text("Earlier cases")
+
+    # Autofocus on the first field; walk-in and "application" are the defaults.
+    assert focused(page) == "channel"
+    assert page.input_value("[name=channel]") == Channel.WALK_IN.value
+    tab(page, "source")
+    tab(page, "region")
+    choose(page, world.village.name)
+    tab(page, "cross_region")
+    tab(page, "dispute_type")
+    choose(page, str(DisputeType.LL.label))
+    tab(page, "summary")
+    page.keyboard.type("黄建国盖猪圈占了我家的菜地，多次协商未果。")
+    tab(page, "requests")
+    page.keyboard.type("拆除猪圈")
+    page.keyboard.press("Enter")  # a second request on its own line
+    page.keyboard.type("恢复菜地")
+    tab(page, "amount")
+    tab(page, "applicant_name")
+    page.keyboard.type("黄秀英")
+    tab(page, "applicant_sex")
+    page.keyboard.press("ArrowDown")  # the first sex after "Not given"
+    tab(page, "applicant_age")
+    page.keyboard.type("56")
+    tab(page, "applicant_phone")
+    # She has a new phone since: only her ID number can bring up the earlier case.
+    page.keyboard.type(NEW_PHONE)
+    tab(page, "applicant_id_number")
+    # Typed in one run: grouped as on the card ("421022 19700315 4566") the earlier-cases lookup
+    # finds it, but the form's validator (domain.identity.normalise_id_number) rejects it.
+    page.keyboard.type(ID_NUMBER)
+    # The panel updates once typing pauses (debounced htmx POST), with the earlier number.
+    panel = page.locator("#related-cases")
+    expect(panel).to_contain_text(earlier.number, timeout=5000)
+    expect(panel).to_contain_text("same ID number")
+    assert ID_NUMBER not in panel.inner_text()  # masked in the panel
+    # Focus stayed in the ID field while the panel was swapped.
+    assert focused(page) == "applicant_id_number"
+    tab(page, "applicant_address")
+    page.keyboard.type("公安县埠河镇新民村5组")
+    tab(page, "respondent_name")
+    # The respondent's name refreshes the panel too (400 ms after the last key).
+    with page.expect_response("**/desk/related"):
+        page.keyboard.type("黄建国")
+    tab(page, "respondent_phone")
+    tab(page, "respondent_address")
+
+    link_box = panel.locator("input[name=link_case]")
+    has_link_box = link_box.count() > 0
+    if has_link_box:
+        tab_until(page, lambda p: p.evaluate(
+            "() => document.activeElement.name === 'link_case'"))
+        page.keyboard.press("Space")
+        expect(link_box.first).to_be_checked()
+    # TODO(lead): once the related-cases partial has its "link to this earlier case"
+    # checkboxes (input[name=link_case]), this test ticks one above and asserts the CaseLink
+    # below; until then that part is skipped (has_link_box is False).
+
+    tab_until(page, lambda p: focused(p) == "consent")
+    page.keyboard.press("Space")
+    assert page.is_checked("[name=consent]")
+    tab(page, "note")
+    tab(page, "Register the case")
+    if has_link_box:
+        expect(link_box.first).to_be_checked()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    # Confirmation: number and query code, once.
+    assert page.locator("#error-summary").count() == 0, page.inner_text("#error-summary")
+    expect(page.locator("h1")).to_have_text("Case registered")
+    number = page.inner_text("#case-number").strip()
+    code = page.inner_text("#query-code").strip()
+    assert re.fullmatch(r"\d{4}-421022-\d{6}", number) and number != earlier.number
+    assert re.fullmatch(r"[A-Z0-9]{4}[ -]?[A-Z0-9]{4}", code), code
+
+    case = db.session.query(Case).filter_by(number=number).one()
+    assert case.state == CaseState.REGISTERED and case.channel == Channel.WALK_IN
+    assert case.region_id == world.village.id and case.dispute_type == DisputeType.LL
+    assert case.requests == ["拆除猪圈", "恢复菜地"]
+    applicant = db.session.query(Party).filter_by(case_id=case.id, role=PartyRole.APPLICANT).one()
+    assert (applicant.name, applicant.age, applicant.id_number_norm) == ("黄秀英", 56, ID_NUMBER)
+    assert applicant.address == "公安县埠河镇新民村5组" and applicant.sex is not None
+    assert applicant.phone_norm == "+8613598765432"
+    assert case.registered_by_id == world.clerk.id
+    if has_link_box:
+        pairs = {(link.case_id, link.other_id) for link in db.session.query(CaseLink)}
+        assert pairs & {(case.id, earlier.id), (earlier.id, case.id)}, pairs
+
+    # The receipt: its QR code opens the lookup page with the number filled in, and the number
+    # with the query code shows the case's public status.
+    receipt = page.locator("#receipt")
+    expect(receipt.locator("img.receipt-qr")).to_be_visible()
+    citizen = new_page(js=False, lang="en")
+    citizen.goto(citizen.base + f"/lookup?number={number}")
+    expect(citizen.locator("[name=number]")).to_have_value(number)
+    citizen.fill("[name=code]", code)
+    citizen.locator("form button[type=submit]").last.click()
+    expect(citizen.locator("main")).to_contain_text(number)
+    expect(citizen.locator("main")).not_to_contain_text("Case not found")
+
+    # Printed at once: the menus and the buttons are not printed, the receipt is.
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator("main .actions")).to_be_hidden()
+    expect(receipt).to_be_visible()
+    page.emulate_media(media="screen")
+
+    # Onwards from the confirmation: the case page opens.
+    page.get_by_role("link", name="Open the case to screen it now").click()
+    expect(page.locator("h1")).to_contain_text(number)
+    assert time.monotonic() - started < 20
