@@ -150,7 +150,8 @@ SOURCE_TYPES = {
 OLD_ID_PREFIX = {"421022": ("422423", 1994), "421087": ("422422", 1995)}
 MOBILE_PREFIXES = [*(f"13{d}" for d in range(10)), "150", "151", "152", "158", "159", "186", "189"]
 
-# The general mix of states; the groups below come on top (200 cases in all).
+# The general mix of states; the groups below come on top (200 cases in all, plus one online
+# duplicate that the desk merged into a case in mediation).
 GENERIC_STATES = {
     CaseState.NOT_ACCEPTED: 12,
     CaseState.ACCEPTED: 12,
@@ -739,15 +740,48 @@ class DemoWorld:
         plans = self._plan_cases()
         plans.sort(key=lambda p: p.created_at)  # numbers are handed out in time order
         samples: dict[CaseState, tuple[str, str]] = {}
+        made: list[Case] = []
         for plan in plans:
             case, code = self._run(plan)
+            made.append(case)
             self.result.state_counts[case.state] += 1
             if case.region_code.startswith("421022"):
                 samples.setdefault(case.state, (case.number, code))
-        self.result.created["cases"] = len(plans)
+        duplicate = self._duplicate_application(made)
+        if duplicate is not None:
+            case, code = duplicate
+            self.result.state_counts[case.state] += 1
+            samples.setdefault(case.state, (case.number, code))
+            made.append(case)
+        self.result.created["cases"] = len(made)
         self.result.sample_codes = [
             (state, *samples[state]) for state in CaseState if state in samples
         ]
+
+    def _duplicate_application(self, made: list[Case]) -> tuple[Case, str] | None:
+        """The applicant of a case in mediation also applied online about the same dispute;
+        the desk merged the duplicate into the earlier case (both numbers stay findable)."""
+        from domain.links import merge_cases
+
+        earlier = next((c for c in made if c.state == CaseState.MEDIATING
+                        and c.region_code.startswith("421022") and c.source == Source.APPLICATION
+                        and not c.referrals), None)
+        if earlier is None:
+            return None
+        when = self._after(self._last_event(earlier), 2, 30)
+        data = CaseData(
+            region=earlier.region, dispute_type=earlier.dispute_type,
+            summary=earlier.summary, requests=list(earlier.requests), amount=earlier.amount,
+            parties=[PartyData(role=p.role, name=p.name, kind=p.kind, sex=p.sex, age=p.age,
+                               id_number=p.id_number, phone=p.phone, address=p.address)
+                     for p in earlier.parties],
+        )
+        case, code = self._at(when, submit_application, data, now=when)
+        reason = "同一申请人就同一纠纷在线重复申请，与已在调解的案件合并办理。"
+        merged_at = self._soon(when, 40)
+        self._at(merged_at, merge_cases, case, earlier.number, self.users["clerk"],
+                 version=None, reason=reason, now=merged_at)
+        return case, code
 
     def _plan_cases(self) -> list[CasePlan]:
         rng = self.rng
@@ -1220,8 +1254,9 @@ class DemoWorld:
 
     def _failures(self, case: Case, mediator: User, end: datetime, fmt: dict,
                   final: bool) -> None:
-        """Two failed attempts (the second escalates to joint mediation one level up), and
-        with `final` the failed joint mediation that ends the case."""
+        """Two failed attempts (the second escalates to joint mediation one level up; a
+        court's case goes back to the court instead), and with `final` the failed joint
+        mediation that ends the case."""
         rng = self.rng
         reasons = rng.sample(self.texts["failure_reasons"], 2)
         self._at(end, record_failure, case, mediator, version=None,
@@ -1231,7 +1266,7 @@ class DemoWorld:
         departments = [town + d for d in rng.sample(JOINT_DEPARTMENTS, 2)]
         self._at(second, record_failure, case, mediator, version=None,
                  reason=reasons[1].format(**fmt), departments=departments, now=second)
-        if final:
+        if final and case.state != CaseState.FAILED:  # a court's case is back at the court
             third = self._after(second, 48, 200)
             self._at(third, record_failure, case, mediator, version=None,
                      reason="联动调解仍未能达成一致，建议当事人通过司法途径解决", now=third)

@@ -8,10 +8,13 @@ into DataRequired (which checks the trimmed value) with the same message.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form
-from wtforms.fields import PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms.fields import DecimalField, PasswordField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, StopValidation
 
 
 def _strip(value):
@@ -33,9 +36,25 @@ def _trim(unbound_field) -> None:
         ]
 
 
+def _finite(form, field) -> None:  # noqa: ARG001
+    """A DecimalField takes "NaN", "sNaN" and "Infinity" as numbers; no amount is one of those
+    (and comparing a NaN raises), so they are refused first, beside the field."""
+    if isinstance(field.data, Decimal) and not field.data.is_finite():
+        raise StopValidation(_l("Enter a number, such as 1200 or 1200.50."))
+
+
+def _finite_only(unbound_field) -> None:
+    if not issubclass(unbound_field.field_class, DecimalField):
+        return
+    validators = list(unbound_field.kwargs.get("validators") or ())
+    if _finite not in validators:
+        unbound_field.kwargs["validators"] = [_finite, *validators]
+
+
 class _TrimMeta:
     def bind_field(self, form, unbound_field, options):
         _trim(unbound_field)
+        _finite_only(unbound_field)
         return super().bind_field(form, unbound_field, options)
 
 

@@ -82,12 +82,12 @@ def event_text(event) -> str | None:
     if event.action == Action.RECORD_RULING and data.get("ruling"):
         return gettext("%(court)s: %(ruling)s", court=data.get("court", ""),
                        ruling=Ruling(data["ruling"]).label)
+    if event.action == Action.REPORT_REFERRAL_PROGRESS and data.get("sent_on"):
+        return gettext("Progress reported (sent %(date)s).",
+                       date=format_date(date_cls.fromisoformat(data["sent_on"])))
     if event.action == Action.RECORD_REFERRAL_FEEDBACK:
         from models.enums import ReferralResult
 
-        if data.get("progress"):
-            return gettext("Progress reported (sent %(date)s).",
-                           date=format_date(date_cls.fromisoformat(data["sent_on"])))
         if data.get("result"):
             return gettext("%(result)s (sent %(date)s).",
                            result=ReferralResult(data["result"]).label,
@@ -96,6 +96,12 @@ def event_text(event) -> str | None:
         return gettext("The petition deadline moved to %(date)s.",
                        date=format_date(date_cls.fromisoformat(data["to"])))
     return None
+
+
+def _feedback_urgency(referral):  # noqa: ANN202 - an Urgency
+    from domain.referrals import feedback_urgency
+
+    return feedback_urgency(referral)
 
 
 def centre_phone() -> str:
@@ -111,6 +117,7 @@ GLOBALS = {
     "days_left": days_left,
     "local_today": local_today,
     "now_utc": utcnow,
+    "feedback_urgency": _feedback_urgency,
     "page_url": page_url,
     "centre_phone": centre_phone,
     "event_text": event_text,

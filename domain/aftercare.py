@@ -31,8 +31,12 @@ def schedule_follow_up(case: Case, ended_on: date, reason: str) -> FollowUp:
 
 
 def needs_follow_up(case: Case) -> bool:
-    """Every agreement, and every petition-sourced case however it ended (S0: 100%)."""
-    return case.agreement is not None or case.source == Source.PETITION
+    """Every agreement, and every petition case however it ended (S0: 100%) — one that came
+    from a petition office, or absorbed a petition transfer by a merge."""
+    from models.enums import ReferralKind
+
+    return (case.agreement is not None or case.source == Source.PETITION
+            or any(r.kind == ReferralKind.PETITION for r in case.referrals))
 
 
 def schedule_closing_follow_ups(case: Case, ended_on: date | None = None) -> FollowUp | None:

@@ -119,9 +119,16 @@ def apply_limit(case) -> None:
     acceptance, and again at dispatch, when the handling organisation's own rule may apply."""
     if case.clock_start is None or case.suspended_since is not None:
         return
+    extended = case.extended_days or 0
+    # Days the case spent suspended so far: resuming moved the deadline past the one its limit
+    # and extensions give. Recomputing must keep them (a transfer after a suspension).
+    paused = 0
+    if case.due_on is not None and case.time_limit_days is not None:
+        baseline = add_days(case.clock_start, case.time_limit_days + extended, case.working_days)
+        paused = max(0, days_between(baseline, case.due_on, case.working_days))
     days, working = limit_for(case)
     case.time_limit_days, case.working_days = days, working
-    case.due_on = add_days(case.clock_start, days + (case.extended_days or 0), working)
+    case.due_on = add_days(add_days(case.clock_start, days + extended, working), paused, working)
     _court_feedback_due(case)
 
 

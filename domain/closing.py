@@ -130,6 +130,15 @@ def record_failure(case: Case, actor: User, *, version: int | None, reason: str,
     transition(case, Action.RECORD_FAILURE, actor, note=reason, public=False,
                data={"attempt": case.failure_count})
     case.failure_reason = reason
+    if case.failure_count >= FAILURES_BEFORE_JOINT and _from_court(case):
+        # A court's case does not go to joint mediation: mediation has failed and the case
+        # goes back to the court, which files it (delegated) or resumes the trial (entrusted)
+        # (SPC-TY Art. 21); the report back to the court is then owed.
+        transition(case, Action.FAIL_BACK_TO_COURT, actor, public=True)
+        case.closure_reason = ClosureReason.FAILED
+        case.closed_at = now
+        _follow_up_after_ending(case, now)
+        return
     if case.failure_count >= FAILURES_BEFORE_JOINT:
         organiser = joint_organiser(case)
         transition(
@@ -140,6 +149,12 @@ def record_failure(case: Case, actor: User, *, version: int | None, reason: str,
         )
         case.joint_org = organiser
         case.joint_departments = [d.strip() for d in (departments or []) if d.strip()]
+
+
+def _from_court(case: Case) -> bool:
+    from models.enums import ReferralKind
+
+    return any(r.kind == ReferralKind.COURT for r in case.referrals)
 
 
 def _follow_up_after_ending(case: Case, when: datetime) -> None:

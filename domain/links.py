@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from domain.codes import normalise_case_number
 from domain.errors import InvalidTransition, NotPermitted, ValidationFailed
+from domain.ids import is_row_id
 from domain.permissions import get_case_for
 from domain.states import Action, allowed
 from domain.timeline import transition
@@ -27,8 +28,10 @@ from domain.versioning import check_version
 from extensions import db
 from models import Case, Event, Party, User
 from models.docking import CaseLink
-from models.enums import ClosureReason, LinkKind, Role
+from models.enums import ClosureReason, LinkKind, RiskLevel, Role, TransferStatus
 from models.types import utcnow
+
+_RISK_ORDER = list(RiskLevel)  # none < blue < yellow < orange < red
 
 LINK_KINDS = (LinkKind.RELATED, LinkKind.REPEAT)
 NO_SUCH_CASE = _l("There is no case with this number in your area.")
@@ -171,7 +174,7 @@ def unlink_cases(case: Case, link_id: int, actor: User, *, version: int | None) 
     if get_case_for(actor, case.number) is None:
         raise NotPermitted()
     check_version(case, version)
-    link = db.session.get(CaseLink, link_id)
+    link = db.session.get(CaseLink, link_id) if is_row_id(link_id) else None
     if link is None or case.id not in (link.case_id, link.other_id):
         raise ValidationFailed(_l("This link no longer exists."))
     if link.kind == LinkKind.MERGED.value:
@@ -238,6 +241,10 @@ def merge_cases(case: Case, into_number: str, actor: User, *, version: int | Non
     if not can_merge(actor, case, into):
         raise ValidationFailed(
             _l("Both cases must be handled by your committee."), field="number")
+    if any(t.status == TransferStatus.PENDING.value for t in (*case.transfers, *into.transfers)):
+        raise ValidationFailed(
+            _l("A transfer of one of these cases is waiting for acknowledgement: withdraw it "
+               "or let the receiver answer first."), field="number")
     now = now or utcnow()
     on_a = list(into.parties)
     copied = []
@@ -250,14 +257,25 @@ def merge_cases(case: Case, into_number: str, actor: User, *, version: int | Non
         into.parties.append(twin)
         on_a.append(twin)
         copied.append(twin)
+    # What the duplicate brought goes on with the dispute: its referrals (the return leg to
+    # the court, petition office or police is now owed by the surviving case), and the
+    # weightiest of its risk, amount and reach (routing and escalation must not drop them).
+    moved = [r.id for r in case.referrals]
+    for referral in list(case.referrals):
+        referral.case = into
+    if _RISK_ORDER.index(case.risk_level) > _RISK_ORDER.index(into.risk_level):
+        into.risk_level = case.risk_level
+    if case.amount is not None and (into.amount is None or case.amount > into.amount):
+        into.amount = case.amount
+    into.cross_region = into.cross_region or case.cross_region
     db.session.flush()
     transition(case, Action.MERGE_INTO, actor, note=reason, public=True,
-               data={"other": into.number, "other_id": into.id})
+               data={"other": into.number, "other_id": into.id, "referrals_moved": moved})
     case.closure_reason = ClosureReason.MERGED
     case.closed_at = now
     transition(into, Action.MERGE_IN, actor, note=reason, public=False,
                data={"other": case.number, "other_id": case.id,
-                     "parties_added": [p.id for p in copied]})
+                     "parties_added": [p.id for p in copied], "referrals_moved": moved})
     link = _existing(case, into)
     if link is not None and link.case_id == case.id:
         link.kind = LinkKind.MERGED.value

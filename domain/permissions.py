@@ -101,9 +101,13 @@ def can_record(user: User, case: Case) -> bool:
 
 
 def can_reveal_pii(user: User, case: Case) -> bool:
-    """Full ID numbers, phones and addresses: only for staff who work the case."""
-    if user.role in {Role.CLERK, Role.DIRECTOR}:
+    """Full ID numbers, phones and addresses: only for staff who work the case (a director
+    whose committee only has a transfer of the case waiting sees it masked until it
+    acknowledges)."""
+    if user.role == Role.CLERK:
         return True
+    if user.role == Role.DIRECTOR:
+        return user.organisation_id in (case.handling_org_id, case.joint_org_id)
     return user.role == Role.MEDIATOR and is_active_mediator(user, case)
 
 
@@ -118,9 +122,17 @@ def can_send_transfer(user: User, case: Case) -> bool:
         m.active and m.presiding and m.user_id == user.id for m in case.mediators)
 
 
-def may_receive_transfer(user: User, organisation: Organisation) -> bool:
-    """Acknowledge or decline a transfer to `organisation`: its director, or a clerk or
-    leader whose region holds it."""
+def may_receive_transfer(user: User, transfer) -> bool:
+    """Acknowledge or decline `transfer`: the receiving organisation's director, or a clerk or
+    leader whose region holds it — but never the person who sent it, nor anyone of the
+    sending committee (the receiving side acknowledges, or the step means nothing)."""
+    organisation = transfer.to_org
+    if organisation is None:
+        return False
+    if transfer.sent_by_id == user.id or (
+        transfer.from_org_id is not None and transfer.from_org_id == user.organisation_id
+    ):
+        return False
     if user.role == Role.DIRECTOR:
         return user.organisation_id == organisation.id
     if user.role in {Role.CLERK, Role.LEADER}:

@@ -19,16 +19,15 @@ The return leg (`record_feedback`) is due for every referral before the file is 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.attributes import flag_modified
 
 from domain.clocks import CHINA, local_today
 from domain.errors import NotPermitted, ValidationFailed
 from domain.intake import CaseData, register_case
 from domain.states import Action, CaseState
-from domain.timeline import record, transition
+from domain.timeline import transition
 from domain.versioning import check_version
 from extensions import db
 from models import Case, Organisation, User
@@ -58,6 +57,10 @@ COURT_DAYS = {
 PETITION_DECIDE_DAYS = 15
 PETITION_DUE_DAYS = 60
 PETITION_MAX_EXTENSION = 30
+# Plausible dates on the referring body's papers: nothing before 2000 (a mistyped year would
+# overflow the clocks), and a petition deadline at most a year after the office received it.
+EARLIEST = date(2000, 1, 1)
+PETITION_DUE_MAX = timedelta(days=365)
 POLICE_FEEDBACK = timedelta(hours=24)
 POLICE_FEEDBACK_COMPLEX = timedelta(days=5)
 
@@ -131,6 +134,14 @@ def _text(value: str | None) -> str | None:
     return (value or "").strip() or None
 
 
+def too_early():
+    return _l("Enter a date from %(year)s on.", year=EARLIEST.year)
+
+
+def petition_due_too_late():
+    return _l("The deadline can be at most a year after the office received the petition.")
+
+
 def _validate(data: ReferralData, now: datetime) -> None:
     if data.body_org is None and not _text(data.body_name):
         field_ = "body_org"
@@ -151,6 +162,8 @@ def _validate(data: ReferralData, now: datetime) -> None:
         }.get(data.kind, _l("Enter the reference number.")), field="external_no")
     if data.received_at > now + timedelta(minutes=5):
         raise ValidationFailed(_l("This cannot be in the future."), field="received_at")
+    if data.received_at < datetime.combine(EARLIEST, time(0), tzinfo=CHINA):
+        raise ValidationFailed(too_early(), field="received_at")
     if data.kind == ReferralKind.COURT:
         if data.court_mode is None:
             raise ValidationFailed(_l("Choose delegated or entrusted."), field="court_mode")
@@ -169,6 +182,11 @@ def _validate(data: ReferralData, now: datetime) -> None:
         if data.petition_received_on > local_today(now):
             raise ValidationFailed(_l("This cannot be in the future."),
                                    field="petition_received_on")
+        if data.petition_received_on < EARLIEST:
+            raise ValidationFailed(too_early(), field="petition_received_on")
+        if data.petition_due_on is not None \
+                and data.petition_due_on > data.petition_received_on + PETITION_DUE_MAX:
+            raise ValidationFailed(petition_due_too_late(), field="petition_due_on")
         if data.petition_due_on is not None \
                 and data.petition_due_on < data.petition_received_on:
             raise ValidationFailed(_l("The deadline cannot be before the petition was received."),
@@ -275,6 +293,9 @@ def extend_petition(case: Case, referral: Referral, actor: User, *, version: int
     if not _text(reason):
         raise ValidationFailed(_l("Give the reason the petitioner is told."), field="reason")
     before = referral.petition_due_on
+    if before is not None and before > date.max - timedelta(days=days):
+        # A deadline registered before the date bounds existed: it cannot move further.
+        raise ValidationFailed(petition_due_too_late(), field="days")
     transition(case, Action.EXTEND_PETITION, actor, note=reason.strip(), public=True,
                data={"referral_id": referral.id, "days": days,
                      "from": before.isoformat() if before else None,
@@ -346,17 +367,23 @@ def record_feedback(case: Case, referral: Referral, actor: User, *, version: int
     if may_report_progress(case, referral):
         if not note:
             raise ValidationFailed(_l("Say what was reported."), field="note")
-        # No state change and no row in the transition table: record the event and move the
-        # version by hand so concurrent edits are still detected.
-        record(case, Action.RECORD_REFERRAL_FEEDBACK, actor, note=note, public=False,
-               data={**data, "progress": True})
-        flag_modified(case, "state")
+        transition(case, Action.REPORT_REFERRAL_PROGRESS, actor, note=note, public=False,
+                   data={**data, "progress": True})
         referral.feedback_at = sent_at
         referral.feedback_by = actor
         referral.feedback_note = note
         referral.feedback_recipient = recipient
         return
-    result = result or default_result(case)
+    if referral.feedback_result is not None:
+        raise ValidationFailed(
+            _l("The result has already been reported to %(body)s.", body=referral.body_name))
+    expected = default_result(case)
+    if result is not None and expected is not None and result != expected:
+        # The report must say what happened: no "agreement" for a case that ended without one.
+        raise ValidationFailed(
+            _l("The case ended as: %(result)s. Report that result.", result=expected.label),
+            field="result")
+    result = result or expected
     if result is None:
         raise ValidationFailed(_l("Report to the referring body once mediation has ended."))
     transition(case, Action.RECORD_REFERRAL_FEEDBACK, actor, note=note, public=False,
@@ -372,6 +399,23 @@ def feedback_gaps(case: Case) -> list:
     """Referrals still waiting for the final return leg, as archive gaps."""
     return [_l("The result has not been reported back to %(body)s.", body=r.body_name)
             for r in case.referrals if r.feedback_result is None]
+
+
+def feedback_urgency(referral: Referral, now: datetime | None = None):
+    """The return leg's clock for a badge (a domain.clocks.Urgency): overdue once the due
+    moment has passed (police feedback is due within hours), else by China dates as every
+    other deadline; NONE when answered or when the referrer set no date."""
+    from domain.clocks import Urgency, urgency
+
+    now = now or utcnow()
+    due = referral.feedback_due_at
+    if referral.feedback_at is not None or due is None:
+        return Urgency.NONE
+    if due.tzinfo is None:
+        due = due.replace(tzinfo=UTC)
+    if due < now:
+        return Urgency.OVERDUE
+    return urgency(local_today(due), local_today(now))
 
 
 def feedback_overdue(referral: Referral, now: datetime | None = None) -> bool:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from domain.errors import NotPermitted, ValidationFailed
+from domain.errors import DomainError, NotPermitted, ValidationFailed
 from domain.routing import prefixes
 from extensions import db
 from models import Organisation, Region, RoutingRule, User, code_range
@@ -24,6 +24,14 @@ from models.types import utcnow
 _MAX_ID = 2**31 - 1
 MAX_AMOUNT = Decimal("999999999999")
 MAX_PARTIES = 100000
+
+
+class StaleRule(DomainError):
+    """Someone else changed (or moved) the rule after this admin opened the form."""
+
+    message = _l(
+        "Someone else changed this rule while you were working on it. Your changes are "
+        "below and are not saved: compare them with the rule as it is now and save again.")
 
 
 @dataclass
@@ -136,7 +144,8 @@ def check_rule(admin: User, values: RuleValues) -> dict[str, object]:
         errors["risk_levels"] = _l("Choose risk levels from the list.")
     if values.min_parties is not None and not 2 <= values.min_parties <= MAX_PARTIES:
         errors["min_parties"] = _l("Enter 2 or more parties (or leave it empty).")
-    if values.min_amount is not None and not 0 <= values.min_amount <= MAX_AMOUNT:
+    if values.min_amount is not None and (not values.min_amount.is_finite()
+                                          or not 0 <= values.min_amount <= MAX_AMOUNT):
         errors["min_amount"] = _l("Enter an amount of 0 or more (or leave it empty).")
     has_condition = bool(values.dispute_types or values.place_code or values.cross_region
                          or values.min_parties is not None or values.min_amount is not None
@@ -164,14 +173,18 @@ def check_rule(admin: User, values: RuleValues) -> dict[str, object]:
     return errors
 
 
-def save_rule(admin: User, rule: RoutingRule | None, values: RuleValues) -> RoutingRule:
-    """Create (rule=None, placed last) or change a routing rule.
+def save_rule(admin: User, rule: RoutingRule | None, values: RuleValues, *,
+              version: int | None = None) -> RoutingRule:
+    """Create (rule=None, placed last) or change a routing rule; `version` is the rule's
+    version the admin saw (optimistic lock: None skips the check).
 
-    Raises NotPermitted, ValidationFailed (the first problem found, with its field).
+    Raises NotPermitted, StaleRule, ValidationFailed (the first problem found, with its field).
     """
     _check_admin(admin)
     if rule is not None and not inside(admin, rule.scope_code):
         raise NotPermitted()
+    if rule is not None and version is not None and version != rule.version:
+        raise StaleRule()
     errors = check_rule(admin, values)
     if errors:
         name, message = next(iter(errors.items()))

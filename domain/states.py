@@ -204,6 +204,8 @@ class Action(enum.StrEnum):
     UPLOAD_DOCUMENT = "upload_document"
     # Docking, related cases and transfers (issue 5).
     RECORD_REFERRAL_FEEDBACK = "record_referral_feedback"  # the return leg to the referrer
+    REPORT_REFERRAL_PROGRESS = "report_referral_progress"  # police: the 24 h / 5-day report
+    FAIL_BACK_TO_COURT = "fail_back_to_court"  # a court's case fails: back to the court
     EXTEND_PETITION = "extend_petition"  # the petition deadline extended once (≤30 days)
     LINK_CASE = "link_case"
     UNLINK_CASE = "unlink_case"
@@ -256,6 +258,8 @@ ACTION_LABELS = {
     Action.SIGN_DOCUMENT: _l("Document marked signed"),
     Action.UPLOAD_DOCUMENT: _l("Document uploaded"),
     Action.RECORD_REFERRAL_FEEDBACK: _l("Result reported to the referring body"),
+    Action.REPORT_REFERRAL_PROGRESS: _l("Progress reported to the referring body"),
+    Action.FAIL_BACK_TO_COURT: _l("Mediation failed: the case goes back to the court"),
     Action.EXTEND_PETITION: _l("Petition deadline extended"),
     Action.LINK_CASE: _l("Linked to another case"),
     Action.UNLINK_CASE: _l("Link to another case removed"),
@@ -324,6 +328,10 @@ _add((*_ENDED, CaseState.NOT_ACCEPTED), Action.ARCHIVE, CaseState.ARCHIVED)
 _add((*_ENDED, CaseState.NOT_ACCEPTED), Action.RECORD_REFERRAL_FEEDBACK)
 _OPEN = tuple(s for s in CaseState if s not in CLOSED_STATES)
 _add(_OPEN, Action.EXTEND_PETITION)
+_add(_OPEN, Action.REPORT_REFERRAL_PROGRESS)
+# A court's case that fails twice goes back to the court instead of to joint mediation
+# (SPC-TY Art. 21).
+_add((_M,), Action.FAIL_BACK_TO_COURT, CaseState.FAILED)
 # Links are notes between files: recorded on any case but a merged or archived one (an
 # archived file is final; a link to it is recorded on the other case only).
 _LINKABLE = tuple(s for s in CaseState if s not in {CaseState.MERGED, CaseState.ARCHIVED})

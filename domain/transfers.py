@@ -131,7 +131,7 @@ def _receiving(transfer: Transfer, actor: User) -> None:
     if transfer.direction == TransferDirection.OUT.value or transfer.to_org is None:
         raise ValidationFailed(
             _l("An outside body's acknowledgement is recorded by the sender."))
-    if not may_receive_transfer(actor, transfer.to_org):
+    if not may_receive_transfer(actor, transfer):
         raise NotPermitted()
 
 
@@ -222,8 +222,13 @@ def to_acknowledge(user: User) -> sa.Select:
     from models import Region, code_range
     from models.enums import Role
 
+    # Never one's own transfers, nor those of one's own committee (see may_receive_transfer).
     stmt = sa.select(Transfer).where(Transfer.status == PENDING,
-                                     Transfer.direction != TransferDirection.OUT.value)
+                                     Transfer.direction != TransferDirection.OUT.value,
+                                     sa.or_(Transfer.sent_by_id.is_(None),
+                                            Transfer.sent_by_id != user.id),
+                                     sa.or_(Transfer.from_org_id.is_(None),
+                                            Transfer.from_org_id != user.organisation_id))
     if user.role == Role.DIRECTOR:
         return stmt.where(Transfer.to_org_id == user.organisation_id).order_by(Transfer.id)
     low, high = code_range(user.organisation.region.code)

@@ -42,6 +42,9 @@ class RoutingRule(db.Model):
     target_level: Mapped[RoutingLevel | None] = mapped_column(str_enum(RoutingLevel, 16))
 
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Optimistic locking: two admins editing the same rule; a stale write is refused.
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
 
     target_org: Mapped[Organisation | None] = relationship()

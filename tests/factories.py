@@ -285,7 +285,9 @@ class World:
         )
         if state == CaseState.JOINT_MEDIATION:
             return _flush(case)
-        if state == CaseState.FAILED:
+        # A court's case is already back at the court after the second failure (SPC-TY
+        # Art. 21); any other goes through joint mediation first.
+        if state == CaseState.FAILED and case.state != CaseState.FAILED:
             record_failure(case, mediator, version=None, reason="联动调解仍未达成协议")
         return _flush(case)
 

@@ -19,6 +19,7 @@ from wtforms import (
     StringField,
 )
 from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from blueprints.actions import run_action
 from blueprints.admin import bp
@@ -26,7 +27,8 @@ from blueprints.auth.forms import EmptyForm
 from blueprints.forms import TrimmedForm
 from blueprints.htmx import redirect_303
 from domain import routing_rules
-from domain.errors import DomainError
+from domain.errors import DomainError, StaleCase
+from domain.ids import is_row_id
 from domain.routing import CaseProbe, ConditionText, suggest_organisation, target_text
 from extensions import db
 from models import Organisation, RoutingRule
@@ -52,17 +54,21 @@ def _region_label(region) -> str:
 
 
 class RoutingRuleForm(TrimmedForm):
-    name = StringField(_l("Name"), render_kw={"maxlength": 128})
+    name = StringField(_l("Name of the rule"), render_kw={"maxlength": 128})
     scope_code = SelectField(_l("Applies in"))
     dispute_types = SelectMultipleField(_l("Dispute types"))
     place_code = SelectField(_l("Place"), coerce=_optional_str)
     cross_region = BooleanField(_l("Only disputes that cross villages, townships or counties"))
     min_parties = IntegerField(_l("At least this many parties"), validators=[Optional()])
-    min_amount = DecimalField(_l("Amount at least (yuan)"), places=2, validators=[Optional()])
+    min_amount = DecimalField(_l("Amount at least (yuan)"), places=2, validators=[
+        Optional(), NumberRange(min=0, max=routing_rules.MAX_AMOUNT,
+                                message=_l("Enter an amount of 0 or more (or leave it empty)."))])
     risk_levels = SelectMultipleField(_l("Risk levels"))
     target_org = SelectField(_l("Send to this organisation"), coerce=_optional_int)
     target_level = SelectField(_l("Or send to a level"), coerce=_optional_str)
     active = BooleanField(_l("Active"), default=True)
+    # The rule's version when the form was loaded (optimistic lock; empty for a new rule).
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
     def __init__(self, *args, admin=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,8 +86,11 @@ class RoutingRuleForm(TrimmedForm):
             SelectChoice(lv.value, lv.label) for lv in RoutingLevel]
 
     def values(self) -> routing_rules.RuleValues:
+        # Only an organisation of the list is looked up (a forged or huge id is not).
+        offered = {c.value for c in self.target_org.choices}
         org = (db.session.get(Organisation, self.target_org.data)
-               if self.target_org.data and self.target_org.data > 0 else None)
+               if self.target_org.data in offered and is_row_id(self.target_org.data)
+               else None)
         return routing_rules.RuleValues(
             name=self.name.data or "", scope_code=self.scope_code.data or "",
             dispute_types=list(self.dispute_types.data or []),
@@ -156,7 +165,13 @@ def _save(form: RoutingRuleForm, rule: RoutingRule | None):
             return None
     if not form_ok:
         return None
-    error = run_action(lambda: routing_rules.save_rule(current_user, rule, values))
+    error = run_action(lambda: routing_rules.save_rule(current_user, rule, values,
+                                                       version=form.version.data))
+    if isinstance(error, StaleCase | routing_rules.StaleRule) and rule is not None:
+        # Keep what was typed; saving again (against the version now shown) overwrites.
+        form.version.data, form.version.raw_data = rule.version, [str(rule.version)]
+        form.form_errors.append(routing_rules.StaleRule.message)
+        return None
     if error is not None:
         _show_errors(form, {error.field or "": error.message})
         return None
@@ -218,8 +233,10 @@ def edit_routing_rule(rule_id: int):
             "min_amount": rule.min_amount, "risk_levels": list(rule.risk_levels or []),
             "target_org": rule.target_org_id or "",
             "target_level": rule.target_level.value if rule.target_level else "",
-            "active": rule.active})
-    return render_template("admin/routing_form.html", form=form, editing=rule)
+            "active": rule.active, "version": rule.version})
+    stale = routing_rules.StaleRule.message in form.form_errors
+    return render_template("admin/routing_form.html", form=form, editing=rule,
+                           current=_describe([rule])[rule.id] if stale else None)
 
 
 def _post_action(rule_id: int, fn, done_message) -> object:
@@ -227,7 +244,10 @@ def _post_action(rule_id: int, fn, done_message) -> object:
     if not EmptyForm().validate_on_submit():
         abort(400)
     error: DomainError | None = run_action(lambda: fn(rule))
-    if error is not None:
+    if isinstance(error, StaleCase):  # another admin changed the rule at the same moment
+        flash(_("Someone else changed the rules at the same moment. The list shows them as "
+                "they are now; please try again."), "error")
+    elif error is not None:
         flash(str(error.message), "error")
     elif done_message:
         flash(done_message, "success")

@@ -20,6 +20,7 @@ from blueprints.cases.panels import Panel, panel
 from blueprints.cases.views import load_case
 from blueprints.workbench.forms import CaseActionForm
 from domain import links
+from domain.ids import row_id
 from domain.states import Action, CaseState, allowed
 from models import Case, User
 from models.enums import LinkKind
@@ -120,10 +121,9 @@ def unlink(number: str):
     """Remove a related-case or repeat-petition link (any staff who sees both cases)."""
     case, user = load_case(number), _me()
     form = UnlinkForm(prefix="unlink")
-    try:
-        link_id = int(form.link.data or "")
-    except ValueError:
-        abort(400)
+    link_id = row_id(form.link.data)
+    if link_id is None:
+        abort(404)  # a forged or out-of-range id names no link
     return _act(case, form, _("Link removed."), lambda: links.unlink_cases(
         case, link_id, user, version=form.version.data))
 

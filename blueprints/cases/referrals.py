@@ -71,17 +71,13 @@ class PetitionExtensionForm(_ReferralActionForm):
 
 
 def _due_state(referral: Referral, now: datetime) -> str:
-    """overdue / due_soon / on_time / done: the return leg's clock, for the badge."""
+    """overdue / due_soon / on_time / done: the return leg's clock, for the badge (the same
+    rule as the case facts and the desk overview: referrals.feedback_urgency)."""
     if referral.feedback_at is not None:
         return "done"
     if referral.feedback_due_at is None:
         return "none"
-    if referral.feedback_due_at < now:
-        return "overdue"
-    if (referral.feedback_due_at - now).total_seconds() <= 24 * 3600 \
-            or (referral.feedback_due_at.date() - now.date()).days <= 3:
-        return "due_soon"
-    return "on_time"
+    return referrals.feedback_urgency(referral, now).value
 
 
 @panel(15)

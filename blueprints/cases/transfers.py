@@ -20,6 +20,8 @@ from blueprints.cases.panels import Panel, panel
 from blueprints.cases.views import load_case
 from blueprints.workbench.forms import CaseActionForm
 from domain import transfers
+from domain.errors import ValidationFailed
+from domain.ids import row_id
 from domain.permissions import can_send_transfer, may_receive_transfer
 from domain.states import Action, CaseState, allowed
 from extensions import db
@@ -106,7 +108,7 @@ def transfer_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel |
         "send": may_send,
         "withdraw": pending is not None and sender_side,
         "accept": (pending is not None and not out and pending.to_org is not None
-                   and may_receive_transfer(user, pending.to_org)),
+                   and may_receive_transfer(user, pending)),
         "ack_out": out and sender_side,
     }
     may["decline"] = may["accept"]
@@ -149,7 +151,7 @@ def _act(case: Case, form, done: str, call):
 
 
 def _transfer_id(form) -> int | None:
-    return _int_or_none(form.transfer.data)
+    return row_id(form.transfer.data)  # None (out of range, not a number): "no longer waiting"
 
 
 @bp.route("/<number>/transfers", methods=["POST"])
@@ -163,9 +165,13 @@ def send_transfer(number: str):
     form.to_org.choices = target_choices(case)
 
     def call():
-        target = db.session.get(Organisation, form.to_org.data) if form.to_org.data else None
-        if target is not None and str(target.id) not in {c.value for c in form.to_org.choices}:
-            target = None
+        # Only an organisation offered in the list is looked up (a forged or huge id is not).
+        target = None
+        if form.to_org.data is not None or form.to_org.raw_data not in (None, [], [""]):
+            if str(form.to_org.data) not in {c.value for c in form.to_org.choices}:
+                raise ValidationFailed(_l("Choose an organisation from the list."),
+                                       field="to_org")
+            target = db.session.get(Organisation, form.to_org.data)
         return transfers.send_transfer(case, user, version=form.version.data, to_org=target,
                                        to_name=None if target else form.to_name.data,
                                        reason=form.reason.data)
@@ -222,16 +228,21 @@ def ack_transfer_out(number: str):
 
 @bp.route("/<number>/transfers/<int:transfer_id>/note")
 def transfer_note(number: str, transfer_id: int):
-    """The transfer note (案件移送函) to print, as PDF (or HTML with ?html=1) (who sees the
-    case)."""
-    from domain.documents import html_to_pdf, render_html
+    """The transfer note (案件移送函) to print, as PDF (or HTML with ?html=1): it carries the
+    parties' contact details, so only staff who may keep the case's file get it."""
+    from blueprints.cases.documents import PRINT_CSP
+    from domain.documents import can_manage_documents, html_to_pdf, render_html
 
     case = load_case(number)
+    if not can_manage_documents(current_user, case):
+        abort(403)
     if not any(t.id == transfer_id for t in case.transfers):
         abort(404)
     html = render_html(case, DocumentKind.TRANSFER_NOTE, transfer_id)
     if request.args.get("html"):
-        return html
+        response = make_response(html)
+        response.headers["Content-Security-Policy"] = PRINT_CSP
+        return response
     response = make_response(html_to_pdf(html).write_pdf())
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = (

@@ -3,7 +3,7 @@ assignment forms of the case-page panels. Field rules live here; workflow rules 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -26,7 +26,14 @@ from blueprints.forms import TrimmedForm
 from domain.clocks import CHINA
 from domain.identity import IdentifierError, normalise_id_number, normalise_phone
 from domain.intake import CaseData, PartyData
-from domain.referrals import PETITION_DUE_DAYS, ReferralData
+from domain.referrals import (
+    EARLIEST,
+    PETITION_DUE_DAYS,
+    PETITION_DUE_MAX,
+    ReferralData,
+    petition_due_too_late,
+    too_early,
+)
 from models import Organisation, Region
 from models.enums import (
     Channel,
@@ -267,6 +274,16 @@ class _ReferralForm(RegisterForm):
         self.body_org.choices = [SelectChoice("", _l("Not in the list: type the name"))] + [
             SelectChoice(o.id, o.name) for o in bodies]
         self._bodies = {o.id: o for o in bodies}
+        if len(bodies) == 1 and not self.is_submitted():
+            self.body_org.data = bodies[0].id  # the county's one court / office / station
+
+    def validate_received_at(self, field) -> None:
+        if field.data is None:
+            return
+        if field.data.date() < EARLIEST:
+            raise ValidationError(too_early())
+        if field.data > _now_local() + timedelta(minutes=5):
+            raise ValidationError(_l("This cannot be in the future."))
 
     def source_value(self) -> Source:
         return Source(self.kind.value)
@@ -381,6 +398,23 @@ class PetitionRegisterForm(_ReferralForm):
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], default=_now_local,
         validators=[InputRequired(_l("Enter the date and time."))],
     )
+
+    def validate_petition_received_on(self, field) -> None:
+        if field.data is None:
+            return
+        if field.data < EARLIEST:
+            raise ValidationError(too_early())
+        if field.data > _now_local().date():
+            raise ValidationError(_l("This cannot be in the future."))
+
+    def validate_petition_due_on(self, field) -> None:
+        received = self.petition_received_on.data
+        if field.data is None or received is None:
+            return
+        if field.data < received:
+            raise ValidationError(_l("The deadline cannot be before the petition was received."))
+        if field.data > received + PETITION_DUE_MAX:
+            raise ValidationError(petition_due_too_late())
 
     def validate_petitioner_count(self, field) -> None:
         if self.collective.data and not field.data:

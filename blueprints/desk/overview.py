@@ -16,8 +16,9 @@ from flask_login import current_user
 from sqlalchemy.orm import aliased, selectinload
 
 from blueprints.desk import bp
-from domain.clocks import CHINA, Urgency, local_today, urgency
+from domain.clocks import CHINA, local_today
 from domain.permissions import case_scope
+from domain.referrals import feedback_urgency
 from domain.states import CaseState
 from extensions import db
 from models import Case, Organisation, Region, code_range
@@ -26,6 +27,7 @@ from models.enums import Channel, TransferStatus
 
 LATEST = 10  # today's registrations listed
 REFERRALS_PER_PAGE = 10
+MAX_PAGE = 10_000  # a page number in the URL is clamped to 1..MAX_PAGE (no huge OFFSET)
 TRANSFERS_SHOWN = 5
 # Age buckets of the waiting cases: (key, lower bound in days, upper bound in days or None).
 BUCKETS = (("under_1", 0, 1), ("1_3", 1, 3), ("3_7", 3, 7), ("over_7", 7, None))
@@ -83,22 +85,16 @@ def waiting_by_age(scope, now: datetime) -> list[Waiting]:
     return out
 
 
-def referral_urgency(due_at: datetime | None, now: datetime) -> Urgency:
-    """Overdue once the due moment has passed (police feedback is due within hours), due soon
-    within the usual number of days, as the case deadlines elsewhere."""
-    if due_at is None:
-        return Urgency.NONE
-    if due_at.tzinfo is None:
-        due_at = due_at.replace(tzinfo=UTC)
-    if due_at < now:
-        return Urgency.OVERDUE
-    return urgency(local_today(due_at), local_today(now))
+_ENDED = {CaseState.AGREED, CaseState.FAILED, CaseState.REFUSED, CaseState.TERMINATED,
+          CaseState.NOT_ACCEPTED}
 
 
 def referrals_awaiting(scope, page: int) -> tuple[list[tuple[Referral, str]], int]:
     """Referrals in scope whose feedback is not yet given, soonest due first (no due date
-    last): one page of (referral, case number) and the total."""
-    awaiting = sa.and_(Referral.feedback_at.is_(None), scope)
+    last): one page of (referral, case number) and the total. A police referral answered with
+    a progress report comes back once mediation has ended: the final result is still owed."""
+    final_owed = sa.and_(Referral.feedback_result.is_(None), Case.state.in_(sorted(_ENDED)))
+    awaiting = sa.and_(sa.or_(Referral.feedback_at.is_(None), final_owed), scope)
     rows = db.session.execute(
         sa.select(Referral, Case.number).join(Case, Case.id == Referral.case_id)
         .where(awaiting)
@@ -147,7 +143,7 @@ def overview():
     now = datetime.now(UTC)
     scope = case_scope(current_user)
     try:
-        page = max(1, int(request.args.get("referrals", 1)))
+        page = min(max(1, int(request.args.get("referrals", 1))), MAX_PAGE)
     except ValueError:
         page = 1
     by_channel, latest = registered_today(scope, now)
@@ -161,7 +157,7 @@ def overview():
         waiting=waiting_by_age(scope, now), buckets=BUCKETS,
         referrals=referrals, referral_total=referral_total, referral_page=page,
         referral_pages=max(1, -(-referral_total // REFERRALS_PER_PAGE)),
-        referral_urgency=lambda r: referral_urgency(r.feedback_due_at, now),
+        referral_urgency=lambda r: feedback_urgency(r, now),
         transfers=transfers, transfer_total=transfer_total,
         # The full list, where transfers are acknowledged (blueprints/desk/transfers.py).
         transfers_url=url_for("desk.transfers")

@@ -34,6 +34,7 @@ def upgrade():
     sa.Column('target_level', sa.String(length=16), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['target_org_id'], ['organisation.id'], name=op.f('fk_routing_rule_target_org_id_organisation')),
     sa.ForeignKeyConstraint(['updated_by_id'], ['user_account.id'], name=op.f('fk_routing_rule_updated_by_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_routing_rule'))

@@ -242,3 +242,48 @@ def test_merged_case_from_factory_and_nothing_deleted(world, db):
     assert b.state == CaseState.MERGED and merged_into(b) == a
     db.session.flush()
     assert count_rows(Event) == events_before
+
+
+def test_merge_carries_the_referral_and_its_return_leg(world, db):
+    """A court referral merged into a walk-in: the report back to the court is now owed by
+    the surviving case (archive refuses without it), and the risk, amount and reach come
+    along."""
+    from decimal import Decimal
+
+    from domain.closing import archive_gaps
+    from models.enums import ReferralKind, RiskLevel
+
+    a = world.case(CaseState.MEDIATING)
+    b = world.referral_case(ReferralKind.COURT, CaseState.ACCEPTED)
+    b.risk_level, b.amount, b.cross_region = RiskLevel.ORANGE, Decimal("250000"), True
+    court = b.referrals[0]
+    merge_cases(b, a.number, world.clerk, version=None, reason="同一纠纷")
+    db.session.flush()
+    assert court.case_id == a.id and a.referrals == [court] and b.referrals == []
+    assert (a.risk_level, a.amount, a.cross_region) == (RiskLevel.ORANGE, Decimal("250000"), True)
+    [event] = events_of(a, Action.MERGE_IN)
+    assert event.data["referrals_moved"] == [court.id]
+    assert any("reported back" in str(g) for g in archive_gaps(a))
+
+
+def test_no_merge_while_a_transfer_waits(world, db):
+    from domain.transfers import send_transfer
+
+    a = world.case(CaseState.MEDIATING)
+    b = world.case(CaseState.MEDIATING)
+    send_transfer(b, world.clerk, version=None, to_org=world.township_centre, reason="移交")
+    with pytest.raises(ValidationFailed):
+        merge_cases(b, a.number, world.leader, version=None, reason="同一纠纷")
+    assert b.state == CaseState.MEDIATING
+
+
+def test_a_merged_petition_transfer_still_gets_its_follow_up(world, db):
+    from domain.aftercare import needs_follow_up
+    from models.enums import ReferralKind
+
+    a = world.case(CaseState.MEDIATING)
+    assert not needs_follow_up(a)
+    b = world.referral_case(ReferralKind.PETITION, CaseState.ACCEPTED)
+    merge_cases(b, a.number, world.clerk, version=None, reason="同一纠纷")
+    db.session.flush()
+    assert needs_follow_up(a)

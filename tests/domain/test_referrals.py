@@ -12,6 +12,7 @@ from domain.dispatch import dispatch_to_organisation
 from domain.errors import NotPermitted, ValidationFailed
 from domain.referrals import (
     ReferralData,
+    default_result,
     extend_petition,
     record_feedback,
     register_referral,
@@ -228,8 +229,9 @@ def test_police_progress_report_while_mediating_then_final(world, db):
     db.session.flush()
     assert case.state == CaseState.MEDIATING and case.version > version
     assert r.feedback_at is not None and r.feedback_result is None
-    [event] = events_of(case, Action.RECORD_REFERRAL_FEEDBACK)
+    [event] = events_of(case, Action.REPORT_REFERRAL_PROGRESS)
     assert event.data["progress"] is True and event.note == "已联系双方，正在调解"
+    assert events_of(case, Action.RECORD_REFERRAL_FEEDBACK) == []
 
 
 # ---- the return leg --------------------------------------------------------------------------
@@ -316,3 +318,43 @@ def test_archived_referral_case_via_factory(world, db):
     case = world.referral_case(ReferralKind.COURT, CaseState.ARCHIVED)
     assert case.state == CaseState.ARCHIVED
     assert case.referrals[0].feedback_result == ReferralResult.AGREEMENT
+
+
+def test_the_final_report_is_not_overwritten(world, db):
+    case = world.referral_case(ReferralKind.COURT, CaseState.FAILED)
+    r = case.referrals[0]
+    record_feedback(case, r, world.clerk, version=None, result=None, sent_on=None,
+                    recipient="法官甲", note=None)
+    with pytest.raises(ValidationFailed):
+        record_feedback(case, r, world.clerk, version=None, result=ReferralResult.AGREEMENT,
+                        sent_on=None, recipient="法官乙", note=None)
+    assert (r.feedback_result, r.feedback_recipient) == (ReferralResult.FAILURE, "法官甲")
+    assert len(events_of(case, Action.RECORD_REFERRAL_FEEDBACK)) == 1
+
+
+def test_the_reported_result_must_match_the_outcome(world, db):
+    case = world.referral_case(ReferralKind.COURT, CaseState.TERMINATED)
+    r = case.referrals[0]
+    with pytest.raises(ValidationFailed) as refused:
+        record_feedback(case, r, world.clerk, version=None, result=ReferralResult.AGREEMENT,
+                        sent_on=None, recipient=None, note=None)
+    assert refused.value.field == "result"
+    assert r.feedback_at is None
+    record_feedback(case, r, world.clerk, version=None, result=ReferralResult.TERMINATED,
+                    sent_on=None, recipient=None, note=None)
+    assert r.feedback_result == ReferralResult.TERMINATED
+
+
+def test_a_court_case_failing_twice_goes_back_to_the_court(world, db):
+    """No joint mediation for a court's case (SPC-TY Art. 21): the second failure ends it and
+    the report back to the court is owed."""
+    from domain.closing import archive_gaps, record_failure
+
+    case = world.referral_case(ReferralKind.COURT, CaseState.MEDIATING)
+    record_failure(case, world.mediator, version=None, reason="分歧较大")
+    assert case.state == CaseState.MEDIATING
+    record_failure(case, world.mediator, version=None, reason="仍无法达成协议")
+    assert case.state == CaseState.FAILED and case.joint_org is None
+    assert events_of(case, Action.FAIL_BACK_TO_COURT) and not events_of(case, Action.ESCALATE_JOINT)
+    assert default_result(case) == ReferralResult.FAILURE
+    assert any("reported back" in str(g) for g in archive_gaps(case))

@@ -216,10 +216,26 @@ def test_who_may_send_and_answer(world, db):
         accept_transfer(case, t.id, world.clerk2, version=None)
     with pytest.raises(NotPermitted):
         decline_transfer(case, t.id, world.mediator, version=None, reason="x")
+    with pytest.raises(NotPermitted):  # the sender never acknowledges their own transfer
+        accept_transfer(case, t.id, world.leader, version=case.version)
+    with pytest.raises(NotPermitted):
+        decline_transfer(case, t.id, world.leader, version=case.version, reason="x")
     with pytest.raises(StaleCase):
-        accept_transfer(case, t.id, world.leader, version=case.version - 1)
-    accept_transfer(case, t.id, world.leader, version=case.version)
+        accept_transfer(case, t.id, world.clerk, version=case.version - 1)
+    accept_transfer(case, t.id, world.clerk, version=case.version)
     assert case.handling_org == world.township_centre
+    assert t.answered_by == world.clerk and t.sent_by == world.leader
+
+
+def test_the_sender_does_not_see_its_own_transfer_to_acknowledge(world, db):
+    from domain.transfers import incoming_transfers
+
+    case = world.case(CaseState.MEDIATING)
+    t = send_transfer(case, world.clerk, version=None, to_org=world.township_centre,
+                      reason="镇中心统一调处")
+    db.session.flush()
+    assert t not in incoming_transfers(world.clerk)
+    assert t in incoming_transfers(world.leader)
 
 
 def test_suspended_case_restarts_its_clock_at_the_receiver(world, db):
@@ -230,3 +246,24 @@ def test_suspended_case_restarts_its_clock_at_the_receiver(world, db):
     accept_transfer(case, t.id, world.leader, version=None)
     assert case.state == CaseState.DISPATCHED
     assert case.suspended_since is None and case.due_on is not None
+
+
+def test_days_suspended_are_kept_when_the_receiver_takes_the_case(world, db):
+    """Resuming moves the deadline by the days suspended; the receiver's limit, applied at
+    acknowledgement, must not take them back."""
+    from datetime import UTC, datetime
+
+    from domain.clocks import add_days, apply_limit
+    from domain.closing import suspend
+
+    case = world.case(CaseState.MEDIATING)
+    before = case.due_on
+    suspend(case, world.mediator, version=None, reason="当事人住院",
+            now=datetime.now(UTC) - timedelta(days=10))
+    t = send_transfer(case, world.clerk, version=None, to_org=world.township_centre,
+                      reason="镇中心统一调处")
+    accept_transfer(case, t.id, world.leader, version=None)
+    assert case.due_on == add_days(before, 10, case.working_days)
+    # Recomputing the limit again (another dispatch) still keeps the 10 days.
+    apply_limit(case)
+    assert case.due_on == add_days(before, 10, case.working_days)

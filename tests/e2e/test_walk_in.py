@@ -37,13 +37,12 @@ def tab(page, name: str) -> None:
     assert focused(page) == name, f"Tab went to {focused(page)!r}, expected {name!r}"
 
 
-def tab_until(page, test, limit: int = 8) -> int:
-    """Press Tab until `test(page)` holds; how many presses it took."""
-    for n in range(1, limit + 1):
-        page.keyboard.press("Tab")
-        if test(page):
-            return n
-    raise AssertionError(f"not reached in {limit} Tabs (at {focused(page)!r})")
+def settled(page) -> None:
+    """Wait until htmx has swapped and settled the last response (Tab before that would land
+    on an element about to be replaced)."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
 
 
 def choose(page, label: str) -> None:
@@ -69,8 +68,46 @@ def test_walk_in_repeat_visitor_keyboard_only(world, db, new_page):
     page.goto(page.base + "/desk/register")
     expect(page.locator("#related-cases")).to_contain_text("Earlier cases")
 
-    # Autofocus on the first field; walk-in and "application" are the defaults.
-    assert focused(page) == "channel"
+    # Person first: autofocus on the applicant's name, so the earlier-cases lookup starts
+    # with the first keys typed.
+    assert focused(page) == "applicant_name"
+    page.keyboard.type("黄秀英")
+    tab(page, "applicant_sex")
+    page.keyboard.press("ArrowDown")  # the first sex after "Not given"
+    tab(page, "applicant_age")
+    page.keyboard.type("56")
+    tab(page, "applicant_phone")
+    # She has a new phone since: only her ID number can bring up the earlier case.
+    page.keyboard.type(NEW_PHONE)
+    tab(page, "applicant_id_number")
+    # Copied in groups as printed on the card: the lookup and the form both accept it.
+    page.keyboard.type(f"{ID_NUMBER[:6]} {ID_NUMBER[6:14]} {ID_NUMBER[14:]}")
+    # The panel updates once typing pauses (debounced htmx POST), with the earlier number.
+    panel = page.locator("#related-cases")
+    expect(panel).to_contain_text(earlier.number, timeout=5000)
+    expect(panel).to_contain_text("same ID number")
+    assert ID_NUMBER not in panel.inner_text()  # masked in the panel
+    # Focus stayed in the ID field while the panel was swapped.
+    assert focused(page) == "applicant_id_number"
+    tab(page, "applicant_address")
+    page.keyboard.type("公安县埠河镇新民村5组")
+    tab(page, "respondent_name")
+    # The respondent's name refreshes the panel too (400 ms after the last key).
+    with page.expect_response("**/desk/related"):
+        page.keyboard.type("黄建国")
+    settled(page)
+    tab(page, "respondent_phone")
+    tab(page, "respondent_address")
+    # Next in the keyboard order: the side panel, the earlier case and its "link" box.
+    link_box = panel.locator("input[name=link_case]")
+    tab(page, earlier.number)
+    tab(page, "link_case")
+    page.keyboard.press("Space")
+    expect(link_box.first).to_be_checked()
+    tab(page, "link_repeat")
+    tab(page, "action")  # the "check for earlier cases" button
+    # Then the case itself; walk-in and "application" are the defaults.
+    tab(page, "channel")
     assert page.input_value("[name=channel]") == Channel.WALK_IN.value
     tab(page, "source")
     tab(page, "region")
@@ -85,53 +122,14 @@ def test_walk_in_repeat_visitor_keyboard_only(world, db, new_page):
     page.keyboard.press("Enter")  # a second request on its own line
     page.keyboard.type("恢复菜地")
     tab(page, "amount")
-    tab(page, "applicant_name")
-    page.keyboard.type("黄秀英")
-    tab(page, "applicant_sex")
-    page.keyboard.press("ArrowDown")  # the first sex after "Not given"
-    tab(page, "applicant_age")
-    page.keyboard.type("56")
-    tab(page, "applicant_phone")
-    # She has a new phone since: only her ID number can bring up the earlier case.
-    page.keyboard.type(NEW_PHONE)
-    tab(page, "applicant_id_number")
-    # Typed in one run: grouped as on the card ("421022 19700315 4566") the earlier-cases lookup
-    # finds it, but the form's validator (domain.identity.normalise_id_number) rejects it.
-    page.keyboard.type(ID_NUMBER)
-    # The panel updates once typing pauses (debounced htmx POST), with the earlier number.
-    panel = page.locator("#related-cases")
-    expect(panel).to_contain_text(earlier.number, timeout=5000)
-    expect(panel).to_contain_text("same ID number")
-    assert ID_NUMBER not in panel.inner_text()  # masked in the panel
-    # Focus stayed in the ID field while the panel was swapped.
-    assert focused(page) == "applicant_id_number"
-    tab(page, "applicant_address")
-    page.keyboard.type("公安县埠河镇新民村5组")
-    tab(page, "respondent_name")
-    # The respondent's name refreshes the panel too (400 ms after the last key).
-    with page.expect_response("**/desk/related"):
-        page.keyboard.type("黄建国")
-    tab(page, "respondent_phone")
-    tab(page, "respondent_address")
-
-    link_box = panel.locator("input[name=link_case]")
-    has_link_box = link_box.count() > 0
-    if has_link_box:
-        tab_until(page, lambda p: p.evaluate(
-            "() => document.activeElement.name === 'link_case'"))
-        page.keyboard.press("Space")
-        expect(link_box.first).to_be_checked()
-    # TODO(lead): once the related-cases partial has its "link to this earlier case"
-    # checkboxes (input[name=link_case]), this test ticks one above and asserts the CaseLink
-    # below; until then that part is skipped (has_link_box is False).
-
-    tab_until(page, lambda p: focused(p) == "consent")
+    tab(page, "consent")
     page.keyboard.press("Space")
     assert page.is_checked("[name=consent]")
     tab(page, "note")
-    tab(page, "Register the case")
-    if has_link_box:
-        expect(link_box.first).to_be_checked()
+    # A later refresh of the panel keeps the tick.
+    expect(link_box.first).to_be_checked()
+    # Enter in a one-line field registers the case (not "check for earlier cases").
+    page.locator("[name=amount]").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
@@ -152,9 +150,8 @@ def test_walk_in_repeat_visitor_keyboard_only(world, db, new_page):
     assert applicant.address == "公安县埠河镇新民村5组" and applicant.sex is not None
     assert applicant.phone_norm == "+8613598765432"
     assert case.registered_by_id == world.clerk.id
-    if has_link_box:
-        pairs = {(link.case_id, link.other_id) for link in db.session.query(CaseLink)}
-        assert pairs & {(case.id, earlier.id), (earlier.id, case.id)}, pairs
+    pairs = {(link.case_id, link.other_id) for link in db.session.query(CaseLink)}
+    assert pairs & {(case.id, earlier.id), (earlier.id, case.id)}, pairs
 
     # The receipt: its QR code opens the lookup page with the number filled in, and the number
     # with the query code shows the case's public status.

@@ -240,3 +240,23 @@ def test_query_count_does_not_grow_with_cases(world, login, db, client, count_qu
     assert len(re.findall(r'<tr id="referral-', page)) == 10
     assert len(re.findall(r'<tr id="transfer-', page)) == 5
     assert len(many) == len(few), (len(few), len(many))
+
+
+def test_police_progress_report_then_the_final_result_is_still_owed(world, login, db):
+    """A progress report answers the 24-hour feedback; once mediation has ended the referral
+    is listed again until the final result is reported."""
+    from models.enums import ReferralResult
+
+    open_case = world.case(CaseState.MEDIATING)
+    ended = world.case(CaseState.TERMINATED)
+    reported = world.case(CaseState.FAILED)
+    progress = _referral(open_case, db, done=True, external_no="JQ-PROGRESS",
+                         kind=ReferralKind.POLICE)
+    owed = _referral(ended, db, done=True, external_no="JQ-OWED", kind=ReferralKind.POLICE)
+    final = _referral(reported, db, done=True, external_no="JQ-FINAL", kind=ReferralKind.POLICE)
+    final.feedback_result = ReferralResult.FAILURE
+    db.session.commit()
+
+    page = login("clerk").get(URL).get_data(as_text=True)
+    assert f"referral-{owed.id}" in page
+    assert f"referral-{progress.id}" not in page and f"referral-{final.id}" not in page

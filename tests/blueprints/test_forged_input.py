@@ -1,0 +1,340 @@
+"""Typed or forged values that used to end in a 500 (OverflowError on SQLite, DataError on
+PostgreSQL, decimal.InvalidOperation, "date value out of range") on the issue-5 pages: page
+numbers, ids in hidden fields and URLs, NaN amounts, dates in year 1 or 9999. Each now gets a
+message beside its field with the input kept, or a 404 for an id that names nothing; and two
+admins editing one routing rule no longer lose an update silently."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from domain.clocks import CHINA, local_today
+from domain.errors import ValidationFailed
+from domain.ids import MAX_ID, row_id
+from domain.links import link_cases
+from domain.referrals import ReferralData, extend_petition, register_referral
+from domain.states import CaseState
+from domain.transfers import send_transfer
+from models import Case, RoutingRule
+from models.docking import CaseLink, Transfer
+from models.enums import PoliceCategory, ReferralKind, Role, RoutingLevel
+from tests.blueprints.desk.test_register_referrals import _case_fields
+from tests.factories import count_rows, fresh, user
+
+HUGE = "99999999999999999999"
+
+
+def error_of(html: str, field_id: str) -> str:
+    """The text of the error paragraph beside the field `field_id`."""
+    match = re.search(rf'id="{re.escape(field_id)}-error"[^>]*>(.*?)</', html, re.S)
+    assert match, f"no error beside {field_id}"
+    return match.group(1)
+
+
+def test_row_id():
+    assert row_id("12") == 12 and row_id(12) == 12 and row_id(str(MAX_ID)) == MAX_ID
+    for bad in (HUGE, str(MAX_ID + 1), "0", "-3", "", None, "1.5", "x", "１２", True, 2**40):
+        assert row_id(bad) is None, bad
+
+
+# ---- 1. the desk overview's page number --------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [HUGE, "-7", "0", "x", "9" * 5000])
+def test_overview_page_number_is_clamped(world, db, login, client, value):
+    world.referral_case(ReferralKind.COURT, CaseState.ACCEPTED)
+    db.session.commit()
+    login("clerk")
+    response = client.get(f"/desk/overview?referrals={value}")
+    assert response.status_code == 200
+    assert "Referrals awaiting feedback" in response.get_data(as_text=True)
+
+
+# ---- 2. unlinking with a forged link id --------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [HUGE, str(MAX_ID + 1), "0", "-1", "abc", ""])
+def test_unlink_with_a_nonsense_id_is_not_found(world, db, login, client, value):
+    a, b = world.case(CaseState.ACCEPTED), world.case(CaseState.ACCEPTED)
+    link_cases(a, b.number, world.clerk, version=None, kind="related")
+    db.session.commit()
+    login("clerk")
+    response = client.post(f"/cases/{a.number}/links/remove", data={
+        "unlink-version": fresh(db, a).version, "unlink-link": value})
+    assert response.status_code == 404
+    assert count_rows(CaseLink) == 1
+
+
+def test_unlink_with_an_id_in_range_that_names_no_link(world, db, login, client):
+    a = world.case(CaseState.ACCEPTED)
+    db.session.commit()
+    login("clerk")
+    response = client.post(f"/cases/{a.number}/links/remove", data={
+        "unlink-version": a.version, "unlink-link": str(MAX_ID)})
+    assert response.status_code == 200
+    assert "This link no longer exists." in response.get_data(as_text=True)
+
+
+# ---- 3. transfers: the receiving organisation and the transfer id ---------------------------
+
+
+@pytest.mark.parametrize("value", [HUGE, "-1", "abc", "COURT"])
+def test_send_transfer_to_an_organisation_not_in_the_list(world, db, login, client, value):
+    case = world.case(CaseState.MEDIATING)
+    db.session.commit()
+    if value == "COURT":
+        value = str(world.court.id + 10**6)  # in range, but no such organisation
+    login("mediator")
+    response = client.post(f"/cases/{case.number}/transfers", data={
+        "send-version": case.version, "send-to_org": value, "send-to_name": "",
+        "send-reason": "需要镇里协调"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Choose an organisation from the list." in error_of(html, "send-to_org")
+    assert "需要镇里协调" in html
+    assert count_rows(Transfer) == 0
+
+
+@pytest.mark.parametrize("action", ["withdraw", "accept", "decline", "ack_out"])
+def test_answering_a_transfer_with_a_forged_id(world, db, login, client, action):
+    case = world.case(CaseState.MEDIATING)
+    tdir = user("tdir", Role.DIRECTOR, world.township_centre)
+    db.session.flush()
+    if action == "ack_out":
+        t = send_transfer(case, world.mediator, version=None, to_name="公安县人民法院",
+                          reason="x")
+    else:
+        t = send_transfer(case, world.mediator, version=None, to_org=world.township_centre,
+                          reason="x")
+    db.session.commit()
+    login(tdir.username if action in ("accept", "decline") else "mediator")
+    url = {"ack_out": "ack-out"}.get(action, action)
+    response = client.post(f"/cases/{case.number}/transfers/{url}", data={
+        f"{action}-version": fresh(db, case).version, f"{action}-transfer": HUGE,
+        f"{action}-reason": "应先由村委会调解", f"{action}-receiver_name": "王法官",
+        f"{action}-received_on": local_today().isoformat()})
+    assert response.status_code == 200
+    assert "This transfer is no longer waiting for an answer." in response.get_data(
+        as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Transfer, t.id).status == "pending"
+
+
+def test_transfer_note_with_a_huge_id_is_not_found(world, db, login, client):
+    case = world.case(CaseState.MEDIATING)
+    db.session.commit()
+    login("clerk")
+    assert client.get(f"/cases/{case.number}/transfers/{HUGE}/note?html=1").status_code == 404
+
+
+# ---- 4. routing rules ------------------------------------------------------------------------
+
+
+def _rule_form(world, **overrides):
+    data = {"name": "My rule", "scope_code": "421022", "dispute_types": ["DLJT"],
+            "target_org": str(world.traffic.id), "active": "y"}
+    data.update(overrides)
+    return data
+
+
+def test_rule_with_a_huge_target_org(world, db, login, client):
+    login("admin")
+    response = client.post("/admin/routing/new", data=_rule_form(world, target_org=HUGE))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Not a valid choice" in error_of(html, "target_org")
+    assert 'value="My rule"' in html
+    assert count_rows(RoutingRule) == 0
+
+
+@pytest.mark.parametrize("value", ["NaN", "sNaN", "-NaN", "Infinity", "-Infinity", "1e20"])
+def test_rule_with_a_non_finite_amount(world, db, login, client, value):
+    login("admin")
+    response = client.post("/admin/routing/new", data=_rule_form(
+        world, min_amount=value, target_org="", target_level="county"))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    message = error_of(html, "min_amount")
+    assert ("Enter a number" in message if value != "1e20"
+            else "Enter an amount of 0 or more" in message)
+    assert f'value="{value}"' in html and 'value="My rule"' in html
+    assert count_rows(RoutingRule) == 0
+
+
+@pytest.mark.parametrize("value", ["NaN", "sNaN", "Infinity"])
+def test_try_box_with_a_non_finite_amount(world, db, login, client, value):
+    login("admin")
+    response = client.get(f"/admin/routing?place=421022100201&dispute_type=LL&risk=none"
+                          f"&amount={value}")
+    assert response.status_code == 200
+    assert "Enter a number" in error_of(response.get_data(as_text=True), "amount")
+
+
+@pytest.mark.parametrize("path", ["", "/active", "/move", "/delete"])
+def test_rule_urls_with_a_huge_id_are_not_found(world, db, login, client, path):
+    login("admin")
+    method = client.get if path == "" else client.post
+    assert method(f"/admin/routing/{HUGE}{path}", data={"direction": "up"}).status_code == 404
+    assert client.post(f"/admin/routing/{HUGE}", data=_rule_form(world)).status_code == 404
+
+
+def test_two_admins_editing_one_rule(world, db, login, client, app):
+    rule = RoutingRule(scope_code="421022", position=1, name="Traffic",
+                       dispute_types=["DLJT"], target_org=world.traffic)
+    db.session.add(rule)
+    db.session.commit()
+    login("admin")
+    html = client.get(f"/admin/routing/{rule.id}").get_data(as_text=True)
+    seen = int(re.search(r'name="version"[^>]*value="(\d+)"', html).group(1))
+    assert seen == rule.version
+    # Another admin saves first (their own browser).
+    other = app.test_client()
+    user("admin2", Role.ADMIN, world.admin.organisation)
+    db.session.commit()
+    from tests.factories import PASSWORD
+    other.post("/auth/login", data={"username": "admin2", "password": PASSWORD})
+    response = other.post(f"/admin/routing/{rule.id}", data=_rule_form(
+        world, name="Traffic (admin2)", version=seen))
+    assert response.status_code == 303
+    # This admin's save is refused with a message, what they typed kept.
+    response = client.post(f"/admin/routing/{rule.id}", data=_rule_form(
+        world, name="Traffic and medical", dispute_types=["DLJT", "YL"], version=seen))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Someone else changed this rule while you were working on it." in html
+    assert 'value="Traffic and medical"' in html and 'value="YL" checked' in html
+    assert 'id="rule-now"' in html and "Traffic (admin2)" in html
+    db.session.expire_all()
+    assert db.session.get(RoutingRule, rule.id).name == "Traffic (admin2)"
+    # Saving again (against the version now shown) is a deliberate overwrite.
+    now = int(re.search(r'name="version"[^>]*value="(\d+)"', html).group(1))
+    assert now == seen + 1
+    response = client.post(f"/admin/routing/{rule.id}", data=_rule_form(
+        world, name="Traffic and medical", dispute_types=["DLJT", "YL"], version=now))
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(RoutingRule, rule.id).name == "Traffic and medical"
+
+
+def test_rule_version_moves_with_each_change(world, db):
+    rule = RoutingRule(scope_code="421022", position=1, name="Big", min_parties=10,
+                       target_level=RoutingLevel.COUNTY)
+    db.session.add(rule)
+    db.session.commit()
+    assert rule.version == 1
+    rule.active = False
+    db.session.commit()
+    assert rule.version == 2
+
+
+# ---- 5. referral registration dates ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "extra"), [
+    ("court", {"body_name": "公安县人民法院", "external_no": "C1", "court_mode": "delegated"}),
+    ("police", {"body_name": "派出所", "external_no": "J1", "police_category": "non_police"}),
+])
+@pytest.mark.parametrize(("value", "message"), [
+    ("0001-01-01T00:00", "Enter a date from 2000 on."),
+    ("1999-12-31T23:59", "Enter a date from 2000 on."),
+    ("9999-12-31T23:59", "This cannot be in the future."),
+])
+def test_received_at_out_of_range(world, db, login, client, kind, extra, value, message):
+    login("clerk")
+    response = client.post(f"/desk/register/{kind}", data=_case_fields(
+        world, body_org="", received_at=value, **extra))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert message in error_of(html, "received_at")
+    assert f'value="{value}"' in html and 'value="黄大山"' in html
+    assert count_rows(Case) == 0
+
+
+def _petition(**overrides):
+    fields = dict(body_org="", body_name="信访局", external_no="XF1",
+                  petition_received_on=(local_today() - timedelta(days=3)).isoformat(),
+                  petition_form="visit", both_consent="y", petition_due_on="",
+                  received_at=(local_today() - timedelta(days=1)).isoformat() + "T10:00")
+    fields.update(overrides)
+    return fields
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("petition_due_on", "9999-12-31",
+     "The deadline can be at most a year after the office received the petition."),
+    ("petition_due_on", "2001-01-01",
+     "The deadline cannot be before the petition was received."),
+    ("petition_received_on", "0001-01-01", "Enter a date from 2000 on."),
+    ("petition_received_on", "9999-12-31", "This cannot be in the future."),
+])
+def test_petition_dates_out_of_range(world, db, login, client, field, value, message):
+    login("clerk")
+    response = client.post("/desk/register/petition",
+                           data=_case_fields(world, **_petition(**{field: value})))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert message in error_of(html, field)
+    assert f'value="{value}"' in html and 'value="XF1"' in html
+    assert count_rows(Case) == 0
+
+
+def test_petition_due_a_year_after_is_accepted(world, db, login, client):
+    received = local_today() - timedelta(days=3)
+    login("clerk")
+    response = client.post("/desk/register/petition", data=_case_fields(world, **_petition(
+        petition_received_on=received.isoformat(),
+        petition_due_on=(received + timedelta(days=365)).isoformat())))
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+
+
+def test_register_amount_not_a_number(world, db, login, client):
+    login("clerk")
+    response = client.post("/desk/register/police", data=_case_fields(
+        world, body_org="", body_name="派出所", external_no="J1",
+        police_category="non_police", amount="sNaN",
+        received_at=(local_today() - timedelta(days=1)).isoformat() + "T10:00"))
+    assert response.status_code == 200
+    assert "Enter a number" in error_of(response.get_data(as_text=True), "amount")
+
+
+def test_domain_refuses_year_one_and_far_deadlines(world, db):
+    police = ReferralData(kind=ReferralKind.POLICE, body_name="派出所", external_no="J1",
+                          police_category=PoliceCategory.NON_POLICE,
+                          received_at=datetime(1, 1, 1, tzinfo=CHINA))
+    with pytest.raises(ValidationFailed) as caught:
+        register_referral(world.case_data(), police, world.clerk)
+    assert caught.value.field == "received_at"
+    from models.enums import PetitionForm
+    petition = ReferralData(kind=ReferralKind.PETITION, body_name="信访局", external_no="X",
+                            petition_form=PetitionForm.VISIT, both_consent=True,
+                            received_at=datetime.now(CHINA) - timedelta(hours=1),
+                            petition_received_on=local_today() - timedelta(days=3),
+                            petition_due_on=date(9999, 12, 31))
+    with pytest.raises(ValidationFailed) as caught:
+        register_referral(world.case_data(), petition, world.clerk)
+    assert caught.value.field == "petition_due_on"
+    assert db.session.scalar(sa.select(sa.func.count(Case.id))) == 0
+
+
+def test_extending_a_deadline_at_the_end_of_time(world, db):
+    """A deadline saved before the bounds existed: extending is refused, not an exception."""
+    case = world.referral_case(ReferralKind.PETITION, CaseState.ACCEPTED)
+    referral = case.referrals[0]
+    referral.petition_due_on = date(9999, 12, 25)
+    db.session.flush()
+    with pytest.raises(ValidationFailed) as caught:
+        extend_petition(case, referral, world.clerk, version=None, days=10, reason="复杂")
+    assert caught.value.field == "days"
+
+
+@pytest.mark.parametrize("path", ["feedback", "extend"])
+def test_referral_urls_with_a_huge_id_are_not_found(world, db, login, client, path):
+    case = world.referral_case(ReferralKind.PETITION, CaseState.ACCEPTED)
+    db.session.commit()
+    login("clerk")
+    response = client.post(f"/cases/{case.number}/referral/{HUGE}/{path}", data={})
+    assert response.status_code == 404
