@@ -186,6 +186,25 @@ def unlink_cases(case: Case, link_id: int, actor: User, *, version: int | None) 
     db.session.delete(link)
 
 
+def repeat_case_ids(case_ids: list[int]) -> set[int]:
+    """Which of these cases are repeat petitions — linked as such to an earlier case, or
+    transferred by a petition office that marked the petition 重复访: one query for a whole
+    list page."""
+    if not case_ids:
+        return set()
+    from models.docking import Referral
+
+    links = sa.select(CaseLink.case_id, CaseLink.other_id).where(
+        CaseLink.kind == LinkKind.REPEAT.value,
+        sa.or_(CaseLink.case_id.in_(case_ids), CaseLink.other_id.in_(case_ids)),
+    )
+    flagged = sa.select(Referral.case_id, Referral.case_id).where(
+        Referral.repeat_petition.is_(True), Referral.case_id.in_(case_ids))
+    rows = db.session.execute(sa.union_all(links, flagged)).all()
+    wanted = set(case_ids)
+    return {i for row in rows for i in row if i in wanted}
+
+
 def link_at_registration(case: Case, numbers: list[str], repeat: bool, actor: User) -> None:
     """Link a case just registered to the earlier cases the clerk ticked (same transaction)."""
     kind = LinkKind.REPEAT if repeat else LinkKind.RELATED

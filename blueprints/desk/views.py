@@ -45,7 +45,7 @@ from domain.dispatch import assign_mediator, dispatch_to_organisation, eligible_
 from domain.errors import DomainError, StaleCase, ValidationFailed
 from domain.identity import IdentifierError
 from domain.intake import register_case
-from domain.links import link_at_registration
+from domain.links import link_at_registration, repeat_case_ids
 from domain.people import find_earlier_cases
 from domain.permissions import can_assign, can_dispatch, can_screen, case_scope
 from domain.referrals import BODY_KINDS, register_referral
@@ -85,6 +85,7 @@ def queue():
     return render(
         "desk/queue.html", "desk/partials/queue_rows.html", targets=(f"queue-more-{tab}",),
         page=page, tab=tab, places=place_names(page.items), age=age, now=datetime.now(UTC),
+        repeats=repeat_case_ids([c.id for c in page.items]),
     )
 
 

@@ -114,3 +114,28 @@ def test_queue_query_count_does_not_grow_with_rows(world, login, client, db, cou
         page = client.get(url).get_data(as_text=True)
     assert len(re.findall(r"id=\"case-[^\"]+-row\"", page)) == 30
     assert len(many) == len(few), (len(few), len(many))
+
+
+def test_repeat_petitions_are_marked_in_the_queue(world, login, client, db, count_queries):
+    """A case linked to an earlier one as a repeat petition carries the mark in the queue,
+    without a query per row."""
+    from domain.links import link_cases
+    from models.enums import LinkKind
+
+    earlier, plain, again = _ages(world, db, 3)
+    link_cases(again, earlier.number, world.clerk, version=None, kind=LinkKind.REPEAT)
+    db.session.commit()
+    clerk = login("clerk")
+    page = clerk.get("/desk/").get_data(as_text=True)
+
+    def row(case):
+        return re.search(rf'<tr id="case-{case.number}-row">(.*?)</tr>', page, re.S).group(1)
+
+    assert "Repeat petition" in row(again) and "Repeat petition" in row(earlier)
+    assert "Repeat petition" not in row(plain)
+    with count_queries() as few:
+        clerk.get("/desk/")
+    _ages(world, db, 6)
+    with count_queries() as more:
+        clerk.get("/desk/")
+    assert len(few) == len(more)
