@@ -1196,6 +1196,8 @@ class DemoWorld:
         rng = random.Random(f"feedback-{case.number}")
         for referral in case.referrals:
             ended = case.state in (CaseState.AGREED, CaseState.FAILED, CaseState.TERMINATED)
+            if case.agreement is not None and case.agreement.effective_on is None:
+                ended = False  # the agreement is reported once every signature is in
             archiving = plan.state == CaseState.ARCHIVED
             progress = (referral.kind == ReferralKind.POLICE
                         and case.state == CaseState.MEDIATING)

@@ -84,6 +84,19 @@ def acknowledge_notice(
                data={"party_id": party.id, "party": party.name, "how": how.value})
 
 
+def check_all_consented(case: Case, field: str = "present") -> None:
+    """Every applicant and respondent agreed to mediate (PML Art. 17): without that there is
+    no mediation, so no session and no agreement. Raises ValidationFailed naming who is
+    missing."""
+    waiting = [p.name for p in case.parties
+               if p.role in DECIDING_ROLES and p.consent != ConsentStatus.AGREED]
+    if waiting:
+        raise ValidationFailed(
+            _l("Record the consent of every party first: %(names)s.", names="、".join(waiting)),
+            field=field,
+        )
+
+
 def check_ready_for_session(case: Case, present: list[Party]) -> None:
     """Every applicant and respondent agreed to mediate, and every party present acknowledged
     the notice. Raises ValidationFailed naming who is missing."""

@@ -11,7 +11,7 @@ from domain.aftercare import schedule_follow_up
 from domain.clocks import local_today
 from domain.closing import _joint_staff
 from domain.closing import record_failure as record_failure  # re-exported for callers
-from domain.consent import DECIDING_ROLES, check_ready_for_session
+from domain.consent import DECIDING_ROLES, check_all_consented, check_ready_for_session
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import can_record
 from domain.recusal import check_declared
@@ -88,6 +88,7 @@ def record_agreement(
     if not can_record(actor, case) and not _joint_staff(actor, case):
         raise NotPermitted()
     check_version(case, version)
+    check_all_consented(case, field="kind")
     terms = [t.strip() for t in data.terms if t and t.strip()]
     if not terms:
         raise ValidationFailed(_l("Write at least one term of the agreement."), field="terms")

@@ -58,9 +58,10 @@ PETITION_DECIDE_DAYS = 15
 PETITION_DUE_DAYS = 60
 PETITION_MAX_EXTENSION = 30
 # Plausible dates on the referring body's papers: nothing before 2000 (a mistyped year would
-# overflow the clocks), and a petition deadline at most a year after the office received it.
+# overflow the clocks), and a petition deadline no later than the rules allow: 15 days to
+# decide plus 60 to handle from the office's receipt (an extension is recorded on its own).
 EARLIEST = date(2000, 1, 1)
-PETITION_DUE_MAX = timedelta(days=365)
+PETITION_DUE_MAX = timedelta(days=PETITION_DECIDE_DAYS + PETITION_DUE_DAYS)
 POLICE_FEEDBACK = timedelta(hours=24)
 POLICE_FEEDBACK_COMPLEX = timedelta(days=5)
 
@@ -139,7 +140,9 @@ def too_early():
 
 
 def petition_due_too_late():
-    return _l("The deadline can be at most a year after the office received the petition.")
+    return _l("The petition deadline can be at most %(days)s days after the office received "
+              "it (15 days to decide, 60 to handle); record an extension separately.",
+              days=PETITION_DUE_MAX.days)
 
 
 def _validate(data: ReferralData, now: datetime) -> None:
@@ -167,6 +170,10 @@ def _validate(data: ReferralData, now: datetime) -> None:
     if data.kind == ReferralKind.COURT:
         if data.court_mode is None:
             raise ValidationFailed(_l("Choose delegated or entrusted."), field="court_mode")
+        if data.court_mode == CourtMode.DELEGATED and data.court_procedure is not None:
+            raise ValidationFailed(
+                _l("A delegated case has not been filed: it has no court procedure yet."),
+                field="court_procedure")
         if data.court_mode == CourtMode.ENTRUSTED and data.court_procedure is None:
             raise ValidationFailed(
                 _l("An entrusted case needs the court's procedure: ordinary or summary."),
@@ -384,6 +391,11 @@ def record_feedback(case: Case, referral: Referral, actor: User, *, version: int
             _l("The case ended as: %(result)s. Report that result.", result=expected.label),
             field="result")
     result = result or expected
+    if (result == ReferralResult.AGREEMENT and case.agreement is not None
+            and case.agreement.effective_on is None):
+        raise ValidationFailed(
+            _l("The written agreement is not yet signed by everyone: report the agreement once "
+               "it has taken effect."), field="result")
     if result is None:
         raise ValidationFailed(_l("Report to the referring body once mediation has ended."))
     transition(case, Action.RECORD_REFERRAL_FEEDBACK, actor, note=note, public=False,

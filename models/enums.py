@@ -569,7 +569,7 @@ class PetitionForm(LabelledEnum):
     def _labels(cls):
         return {
             cls.LETTER: _l("Letter"),
-            cls.VISIT: _l("Visit"),
+            cls.VISIT: _l("Visit in person"),
             cls.ONLINE: _l("Online petition"),
         }
 

@@ -330,6 +330,9 @@ class CourtRegisterForm(_ReferralForm):
     def validate_court_procedure(self, field) -> None:
         if field.data and field.data not in {p.value for p in CourtProcedure}:
             raise ValidationError(_l("Choose ordinary or summary procedure."))
+        if self.court_mode.data == CourtMode.DELEGATED.value and field.data:
+            raise ValidationError(
+                _l("A delegated case has not been filed: it has no court procedure yet."))
         if self.court_mode.data == CourtMode.ENTRUSTED.value and not field.data:
             raise ValidationError(
                 _l("An entrusted case needs the court's procedure: ordinary or summary."))

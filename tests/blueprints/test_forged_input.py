@@ -264,8 +264,7 @@ def _petition(**overrides):
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("petition_due_on", "9999-12-31",
-     "The deadline can be at most a year after the office received the petition."),
+    ("petition_due_on", "9999-12-31", "The petition deadline can be at most 75 days after"),
     ("petition_due_on", "2001-01-01",
      "The deadline cannot be before the petition was received."),
     ("petition_received_on", "0001-01-01", "Enter a date from 2000 on."),
@@ -282,12 +281,19 @@ def test_petition_dates_out_of_range(world, db, login, client, field, value, mes
     assert count_rows(Case) == 0
 
 
-def test_petition_due_a_year_after_is_accepted(world, db, login, client):
+def test_petition_due_at_most_15_plus_60_days_after_receipt(world, db, login, client):
+    """15 days to decide and 60 to handle: a later deadline is refused (an extension is
+    recorded on its own, once, at most 30 days)."""
     received = local_today() - timedelta(days=3)
     login("clerk")
+    late = client.post("/desk/register/petition", data=_case_fields(world, **_petition(
+        petition_received_on=received.isoformat(),
+        petition_due_on=(received + timedelta(days=76)).isoformat())))
+    assert late.status_code == 200
+    assert "at most 75 days" in error_of(late.get_data(as_text=True), "petition_due_on")
     response = client.post("/desk/register/petition", data=_case_fields(world, **_petition(
         petition_received_on=received.isoformat(),
-        petition_due_on=(received + timedelta(days=365)).isoformat())))
+        petition_due_on=(received + timedelta(days=75)).isoformat())))
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
 
 

@@ -341,3 +341,14 @@ def test_confirmation_joint_and_excluded(world, db):
         aftercare.record_ruling(case, application, world.mediator, version=None,
                                 ruling=Ruling.REJECTED, ruling_number="x",
                                 ruled_on=local_today())
+
+
+def test_no_agreement_without_every_party_consenting(world, db):
+    """PML Art. 17: a respondent who never agreed to mediate cannot be bound by a mediation
+    agreement; the refusal names who is missing."""
+    case = world.case(CaseState.MEDIATING, consented=False)
+    with pytest.raises(ValidationFailed) as refused:
+        record_agreement(case, world.mediator, version=None, data=AgreementData(
+            kind=AgreementKind.ORAL, terms=["赔偿500元"], agreed_on=local_today()))
+    assert case.respondents[0].name in str(refused.value.message)
+    assert case.state == CaseState.MEDIATING and case.agreement is None

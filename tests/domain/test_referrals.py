@@ -21,6 +21,7 @@ from domain.screening import accept_case
 from domain.states import Action, CaseState
 from models import TimeLimitRule
 from models.enums import (
+    AgreementKind,
     Channel,
     CourtMode,
     CourtProcedure,
@@ -358,3 +359,32 @@ def test_a_court_case_failing_twice_goes_back_to_the_court(world, db):
     assert events_of(case, Action.FAIL_BACK_TO_COURT) and not events_of(case, Action.ESCALATE_JOINT)
     assert default_result(case) == ReferralResult.FAILURE
     assert any("reported back" in str(g) for g in archive_gaps(case))
+
+
+def test_a_delegated_case_has_no_court_procedure(world, db):
+    """委派 is before filing: a procedure (ordinary / summary) belongs to entrusted cases only,
+    and is refused rather than silently dropped."""
+    with pytest.raises(ValidationFailed) as refused:
+        world.referral_case(ReferralKind.COURT, court_mode=CourtMode.DELEGATED,
+                            court_procedure=CourtProcedure.SUMMARY)
+    assert refused.value.field == "court_procedure"
+
+
+def test_an_agreement_is_reported_once_it_has_taken_effect(world, db):
+    """A written agreement takes effect when everyone has signed (PML Art. 29): reporting
+    "agreement reached" to the referring body before that is refused."""
+    from domain import agreements
+
+    case = world.referral_case(ReferralKind.PETITION, CaseState.AGREED)
+    assert case.agreement.kind == AgreementKind.WRITTEN and case.agreement.effective_on is None
+    r = case.referrals[0]
+    with pytest.raises(ValidationFailed):
+        record_feedback(case, r, world.clerk, version=None, result=None, sent_on=None,
+                        recipient="信访局王科长", note=None)
+    assert r.feedback_at is None
+    for row in agreements.signers(case):
+        agreements.sign_agreement(case, world.mediator, version=None, signer=row.kind,
+                                  party=row.party, signed_on=local_today())
+    record_feedback(case, r, world.clerk, version=None, result=None, sent_on=None,
+                    recipient="信访局王科长", note=None)
+    assert r.feedback_result == ReferralResult.AGREEMENT

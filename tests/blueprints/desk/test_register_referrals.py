@@ -289,3 +289,23 @@ def test_court_report_generates_with_the_court_case_number(world, login, client,
     assert "调解结果反馈函" in text and "（2026）鄂1022民诉前调999号" in text
     assert "公安县人民法院" in text and "委派调解（诉前）" in text
     assert "退回贵院" in text and "登记立案" in text
+
+
+def test_petition_deadline_before_the_mediation_deadline_is_flagged(world, db, login):
+    """The petition deadline keeps running: when it falls before the mediation deadline the
+    case page says so."""
+    from datetime import timedelta
+
+    from domain.clocks import local_today
+    from models.enums import ReferralKind
+
+    case = world.referral_case(ReferralKind.PETITION, CaseState.MEDIATING)
+    r = case.referrals[0]
+    r.petition_due_on = case.due_on - timedelta(days=3)
+    db.session.commit()
+    page = login("clerk").get(f"/cases/{case.number}").get_data(as_text=True)
+    assert 'id="petition-before-mediation"' in page
+    r.petition_due_on = max(case.due_on, local_today()) + timedelta(days=3)
+    db.session.commit()
+    page = login("clerk").get(f"/cases/{case.number}").get_data(as_text=True)
+    assert 'id="petition-before-mediation"' not in page
