@@ -150,6 +150,7 @@ PAGES: list[Page] = [
     Page("desk accepted", "clerk", "GET", _fixed("/desk/?tab=accepted")),
     Page("desk registered p2", "clerk", "GET", _cursor("desk registered")),
     Page("desk registered", "leader", "GET", _fixed("/desk/")),
+    *[Page("desk overview", who, "GET", _fixed("/desk/overview")) for who in ("clerk", "leader")],
     Page("workbench", "mediator", "GET", _fixed("/workbench/")),
     Page("workbench p2", "mediator", "GET", _cursor("workbench")),
     Page("workbench", "director", "GET", _fixed("/workbench/")),

@@ -17,6 +17,22 @@ from wtforms.fields import DecimalField, PasswordField, StringField, TextAreaFie
 from wtforms.validators import DataRequired, InputRequired, StopValidation
 
 
+def optional_int(value):
+    """Coerce a select's value: '' (none chosen) stays None; text that is not a whole number
+    becomes -1, which is no choice, so the field's choice check reports it (never a 500)."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def optional_str(value):
+    """A select's value, '' (none chosen) as None."""
+    return value or None
+
+
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 

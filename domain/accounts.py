@@ -11,13 +11,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from domain.errors import NotPermitted, ValidationFailed
+from domain.ids import is_row_id
 from extensions import db
 from models import Organisation, Region, User, code_range
 from models.enums import DisputeType, Role
 
 MIN_PASSWORD_LENGTH = 10
-# Larger ids cannot exist and would overflow the database's integer type.
-_MAX_ID = 2**31 - 1
 
 
 def organisation_scope(admin: User) -> sa.ColumnElement[bool]:
@@ -45,7 +44,7 @@ def user_scope(admin: User) -> sa.ColumnElement[bool]:
 
 def get_user_for(admin: User, user_id: int) -> User | None:
     """The user with `user_id` if `admin` may manage them; None otherwise (the view answers 404)."""
-    if not 0 < user_id <= _MAX_ID:
+    if not is_row_id(user_id):
         return None
     return db.session.scalars(sa.select(User).where(User.id == user_id, user_scope(admin))).first()
 

@@ -57,6 +57,11 @@ def days_between(first: date, last: date, working: bool) -> int:
                if is_workday(first + timedelta(days=n)))
 
 
+def end_of_day(day: date) -> datetime:
+    """The last moment of a China calendar day, as an aware datetime (a deadline "by" a day)."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=CHINA)
+
+
 def due_date(start: datetime, days: int | None = None, working: bool = False) -> date:
     """The deadline of a limit starting on the (China) date of `start`."""
     limit = days if days is not None else current_app.config["DEFAULT_TIME_LIMIT_DAYS"]
@@ -136,7 +141,7 @@ def _court_feedback_due(case) -> None:
     """A court's feedback is due by the mediation deadline: keep the two in step."""
     court = _court(case)
     if court is not None and case.due_on is not None:
-        court.feedback_due_at = datetime.combine(case.due_on, time(23, 59, 59), tzinfo=CHINA)
+        court.feedback_due_at = end_of_day(case.due_on)
 
 
 def suspend_clock(case, now: datetime) -> None:

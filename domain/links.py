@@ -75,8 +75,11 @@ def links_of(case: Case) -> list[LinkRow]:
     return rows
 
 
-def is_repeat(rows: list[LinkRow]) -> bool:
-    return any(r.kind == LinkKind.REPEAT for r in rows)
+def is_repeat(case: Case, rows: list[LinkRow]) -> bool:
+    """A repeat petition: linked as such (`rows`: links_of(case)), or transferred by a
+    petition office that marked it 重复访 — the same rule as repeat_case_ids."""
+    return (any(r.kind == LinkKind.REPEAT for r in rows)
+            or any(r.repeat_petition for r in case.referrals))
 
 
 def merged_into(case: Case) -> Case | None:

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from domain.clocks import CHINA, local_today
+from domain.clocks import CHINA, end_of_day, local_today
 from domain.errors import NotPermitted, ValidationFailed
 from domain.intake import CaseData, register_case
 from domain.states import Action, CaseState
@@ -110,11 +110,6 @@ class ReferralData:
     # police
     police_category: PoliceCategory | None = None
     complex_case: bool = False
-
-
-def _end_of_day(day: date) -> datetime:
-    """The last moment of a China calendar day, as an aware datetime."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=CHINA)
 
 
 def court_referral(case: Case) -> Referral | None:
@@ -221,7 +216,7 @@ def _build(data: ReferralData) -> Referral:
     if data.kind == ReferralKind.COURT:
         referral.court_mode = data.court_mode
         referral.court_procedure = data.court_procedure
-        referral.feedback_due_at = _end_of_day(
+        referral.feedback_due_at = end_of_day(
             court_clock_start(referral) + timedelta(days=court_limit(referral)))
     elif data.kind == ReferralKind.PETITION:
         referral.transfer_no = _text(data.transfer_no)
@@ -238,7 +233,7 @@ def _build(data: ReferralData) -> Referral:
         referral.petition_decide_by = received + timedelta(days=PETITION_DECIDE_DAYS)
         referral.petition_due_on = data.petition_due_on or (
             received + timedelta(days=PETITION_DUE_DAYS))
-        referral.feedback_due_at = _end_of_day(referral.petition_due_on)
+        referral.feedback_due_at = end_of_day(referral.petition_due_on)
     elif data.kind == ReferralKind.POLICE:
         referral.police_category = data.police_category
         referral.complex_case = data.complex_case
@@ -310,7 +305,7 @@ def extend_petition(case: Case, referral: Referral, actor: User, *, version: int
     referral.petition_extended_days = days
     if before is not None:
         referral.petition_due_on = before + timedelta(days=days)
-        referral.feedback_due_at = _end_of_day(referral.petition_due_on)
+        referral.feedback_due_at = end_of_day(referral.petition_due_on)
 
 
 # ---- the return leg ------------------------------------------------------------------------------
@@ -368,7 +363,7 @@ def record_feedback(case: Case, referral: Referral, actor: User, *, version: int
                                field="sent_on")
     recipient = _text(recipient)
     note = _text(note)
-    sent_at = now if sent_on == local_today(now) else _end_of_day(sent_on)
+    sent_at = now if sent_on == local_today(now) else end_of_day(sent_on)
     data = {"referral_id": referral.id, "kind": referral.kind.value,
             "sent_on": sent_on.isoformat(), "recipient": recipient}
     if may_report_progress(case, referral):

@@ -15,13 +15,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from domain.errors import DomainError, NotPermitted, ValidationFailed
+from domain.ids import is_row_id
 from domain.routing import prefixes
 from extensions import db
 from models import Organisation, Region, RoutingRule, User, code_range
 from models.enums import MEDIATING_KINDS, DisputeType, RegionLevel, RiskLevel, Role, RoutingLevel
 from models.types import utcnow
 
-_MAX_ID = 2**31 - 1
 MAX_AMOUNT = Decimal("999999999999")
 MAX_PARTIES = 100000
 
@@ -84,7 +84,7 @@ def rules_for_admin(admin: User) -> list[RoutingRule]:
 
 def get_rule_for(admin: User, rule_id: int) -> RoutingRule | None:
     """The rule if `admin` may manage it; None otherwise (the view answers 404)."""
-    if not 0 < rule_id <= _MAX_ID:
+    if not is_row_id(rule_id):
         return None
     return db.session.scalars(
         sa.select(RoutingRule).where(RoutingRule.id == rule_id, rule_scope(admin))

@@ -13,12 +13,12 @@ from flask_babel import lazy_gettext as _l
 
 from domain.accounts import organisation_scope
 from domain.errors import NotPermitted, ValidationFailed
+from domain.ids import is_row_id
 from extensions import db
 from models import Organisation, Region, TimeLimitRule, User, code_range
 from models.enums import Role, Source
 
 MIN_DAYS, MAX_DAYS = 1, 365
-_MAX_ID = 2**31 - 1
 
 
 def _check_admin(admin: User) -> None:
@@ -44,7 +44,7 @@ def rule_scope(admin: User) -> sa.ColumnElement[bool]:
 
 def get_rule_for(admin: User, rule_id: int) -> TimeLimitRule | None:
     """The rule if `admin` may see it; None otherwise (the view answers 404)."""
-    if not 0 < rule_id <= _MAX_ID:
+    if not is_row_id(rule_id):
         return None
     return db.session.scalars(
         sa.select(TimeLimitRule).where(TimeLimitRule.id == rule_id, rule_scope(admin))

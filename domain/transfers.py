@@ -216,25 +216,31 @@ def record_out_acknowledgement(case: Case, transfer_id: int, actor: User, *,
     return transfer
 
 
-def to_acknowledge(user: User) -> sa.Select:
-    """Pending transfers `user` may acknowledge (their organisation's, or for clerks and
-    leaders those to organisations inside their region), oldest first."""
+def awaiting_answer_from(user: User) -> sa.ColumnElement[bool]:
+    """SQL condition on Transfer: pending transfers `user` may acknowledge — to their own
+    organisation (a director), or for clerks and leaders to organisations inside their region;
+    never an outward one (its receiver is outside the system), never one's own transfers nor
+    those of one's own committee (see may_receive_transfer)."""
     from models import Region, code_range
     from models.enums import Role
 
-    # Never one's own transfers, nor those of one's own committee (see may_receive_transfer).
-    stmt = sa.select(Transfer).where(Transfer.status == PENDING,
-                                     Transfer.direction != TransferDirection.OUT.value,
-                                     sa.or_(Transfer.sent_by_id.is_(None),
-                                            Transfer.sent_by_id != user.id),
-                                     sa.or_(Transfer.from_org_id.is_(None),
-                                            Transfer.from_org_id != user.organisation_id))
+    answerable = sa.and_(
+        Transfer.status == PENDING,
+        Transfer.direction != TransferDirection.OUT.value,
+        sa.or_(Transfer.sent_by_id.is_(None), Transfer.sent_by_id != user.id),
+        sa.or_(Transfer.from_org_id.is_(None), Transfer.from_org_id != user.organisation_id),
+    )
     if user.role == Role.DIRECTOR:
-        return stmt.where(Transfer.to_org_id == user.organisation_id).order_by(Transfer.id)
+        return sa.and_(answerable, Transfer.to_org_id == user.organisation_id)
     low, high = code_range(user.organisation.region.code)
     orgs = (sa.select(Organisation.id).join(Region, Organisation.region_id == Region.id)
             .where(Region.code >= low, Region.code < high))
-    return stmt.where(Transfer.to_org_id.in_(orgs)).order_by(Transfer.id)
+    return sa.and_(answerable, Transfer.to_org_id.in_(orgs))
+
+
+def to_acknowledge(user: User) -> sa.Select:
+    """Pending transfers `user` may acknowledge, oldest first."""
+    return sa.select(Transfer).where(awaiting_answer_from(user)).order_by(Transfer.id)
 
 
 def incoming_transfers(user: User, limit: int = 100) -> list[Transfer]:

@@ -30,8 +30,8 @@ from models.user import User
 class Referral(db.Model):
     __tablename__ = "referral"
     __table_args__ = (
-        # Desk overview: referrals awaiting the return leg, soonest due first.
-        sa.Index("ix_referral_feedback_at_due_at", "feedback_at", "feedback_due_at"),
+        # Desk overview: referrals still owing the final result, soonest due first.
+        sa.Index("ix_referral_feedback_result_due_at", "feedback_result", "feedback_due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,16 +14,9 @@ from wtforms import (
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from blueprints.forms import TrimmedForm
+from blueprints.forms import TrimmedForm, optional_int
 from domain.accounts import MIN_PASSWORD_LENGTH
 from models.enums import DisputeType, Role
-
-
-def _optional_int(value):
-    """Coerce a select's value to int; '' (any) stays None."""
-    if value in (None, ""):
-        return None
-    return int(value)
 
 
 def role_choices(blank=None) -> list[tuple[str, object]]:
@@ -37,7 +30,7 @@ class UserFilterForm(TrimmedForm):
     class Meta:
         csrf = False
 
-    organisation = SelectField(_l("Organisation"), coerce=_optional_int, validate_choice=True)
+    organisation = SelectField(_l("Organisation"), coerce=optional_int, validate_choice=True)
     role = SelectField(_l("Role"), validators=[Optional()])
 
     def __init__(self, *args, organisations=(), **kwargs):
@@ -90,7 +83,7 @@ def _role_field():
 def _organisation_field():
     return SelectField(
         _l("Organisation"),
-        coerce=_optional_int,
+        coerce=optional_int,
         validators=[InputRequired(_l("Choose an organisation."))],
     )
 

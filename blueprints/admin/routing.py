@@ -24,7 +24,7 @@ from wtforms.widgets import HiddenInput
 from blueprints.actions import run_action
 from blueprints.admin import bp
 from blueprints.auth.forms import EmptyForm
-from blueprints.forms import TrimmedForm
+from blueprints.forms import TrimmedForm, optional_int, optional_str
 from blueprints.htmx import redirect_303
 from domain import routing_rules
 from domain.errors import DomainError, StaleCase
@@ -33,19 +33,6 @@ from domain.routing import CaseProbe, ConditionText, suggest_organisation, targe
 from extensions import db
 from models import Organisation, RoutingRule
 from models.enums import DisputeType, RiskLevel, RoutingLevel
-
-
-def _optional_int(value):
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # not a choice: validate_choice reports it
-
-
-def _optional_str(value):
-    return value or None
 
 
 def _region_label(region) -> str:
@@ -57,15 +44,15 @@ class RoutingRuleForm(TrimmedForm):
     name = StringField(_l("Name of the rule"), render_kw={"maxlength": 128})
     scope_code = SelectField(_l("Applies in"))
     dispute_types = SelectMultipleField(_l("Dispute types"))
-    place_code = SelectField(_l("Place"), coerce=_optional_str)
+    place_code = SelectField(_l("Place"), coerce=optional_str)
     cross_region = BooleanField(_l("Only disputes that cross villages, townships or counties"))
     min_parties = IntegerField(_l("At least this many parties"), validators=[Optional()])
     min_amount = DecimalField(_l("Amount at least (yuan)"), places=2, validators=[
         Optional(), NumberRange(min=0, max=routing_rules.MAX_AMOUNT,
                                 message=_l("Enter an amount of 0 or more (or leave it empty)."))])
     risk_levels = SelectMultipleField(_l("Risk levels"))
-    target_org = SelectField(_l("Send to this organisation"), coerce=_optional_int)
-    target_level = SelectField(_l("Or send to a level"), coerce=_optional_str)
+    target_org = SelectField(_l("Send to this organisation"), coerce=optional_int)
+    target_level = SelectField(_l("Or send to a level"), coerce=optional_str)
     active = BooleanField(_l("Active"), default=True)
     # The rule's version when the form was loaded (optimistic lock; empty for a new rule).
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])

@@ -15,7 +15,7 @@ from wtforms.validators import InputRequired, NumberRange
 from blueprints.actions import run_action
 from blueprints.admin import bp
 from blueprints.auth.forms import EmptyForm
-from blueprints.forms import TrimmedForm
+from blueprints.forms import TrimmedForm, optional_int, optional_str
 from blueprints.htmx import redirect_303
 from blueprints.pagination import keyset_page
 from domain import time_limits
@@ -26,22 +26,9 @@ from models import Organisation, TimeLimitRule
 from models.enums import Source
 
 
-def _optional_int(value):
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # not a choice: validate_choice reports it
-
-
-def _optional_source(value):
-    return value or None
-
-
 class TimeLimitRuleForm(TrimmedForm):
-    organisation = SelectField(_l("Organisation"), coerce=_optional_int)
-    source = SelectField(_l("Case source"), coerce=_optional_source)
+    organisation = SelectField(_l("Organisation"), coerce=optional_int)
+    source = SelectField(_l("Case source"), coerce=optional_str)
     days = IntegerField(
         _l("Time limit in days"),
         validators=[

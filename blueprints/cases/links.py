@@ -77,7 +77,7 @@ def links_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel:
         formdata=None, prefix="merge", version=case.version)
     return Panel(LINKS, "cases/partials/links_panel.html", {
         "rows": rows,
-        "repeat": links.is_repeat(rows),
+        "repeat": links.is_repeat(case, rows),
         "merged_into": links.merged_into(case) if case.state == CaseState.MERGED else None,
         "link_form": link_form if may_link else None,
         "merge_form": merge_form if may_merge else None,

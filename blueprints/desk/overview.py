@@ -16,14 +16,15 @@ from flask_login import current_user
 from sqlalchemy.orm import aliased, selectinload
 
 from blueprints.desk import bp
+from domain import transfers
 from domain.clocks import CHINA, local_today
 from domain.permissions import case_scope
 from domain.referrals import feedback_urgency
 from domain.states import CaseState
 from extensions import db
-from models import Case, Organisation, Region, code_range
+from models import Case, Organisation
 from models.docking import Referral, Transfer
-from models.enums import Channel, TransferStatus
+from models.enums import Channel
 
 LATEST = 10  # today's registrations listed
 REFERRALS_PER_PAGE = 10
@@ -93,8 +94,13 @@ def referrals_awaiting(scope, page: int) -> tuple[list[tuple[Referral, str]], in
     """Referrals in scope whose feedback is not yet given, soonest due first (no due date
     last): one page of (referral, case number) and the total. A police referral answered with
     a progress report comes back once mediation has ended: the final result is still owed."""
-    final_owed = sa.and_(Referral.feedback_result.is_(None), Case.state.in_(sorted(_ENDED)))
-    awaiting = sa.and_(sa.or_(Referral.feedback_at.is_(None), final_owed), scope)
+    # No final result yet (read through ix_referral_feedback_result_due_at), and either no
+    # feedback at all or only a progress report on a case that has now ended.
+    awaiting = sa.and_(
+        Referral.feedback_result.is_(None),
+        sa.or_(Referral.feedback_at.is_(None), Case.state.in_(sorted(_ENDED))),
+        scope,
+    )
     rows = db.session.execute(
         sa.select(Referral, Case.number).join(Case, Case.id == Referral.case_id)
         .where(awaiting)
@@ -108,20 +114,13 @@ def referrals_awaiting(scope, page: int) -> tuple[list[tuple[Referral, str]], in
     return [(r, n) for r, n in rows], total or 0
 
 
-def transfers_to_acknowledge(region_code: str) -> tuple[list, int]:
-    """Pending transfers whose receiving organisation lies inside the desk's region: the first
-    few (oldest first) with the case number and both organisations' names, and the total.
-    The organisations of the region come first (a handful), then each one's pending transfers
-    through the (to_org_id, status) index; only those are sorted."""
-    low, high = code_range(region_code)
+def transfers_to_acknowledge(user) -> tuple[list, int]:
+    """Pending transfers the desk may acknowledge (domain.transfers.awaiting_answer_from):
+    the first few (oldest first) with the case number and both organisations' names, and
+    the total. The organisations of the region come first (a handful), then each one's
+    pending transfers through the (to_org_id, status) index; only those are sorted."""
     sender, receiver = aliased(Organisation), aliased(Organisation)
-    in_region = (
-        sa.select(Organisation.id).join(Region, Region.id == Organisation.region_id)
-        .where(Region.code >= low, Region.code < high)
-    )
-    pending = sa.and_(
-        Transfer.status == TransferStatus.PENDING.value, Transfer.to_org_id.in_(in_region)
-    )
+    pending = transfers.awaiting_answer_from(user)
     rows = db.session.execute(
         sa.select(Transfer, Case.number, sender.name.label("from_name"),
                   receiver.name.label("to_name"))
@@ -148,7 +147,7 @@ def overview():
         page = 1
     by_channel, latest = registered_today(scope, now)
     referrals, referral_total = referrals_awaiting(scope, page)
-    transfers, transfer_total = transfers_to_acknowledge(current_user.organisation.region.code)
+    incoming, transfer_total = transfers_to_acknowledge(current_user)
     return render_template(
         "desk/overview.html",
         now=now, today=local_today(now),
@@ -158,7 +157,7 @@ def overview():
         referrals=referrals, referral_total=referral_total, referral_page=page,
         referral_pages=max(1, -(-referral_total // REFERRALS_PER_PAGE)),
         referral_urgency=lambda r: feedback_urgency(r, now),
-        transfers=transfers, transfer_total=transfer_total,
+        transfers=incoming, transfer_total=transfer_total,
         # The full list, where transfers are acknowledged (blueprints/desk/transfers.py).
         transfers_url=url_for("desk.transfers")
         if "desk.transfers" in current_app.view_functions else None,

@@ -156,7 +156,7 @@ def test_referrals_are_paginated(world, login, db, monkeypatch):
 
 def test_pending_transfers_into_the_region(world, login, db):
     case = world.case(CaseState.DISPATCHED)
-    mine = _transfer(case, db, world.village_committee, from_org=world.county_centre)
+    mine = _transfer(case, db, world.village_committee, from_org=world.township_centre)
     done = _transfer(case, db, world.township_centre, status="acknowledged")
     theirs = _transfer(world.case(CaseState.ACCEPTED, village=world.village3), db,
                        world.village3_committee)
@@ -166,12 +166,26 @@ def test_pending_transfers_into_the_region(world, login, db):
     assert "Transfers to acknowledge: 1" in page
     row = _row(page, f"transfer-{mine.id}")
     assert case.number in row and world.village_committee.name in row
-    assert world.county_centre.name in row
+    assert world.township_centre.name in row  # the sender (the desk's own centre never
+    # appears: it cannot acknowledge its own transfers, see test below)
     assert f"transfer-{done.id}" not in page and f"transfer-{theirs.id}" not in page
     assert 'href="/desk/transfers"' in page  # where they are acknowledged
 
     other = login("clerk2").get(URL).get_data(as_text=True)
     assert "Transfers to acknowledge: 1" in other and f"transfer-{theirs.id}" in other
+
+
+def test_own_and_outward_transfers_are_not_the_desks_to_acknowledge(world, login, db):
+    """The overview counts what the desk may acknowledge, as /desk/transfers does: not the
+    transfers its own centre sent, nor outward ones (the receiver is outside the system)."""
+    case = world.case(CaseState.DISPATCHED)
+    own = _transfer(case, db, world.village_committee, from_org=world.county_centre)
+    out = _transfer(world.case(CaseState.DISPATCHED), db, world.village_committee)
+    out.direction = "out"
+    db.session.commit()
+    page = login("clerk").get(URL).get_data(as_text=True)
+    assert "Transfers to acknowledge: 0" in page
+    assert f"transfer-{own.id}" not in page and f"transfer-{out.id}" not in page
 
 
 def test_empty_state(world, login):
@@ -221,7 +235,7 @@ def _seed(world, db, n):
             _aged(case, i, db)
         _referral(case, db, due_in_days=i - 2 if i % 5 else None, external_no=f"X-{i}")
         if i % 2 == 0:
-            _transfer(case, db, world.village_committee, from_org=world.county_centre)
+            _transfer(case, db, world.village_committee, from_org=world.township_centre)
     db.session.commit()
 
 

@@ -309,3 +309,16 @@ def test_petition_deadline_before_the_mediation_deadline_is_flagged(world, db, l
     db.session.commit()
     page = login("clerk").get(f"/cases/{case.number}").get_data(as_text=True)
     assert 'id="petition-before-mediation"' not in page
+
+
+def test_a_petition_marked_repeat_by_the_office_is_a_repeat_on_the_case_page(world, db, login):
+    """The same rule as the queue's mark (domain.links.is_repeat / repeat_case_ids)."""
+    from models.enums import ReferralKind
+
+    case = world.referral_case(ReferralKind.PETITION, CaseState.ACCEPTED, repeat_petition=True)
+    plain = world.referral_case(ReferralKind.PETITION, CaseState.ACCEPTED)
+    db.session.commit()
+    client = login("clerk")
+    assert 'id="panel-links-repeat"' in client.get(f"/cases/{case.number}").get_data(as_text=True)
+    assert 'id="panel-links-repeat"' not in client.get(
+        f"/cases/{plain.number}").get_data(as_text=True)
