@@ -99,7 +99,8 @@ MIN_PASSWORD_LENGTH = 10
 # The scan of the parties' ID documents in an archived demo file: a 1×1 grey PNG.
 DEMO_SCAN = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b550000000a49444154"
-    "789c63f80f0001010100b138f6140000000049454e44ae426082")
+    "789c63f80f0001010100b138f6140000000049454e44ae426082"
+)
 SEED = 2026
 CITY_CODE = "4210"
 
@@ -186,14 +187,23 @@ VILLAGE_STATES = {
     CaseState.DISPATCHED: 1,
 }
 # States reached through a mediation that has ended (or paused) at some moment in the past.
-ENDED_STATES = (CaseState.AGREED, CaseState.FAILED, CaseState.TERMINATED, CaseState.ARCHIVED,
-                CaseState.JOINT_MEDIATION, CaseState.SUSPENDED)
+ENDED_STATES = (
+    CaseState.AGREED,
+    CaseState.FAILED,
+    CaseState.TERMINATED,
+    CaseState.ARCHIVED,
+    CaseState.JOINT_MEDIATION,
+    CaseState.SUSPENDED,
+)
 # Time-limit rules (DOMAIN §1.10): court referrals 30 days (委派; entrusted cases get 15/7
 # days per referral), petition cases 60 days; one township centre counts working days.
 TIME_LIMIT_RULES = [(None, Source.COURT, 30, False), (None, Source.PETITION, 60, False)]
 WORKING_DAYS_TOWNSHIP = ("421087", 1)  # 松滋市, its second township
-SUSPEND_REASONS = ["当事人住院治疗，暂无法参加调解", "被申请人外出务工，约定返乡后继续调解",
-                   "需等待伤残等级鉴定结果"]
+SUSPEND_REASONS = [
+    "当事人住院治疗，暂无法参加调解",
+    "被申请人外出务工，约定返乡后继续调解",
+    "需等待伤残等级鉴定结果",
+]
 TERMINATE_NOTES = {
     ClosureReason.PARTY_WITHDREW: "申请人表示已与对方私下和解，申请撤回调解",
     ClosureReason.UNREACHABLE: "多次电话联系被申请人均未接通，上门亦未见到本人",
@@ -682,14 +692,16 @@ class DemoWorld:
         township = self.townships(county)[index]
         centre = self.orgs[self.township_centre[township.code]]
         wanted = [*TIME_LIMIT_RULES, (centre, None, 20, True)]
-        existing = {(r.organisation_id, r.source) for r in db.session.scalars(
-            sa.select(TimeLimitRule))}
+        existing = {
+            (r.organisation_id, r.source) for r in db.session.scalars(sa.select(TimeLimitRule))
+        }
         created = 0
         for org, source, days, working in wanted:
             if (org.id if org else None, source) in existing:
                 continue
-            db.session.add(TimeLimitRule(organisation=org, source=source, days=days,
-                                         working_days=working))
+            db.session.add(
+                TimeLimitRule(organisation=org, source=source, days=days, working_days=working)
+            )
             created += 1
         db.session.flush()
         self.result.created["time limits"] = created
@@ -713,20 +725,32 @@ class DemoWorld:
             if c in have:
                 continue
             specs: list[dict[str, Any]] = [
-                dict(name=f"{part}归口调处", dispute_types=types,
-                     target_org=self.orgs[self.industry[(c, slug)]])
+                dict(
+                    name=f"{part}归口调处",
+                    dispute_types=types,
+                    target_org=self.orgs[self.industry[(c, slug)]],
+                )
                 for slug, part, types in INDUSTRY
             ]
             specs += [
-                dict(name="群体性纠纷（10人以上）上交县中心", min_parties=10,
-                     target_level=RoutingLevel.COUNTY),
-                dict(name="跨地区纠纷上交县中心", cross_region=True,
-                     target_level=RoutingLevel.COUNTY),
-                dict(name="高风险纠纷（橙色、红色）上交镇中心",
-                     risk_levels=[RiskLevel.ORANGE.value, RiskLevel.RED.value],
-                     target_level=RoutingLevel.TOWNSHIP),
-                dict(name="大额纠纷（10万元以上）上交镇中心", min_amount=Decimal("100000"),
-                     target_level=RoutingLevel.TOWNSHIP),
+                dict(
+                    name="群体性纠纷（10人以上）上交县中心",
+                    min_parties=10,
+                    target_level=RoutingLevel.COUNTY,
+                ),
+                dict(
+                    name="跨地区纠纷上交县中心", cross_region=True, target_level=RoutingLevel.COUNTY
+                ),
+                dict(
+                    name="高风险纠纷（橙色、红色）上交镇中心",
+                    risk_levels=[RiskLevel.ORANGE.value, RiskLevel.RED.value],
+                    target_level=RoutingLevel.TOWNSHIP,
+                ),
+                dict(
+                    name="大额纠纷（10万元以上）上交镇中心",
+                    min_amount=Decimal("100000"),
+                    target_level=RoutingLevel.TOWNSHIP,
+                ),
             ]
             for position, spec in enumerate(specs, start=1):
                 db.session.add(RoutingRule(scope_code=c, position=position, **spec))
@@ -763,24 +787,53 @@ class DemoWorld:
         the desk merged the duplicate into the earlier case (both numbers stay findable)."""
         from domain.links import merge_cases
 
-        earlier = next((c for c in made if c.state == CaseState.MEDIATING
-                        and c.region_code.startswith("421022") and c.source == Source.APPLICATION
-                        and not c.referrals), None)
+        earlier = next(
+            (
+                c
+                for c in made
+                if c.state == CaseState.MEDIATING
+                and c.region_code.startswith("421022")
+                and c.source == Source.APPLICATION
+                and not c.referrals
+            ),
+            None,
+        )
         if earlier is None:
             return None
         when = self._after(self._last_event(earlier), 2, 30)
         data = CaseData(
-            region=earlier.region, dispute_type=earlier.dispute_type,
-            summary=earlier.summary, requests=list(earlier.requests), amount=earlier.amount,
-            parties=[PartyData(role=p.role, name=p.name, kind=p.kind, sex=p.sex, age=p.age,
-                               id_number=p.id_number, phone=p.phone, address=p.address)
-                     for p in earlier.parties],
+            region=earlier.region,
+            dispute_type=earlier.dispute_type,
+            summary=earlier.summary,
+            requests=list(earlier.requests),
+            amount=earlier.amount,
+            parties=[
+                PartyData(
+                    role=p.role,
+                    name=p.name,
+                    kind=p.kind,
+                    sex=p.sex,
+                    age=p.age,
+                    id_number=p.id_number,
+                    phone=p.phone,
+                    address=p.address,
+                )
+                for p in earlier.parties
+            ],
         )
         case, code = self._at(when, submit_application, data, now=when)
         reason = "同一申请人就同一纠纷在线重复申请，与已在调解的案件合并办理。"
         merged_at = self._soon(when, 40)
-        self._at(merged_at, merge_cases, case, earlier.number, self.users["clerk"],
-                 version=None, reason=reason, now=merged_at)
+        self._at(
+            merged_at,
+            merge_cases,
+            case,
+            earlier.number,
+            self.users["clerk"],
+            version=None,
+            reason=reason,
+            now=merged_at,
+        )
         return case, code
 
     def _plan_cases(self) -> list[CasePlan]:
@@ -1005,8 +1058,9 @@ class DemoWorld:
                 )
             referral = self._referral_data(plan, created)
             if referral is not None:  # 诉调 / 访调 / 警调对接: the referrer's papers too
-                case, code = self._at(created, register_referral, data, referral, clerk,
-                                      note=note, now=created)
+                case, code = self._at(
+                    created, register_referral, data, referral, clerk, note=note, now=created
+                )
             else:
                 case, code = self._at(
                     created,
@@ -1117,19 +1171,35 @@ class DemoWorld:
 
         if kind == CaseState.AGREED:
             oral = plan.state == CaseState.ARCHIVED
-            data = self._agreement(plan, names, end, oral=oral,
-                                   written=plan.aftercare is not None and not oral)
+            data = self._agreement(
+                plan, names, end, oral=oral, written=plan.aftercare is not None and not oral
+            )
             self._at(end, record_agreement, case, mediator, version=None, data=data, now=end)
             self._aftercare(case, mediator, end, plan)
         elif kind in (CaseState.FAILED, CaseState.JOINT_MEDIATION):
             self._failures(case, mediator, end, fmt, final=kind == CaseState.FAILED)
         elif kind == CaseState.TERMINATED:
             reason = rng.choice(TERMINATION_REASONS)
-            self._at(end, terminate, case, mediator, version=None, reason=reason,
-                     note=TERMINATE_NOTES[reason], now=end)
+            self._at(
+                end,
+                terminate,
+                case,
+                mediator,
+                version=None,
+                reason=reason,
+                note=TERMINATE_NOTES[reason],
+                now=end,
+            )
         elif kind == CaseState.SUSPENDED:
-            self._at(end, suspend, case, mediator, version=None,
-                     reason=rng.choice(SUSPEND_REASONS), now=end)
+            self._at(
+                end,
+                suspend,
+                case,
+                mediator,
+                version=None,
+                reason=rng.choice(SUSPEND_REASONS),
+                now=end,
+            )
         self._report_back(case, mediator, plan)
         if plan.state == CaseState.ARCHIVED:
             later = self._after(self._last_event(case), 24, 240)
@@ -1144,26 +1214,42 @@ class DemoWorld:
     def _referral_data(self, plan: CasePlan, created: datetime) -> ReferralData | None:
         """The court's, petition office's or police station's papers for a referred case.
         Drawn from a generator of its own, so the rest of the demo stays as it was."""
-        kinds = {Source.COURT: ReferralKind.COURT, Source.PETITION: ReferralKind.PETITION,
-                 Source.POLICE: ReferralKind.POLICE}
+        kinds = {
+            Source.COURT: ReferralKind.COURT,
+            Source.PETITION: ReferralKind.PETITION,
+            Source.POLICE: ReferralKind.POLICE,
+        }
         if plan.source not in kinds:
             return None
         rng = random.Random(f"referral-{plan.created_at.isoformat()}-{plan.dtype}")
         county = self.regions[plan.county].name
         year = local_today(created).year
-        body_kind = {ReferralKind.COURT: OrgKind.COURT,
-                     ReferralKind.PETITION: OrgKind.PETITION_OFFICE,
-                     ReferralKind.POLICE: OrgKind.POLICE_STATION}[kinds[plan.source]]
-        body = next((o for o in self.orgs.values() if o.kind == body_kind
-                     and o.region.code.startswith(plan.county)), None)
-        data = ReferralData(kind=kinds[plan.source], body_org=body,
-                            body_name=None if body else county, external_no="",
-                            received_at=created - timedelta(minutes=rng.randrange(5, 90)),
-                            contact_name=person_name(rng)[0])
+        body_kind = {
+            ReferralKind.COURT: OrgKind.COURT,
+            ReferralKind.PETITION: OrgKind.PETITION_OFFICE,
+            ReferralKind.POLICE: OrgKind.POLICE_STATION,
+        }[kinds[plan.source]]
+        body = next(
+            (
+                o
+                for o in self.orgs.values()
+                if o.kind == body_kind and o.region.code.startswith(plan.county)
+            ),
+            None,
+        )
+        data = ReferralData(
+            kind=kinds[plan.source],
+            body_org=body,
+            body_name=None if body else county,
+            external_no="",
+            received_at=created - timedelta(minutes=rng.randrange(5, 90)),
+            contact_name=person_name(rng)[0],
+        )
         if data.kind == ReferralKind.COURT:
             code = "1022" if plan.county == "421022" else "1087"
-            data.court_mode = rng.choice([CourtMode.DELEGATED, CourtMode.DELEGATED,
-                                          CourtMode.ENTRUSTED])
+            data.court_mode = rng.choice(
+                [CourtMode.DELEGATED, CourtMode.DELEGATED, CourtMode.ENTRUSTED]
+            )
             if data.court_mode == CourtMode.ENTRUSTED:
                 data.court_procedure = rng.choice(list(CourtProcedure))
                 data.external_no = f"（{year}）鄂{code}民初{rng.randrange(100, 3000)}号"
@@ -1177,8 +1263,7 @@ class DemoWorld:
             data.petitioner_count = rng.randrange(5, 30) if data.collective else None
             data.repeat_petition = rng.random() < 0.3
             data.both_consent = True
-            data.petition_received_on = (local_today(created)
-                                         - timedelta(days=rng.randrange(1, 10)))
+            data.petition_received_on = local_today(created) - timedelta(days=rng.randrange(1, 10))
             data.transfer_reason = "属申诉求决类信访事项，双方同意人民调解，建议依法调解"
             data.attachments = ["信访事项登记表", "信访人身份证复印件", "相关证据材料"]
             data.contact_phone = landline(rng, plan.county)
@@ -1199,16 +1284,24 @@ class DemoWorld:
             if case.agreement is not None and case.agreement.effective_on is None:
                 ended = False  # the agreement is reported once every signature is in
             archiving = plan.state == CaseState.ARCHIVED
-            progress = (referral.kind == ReferralKind.POLICE
-                        and case.state == CaseState.MEDIATING)
+            progress = referral.kind == ReferralKind.POLICE and case.state == CaseState.MEDIATING
             draw = rng.random()
             if not (archiving or (ended and draw < 0.6) or (progress and draw < 0.7)):
                 continue
             when = self._soon(self._last_event(case), rng.randrange(60, 60 * 30))
-            self._at(when, record_feedback, case, referral, mediator, version=None, result=None,
-                     sent_on=local_today(when), recipient=referral.contact_name,
-                     note="已电话告知调解进展，正在调解" if progress else "调解结果已书面反馈",
-                     now=when)
+            self._at(
+                when,
+                record_feedback,
+                case,
+                referral,
+                mediator,
+                version=None,
+                result=None,
+                sent_on=local_today(when),
+                recipient=referral.contact_name,
+                note="已电话告知调解进展，正在调解" if progress else "调解结果已书面反馈",
+                now=when,
+            )
 
     def _file_documents(self, case: Case, keeper: User, when: datetime) -> None:
         """The file's mandatory documents before archiving, as a committee puts them in:
@@ -1218,13 +1311,23 @@ class DemoWorld:
         for subject in documents.mandatory(case):
             if documents.is_done(case, subject):
                 continue
-            if subject.kind == DocumentKind.ID_PROOF \
-                    or (subject.kind, subject.subject_id) not in generated:
-                self._at(when, documents.upload, case, subject.kind, DEMO_SCAN, keeper,
-                         subject.subject_id)
+            if (
+                subject.kind == DocumentKind.ID_PROOF
+                or (subject.kind, subject.subject_id) not in generated
+            ):
+                self._at(
+                    when,
+                    documents.upload,
+                    case,
+                    subject.kind,
+                    DEMO_SCAN,
+                    keeper,
+                    subject.subject_id,
+                )
             else:
-                doc = self._at(when, documents.generate, case, subject.kind, keeper,
-                               subject.subject_id)
+                doc = self._at(
+                    when, documents.generate, case, subject.kind, keeper, subject.subject_id
+                )
                 self._at(when, documents.mark_signed, case, doc, keeper, now=when)
 
     # ---- cases: consent, failures, aftercare ------------------------------------------
@@ -1246,46 +1349,95 @@ class DemoWorld:
             declines = refuse and party.role == PartyRole.RESPONDENT
             status = ConsentStatus.REFUSED if declines else ConsentStatus.AGREED
             note = "被申请人明确表示不同意调解" if declines else None
-            self._at(at, record_consent, case, party, mediator, version=None, status=status,
-                     method=method, note=note, now=at)
+            self._at(
+                at,
+                record_consent,
+                case,
+                party,
+                mediator,
+                version=None,
+                status=status,
+                method=method,
+                note=note,
+                now=at,
+            )
             if declines:
                 return
-            self._at(at, acknowledge_notice, case, party, mediator, version=None,
-                     how=NoticeAck.WRITTEN if method == ContactMethod.IN_PERSON
-                     else NoticeAck.ORAL, now=at)
+            self._at(
+                at,
+                acknowledge_notice,
+                case,
+                party,
+                mediator,
+                version=None,
+                how=NoticeAck.WRITTEN if method == ContactMethod.IN_PERSON else NoticeAck.ORAL,
+                now=at,
+            )
 
-    def _failures(self, case: Case, mediator: User, end: datetime, fmt: dict,
-                  final: bool) -> None:
+    def _failures(self, case: Case, mediator: User, end: datetime, fmt: dict, final: bool) -> None:
         """Two failed attempts (the second escalates to joint mediation one level up; a
         court's case goes back to the court instead), and with `final` the failed joint
         mediation that ends the case."""
         rng = self.rng
         reasons = rng.sample(self.texts["failure_reasons"], 2)
-        self._at(end, record_failure, case, mediator, version=None,
-                 reason=reasons[0].format(**fmt), now=end)
+        self._at(
+            end,
+            record_failure,
+            case,
+            mediator,
+            version=None,
+            reason=reasons[0].format(**fmt),
+            now=end,
+        )
         second = self._after(end, 24, 96)
         town = self._township(case.region).name
         departments = [town + d for d in rng.sample(JOINT_DEPARTMENTS, 2)]
-        self._at(second, record_failure, case, mediator, version=None,
-                 reason=reasons[1].format(**fmt), departments=departments, now=second)
+        self._at(
+            second,
+            record_failure,
+            case,
+            mediator,
+            version=None,
+            reason=reasons[1].format(**fmt),
+            departments=departments,
+            now=second,
+        )
         if final and case.state != CaseState.FAILED:  # a court's case is back at the court
             third = self._after(second, 48, 200)
-            self._at(third, record_failure, case, mediator, version=None,
-                     reason="联动调解仍未能达成一致，建议当事人通过司法途径解决", now=third)
+            self._at(
+                third,
+                record_failure,
+                case,
+                mediator,
+                version=None,
+                reason="联动调解仍未能达成一致，建议当事人通过司法途径解决",
+                now=third,
+            )
 
     def _visit_all(self, case: Case, mediator: User, at: datetime) -> None:
         for visit in [v for v in case.follow_ups if v.done_at is None]:
-            self._at(at, record_follow_up, case, visit, mediator, version=None,
-                     visited_on=local_today(at), performance=Performance.PERFORMED,
-                     satisfaction=Satisfaction.SATISFIED, now=at)
+            self._at(
+                at,
+                record_follow_up,
+                case,
+                visit,
+                mediator,
+                version=None,
+                visited_on=local_today(at),
+                performance=Performance.PERFORMED,
+                satisfaction=Satisfaction.SATISFIED,
+                now=at,
+            )
 
     def _aftercare(self, case: Case, mediator: User, end: datetime, plan: CasePlan) -> None:
         """Signatures of a written agreement, then (by plan) a follow-up visit and the joint
         application for judicial confirmation with the court's ruling."""
         rng = self.rng
         agreement = case.agreement
-        step = plan.aftercare or rng.choices(
-            ["unsigned", "signed", "visited"], weights=[15, 50, 35])[0]
+        step = (
+            plan.aftercare
+            or rng.choices(["unsigned", "signed", "visited"], weights=[15, 50, 35])[0]
+        )
         at = end
         if agreement.kind == AgreementKind.WRITTEN:
             signers = [("party", p) for p in case.parties if p.role != PartyRole.AGENT]
@@ -1295,24 +1447,49 @@ class DemoWorld:
             for who, party in signers:
                 at = self._soon(at, rng.randrange(2, 20))
                 kind = SignerKind.PARTY if who == "party" else SignerKind(who)
-                self._at(at, sign_agreement, case, mediator, version=None, signer=kind,
-                         party=party, signed_on=local_today(at), now=at)
+                self._at(
+                    at,
+                    sign_agreement,
+                    case,
+                    mediator,
+                    version=None,
+                    signer=kind,
+                    party=party,
+                    signed_on=local_today(at),
+                    now=at,
+                )
         if step == "unsigned":
             return
         if step.startswith("confirmation"):
             at = self._after(at, 24, 120)
             county = self.regions[case.region_code[:6]].name
             application = self._at(
-                at, apply_confirmation, case, mediator, version=None,
-                court=f"{county}人民法院", applied_on=local_today(at), all_parties_join=True,
-                now=at)
+                at,
+                apply_confirmation,
+                case,
+                mediator,
+                version=None,
+                court=f"{county}人民法院",
+                applied_on=local_today(at),
+                all_parties_join=True,
+                now=at,
+            )
             if step == "confirmation_ruled":
                 at = self._after(at, 72, 240)
                 year, court_code = local_today(at).year, case.region_code[2:6]
                 number = f"（{year}）鄂{court_code}民特{rng.randrange(10, 400)}号"
-                self._at(at, record_ruling, case, application, mediator, version=None,
-                         ruling=Ruling.CONFIRMED, ruling_number=number,
-                         ruled_on=local_today(at), now=at)
+                self._at(
+                    at,
+                    record_ruling,
+                    case,
+                    application,
+                    mediator,
+                    version=None,
+                    ruling=Ruling.CONFIRMED,
+                    ruling_number=number,
+                    ruled_on=local_today(at),
+                    now=at,
+                )
         if step == "visited" or step == "confirmation_ruled":
             visit_at = self._after(at, 48, 24 * 20)
             self._visit_all(case, mediator, visit_at)
@@ -1520,8 +1697,14 @@ class DemoWorld:
             )
         return f"{county}{place}{rng.randrange(1, 9)}组{rng.randrange(1, 60)}号"
 
-    def _agreement(self, plan: CasePlan, names: dict[str, Any], end: datetime,
-                   oral: bool = False, written: bool = False) -> AgreementData:
+    def _agreement(
+        self,
+        plan: CasePlan,
+        names: dict[str, Any],
+        end: datetime,
+        oral: bool = False,
+        written: bool = False,
+    ) -> AgreementData:
         rng = self.rng
         agreed_on = end.astimezone(CHINA).date()
         deadline = agreed_on + timedelta(days=rng.choice([7, 10, 15, 20, 30]))

@@ -71,18 +71,30 @@ def plant_repeat_visitor(app) -> dict[str, str]:
     from models import Case, Party
 
     body = "42102219800101" + "777"
-    person = {"id_number": body + ric.calc_check_digit(body + "0"), "phone": "13900001234",
-              "name": "重复来访人"}
+    person = {
+        "id_number": body + ric.calc_check_digit(body + "0"),
+        "phone": "13900001234",
+        "name": "重复来访人",
+    }
     with app.app_context():
         ids = db.session.scalars(
-            sa.select(Party.id).join(Case, Case.id == Party.case_id)
+            sa.select(Party.id)
+            .join(Case, Case.id == Party.case_id)
             .where(Case.region_code.like("421022%"), Party.role == "applicant")
-            .order_by(Case.id.desc()).limit(VISITOR_CASES)
+            .order_by(Case.id.desc())
+            .limit(VISITOR_CASES)
         ).all()
-        db.session.execute(sa.update(Party).where(Party.id.in_(ids)).values(
-            id_number=person["id_number"], id_number_norm=normalise_id_number(person["id_number"]),
-            phone=person["phone"], phone_norm=normalise_phone(person["phone"]),
-            name=person["name"]))
+        db.session.execute(
+            sa.update(Party)
+            .where(Party.id.in_(ids))
+            .values(
+                id_number=person["id_number"],
+                id_number_norm=normalise_id_number(person["id_number"]),
+                phone=person["phone"],
+                phone_norm=normalise_phone(person["phone"]),
+                name=person["name"],
+            )
+        )
         db.session.commit()
         db.session.remove()
     return person
@@ -105,6 +117,7 @@ def probes(app, person: dict[str, str]) -> list[Probe]:
                 found = find_earlier_cases(clerk, **typed)
                 db.session.remove()
                 return found
+
         return run
 
     client = harness.login(app, "clerk")
@@ -118,6 +131,7 @@ def probes(app, person: dict[str, str]) -> list[Probe]:
             if response.status_code != 200:
                 raise RuntimeError(f"/desk/related: HTTP {response.status_code}")
             return response.get_data(as_text=True).count('href="/cases/')
+
         return run
 
     out = []
@@ -154,16 +168,21 @@ def measure(url: str, repeat: int, warmup: int) -> dict[str, Result]:
         with app.app_context(), db.engine.connect() as conn:
             for statement, parameters in statements:
                 if statement.lstrip().upper().startswith("SELECT") and " party" in statement:
-                    plans.append((statement, explain(conn, db.engine.dialect.name, statement,
-                                                     parameters, False)))
+                    plans.append(
+                        (
+                            statement,
+                            explain(conn, db.engine.dialect.name, statement, parameters, False),
+                        )
+                    )
         results[probe.name] = Result(counts, times, found, plans)
     with app.app_context():
         db.engine.dispose()
     return results
 
 
-def report(small: dict[str, Result], big: dict[str, Result], small_n: int, big_n: int,
-           max_ms: float) -> tuple[str, list[str]]:
+def report(
+    small: dict[str, Result], big: dict[str, Result], small_n: int, big_n: int, max_ms: float
+) -> tuple[str, list[str]]:
     lines = [
         f"| lookup [clerk] | found | queries @{small_n:,} | queries @{big_n:,} | "
         f"median ms @{small_n:,} | p95 ms @{small_n:,} | median ms @{big_n:,} | "
@@ -202,10 +221,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="big-scale database URL instead of a SQLite file")
     parser.add_argument("--small-url", help="small-scale database URL (default: build one)")
     parser.add_argument("--small-cases", type=int, default=1000)
-    parser.add_argument("--cases", type=int, default=100_000,
-                        help="big scale when it is built here (no path/--url, or --pg)")
-    parser.add_argument("--pg", action="store_true",
-                        help="build both scales on a throwaway PostgreSQL (tests/pg.py)")
+    parser.add_argument(
+        "--cases",
+        type=int,
+        default=100_000,
+        help="big scale when it is built here (no path/--url, or --pg)",
+    )
+    parser.add_argument(
+        "--pg",
+        action="store_true",
+        help="build both scales on a throwaway PostgreSQL (tests/pg.py)",
+    )
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--max-median-ms", type=float, default=100.0)
@@ -213,8 +239,11 @@ def main(argv: list[str] | None = None) -> int:
 
     with databases(args) as (small_url, big_url):
         small_n, big_n = count_cases(small_url), count_cases(big_url)
-        print(f"person lookup x {args.repeat} at {small_n:,} and {big_n:,} cases "
-              f"({big_url.split(':', 1)[0]})", flush=True)
+        print(
+            f"person lookup x {args.repeat} at {small_n:,} and {big_n:,} cases "
+            f"({big_url.split(':', 1)[0]})",
+            flush=True,
+        )
         small = measure(small_url, args.repeat, args.warmup)
         big = measure(big_url, args.repeat, args.warmup)
     text, failures = report(small, big, small_n, big_n, args.max_median_ms)

@@ -40,8 +40,9 @@ def _holds(value, form) -> bool:
     return False
 
 
-def panel_action(case, name: str, form, done, call: Callable[[], object], *, provider,
-                 override=None):
+def panel_action(
+    case, name: str, form, done, call: Callable[[], object], *, provider, override=None
+):
     """The one way a case-page panel answers a POST.
 
     Validate `form` and run the domain `call`. On success: flash `done` (a string, or a

@@ -14,8 +14,7 @@ def htmx_target() -> str | None:
     return request.headers.get("HX-Target") if is_htmx() else None
 
 
-def render(page: str, fragment: str | None = None, /, *, targets: tuple[str, ...] = (),
-           **context):
+def render(page: str, fragment: str | None = None, /, *, targets: tuple[str, ...] = (), **context):
     """Render `fragment` for an htmx request aimed at one of `targets` (or at any region when
     `targets` is empty), otherwise the full `page`. Both get the same context."""
     use_fragment = fragment is not None and is_htmx()

@@ -64,37 +64,53 @@ def event_text(event) -> str | None:
     if event.action in (Action.LINK_CASE, Action.UNLINK_CASE) and data.get("other"):
         from models.enums import LinkKind
 
-        return gettext("%(number)s (%(kind)s)", number=data["other"],
-                       kind=LinkKind(data.get("kind", "related")).label)
+        return gettext(
+            "%(number)s (%(kind)s)",
+            number=data["other"],
+            kind=LinkKind(data.get("kind", "related")).label,
+        )
     if event.action == Action.MERGE_INTO and data.get("other"):
         return gettext("Now handled in case %(number)s.", number=data["other"])
     if event.action == Action.MERGE_IN and data.get("other"):
         return gettext("Case %(number)s was merged into this case.", number=data["other"])
-    if event.action in (Action.SEND_TRANSFER, Action.WITHDRAW_TRANSFER,
-                        Action.DECLINE_TRANSFER) and data.get("to"):
+    if event.action in (
+        Action.SEND_TRANSFER,
+        Action.WITHDRAW_TRANSFER,
+        Action.DECLINE_TRANSFER,
+    ) and data.get("to"):
         return gettext("To: %(body)s", body=data["to"])
     if event.action == Action.SIGN_AGREEMENT and data.get("effective_on"):
         day = format_date(date_cls.fromisoformat(data["effective_on"]))
         return gettext("The agreement took effect on %(date)s.", date=day)
     if event.action == Action.RECORD_PERFORMANCE and data.get("advice") == "court":
-        return gettext("The parties were told they may take the dispute about the agreement "
-                       "to court.")
+        return gettext(
+            "The parties were told they may take the dispute about the agreement to court."
+        )
     if event.action == Action.RECORD_RULING and data.get("ruling"):
-        return gettext("%(court)s: %(ruling)s", court=data.get("court", ""),
-                       ruling=Ruling(data["ruling"]).label)
+        return gettext(
+            "%(court)s: %(ruling)s",
+            court=data.get("court", ""),
+            ruling=Ruling(data["ruling"]).label,
+        )
     if event.action == Action.REPORT_REFERRAL_PROGRESS and data.get("sent_on"):
-        return gettext("Progress reported (sent %(date)s).",
-                       date=format_date(date_cls.fromisoformat(data["sent_on"])))
+        return gettext(
+            "Progress reported (sent %(date)s).",
+            date=format_date(date_cls.fromisoformat(data["sent_on"])),
+        )
     if event.action == Action.RECORD_REFERRAL_FEEDBACK:
         from models.enums import ReferralResult
 
         if data.get("result"):
-            return gettext("%(result)s (sent %(date)s).",
-                           result=ReferralResult(data["result"]).label,
-                           date=format_date(date_cls.fromisoformat(data["sent_on"])))
+            return gettext(
+                "%(result)s (sent %(date)s).",
+                result=ReferralResult(data["result"]).label,
+                date=format_date(date_cls.fromisoformat(data["sent_on"])),
+            )
     if event.action == Action.EXTEND_PETITION and data.get("to"):
-        return gettext("The petition deadline moved to %(date)s.",
-                       date=format_date(date_cls.fromisoformat(data["to"])))
+        return gettext(
+            "The petition deadline moved to %(date)s.",
+            date=format_date(date_cls.fromisoformat(data["to"])),
+        )
     return None
 
 

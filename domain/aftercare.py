@@ -35,8 +35,11 @@ def needs_follow_up(case: Case) -> bool:
     from a petition office, or absorbed a petition transfer by a merge."""
     from models.enums import ReferralKind
 
-    return (case.agreement is not None or case.source == Source.PETITION
-            or any(r.kind == ReferralKind.PETITION for r in case.referrals))
+    return (
+        case.agreement is not None
+        or case.source == Source.PETITION
+        or any(r.kind == ReferralKind.PETITION for r in case.referrals)
+    )
 
 
 def schedule_closing_follow_ups(case: Case, ended_on: date | None = None) -> FollowUp | None:
@@ -53,15 +56,19 @@ def schedule_closing_follow_ups(case: Case, ended_on: date | None = None) -> Fol
 def may_visit(user: User, case: Case) -> bool:
     """Who records a visit: whoever records the case's work, or any mediator of the handling
     committee (the presiding mediator may have moved on)."""
-    return can_record(user, case) or (user.role == Role.MEDIATOR
-                                       and case.handling_org_id == user.organisation_id)
+    return can_record(user, case) or (
+        user.role == Role.MEDIATOR and case.handling_org_id == user.organisation_id
+    )
 
 
 def open_visits(user: User) -> sa.Select:
     """Open visits (not yet made) of the cases `user` may see, for a keyset page ordered by
     (due_on, id); reads the (done_at, due_on) index."""
-    return (sa.select(FollowUp).join(Case, FollowUp.case_id == Case.id)
-            .where(FollowUp.done_at.is_(None), case_scope(user)))
+    return (
+        sa.select(FollowUp)
+        .join(Case, FollowUp.case_id == Case.id)
+        .where(FollowUp.done_at.is_(None), case_scope(user))
+    )
 
 
 def confirmation_deadline(effective_on: date | None) -> date | None:
@@ -70,9 +77,18 @@ def confirmation_deadline(effective_on: date | None) -> date | None:
 
 
 def record_follow_up(
-    case: Case, visit: FollowUp, actor: User, *, version: int | None, visited_on: date,
-    performance: Performance, satisfaction: Satisfaction, remaining_risk: str | None = None,
-    measures: str | None = None, notes: str | None = None, now: datetime | None = None,
+    case: Case,
+    visit: FollowUp,
+    actor: User,
+    *,
+    version: int | None,
+    visited_on: date,
+    performance: Performance,
+    satisfaction: Satisfaction,
+    remaining_risk: str | None = None,
+    measures: str | None = None,
+    notes: str | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Record a follow-up visit (人民调解回访记录): performance of the agreement, satisfaction,
     remaining risk and measures taken.
@@ -91,9 +107,17 @@ def record_follow_up(
     visit.remaining_risk = (remaining_risk or "").strip() or None
     visit.measures = (measures or "").strip() or None
     visit.notes = (notes or "").strip() or None
-    transition(case, Action.RECORD_FOLLOW_UP, actor, public=False,
-               data={"visit_id": visit.id, "performance": performance.value,
-                     "satisfaction": satisfaction.value})
+    transition(
+        case,
+        Action.RECORD_FOLLOW_UP,
+        actor,
+        public=False,
+        data={
+            "visit_id": visit.id,
+            "performance": performance.value,
+            "satisfaction": satisfaction.value,
+        },
+    )
 
 
 # ---- judicial confirmation (PML Art. 33; DOMAIN §1.8) ---------------------------------------
@@ -105,9 +129,17 @@ def confirmation_open(case: Case) -> JudicialConfirmation | None:
 
 
 def apply_confirmation(
-    case: Case, actor: User, *, version: int | None, court: str, applied_on: date,
-    all_parties_join: bool, status_relation: bool = False, property_rights: bool = False,
-    apply_anyway: bool = False, now: datetime | None = None,
+    case: Case,
+    actor: User,
+    *,
+    version: int | None,
+    court: str,
+    applied_on: date,
+    all_parties_join: bool,
+    status_relation: bool = False,
+    property_rights: bool = False,
+    apply_anyway: bool = False,
+    now: datetime | None = None,
 ) -> JudicialConfirmation:
     """Record the parties' joint application to a court to confirm the agreement, within 30
     days of its effective date. Courts do not confirm agreements on status relations
@@ -130,37 +162,73 @@ def apply_confirmation(
     if not all_parties_join:
         raise ValidationFailed(
             _l("The application is made jointly: every party must join it."),
-            field="all_parties_join")
+            field="all_parties_join",
+        )
     deadline = confirmation_deadline(agreement.effective_on)
     if applied_on < agreement.effective_on:
         raise ValidationFailed(
-            _l("The application cannot be before the agreement took effect (%(date)s).",
-               date=agreement.effective_on.isoformat()), field="applied_on")
+            _l(
+                "The application cannot be before the agreement took effect (%(date)s).",
+                date=agreement.effective_on.isoformat(),
+            ),
+            field="applied_on",
+        )
     if applied_on > local_today(now):
-        raise ValidationFailed(_l("The application date cannot be in the future."),
-                               field="applied_on")
+        raise ValidationFailed(
+            _l("The application date cannot be in the future."), field="applied_on"
+        )
     if applied_on > deadline:
         raise ValidationFailed(
-            _l("The 30 days for applying ended on %(date)s (PML Art. 33). The parties may "
-               "still sue over the agreement.", date=deadline.isoformat()), field="applied_on")
+            _l(
+                "The 30 days for applying ended on %(date)s (PML Art. 33). The parties may "
+                "still sue over the agreement.",
+                date=deadline.isoformat(),
+            ),
+            field="applied_on",
+        )
     if (status_relation or property_rights) and not apply_anyway:
         raise ValidationFailed(
-            _l("Courts do not confirm agreements on marriage, parent-child or adoption status, "
-               "or on ownership of property or intellectual property. Tick \"apply anyway\" "
-               "only if the parties still want to apply."), field="apply_anyway")
-    application = JudicialConfirmation(court=court, applied_on=applied_on, ruling=Ruling.PENDING,
-                                       all_parties_joined=True, recorded_by_id=actor.id)
+            _l(
+                "Courts do not confirm agreements on marriage, parent-child or adoption status, "
+                'or on ownership of property or intellectual property. Tick "apply anyway" '
+                "only if the parties still want to apply."
+            ),
+            field="apply_anyway",
+        )
+    application = JudicialConfirmation(
+        court=court,
+        applied_on=applied_on,
+        ruling=Ruling.PENDING,
+        all_parties_joined=True,
+        recorded_by_id=actor.id,
+    )
     case.confirmations.append(application)
-    transition(case, Action.APPLY_CONFIRMATION, actor, public=True,
-               data={"court": court, "applied_on": applied_on.isoformat(),
-                     "status_relation": status_relation, "property_rights": property_rights,
-                     "public_text": court})
+    transition(
+        case,
+        Action.APPLY_CONFIRMATION,
+        actor,
+        public=True,
+        data={
+            "court": court,
+            "applied_on": applied_on.isoformat(),
+            "status_relation": status_relation,
+            "property_rights": property_rights,
+            "public_text": court,
+        },
+    )
     return application
 
 
 def record_ruling(
-    case: Case, application: JudicialConfirmation, actor: User, *, version: int | None,
-    ruling: Ruling, ruling_number: str, ruled_on: date, now: datetime | None = None,
+    case: Case,
+    application: JudicialConfirmation,
+    actor: User,
+    *,
+    version: int | None,
+    ruling: Ruling,
+    ruling_number: str,
+    ruled_on: date,
+    now: datetime | None = None,
 ) -> None:
     """Record the court's ruling on the application (confirmed valid or rejected) and its number.
 
@@ -178,13 +246,26 @@ def record_ruling(
         raise ValidationFailed(_l("Enter the number of the ruling."), field="ruling_number")
     if ruled_on < application.applied_on:
         raise ValidationFailed(
-            _l("The ruling cannot be before the application (%(date)s).",
-               date=application.applied_on.isoformat()), field="ruled_on")
+            _l(
+                "The ruling cannot be before the application (%(date)s).",
+                date=application.applied_on.isoformat(),
+            ),
+            field="ruled_on",
+        )
     if ruled_on > local_today(now):
         raise ValidationFailed(_l("The ruling date cannot be in the future."), field="ruled_on")
     application.ruling, application.ruling_number = ruling, ruling_number
     application.ruled_on = ruled_on
-    transition(case, Action.RECORD_RULING, actor, public=True,
-               data={"confirmation_id": application.id, "ruling": ruling.value,
-                     "ruling_number": ruling_number, "ruled_on": ruled_on.isoformat(),
-                     "court": application.court})
+    transition(
+        case,
+        Action.RECORD_RULING,
+        actor,
+        public=True,
+        data={
+            "confirmation_id": application.id,
+            "ruling": ruling.value,
+            "ruling_number": ruling_number,
+            "ruled_on": ruled_on.isoformat(),
+            "court": application.court,
+        },
+    )

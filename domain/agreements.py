@@ -36,8 +36,11 @@ def may_record_outcome(user: User, case: Case) -> bool:
     the staff of the centre that organised it."""
     if can_record(user, case):
         return True
-    return (case.joint_org_id is not None and user.organisation_id == case.joint_org_id
-            and user.role in {Role.MEDIATOR, Role.DIRECTOR})
+    return (
+        case.joint_org_id is not None
+        and user.organisation_id == case.joint_org_id
+        and user.role in {Role.MEDIATOR, Role.DIRECTOR}
+    )
 
 
 def _agreement(case: Case) -> Agreement:
@@ -70,8 +73,11 @@ def signers(case: Case) -> list[Signer]:
     """Every signature a written agreement needs, with the one recorded if any."""
     agreement = _agreement(case)
     done = {(s.signer_kind, s.party_id): s for s in agreement.signatures}
-    rows = [Signer(SignerKind.PARTY, p, done.get((SignerKind.PARTY, p.id)))
-            for p in case.parties if p.role in SIGNING_ROLES]
+    rows = [
+        Signer(SignerKind.PARTY, p, done.get((SignerKind.PARTY, p.id)))
+        for p in case.parties
+        if p.role in SIGNING_ROLES
+    ]
     rows.append(Signer(SignerKind.MEDIATOR, None, done.get((SignerKind.MEDIATOR, None))))
     rows.append(Signer(SignerKind.SEAL, None, done.get((SignerKind.SEAL, None))))
     return rows
@@ -82,8 +88,14 @@ def is_effective(agreement: Agreement | None) -> bool:
 
 
 def sign_agreement(
-    case: Case, actor: User, *, version: int | None, signer: SignerKind,
-    party: Party | None = None, signed_on: date, now: datetime | None = None,
+    case: Case,
+    actor: User,
+    *,
+    version: int | None,
+    signer: SignerKind,
+    party: Party | None = None,
+    signed_on: date,
+    now: datetime | None = None,
 ) -> AgreementSignature:
     """Record one signature (or seal, or fingerprint) on the written agreement. Once every
     party, the mediator and the committee seal are recorded, the agreement takes effect on the
@@ -100,24 +112,34 @@ def sign_agreement(
     if agreement.effective_on is not None:
         raise ValidationFailed(
             _l("The agreement has taken effect; its signatures can no longer change."),
-            field="signer")
+            field="signer",
+        )
     if signer == SignerKind.PARTY:
         if party is None or party.case_id != case.id or party.role not in SIGNING_ROLES:
             raise ValidationFailed(_l("Choose who signed."), field="signer")
     else:
         party = None
-    if any(s.signer_kind == signer and s.party_id == (party.id if party else None)
-           for s in agreement.signatures):
+    if any(
+        s.signer_kind == signer and s.party_id == (party.id if party else None)
+        for s in agreement.signatures
+    ):
         raise ValidationFailed(_l("This signature is already recorded."), field="signer")
     if signed_on < agreement.agreed_on:
         raise ValidationFailed(
-            _l("A signature cannot be dated before the agreement (%(date)s).",
-               date=agreement.agreed_on.isoformat()), field="signed_on")
+            _l(
+                "A signature cannot be dated before the agreement (%(date)s).",
+                date=agreement.agreed_on.isoformat(),
+            ),
+            field="signed_on",
+        )
     if signed_on > local_today(now):
-        raise ValidationFailed(_l("The signing date cannot be in the future."),
-                               field="signed_on")
-    signature = AgreementSignature(signer_kind=signer, party_id=party.id if party else None,
-                                   signed_on=signed_on, recorded_by_id=actor.id)
+        raise ValidationFailed(_l("The signing date cannot be in the future."), field="signed_on")
+    signature = AgreementSignature(
+        signer_kind=signer,
+        party_id=party.id if party else None,
+        signed_on=signed_on,
+        recorded_by_id=actor.id,
+    )
     agreement.signatures.append(signature)
     data = {"signer": signer.value, "signed_on": signed_on.isoformat()}
     if party is not None:
@@ -152,7 +174,12 @@ def overall_performance(statuses: list[str | Performance]) -> Performance:
 
 
 def record_performance(
-    case: Case, actor: User, *, version: int | None, term: int, status: Performance,
+    case: Case,
+    actor: User,
+    *,
+    version: int | None,
+    term: int,
+    status: Performance,
     note: str | None = None,
 ) -> None:
     """Record how one term (numbered from 1) is being performed; the agreement's overall
@@ -176,9 +203,14 @@ def record_performance(
     statuses[term - 1] = status.value
     agreement.performance = statuses  # a new list, so the JSON column is written
     agreement.performance_status = overall_performance(statuses)
-    transition(case, Action.RECORD_PERFORMANCE, actor, note=note, public=False,
-               data={"term": term, "status": status.value,
-                     "overall": agreement.performance_status.value})
+    transition(
+        case,
+        Action.RECORD_PERFORMANCE,
+        actor,
+        note=note,
+        public=False,
+        data={"term": term, "status": status.value, "overall": agreement.performance_status.value},
+    )
 
 
 # ---- going back on it ---------------------------------------------------------------------
@@ -187,7 +219,8 @@ def record_performance(
 def _must_be_disputed(agreement: Agreement) -> None:
     if agreement.performance_status != Performance.DISPUTED:
         raise ValidationFailed(
-            _l("First record which term a party disputes, in the performance panel."))
+            _l("First record which term a party disputes, in the performance panel.")
+        )
 
 
 def advise_court(case: Case, actor: User, *, version: int | None, note: str) -> None:
@@ -203,30 +236,37 @@ def advise_court(case: Case, actor: User, *, version: int | None, note: str) -> 
     note = (note or "").strip()
     if not note:
         raise ValidationFailed(_l("Write what the parties were told."), field="note")
-    transition(case, Action.RECORD_PERFORMANCE, actor, note=note, public=True,
-               data={"advice": "court"})
+    transition(
+        case, Action.RECORD_PERFORMANCE, actor, note=note, public=True, data={"advice": "court"}
+    )
 
 
 def snapshot(agreement: Agreement) -> dict:
     """Everything the agreement said and how it went, for the timeline."""
     iso = lambda d: d.isoformat() if d else None  # noqa: E731
     return {
-        "kind": agreement.kind.value, "terms": list(agreement.terms),
-        "agreed_on": iso(agreement.agreed_on), "effective_on": iso(agreement.effective_on),
-        "facts": agreement.facts, "responsibilities": agreement.responsibilities,
+        "kind": agreement.kind.value,
+        "terms": list(agreement.terms),
+        "agreed_on": iso(agreement.agreed_on),
+        "effective_on": iso(agreement.effective_on),
+        "facts": agreement.facts,
+        "responsibilities": agreement.responsibilities,
         "performance_manner": agreement.performance_manner,
         "performance_place": agreement.performance_place,
         "performance_deadline": iso(agreement.performance_deadline),
         "performance": list(agreement.performance or []),
         "performance_status": agreement.performance_status.value,
         "recorded_by_id": agreement.recorded_by_id,
-        "signatures": [{"signer": s.signer_kind.value, "party_id": s.party_id,
-                        "signed_on": iso(s.signed_on)} for s in agreement.signatures],
+        "signatures": [
+            {"signer": s.signer_kind.value, "party_id": s.party_id, "signed_on": iso(s.signed_on)}
+            for s in agreement.signatures
+        ],
     }
 
 
-def reopen(case: Case, actor: User, *, version: int | None, note: str,
-           both_parties_consent: bool) -> None:
+def reopen(
+    case: Case, actor: User, *, version: int | None, note: str, both_parties_consent: bool
+) -> None:
     """Re-mediate a disputed agreement with both parties' consent (DOMAIN §1.7, local rule):
     the case goes back to mediating. The old agreement moves into the REOPEN event's data and
     its row is deleted (see the module docstring); open follow-up visits scheduled for it are
@@ -241,18 +281,24 @@ def reopen(case: Case, actor: User, *, version: int | None, note: str,
     agreement = _agreement(case)
     _must_be_disputed(agreement)
     if not both_parties_consent:
-        raise ValidationFailed(_l("Mediating again needs both parties' consent."),
-                               field="both_parties_consent")
+        raise ValidationFailed(
+            _l("Mediating again needs both parties' consent."), field="both_parties_consent"
+        )
     note = (note or "").strip()
     if not note:
         raise ValidationFailed(_l("Say why the agreement is mediated again."), field="note")
     if any(c.ruling in (Ruling.PENDING, Ruling.CONFIRMED) for c in case.confirmations):
-        raise ValidationFailed(_l(
-            "A court has this agreement for judicial confirmation: follow the court's route "
-            "(enforcement, or a new agreement after a rejection)."))
+        raise ValidationFailed(
+            _l(
+                "A court has this agreement for judicial confirmation: follow the court's route "
+                "(enforcement, or a new agreement after a rejection)."
+            )
+        )
     dropped = [v for v in case.follow_ups if v.done_at is None]
-    data = {"agreement": snapshot(agreement),
-            "dropped_visits": [v.due_on.isoformat() for v in dropped]}
+    data = {
+        "agreement": snapshot(agreement),
+        "dropped_visits": [v.due_on.isoformat() for v in dropped],
+    }
     transition(case, Action.REOPEN, actor, note=note, public=True, data=data)
     for visit in dropped:
         case.follow_ups.remove(visit)

@@ -53,8 +53,9 @@ def days_between(first: date, last: date, working: bool) -> int:
         return 0
     if not working:
         return (last - first).days
-    return sum(1 for n in range(1, (last - first).days + 1)
-               if is_workday(first + timedelta(days=n)))
+    return sum(
+        1 for n in range(1, (last - first).days + 1) if is_workday(first + timedelta(days=n))
+    )
 
 
 def end_of_day(day: date) -> datetime:
@@ -93,17 +94,24 @@ def limit_for(case) -> tuple[int, bool]:
     org_ids = [i for i in (case.handling_org_id, case.intake_org_id) if i is not None]
     rules = db.session.scalars(
         sa.select(TimeLimitRule).where(
-            sa.or_(TimeLimitRule.organisation_id.in_(org_ids),
-                   TimeLimitRule.organisation_id.is_(None)),
+            sa.or_(
+                TimeLimitRule.organisation_id.in_(org_ids), TimeLimitRule.organisation_id.is_(None)
+            ),
             sa.or_(TimeLimitRule.source == case.source, TimeLimitRule.source.is_(None)),
         )
     ).all()
 
     def rank(rule) -> tuple[int, int, int]:
-        org_rank = (len(org_ids) - org_ids.index(rule.organisation_id)
-                    if rule.organisation_id in org_ids else 0)
-        return (1 if rule.organisation_id is not None else 0, org_rank,
-                1 if rule.source is not None else 0)
+        org_rank = (
+            len(org_ids) - org_ids.index(rule.organisation_id)
+            if rule.organisation_id in org_ids
+            else 0
+        )
+        return (
+            1 if rule.organisation_id is not None else 0,
+            org_rank,
+            1 if rule.source is not None else 0,
+        )
 
     if rules:
         best = max(rules, key=rank)

@@ -31,8 +31,9 @@ def _need_reason(reason: str | None, message) -> str:
     return reason.strip()
 
 
-def suspend(case: Case, actor: User, *, version: int | None, reason: str,
-            now: datetime | None = None) -> None:
+def suspend(
+    case: Case, actor: User, *, version: int | None, reason: str, now: datetime | None = None
+) -> None:
     """Suspend mediation (e.g. a party is in hospital); the clock stops.
 
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
@@ -45,8 +46,14 @@ def suspend(case: Case, actor: User, *, version: int | None, reason: str,
     suspend_clock(case, now or utcnow())
 
 
-def resume(case: Case, actor: User, *, version: int | None, note: str | None = None,
-           now: datetime | None = None) -> None:
+def resume(
+    case: Case,
+    actor: User,
+    *,
+    version: int | None,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> None:
     """Resume mediation; the deadline moves by the days spent suspended.
 
     Raises NotPermitted, StaleCase, InvalidTransition.
@@ -56,12 +63,22 @@ def resume(case: Case, actor: User, *, version: int | None, note: str | None = N
     check_version(case, version)
     transition(case, Action.RESUME, actor, note=note, public=True)
     paused = resume_clock(case, now or utcnow())
-    case.events[-1].data = {**case.events[-1].data, "paused_days": paused,
-                            "due_on": case.due_on.isoformat() if case.due_on else None}
+    case.events[-1].data = {
+        **case.events[-1].data,
+        "paused_days": paused,
+        "due_on": case.due_on.isoformat() if case.due_on else None,
+    }
 
 
-def extend(case: Case, actor: User, *, version: int | None, days: int, reason: str,
-           both_parties_agree: bool) -> None:
+def extend(
+    case: Case,
+    actor: User,
+    *,
+    version: int | None,
+    days: int,
+    reason: str,
+    both_parties_agree: bool,
+) -> None:
     """Extend the time limit with both parties' consent (MOJ-2002 Art. 33; SPC-TY Art. 27).
 
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
@@ -70,17 +87,28 @@ def extend(case: Case, actor: User, *, version: int | None, days: int, reason: s
         raise NotPermitted()
     check_version(case, version)
     if not both_parties_agree:
-        raise ValidationFailed(_l("An extension needs both parties' consent."),
-                               field="both_parties_agree")
+        raise ValidationFailed(
+            _l("An extension needs both parties' consent."), field="both_parties_agree"
+        )
     if not 1 <= days <= MAX_EXTENSION_DAYS:
         raise ValidationFailed(
-            _l("Extend by 1 to %(max)s days.", max=MAX_EXTENSION_DAYS), field="days")
+            _l("Extend by 1 to %(max)s days.", max=MAX_EXTENSION_DAYS), field="days"
+        )
     reason = _need_reason(reason, _l("Say why more time is needed."))
     before = case.due_on
     extend_clock(case, days)
-    transition(case, Action.EXTEND, actor, note=reason, public=True,
-               data={"days": days, "from": before.isoformat() if before else None,
-                     "to": case.due_on.isoformat()})
+    transition(
+        case,
+        Action.EXTEND,
+        actor,
+        note=reason,
+        public=True,
+        data={
+            "days": days,
+            "from": before.isoformat() if before else None,
+            "to": case.due_on.isoformat(),
+        },
+    )
 
 
 def joint_organiser(case: Case) -> Organisation | None:
@@ -96,18 +124,30 @@ def joint_organiser(case: Case) -> Organisation | None:
     candidates = above if org.kind == OrgKind.CENTRE else [code, *above]
     for region_code in candidates:
         centre = db.session.scalars(
-            sa.select(Organisation).join(Region, Organisation.region_id == Region.id).where(
-                Organisation.kind == OrgKind.CENTRE, Organisation.active.is_(True),
-                Region.code == region_code, Organisation.id != org.id,
-            ).order_by(Organisation.id)
+            sa.select(Organisation)
+            .join(Region, Organisation.region_id == Region.id)
+            .where(
+                Organisation.kind == OrgKind.CENTRE,
+                Organisation.active.is_(True),
+                Region.code == region_code,
+                Organisation.id != org.id,
+            )
+            .order_by(Organisation.id)
         ).first()
         if centre is not None:
             return centre
     return None
 
 
-def record_failure(case: Case, actor: User, *, version: int | None, reason: str,
-                   departments: list[str] | None = None, now: datetime | None = None) -> None:
+def record_failure(
+    case: Case,
+    actor: User,
+    *,
+    version: int | None,
+    reason: str,
+    departments: list[str] | None = None,
+    now: datetime | None = None,
+) -> None:
     """A mediation attempt failed. The first failure keeps mediating; the second escalates to
     joint mediation organised by the centre one level up, with the participating departments;
     a failed joint mediation ends the case with the notice of other channels (PML Art. 26).
@@ -127,8 +167,14 @@ def record_failure(case: Case, actor: User, *, version: int | None, reason: str,
         _follow_up_after_ending(case, now)
         return
     case.failure_count = (case.failure_count or 0) + 1
-    transition(case, Action.RECORD_FAILURE, actor, note=reason, public=False,
-               data={"attempt": case.failure_count})
+    transition(
+        case,
+        Action.RECORD_FAILURE,
+        actor,
+        note=reason,
+        public=False,
+        data={"attempt": case.failure_count},
+    )
     case.failure_reason = reason
     if case.failure_count >= FAILURES_BEFORE_JOINT and _from_court(case):
         # A court's case does not go to joint mediation: mediation has failed and the case
@@ -142,10 +188,15 @@ def record_failure(case: Case, actor: User, *, version: int | None, reason: str,
     if case.failure_count >= FAILURES_BEFORE_JOINT:
         organiser = joint_organiser(case)
         transition(
-            case, Action.ESCALATE_JOINT, actor, public=True,
-            data={"organiser_id": organiser.id if organiser else None,
-                  "public_text": organiser.name if organiser else None,
-                  "departments": departments or []},
+            case,
+            Action.ESCALATE_JOINT,
+            actor,
+            public=True,
+            data={
+                "organiser_id": organiser.id if organiser else None,
+                "public_text": organiser.name if organiser else None,
+                "departments": departments or [],
+            },
         )
         case.joint_org = organiser
         case.joint_departments = [d.strip() for d in (departments or []) if d.strip()]
@@ -166,13 +217,23 @@ def _follow_up_after_ending(case: Case, when: datetime) -> None:
 
 def _joint_staff(user: User, case: Case) -> bool:
     """Staff of the centre organising the joint mediation act on it too."""
-    return (case.state == CaseState.JOINT_MEDIATION and case.joint_org_id is not None
-            and user.organisation_id == case.joint_org_id
-            and user.role in {Role.MEDIATOR, Role.DIRECTOR, Role.LEADER})
+    return (
+        case.state == CaseState.JOINT_MEDIATION
+        and case.joint_org_id is not None
+        and user.organisation_id == case.joint_org_id
+        and user.role in {Role.MEDIATOR, Role.DIRECTOR, Role.LEADER}
+    )
 
 
-def terminate(case: Case, actor: User, *, version: int | None, reason: ClosureReason,
-              note: str, now: datetime | None = None) -> None:
+def terminate(
+    case: Case,
+    actor: User,
+    *,
+    version: int | None,
+    reason: ClosureReason,
+    note: str,
+    now: datetime | None = None,
+) -> None:
     """End mediation for one of the reasons of DOMAIN §1.6 (a party withdrew, cannot be
     reached, the time limit expired, a party refused to sign, failure, transfer out). The
     parties are told the other channels (PML Art. 26).
@@ -185,8 +246,7 @@ def terminate(case: Case, actor: User, *, version: int | None, reason: ClosureRe
     if reason not in TERMINATION_REASONS:
         raise ValidationFailed(_l("Choose why mediation ends."), field="reason")
     note = _need_reason(note, _l("Explain briefly what happened."))
-    transition(case, Action.TERMINATE, actor, note=note, public=True,
-               data={"reason": reason.value})
+    transition(case, Action.TERMINATE, actor, note=note, public=True, data={"reason": reason.value})
     case.closure_reason = reason
     case.closed_at = now or utcnow()
     _follow_up_after_ending(case, case.closed_at)
@@ -202,8 +262,9 @@ def archive_gaps(case: Case) -> list:
         gaps.append(_l("The written agreement is not yet signed by everyone."))
     unsigned = [r for r in (*case.sessions, *case.investigations) if r.signed_at is None]
     if unsigned:
-        gaps.append(_l("%(n)s session or investigation records are not marked signed.",
-                       n=len(unsigned)))
+        gaps.append(
+            _l("%(n)s session or investigation records are not marked signed.", n=len(unsigned))
+        )
     open_visits = [v for v in case.follow_ups if v.done_at is None]
     if open_visits:
         gaps.append(_l("A follow-up visit is still to be made."))
@@ -212,8 +273,9 @@ def archive_gaps(case: Case) -> list:
     from domain.referrals import feedback_gaps  # referrals imports intake, clocks
 
     gaps += feedback_gaps(case)  # the return leg to every referring body (DOMAIN §4)
-    gaps += [_l("The case file lacks: %(document)s.", document=name)
-             for name in documents.missing(case)]
+    gaps += [
+        _l("The case file lacks: %(document)s.", document=name) for name in documents.missing(case)
+    ]
     return gaps
 
 
@@ -221,8 +283,9 @@ def can_archive(user: User, case: Case) -> bool:
     return can_record(user, case) or user.role in {Role.LEADER, Role.CLERK}
 
 
-def archive_case(case: Case, actor: User, *, version: int | None,
-                 now: datetime | None = None) -> None:
+def archive_case(
+    case: Case, actor: User, *, version: int | None, now: datetime | None = None
+) -> None:
     """Close the file (立卷归档, PML Art. 27) once the lifecycle is complete.
 
     Assembles the 卷宗 (domain.documents.assemble: the file number, one PDF in the standard

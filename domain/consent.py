@@ -36,8 +36,15 @@ def _party_of(case: Case, party: Party) -> Party:
 
 
 def record_consent(
-    case: Case, party: Party, actor: User, *, version: int | None, status: ConsentStatus,
-    method: ContactMethod, note: str | None = None, now: datetime | None = None,
+    case: Case,
+    party: Party,
+    actor: User,
+    *,
+    version: int | None,
+    status: ConsentStatus,
+    method: ContactMethod,
+    note: str | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Record a party's answer. A refusal by an applicant or respondent ends the case as
     refused (PML Art. 17); the parties are told the other channels (Art. 26).
@@ -52,8 +59,12 @@ def record_consent(
         raise ValidationFailed(_l("Choose the party's answer."), field="status")
     now = now or utcnow()
     party.consent, party.consent_method, party.consent_at = status, method, now
-    data = {"party_id": party.id, "party": party.name, "consent": status.value,
-            "method": method.value}
+    data = {
+        "party_id": party.id,
+        "party": party.name,
+        "consent": status.value,
+        "method": method.value,
+    }
     if status == ConsentStatus.REFUSED and party.role in DECIDING_ROLES:
         transition(case, Action.REFUSE, actor, note=note, public=True, data=data)
         case.closure_reason = ClosureReason.PARTY_REFUSED
@@ -66,7 +77,12 @@ def record_consent(
 
 
 def acknowledge_notice(
-    case: Case, party: Party, actor: User, *, version: int | None, how: NoticeAck,
+    case: Case,
+    party: Party,
+    actor: User,
+    *,
+    version: int | None,
+    how: NoticeAck,
     now: datetime | None = None,
 ) -> None:
     """Record that a party was given the rights-and-obligations notice and acknowledged it.
@@ -80,16 +96,24 @@ def acknowledge_notice(
     if how == NoticeAck.NONE:
         raise ValidationFailed(_l("Choose how the notice was acknowledged."), field="how")
     party.notice_ack, party.notice_ack_at = how, now or utcnow()
-    transition(case, Action.ACK_NOTICE, actor, public=False,
-               data={"party_id": party.id, "party": party.name, "how": how.value})
+    transition(
+        case,
+        Action.ACK_NOTICE,
+        actor,
+        public=False,
+        data={"party_id": party.id, "party": party.name, "how": how.value},
+    )
 
 
 def check_all_consented(case: Case, field: str = "present") -> None:
     """Every applicant and respondent agreed to mediate (PML Art. 17): without that there is
     no mediation, so no session and no agreement. Raises ValidationFailed naming who is
     missing."""
-    waiting = [p.name for p in case.parties
-               if p.role in DECIDING_ROLES and p.consent != ConsentStatus.AGREED]
+    waiting = [
+        p.name
+        for p in case.parties
+        if p.role in DECIDING_ROLES and p.consent != ConsentStatus.AGREED
+    ]
     if waiting:
         raise ValidationFailed(
             _l("Record the consent of every party first: %(names)s.", names="、".join(waiting)),
@@ -102,8 +126,11 @@ def check_ready_for_session(case: Case, present: list[Party]) -> None:
     the notice. Raises ValidationFailed naming who is missing."""
     if not present:
         raise ValidationFailed(_l("Tick the parties present at the session."), field="present")
-    waiting = [p.name for p in case.parties
-               if p.role in DECIDING_ROLES and p.consent != ConsentStatus.AGREED]
+    waiting = [
+        p.name
+        for p in case.parties
+        if p.role in DECIDING_ROLES and p.consent != ConsentStatus.AGREED
+    ]
     if waiting:
         raise ValidationFailed(
             _l("Record the consent of every party first: %(names)s.", names="、".join(waiting)),
@@ -112,7 +139,9 @@ def check_ready_for_session(case: Case, present: list[Party]) -> None:
     unaware = [p.name for p in present if p.notice_ack == NoticeAck.NONE]
     if unaware:
         raise ValidationFailed(
-            _l("These parties have not acknowledged the rights and obligations notice: "
-               "%(names)s.", names="、".join(unaware)),
+            _l(
+                "These parties have not acknowledged the rights and obligations notice: %(names)s.",
+                names="、".join(unaware),
+            ),
             field="present",
         )

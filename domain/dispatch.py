@@ -17,7 +17,11 @@ from models.enums import Role
 
 
 def dispatch_to_organisation(
-    case: Case, organisation: Organisation, actor: User, *, version: int | None,
+    case: Case,
+    organisation: Organisation,
+    actor: User,
+    *,
+    version: int | None,
     reason: str | None = None,
 ) -> None:
     """Send the accepted case to `organisation`. Choosing other than the suggestion needs a reason.
@@ -81,8 +85,9 @@ def eligible_mediators(case: Case) -> list[User]:
     return list(db.session.scalars(stmt))
 
 
-def assign_mediator(case: Case, mediator: User, actor: User, *, version: int | None,
-                    chosen_by_parties: bool = False) -> None:
+def assign_mediator(
+    case: Case, mediator: User, actor: User, *, version: int | None, chosen_by_parties: bool = False
+) -> None:
     """Make `mediator` the presiding mediator (replacing any earlier one). The committee
     designates, or the parties choose (PML Art. 19); `chosen_by_parties` records which.
 
@@ -96,12 +101,21 @@ def assign_mediator(case: Case, mediator: User, actor: User, *, version: int | N
             _l("Choose an active mediator of the handling organisation."), field="mediator"
         )
     transition(
-        case, Action.ASSIGN, actor, public=False,
-        data={"mediator_id": mediator.id, "mediator": mediator.name,
-              "chosen_by_parties": chosen_by_parties},
+        case,
+        Action.ASSIGN,
+        actor,
+        public=False,
+        data={
+            "mediator_id": mediator.id,
+            "mediator": mediator.name,
+            "chosen_by_parties": chosen_by_parties,
+        },
     )
     for link in case.mediators:
         if link.presiding:
             link.active = False
-    case.mediators.append(CaseMediator(user=mediator, presiding=True, active=True,
-                                       chosen_by_parties=chosen_by_parties))
+    case.mediators.append(
+        CaseMediator(
+            user=mediator, presiding=True, active=True, chosen_by_parties=chosen_by_parties
+        )
+    )

@@ -59,14 +59,19 @@ def referral_context(case: Case, kind: DocumentKind) -> dict:
     office's for the transfer form (工作移交单), with the result to report back."""
     from domain.referrals import court_limit, default_result
 
-    wanted = {DocumentKind.COURT_REPORT: ReferralKind.COURT,
-              DocumentKind.TRANSFER: ReferralKind.PETITION}.get(kind)
+    wanted = {
+        DocumentKind.COURT_REPORT: ReferralKind.COURT,
+        DocumentKind.TRANSFER: ReferralKind.PETITION,
+    }.get(kind)
     referral = _referral(case, wanted) if wanted is not None else None
     if referral is None:
         return {"referral": None, "result": None, "result_label": ""}
     result = referral.feedback_result or default_result(case)
-    out = {"referral": referral, "result": result.value if result else None,
-           "result_label": RESULT_CN.get(result.value) if result else ""}
+    out = {
+        "referral": referral,
+        "result": result.value if result else None,
+        "result_label": RESULT_CN.get(result.value) if result else "",
+    }
     if referral.kind == ReferralKind.COURT:
         out["court_days"] = court_limit(referral)
         out["clock_start"] = local_today(referral.received_at)

@@ -39,14 +39,24 @@ from models.types import utcnow
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 PDF = "application/pdf"
 SIGNATURES_NEEDED = {
-    DocumentKind.APPLICATION, DocumentKind.REGISTER, DocumentKind.NOTICE,
-    DocumentKind.INVESTIGATION, DocumentKind.SESSION, DocumentKind.AGREEMENT,
-    DocumentKind.ORAL_AGREEMENT, DocumentKind.FOLLOW_UP,
+    DocumentKind.APPLICATION,
+    DocumentKind.REGISTER,
+    DocumentKind.NOTICE,
+    DocumentKind.INVESTIGATION,
+    DocumentKind.SESSION,
+    DocumentKind.AGREEMENT,
+    DocumentKind.ORAL_AGREEMENT,
+    DocumentKind.FOLLOW_UP,
 }
 MEDIATED = {CaseState.AGREED, CaseState.FAILED, CaseState.TERMINATED, CaseState.ARCHIVED}
 # A court referral's written report exists once the case has an outcome.
-REPORTED = {CaseState.AGREED, CaseState.FAILED, CaseState.REFUSED, CaseState.TERMINATED,
-            CaseState.ARCHIVED}
+REPORTED = {
+    CaseState.AGREED,
+    CaseState.FAILED,
+    CaseState.REFUSED,
+    CaseState.TERMINATED,
+    CaseState.ARCHIVED,
+}
 
 
 @dataclass(frozen=True)
@@ -75,22 +85,41 @@ def _subjects(case: Case) -> list[Subject]:
         out.append(Subject(DocumentKind.TRANSFER))
     out.append(Subject(DocumentKind.NOTICE))
     out.append(Subject(DocumentKind.ID_PROOF))
-    out += [Subject(DocumentKind.INVESTIGATION, r.id, r.held_at.date().isoformat())
-            for r in case.investigations]
-    out += [Subject(DocumentKind.SESSION, r.id, r.held_at.date().isoformat())
-            for r in case.sessions]
+    out += [
+        Subject(DocumentKind.INVESTIGATION, r.id, r.held_at.date().isoformat())
+        for r in case.investigations
+    ]
+    out += [
+        Subject(DocumentKind.SESSION, r.id, r.held_at.date().isoformat()) for r in case.sessions
+    ]
     agreement = case.agreement
     if agreement is not None:
-        out.append(Subject(DocumentKind.AGREEMENT if agreement.kind == AgreementKind.WRITTEN
-                           else DocumentKind.ORAL_AGREEMENT))
-    out += [Subject(DocumentKind.FOLLOW_UP, v.id, v.visited_on.isoformat())
-            for v in case.follow_ups if v.done_at is not None]
+        out.append(
+            Subject(
+                DocumentKind.AGREEMENT
+                if agreement.kind == AgreementKind.WRITTEN
+                else DocumentKind.ORAL_AGREEMENT
+            )
+        )
+    out += [
+        Subject(DocumentKind.FOLLOW_UP, v.id, v.visited_on.isoformat())
+        for v in case.follow_ups
+        if v.done_at is not None
+    ]
     if agreement is not None and agreement.effective_on is not None:
         organisations = any(p.kind == PartyKind.ORGANISATION for p in case.parties)
-        out.append(Subject(DocumentKind.CONFIRMATION_ORGANISATION if organisations
-                           else DocumentKind.CONFIRMATION_PERSONS))
-    if case.closure_reason is not None and agreement is None \
-            and case.state not in (CaseState.NOT_ACCEPTED, CaseState.MERGED):
+        out.append(
+            Subject(
+                DocumentKind.CONFIRMATION_ORGANISATION
+                if organisations
+                else DocumentKind.CONFIRMATION_PERSONS
+            )
+        )
+    if (
+        case.closure_reason is not None
+        and agreement is None
+        and case.state not in (CaseState.NOT_ACCEPTED, CaseState.MERGED)
+    ):
         out.append(Subject(DocumentKind.TERMINATION))
     if court and case.state in REPORTED:
         # The result goes back to the court in writing (SPC-TY Arts. 19-21, 26).
@@ -108,13 +137,17 @@ def mandatory(case: Case) -> list[Subject]:
     for s in _subjects(case):
         if s.kind in (DocumentKind.APPLICATION, DocumentKind.REGISTER):
             continue  # one of the two, below
-        if s.kind in (DocumentKind.NOTICE, DocumentKind.ID_PROOF, DocumentKind.AGREEMENT,
-                      DocumentKind.ORAL_AGREEMENT, DocumentKind.NON_ACCEPTANCE,
-                      DocumentKind.COURT_REPORT):
+        if s.kind in (
+            DocumentKind.NOTICE,
+            DocumentKind.ID_PROOF,
+            DocumentKind.AGREEMENT,
+            DocumentKind.ORAL_AGREEMENT,
+            DocumentKind.NON_ACCEPTANCE,
+            DocumentKind.COURT_REPORT,
+        ):
             need.append(s)
     kinds = [s.kind for s in _subjects(case)]
-    entry = DocumentKind.APPLICATION if DocumentKind.APPLICATION in kinds \
-        else DocumentKind.REGISTER
+    entry = DocumentKind.APPLICATION if DocumentKind.APPLICATION in kinds else DocumentKind.REGISTER
     need.insert(0, Subject(entry))
     if case.state in MEDIATED or case.sessions:
         sessions = [s for s in _subjects(case) if s.kind == DocumentKind.SESSION]
@@ -149,6 +182,7 @@ def missing(case: Case) -> list[str]:
 
 # ---- rendering ----------------------------------------------------------------------------------
 
+
 def render_html(case: Case, kind: DocumentKind, subject_id: int = 0, **extra) -> str:
     """The document as HTML for print, always in Chinese (the national formats)."""
     from domain import document_data
@@ -157,6 +191,7 @@ def render_html(case: Case, kind: DocumentKind, subject_id: int = 0, **extra) ->
         context = document_data.context(case, kind, subject_id)
         if kind == DocumentKind.TRANSFER_NOTE:  # one per transfer: domain/document_transfer.py
             from domain.document_transfer import transfer_note_context
+
             context.update(transfer_note_context(case, subject_id))
         return render_template(f"documents/{kind.value}.html", **context, **extra)
 
@@ -168,14 +203,31 @@ def html_to_pdf(html: str, base_url: str | None = None):
     return HTML(string=html, base_url=base_url).render()
 
 
-def _store(case: Case, kind: DocumentKind, subject_id: int, actor: User | None, *,
-           content: bytes, media_type: str, pages: int | None, uploaded: bool) -> Document:
+def _store(
+    case: Case,
+    kind: DocumentKind,
+    subject_id: int,
+    actor: User | None,
+    *,
+    content: bytes,
+    media_type: str,
+    pages: int | None,
+    uploaded: bool,
+) -> Document:
     latest = max((d.version for d in versions(case, kind, subject_id)), default=0)
-    doc = Document(kind=kind, subject_id=subject_id, version=latest + 1, media_type=media_type,
-                   content=content, size=len(content),
-                   sha256=hashlib.sha256(content).hexdigest(), pages=pages,
-                   uploaded=uploaded, created_by=actor,
-                   signed_at=utcnow() if uploaded else None)
+    doc = Document(
+        kind=kind,
+        subject_id=subject_id,
+        version=latest + 1,
+        media_type=media_type,
+        content=content,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        pages=pages,
+        uploaded=uploaded,
+        created_by=actor,
+        signed_at=utcnow() if uploaded else None,
+    )
     case.documents.append(doc)
     return doc
 
@@ -195,16 +247,29 @@ def generate(case: Case, kind: DocumentKind, actor: User, subject_id: int = 0) -
     if not can_manage_documents(actor, case):
         raise NotPermitted()
     _open_file(case)
-    if Subject(kind, subject_id) not in {Subject(s.kind, s.subject_id)
-                                         for s in _subjects(case)} \
-            or kind == DocumentKind.ID_PROOF:
+    if (
+        Subject(kind, subject_id) not in {Subject(s.kind, s.subject_id) for s in _subjects(case)}
+        or kind == DocumentKind.ID_PROOF
+    ):
         raise ValidationFailed(_l("This document does not apply to this case now."))
     rendered = html_to_pdf(render_html(case, kind, subject_id))
-    doc = _store(case, kind, subject_id, actor, content=rendered.write_pdf(), media_type=PDF,
-                 pages=len(rendered.pages), uploaded=False)
+    doc = _store(
+        case,
+        kind,
+        subject_id,
+        actor,
+        content=rendered.write_pdf(),
+        media_type=PDF,
+        pages=len(rendered.pages),
+        uploaded=False,
+    )
     db.session.flush()
-    record(case, Action.GENERATE_DOCUMENT, actor,
-           data={"document_id": doc.id, "kind": kind.value, "version": doc.version})
+    record(
+        case,
+        Action.GENERATE_DOCUMENT,
+        actor,
+        data={"document_id": doc.id, "kind": kind.value, "version": doc.version},
+    )
     return doc
 
 
@@ -218,8 +283,12 @@ def mark_signed(case: Case, doc: Document, actor: User, *, now: datetime | None 
     if doc.signed_at is not None:
         raise ValidationFailed(_l("This version is already signed and cannot change."))
     doc.signed_at = now or utcnow()
-    record(case, Action.SIGN_DOCUMENT, actor,
-           data={"document_id": doc.id, "kind": doc.kind.value, "version": doc.version})
+    record(
+        case,
+        Action.SIGN_DOCUMENT,
+        actor,
+        data={"document_id": doc.id, "kind": doc.kind.value, "version": doc.version},
+    )
 
 
 def sniff(content: bytes) -> str | None:
@@ -233,8 +302,9 @@ def sniff(content: bytes) -> str | None:
     return None
 
 
-def upload(case: Case, kind: DocumentKind, content: bytes, actor: User,
-           subject_id: int = 0) -> Document:
+def upload(
+    case: Case, kind: DocumentKind, content: bytes, actor: User, subject_id: int = 0
+) -> Document:
     """Store an uploaded signed scan (or the parties' ID documents): frozen at once.
 
     Raises NotPermitted, ValidationFailed (type, size).
@@ -249,30 +319,51 @@ def upload(case: Case, kind: DocumentKind, content: bytes, actor: User,
     media_type = sniff(content)
     if media_type is None:
         raise ValidationFailed(_l("Upload a PDF, JPEG or PNG file."), field="file")
-    doc = _store(case, kind, subject_id, actor, content=content, media_type=media_type,
-                 pages=None, uploaded=True)
+    doc = _store(
+        case,
+        kind,
+        subject_id,
+        actor,
+        content=content,
+        media_type=media_type,
+        pages=None,
+        uploaded=True,
+    )
     db.session.flush()
-    record(case, Action.UPLOAD_DOCUMENT, actor,
-           data={"document_id": doc.id, "kind": kind.value, "version": doc.version,
-                 "media_type": media_type})
+    record(
+        case,
+        Action.UPLOAD_DOCUMENT,
+        actor,
+        data={
+            "document_id": doc.id,
+            "kind": kind.value,
+            "version": doc.version,
+            "media_type": media_type,
+        },
+    )
     return doc
 
 
 # ---- the 卷宗 ---------------------------------------------------------------------------------
 
+
 def next_file_number(case: Case, year: int) -> str:
     """（2026）埠河人调字第12号: per committee and year, never reused."""
     org = case.handling_org or case.intake_org
-    stmt = (sa.update(FileSequence)
-            .where(FileSequence.organisation_id == org.id, FileSequence.year == year)
-            .values(last=FileSequence.last + 1).returning(FileSequence.last))
+    stmt = (
+        sa.update(FileSequence)
+        .where(FileSequence.organisation_id == org.id, FileSequence.year == year)
+        .values(last=FileSequence.last + 1)
+        .returning(FileSequence.last)
+    )
     seq = db.session.execute(stmt).scalar()
     if seq is None:
         db.session.add(FileSequence(organisation_id=org.id, year=year, last=1))
         db.session.flush()
         seq = 1
     prefix = org.file_prefix or org.name.replace("人民调解委员会", "").replace(
-        "矛盾纠纷调处中心", "")
+        "矛盾纠纷调处中心", ""
+    )
     return f"（{year}）{prefix}人调字第{seq}号"
 
 
@@ -283,7 +374,8 @@ def assemble(case: Case, actor: User | None) -> Document:
     gaps = missing(case)
     if gaps:
         raise ValidationFailed(
-            _l("The case file lacks: %(items)s", items="、".join(gaps)), field="documents")
+            _l("The case file lacks: %(items)s", items="、".join(gaps)), field="documents"
+        )
     if case.file_number is None:
         case.file_number = next_file_number(case, local_today().year)
     # The documents, numbered continuously from the first page after the contents list:
@@ -294,19 +386,38 @@ def assemble(case: Case, actor: User | None) -> Document:
             continue  # uploaded copies: listed in the contents, kept as files
         rendered = html_to_pdf(render_html(case, s.kind, s.subject_id, page_offset=page))
         parts.append((s, rendered))
-        entries.append({"title": str(s.kind.label), "subject": s.label, "page": page,
-                        "kind": s.kind.value})
+        entries.append(
+            {"title": str(s.kind.label), "subject": s.label, "page": page, "kind": s.kind.value}
+        )
         page += len(rendered.pages)
     cover = html_to_pdf(render_html(case, DocumentKind.COVER))
-    contents = html_to_pdf(render_html(case, DocumentKind.CONTENTS, entries=entries,
-                                       uploads=[d for d in case.documents if d.uploaded]))
+    contents = html_to_pdf(
+        render_html(
+            case,
+            DocumentKind.CONTENTS,
+            entries=entries,
+            uploads=[d for d in case.documents if d.uploaded],
+        )
+    )
     total = len(cover.pages) + len(contents.pages) + sum(len(r.pages) for _s, r in parts) + 1
     back = html_to_pdf(render_html(case, DocumentKind.BACK_COVER, total_pages=total))
-    all_pages = [*cover.pages, *contents.pages,
-                 *(p for _s, r in parts for p in r.pages), *back.pages]
+    all_pages = [
+        *cover.pages,
+        *contents.pages,
+        *(p for _s, r in parts for p in r.pages),
+        *back.pages,
+    ]
     bundle = cover.copy(all_pages).write_pdf()
-    doc = _store(case, DocumentKind.COVER, -1, actor, content=bundle, media_type=PDF,
-                 pages=len(all_pages), uploaded=False)
+    doc = _store(
+        case,
+        DocumentKind.COVER,
+        -1,
+        actor,
+        content=bundle,
+        media_type=PDF,
+        pages=len(all_pages),
+        uploaded=False,
+    )
     doc.signed_at = utcnow()  # the archived file is final
     return doc
 

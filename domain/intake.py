@@ -154,7 +154,11 @@ def submit_application(data: CaseData, *, now: datetime | None = None) -> tuple[
     Raises ValidationFailed (no applicant / respondent / county) or IdentifierError.
     """
     case, code = _create_case(
-        data, source=Source.APPLICATION, channel=Channel.ONLINE, actor=None, intake_org=None,
+        data,
+        source=Source.APPLICATION,
+        channel=Channel.ONLINE,
+        actor=None,
+        intake_org=None,
         now=now,
     )
     record(case, Action.REGISTER, None, public=True, data={"channel": Channel.ONLINE.value})
@@ -181,7 +185,11 @@ def register_case(
         data, source=source, channel=channel, actor=actor, intake_org=actor.organisation, now=now
     )
     record(
-        case, Action.REGISTER, actor, note=note, public=True,
+        case,
+        Action.REGISTER,
+        actor,
+        note=note,
+        public=True,
         data={"channel": channel.value, **(event_data or {})},
     )
     db.session.flush()

@@ -78,8 +78,9 @@ def links_of(case: Case) -> list[LinkRow]:
 def is_repeat(case: Case, rows: list[LinkRow]) -> bool:
     """A repeat petition: linked as such (`rows`: links_of(case)), or transferred by a
     petition office that marked it 重复访 — the same rule as repeat_case_ids."""
-    return (any(r.kind == LinkKind.REPEAT for r in rows)
-            or any(r.repeat_petition for r in case.referrals))
+    return any(r.kind == LinkKind.REPEAT for r in rows) or any(
+        r.repeat_petition for r in case.referrals
+    )
 
 
 def merged_into(case: Case) -> Case | None:
@@ -89,8 +90,9 @@ def merged_into(case: Case) -> Case | None:
     current = case
     for _ in range(10):
         link = db.session.scalars(
-            sa.select(CaseLink).where(CaseLink.case_id == current.id,
-                                      CaseLink.kind == LinkKind.MERGED.value)
+            sa.select(CaseLink).where(
+                CaseLink.case_id == current.id, CaseLink.kind == LinkKind.MERGED.value
+            )
         ).first()
         if link is None or link.other_id in seen:
             break
@@ -102,16 +104,21 @@ def merged_into(case: Case) -> Case | None:
 def merged_timelines(case: Case) -> list[tuple[Case, list[Event]]]:
     """The timelines of the cases merged into `case`: [(merged case, its events)], in two
     queries however many there are."""
-    merged = list(db.session.scalars(
-        sa.select(Case).join(CaseLink, CaseLink.case_id == Case.id)
-        .where(CaseLink.other_id == case.id, CaseLink.kind == LinkKind.MERGED.value)
-        .order_by(CaseLink.id)
-    ))
+    merged = list(
+        db.session.scalars(
+            sa.select(Case)
+            .join(CaseLink, CaseLink.case_id == Case.id)
+            .where(CaseLink.other_id == case.id, CaseLink.kind == LinkKind.MERGED.value)
+            .order_by(CaseLink.id)
+        )
+    )
     if not merged:
         return []
     events = db.session.scalars(
-        sa.select(Event).where(Event.case_id.in_([c.id for c in merged]))
-        .options(joinedload(Event.actor)).order_by(Event.id)
+        sa.select(Event)
+        .where(Event.case_id.in_([c.id for c in merged]))
+        .options(joinedload(Event.actor))
+        .order_by(Event.id)
     ).all()
     by_case: dict[int, list[Event]] = {c.id: [] for c in merged}
     for e in events:
@@ -121,28 +128,50 @@ def merged_timelines(case: Case) -> list[tuple[Case, list[Event]]]:
 
 def _existing(a: Case, b: Case) -> CaseLink | None:
     return db.session.scalars(
-        sa.select(CaseLink).where(sa.or_(
-            sa.and_(CaseLink.case_id == a.id, CaseLink.other_id == b.id),
-            sa.and_(CaseLink.case_id == b.id, CaseLink.other_id == a.id),
-        ))
+        sa.select(CaseLink).where(
+            sa.or_(
+                sa.and_(CaseLink.case_id == a.id, CaseLink.other_id == b.id),
+                sa.and_(CaseLink.case_id == b.id, CaseLink.other_id == a.id),
+            )
+        )
     ).first()
 
 
-def _record_on_both(case: Case, other: Case, action: Action, actor: User, data: dict,
-                    note: str | None) -> None:
+def _record_on_both(
+    case: Case, other: Case, action: Action, actor: User, data: dict, note: str | None
+) -> None:
     """The event on each of the two cases whose state allows it (an archived file is final)."""
     if not allowed(case.state, action) and not allowed(other.state, action):
         raise InvalidTransition()
     if allowed(case.state, action):
-        transition(case, action, actor, note=note, public=False,
-                   data={**data, "other": other.number, "other_id": other.id})
+        transition(
+            case,
+            action,
+            actor,
+            note=note,
+            public=False,
+            data={**data, "other": other.number, "other_id": other.id},
+        )
     if allowed(other.state, action):
-        transition(other, action, actor, note=note, public=False,
-                   data={**data, "other": case.number, "other_id": case.id})
+        transition(
+            other,
+            action,
+            actor,
+            note=note,
+            public=False,
+            data={**data, "other": case.number, "other_id": case.id},
+        )
 
 
-def link_cases(case: Case, other_number: str, actor: User, *, version: int | None,
-               kind: LinkKind | str, note: str | None = None) -> CaseLink:
+def link_cases(
+    case: Case,
+    other_number: str,
+    actor: User,
+    *,
+    version: int | None,
+    kind: LinkKind | str,
+    note: str | None = None,
+) -> CaseLink:
     """Link `case` to the case numbered `other_number` (RELATED or REPEAT), on both timelines.
 
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed (number, kind).
@@ -160,8 +189,7 @@ def link_cases(case: Case, other_number: str, actor: User, *, version: int | Non
     if other.id == case.id:
         raise ValidationFailed(_l("A case cannot be linked to itself."), field="number")
     if _existing(case, other) is not None:
-        raise ValidationFailed(
-            _l("These two cases are already linked."), field="number")
+        raise ValidationFailed(_l("These two cases are already linked."), field="number")
     note = (note or "").strip() or None
     _record_on_both(case, other, Action.LINK_CASE, actor, {"kind": kind.value}, note)
     link = CaseLink(case=case, other=other, kind=kind.value, note=note, created_by=actor)
@@ -202,7 +230,8 @@ def repeat_case_ids(case_ids: list[int]) -> set[int]:
         sa.or_(CaseLink.case_id.in_(case_ids), CaseLink.other_id.in_(case_ids)),
     )
     flagged = sa.select(Referral.case_id, Referral.case_id).where(
-        Referral.repeat_petition.is_(True), Referral.case_id.in_(case_ids))
+        Referral.repeat_petition.is_(True), Referral.case_id.in_(case_ids)
+    )
     rows = db.session.execute(sa.union_all(links, flagged)).all()
     wanted = set(case_ids)
     return {i for row in rows for i in row if i in wanted}
@@ -223,8 +252,11 @@ def can_merge(user: User, case: Case, into: Case | None = None) -> bool:
     """A clerk or leader; or the director of the committee handling both cases."""
     if user.role in {Role.CLERK, Role.LEADER}:
         return True
-    return (user.role == Role.DIRECTOR and case.handling_org_id == user.organisation_id
-            and (into is None or into.handling_org_id == user.organisation_id))
+    return (
+        user.role == Role.DIRECTOR
+        and case.handling_org_id == user.organisation_id
+        and (into is None or into.handling_org_id == user.organisation_id)
+    )
 
 
 def _same_person(p: Party, q: Party) -> bool:
@@ -233,14 +265,38 @@ def _same_person(p: Party, q: Party) -> bool:
     return bool(p.phone_norm) and p.name == q.name and p.phone_norm == q.phone_norm
 
 
-_PARTY_FIELDS = ("role", "kind", "name", "sex", "ethnicity", "age", "occupation", "legal_rep",
-                 "legal_rep_post", "id_number", "phone", "address", "id_number_norm",
-                 "phone_norm", "consent", "consent_method", "consent_at", "notice_ack",
-                 "notice_ack_at")
+_PARTY_FIELDS = (
+    "role",
+    "kind",
+    "name",
+    "sex",
+    "ethnicity",
+    "age",
+    "occupation",
+    "legal_rep",
+    "legal_rep_post",
+    "id_number",
+    "phone",
+    "address",
+    "id_number_norm",
+    "phone_norm",
+    "consent",
+    "consent_method",
+    "consent_at",
+    "notice_ack",
+    "notice_ack_at",
+)
 
 
-def merge_cases(case: Case, into_number: str, actor: User, *, version: int | None,
-                reason: str, now: datetime | None = None) -> Case:
+def merge_cases(
+    case: Case,
+    into_number: str,
+    actor: User,
+    *,
+    version: int | None,
+    reason: str,
+    now: datetime | None = None,
+) -> Case:
     """Merge `case` (B) into the open case numbered `into_number` (A): B closes as MERGED,
     A records MERGE_IN, B's parties not already on A are added to A. Returns A.
 
@@ -258,15 +314,17 @@ def merge_cases(case: Case, into_number: str, actor: User, *, version: int | Non
     if into.id == case.id:
         raise ValidationFailed(_l("A case cannot be merged into itself."), field="number")
     if not allowed(into.state, Action.MERGE_IN):
-        raise ValidationFailed(_l("A case can only be merged into an open case."),
-                               field="number")
+        raise ValidationFailed(_l("A case can only be merged into an open case."), field="number")
     if not can_merge(actor, case, into):
-        raise ValidationFailed(
-            _l("Both cases must be handled by your committee."), field="number")
+        raise ValidationFailed(_l("Both cases must be handled by your committee."), field="number")
     if any(t.status == TransferStatus.PENDING.value for t in (*case.transfers, *into.transfers)):
         raise ValidationFailed(
-            _l("A transfer of one of these cases is waiting for acknowledgement: withdraw it "
-               "or let the receiver answer first."), field="number")
+            _l(
+                "A transfer of one of these cases is waiting for acknowledgement: withdraw it "
+                "or let the receiver answer first."
+            ),
+            field="number",
+        )
     now = now or utcnow()
     on_a = list(into.parties)
     copied = []
@@ -291,17 +349,36 @@ def merge_cases(case: Case, into_number: str, actor: User, *, version: int | Non
         into.amount = case.amount
     into.cross_region = into.cross_region or case.cross_region
     db.session.flush()
-    transition(case, Action.MERGE_INTO, actor, note=reason, public=True,
-               data={"other": into.number, "other_id": into.id, "referrals_moved": moved})
+    transition(
+        case,
+        Action.MERGE_INTO,
+        actor,
+        note=reason,
+        public=True,
+        data={"other": into.number, "other_id": into.id, "referrals_moved": moved},
+    )
     case.closure_reason = ClosureReason.MERGED
     case.closed_at = now
-    transition(into, Action.MERGE_IN, actor, note=reason, public=False,
-               data={"other": case.number, "other_id": case.id,
-                     "parties_added": [p.id for p in copied], "referrals_moved": moved})
+    transition(
+        into,
+        Action.MERGE_IN,
+        actor,
+        note=reason,
+        public=False,
+        data={
+            "other": case.number,
+            "other_id": case.id,
+            "parties_added": [p.id for p in copied],
+            "referrals_moved": moved,
+        },
+    )
     link = _existing(case, into)
     if link is not None and link.case_id == case.id:
         link.kind = LinkKind.MERGED.value
     else:
-        db.session.add(CaseLink(case=case, other=into, kind=LinkKind.MERGED.value, note=reason,
-                                created_by=actor))
+        db.session.add(
+            CaseLink(
+                case=case, other=into, kind=LinkKind.MERGED.value, note=reason, created_by=actor
+            )
+        )
     return into

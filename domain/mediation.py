@@ -24,9 +24,18 @@ from models.types import utcnow
 
 
 def record_session(
-    case: Case, actor: User, *, version: int | None, held_at: datetime, place: str,
-    mode: SessionMode, notes: str, present: list[Party] | None = None,
-    participants: str | None = None, accounts: str | None = None, result: str | None = None,
+    case: Case,
+    actor: User,
+    *,
+    version: int | None,
+    held_at: datetime,
+    place: str,
+    mode: SessionMode,
+    notes: str,
+    present: list[Party] | None = None,
+    participants: str | None = None,
+    accounts: str | None = None,
+    result: str | None = None,
 ) -> MediationSession:
     """Add a session record (人民调解记录). Internal: citizens see only that mediation goes on.
     Every applicant and respondent must have agreed to mediate, and every party `present`
@@ -45,19 +54,29 @@ def record_session(
     check_declared(case, actor)
     if case.accepted_at is not None and local_today(held_at) < local_today(case.accepted_at):
         raise ValidationFailed(
-            _l("A session cannot be before the case was accepted (%(date)s).",
-               date=local_today(case.accepted_at).isoformat()),
+            _l(
+                "A session cannot be before the case was accepted (%(date)s).",
+                date=local_today(case.accepted_at).isoformat(),
+            ),
             field="held_at",
         )
     session = MediationSession(
-        held_at=held_at, place=place.strip(), mode=mode, notes=notes.strip(), recorded_by=actor,
+        held_at=held_at,
+        place=place.strip(),
+        mode=mode,
+        notes=notes.strip(),
+        recorded_by=actor,
         present_party_ids=[p.id for p in present],
         participants=(participants or "").strip() or None,
-        accounts=(accounts or "").strip() or None, result=(result or "").strip() or None,
+        accounts=(accounts or "").strip() or None,
+        result=(result or "").strip() or None,
     )
     case.sessions.append(session)
     transition(
-        case, Action.RECORD_SESSION, actor, public=False,
+        case,
+        Action.RECORD_SESSION,
+        actor,
+        public=False,
         data={"held_at": held_at.isoformat(), "mode": mode.value},
     )
     return session
@@ -76,7 +95,11 @@ class AgreementData:
 
 
 def record_agreement(
-    case: Case, actor: User, *, version: int | None, data: AgreementData,
+    case: Case,
+    actor: User,
+    *,
+    version: int | None,
+    data: AgreementData,
     now: datetime | None = None,
 ) -> Agreement:
     """Record that the parties agreed (PML Arts. 28-30). An oral agreement takes effect the
@@ -99,13 +122,14 @@ def record_agreement(
         )
     if case.accepted_at is not None and data.agreed_on < local_today(case.accepted_at):
         raise ValidationFailed(
-            _l("The agreement cannot be dated before the case was accepted (%(date)s).",
-               date=local_today(case.accepted_at).isoformat()),
+            _l(
+                "The agreement cannot be dated before the case was accepted (%(date)s).",
+                date=local_today(case.accepted_at).isoformat(),
+            ),
             field="agreed_on",
         )
     if data.agreed_on > local_today(now):
-        raise ValidationFailed(_l("The agreement date cannot be in the future."),
-                               field="agreed_on")
+        raise ValidationFailed(_l("The agreement date cannot be in the future."), field="agreed_on")
     agreement = Agreement(
         kind=data.kind,
         terms=terms,
@@ -120,11 +144,12 @@ def record_agreement(
         effective_on=data.agreed_on if data.kind == AgreementKind.ORAL else None,
     )
     case.agreement = agreement
-    transition(
-        case, Action.RECORD_AGREEMENT, actor, public=True, data={"kind": data.kind.value}
+    transition(case, Action.RECORD_AGREEMENT, actor, public=True, data={"kind": data.kind.value})
+    case.closure_reason = (
+        ClosureReason.AGREEMENT_ORAL
+        if data.kind == AgreementKind.ORAL
+        else ClosureReason.AGREEMENT_WRITTEN
     )
-    case.closure_reason = (ClosureReason.AGREEMENT_ORAL if data.kind == AgreementKind.ORAL
-                           else ClosureReason.AGREEMENT_WRITTEN)
     case.closed_at = now or utcnow()
     schedule_follow_up(case, data.agreed_on, "agreement")
     return agreement

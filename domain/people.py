@@ -46,8 +46,12 @@ def _matching(user: User, condition, limit: int) -> list[tuple[Case, Party]]:
 
 
 def find_earlier_cases(
-    user: User, *, id_number: str | None = None, phone: str | None = None,
-    name: str | None = None, limit: int = 10,
+    user: User,
+    *,
+    id_number: str | None = None,
+    phone: str | None = None,
+    name: str | None = None,
+    limit: int = 10,
 ) -> list[tuple[Case, Party, object]]:
     """Earlier cases in which this person was a party (in any role), newest first, each as
     (case, the matching party, why). ID numbers and phones match on their normalised forms

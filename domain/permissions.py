@@ -48,8 +48,10 @@ def case_scope(user: User, incoming: bool = True) -> sa.ColumnElement[bool]:
         )
     if user.role == Role.DIRECTOR:
         # Their committee's cases, and cases their centre organises joint mediation for.
-        own = [Case.handling_org_id == user.organisation_id,
-               Case.joint_org_id == user.organisation_id]
+        own = [
+            Case.handling_org_id == user.organisation_id,
+            Case.joint_org_id == user.organisation_id,
+        ]
         if incoming:
             own.append(Case.id.in_(_pending_transfers(Transfer.to_org_id == user.organisation_id)))
         return sa.or_(*own)
@@ -59,8 +61,11 @@ def case_scope(user: User, incoming: bool = True) -> sa.ColumnElement[bool]:
     if user.role == Role.CLERK:
         seen.append(Case.intake_org_id == user.organisation_id)
     if incoming and user.role in {Role.CLERK, Role.LEADER}:
-        area_orgs = (sa.select(Organisation.id).join(Region, Organisation.region_id == Region.id)
-                     .where(Region.code >= low, Region.code < high))
+        area_orgs = (
+            sa.select(Organisation.id)
+            .join(Region, Organisation.region_id == Region.id)
+            .where(Region.code >= low, Region.code < high)
+        )
         seen.append(Case.id.in_(_pending_transfers(Transfer.to_org_id.in_(area_orgs))))
     return sa.or_(*seen) if len(seen) > 1 else in_region
 
@@ -119,7 +124,8 @@ def can_send_transfer(user: User, case: Case) -> bool:
     if user.role == Role.DIRECTOR:
         return case.handling_org_id == user.organisation_id
     return user.role == Role.MEDIATOR and any(
-        m.active and m.presiding and m.user_id == user.id for m in case.mediators)
+        m.active and m.presiding and m.user_id == user.id for m in case.mediators
+    )
 
 
 def may_receive_transfer(user: User, transfer) -> bool:

@@ -17,6 +17,9 @@ def reveal_party_details(case: Case, party: Party, actor: User) -> None:
     if party.case_id != case.id or not can_reveal_pii(actor, case):
         raise NotPermitted()
     record(
-        case, Action.REVEAL_PII, actor, public=False,
+        case,
+        Action.REVEAL_PII,
+        actor,
+        public=False,
         data={"party_id": party.id, "party": party.name},
     )

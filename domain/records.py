@@ -49,8 +49,10 @@ def _own(case: Case, record: Record) -> Record:
         raise ValidationFailed(_l("This record belongs to another case."))
     if record.signed_at is not None:
         raise ValidationFailed(
-            _l("This record was signed on %(date)s and can no longer be changed.",
-               date=local_today(record.signed_at).isoformat())
+            _l(
+                "This record was signed on %(date)s and can no longer be changed.",
+                date=local_today(record.signed_at).isoformat(),
+            )
         )
     return record
 
@@ -69,8 +71,10 @@ def _optional(value: str | None) -> str | None:
 def _not_before_acceptance(case: Case, held_at: datetime) -> None:
     if case.accepted_at is not None and local_today(held_at) < local_today(case.accepted_at):
         raise ValidationFailed(
-            _l("A record cannot be dated before the case was accepted (%(date)s).",
-               date=local_today(case.accepted_at).isoformat()),
+            _l(
+                "A record cannot be dated before the case was accepted (%(date)s).",
+                date=local_today(case.accepted_at).isoformat(),
+            ),
             field="held_at",
         )
 
@@ -86,8 +90,15 @@ def _apply(record: Record, values: dict) -> list[str]:
 
 
 def record_investigation(
-    case: Case, actor: User, *, version: int | None, held_at: datetime, place: str | None,
-    investigators: str, interviewee: str, record: str,
+    case: Case,
+    actor: User,
+    *,
+    version: int | None,
+    held_at: datetime,
+    place: str | None,
+    investigators: str,
+    interviewee: str,
+    record: str,
 ) -> Investigation:
     """Add an investigation record: who investigated, whom they heard and
     what was said. Internal; the case stays in its state.
@@ -98,8 +109,9 @@ def record_investigation(
     investigation = Investigation(
         held_at=held_at,
         place=_optional(place),
-        investigators=_text(investigators, _l("Name who carried out the investigation."),
-                            "investigators"),
+        investigators=_text(
+            investigators, _l("Name who carried out the investigation."), "investigators"
+        ),
         interviewee=_text(interviewee, _l("Name the person interviewed."), "interviewee"),
         record=_text(record, _l("Write down what was said or found."), "record"),
         recorded_by=actor,
@@ -107,15 +119,30 @@ def record_investigation(
     _not_before_acceptance(case, held_at)
     case.investigations.append(investigation)
     db.session.flush()
-    transition(case, Action.RECORD_INVESTIGATION, actor, public=False,
-               data={"investigation_id": investigation.id, "held_at": held_at.isoformat()})
+    transition(
+        case,
+        Action.RECORD_INVESTIGATION,
+        actor,
+        public=False,
+        data={"investigation_id": investigation.id, "held_at": held_at.isoformat()},
+    )
     return investigation
 
 
 def edit_session(
-    case: Case, session: MediationSession, actor: User, *, version: int | None,
-    held_at: datetime, place: str, mode: SessionMode, notes: str, present: list[Party],
-    participants: str | None = None, accounts: str | None = None, result: str | None = None,
+    case: Case,
+    session: MediationSession,
+    actor: User,
+    *,
+    version: int | None,
+    held_at: datetime,
+    place: str,
+    mode: SessionMode,
+    notes: str,
+    present: list[Party],
+    participants: str | None = None,
+    accounts: str | None = None,
+    result: str | None = None,
 ) -> list[str]:
     """Correct an unsigned session record. The same rules as recording it apply (every party
     present acknowledged the notice). Writes an internal event naming the changed fields;
@@ -129,24 +156,44 @@ def edit_session(
     notes = _text(notes, _l("Write what happened in the session."), "notes")
     check_ready_for_session(case, present)
     _not_before_acceptance(case, held_at)
-    changed = _apply(session, {
-        "held_at": held_at, "place": (place or "").strip(), "mode": mode, "notes": notes,
-        "participants": _optional(participants), "accounts": _optional(accounts),
-        "result": _optional(result),
-    })
+    changed = _apply(
+        session,
+        {
+            "held_at": held_at,
+            "place": (place or "").strip(),
+            "mode": mode,
+            "notes": notes,
+            "participants": _optional(participants),
+            "accounts": _optional(accounts),
+            "result": _optional(result),
+        },
+    )
     ids = sorted(p.id for p in present)
     if sorted(session.present_party_ids or []) != ids:  # the order of the ticks is no change
         session.present_party_ids = ids
         changed.append("present_party_ids")
     if changed:
-        transition(case, Action.RECORD_SESSION, actor, public=False,
-                   data={"edited": session.id, "record": "session", "fields": changed})
+        transition(
+            case,
+            Action.RECORD_SESSION,
+            actor,
+            public=False,
+            data={"edited": session.id, "record": "session", "fields": changed},
+        )
     return changed
 
 
 def edit_investigation(
-    case: Case, investigation: Investigation, actor: User, *, version: int | None,
-    held_at: datetime, place: str | None, investigators: str, interviewee: str, record: str,
+    case: Case,
+    investigation: Investigation,
+    actor: User,
+    *,
+    version: int | None,
+    held_at: datetime,
+    place: str | None,
+    investigators: str,
+    interviewee: str,
+    record: str,
 ) -> list[str]:
     """Correct an unsigned investigation record; an internal event names the changed fields.
 
@@ -158,22 +205,31 @@ def edit_investigation(
     values = {
         "held_at": held_at,
         "place": _optional(place),
-        "investigators": _text(investigators, _l("Name who carried out the investigation."),
-                               "investigators"),
+        "investigators": _text(
+            investigators, _l("Name who carried out the investigation."), "investigators"
+        ),
         "interviewee": _text(interviewee, _l("Name the person interviewed."), "interviewee"),
         "record": _text(record, _l("Write down what was said or found."), "record"),
     }
     _not_before_acceptance(case, held_at)
     changed = _apply(investigation, values)
     if changed:
-        transition(case, Action.RECORD_INVESTIGATION, actor, public=False,
-                   data={"edited": investigation.id, "record": "investigation",
-                         "fields": changed})
+        transition(
+            case,
+            Action.RECORD_INVESTIGATION,
+            actor,
+            public=False,
+            data={"edited": investigation.id, "record": "investigation", "fields": changed},
+        )
     return changed
 
 
 def sign_record(
-    case: Case, record: Record, actor: User, *, version: int | None,
+    case: Case,
+    record: Record,
+    actor: User,
+    *,
+    version: int | None,
     now: datetime | None = None,
 ) -> None:
     """Mark a record as signed: the paper copy carries the signatures of the parties (or the
@@ -184,5 +240,10 @@ def sign_record(
     _check(case, actor, version)
     _own(case, record)
     record.signed_at = now or utcnow()
-    transition(case, Action.SIGN_RECORD, actor, public=False,
-               data={"record": kind_of(record), "record_id": record.id})
+    transition(
+        case,
+        Action.SIGN_RECORD,
+        actor,
+        public=False,
+        data={"record": kind_of(record), "record_id": record.id},
+    )

@@ -67,7 +67,11 @@ def _eligible(case: Case, user: User | None, field: str) -> User:
 
 
 def add_co_mediator(
-    case: Case, mediator: User | None, actor: User, *, version: int | None,
+    case: Case,
+    mediator: User | None,
+    actor: User,
+    *,
+    version: int | None,
     chosen_by_parties: bool = False,
 ) -> CaseMediator:
     """Add a mediator beside the presiding one (PML Art. 19: designated by the committee or
@@ -82,9 +86,15 @@ def add_co_mediator(
     if link_of(case, mediator) is not None:
         raise ValidationFailed(_l("This mediator is already on the case."), field="mediator")
     transition(
-        case, Action.ADD_CO_MEDIATOR, actor, public=False,
-        data={"mediator_id": mediator.id, "mediator": mediator.name,
-              "chosen_by_parties": chosen_by_parties},
+        case,
+        Action.ADD_CO_MEDIATOR,
+        actor,
+        public=False,
+        data={
+            "mediator_id": mediator.id,
+            "mediator": mediator.name,
+            "chosen_by_parties": chosen_by_parties,
+        },
     )
     link = CaseMediator(
         user=mediator, presiding=False, active=True, chosen_by_parties=chosen_by_parties
@@ -108,8 +118,13 @@ def declare_no_conflict(
     check_version(case, version)
     if link.declared_no_conflict_at is not None:
         raise ValidationFailed(_l("You have already declared no conflict of interest."))
-    transition(case, Action.DECLARE_NO_CONFLICT, actor, public=False,
-               data={"mediator_id": actor.id, "mediator": actor.name})
+    transition(
+        case,
+        Action.DECLARE_NO_CONFLICT,
+        actor,
+        public=False,
+        data={"mediator_id": actor.id, "mediator": actor.name},
+    )
     link.declared_no_conflict_at = now or utcnow()
 
 
@@ -119,20 +134,31 @@ def check_declared(case: Case, user: User) -> None:
     mine = link_of(case, user)
     if mine is not None and mine.declared_no_conflict_at is None:
         raise ValidationFailed(
-            _l("Declare that you have no conflict of interest with the parties before "
-               "recording a session (see the mediators of the case).")
+            _l(
+                "Declare that you have no conflict of interest with the parties before "
+                "recording a session (see the mediators of the case)."
+            )
         )
     for link in case.mediators:
         if link.active and link.presiding and link.declared_no_conflict_at is None:
             raise ValidationFailed(
-                _l("The presiding mediator %(name)s has not yet declared no conflict of "
-                   "interest with the parties.", name=link.user.name)
+                _l(
+                    "The presiding mediator %(name)s has not yet declared no conflict of "
+                    "interest with the parties.",
+                    name=link.user.name,
+                )
             )
 
 
 def request_recusal(
-    case: Case, party: Party | None, mediator: User | None, actor: User, *,
-    version: int | None, grounds: str, now: datetime | None = None,
+    case: Case,
+    party: Party | None,
+    mediator: User | None,
+    actor: User,
+    *,
+    version: int | None,
+    grounds: str,
+    now: datetime | None = None,
 ) -> RecusalRequest:
     """Record a party's request that a mediator be recused, with the grounds given.
 
@@ -149,19 +175,29 @@ def request_recusal(
     if not grounds:
         raise ValidationFailed(_l("Give the grounds the party stated."), field="grounds")
     for r in case.recusals:
-        if (r.decision == RecusalDecision.PENDING and r.party is party
-                and r.mediator is mediator):
+        if r.decision == RecusalDecision.PENDING and r.party is party and r.mediator is mediator:
             raise ValidationFailed(
-                _l("This party's request about this mediator is already waiting for a "
-                   "decision."), field="mediator",
+                _l("This party's request about this mediator is already waiting for a decision."),
+                field="mediator",
             )
     transition(
-        case, Action.REQUEST_RECUSAL, actor, note=grounds, public=False,
-        data={"party_id": party.id, "party": party.name, "mediator_id": mediator.id,
-              "mediator": mediator.name},
+        case,
+        Action.REQUEST_RECUSAL,
+        actor,
+        note=grounds,
+        public=False,
+        data={
+            "party_id": party.id,
+            "party": party.name,
+            "mediator_id": mediator.id,
+            "mediator": mediator.name,
+        },
     )
     request = RecusalRequest(
-        party=party, mediator=mediator, grounds=grounds, requested_at=now or utcnow(),
+        party=party,
+        mediator=mediator,
+        grounds=grounds,
+        requested_at=now or utcnow(),
         decision=RecusalDecision.PENDING,
     )
     case.recusals.append(request)
@@ -169,8 +205,14 @@ def request_recusal(
 
 
 def decide_recusal(
-    case: Case, request: RecusalRequest | None, actor: User, *, version: int | None,
-    grant: bool, replacement: User | None = None, note: str | None = None,
+    case: Case,
+    request: RecusalRequest | None,
+    actor: User,
+    *,
+    version: int | None,
+    grant: bool,
+    replacement: User | None = None,
+    note: str | None = None,
     now: datetime | None = None,
 ) -> None:
     """The committee director decides a recusal request. Granting replaces the mediator: the
@@ -188,21 +230,36 @@ def decide_recusal(
         raise ValidationFailed(_l("This request has already been decided."), field="request")
     note = (note or "").strip() or None
     now = now or utcnow()
-    data = {"request_id": request.id, "mediator_id": request.mediator.id,
-            "mediator": request.mediator.name}
+    data = {
+        "request_id": request.id,
+        "mediator_id": request.mediator.id,
+        "mediator": request.mediator.name,
+    }
     if not grant:
         if note is None:
             raise ValidationFailed(_l("Say why the request is refused."), field="note")
-        transition(case, Action.DECIDE_RECUSAL, actor, note=note, public=False,
-                   data={**data, "decision": RecusalDecision.REFUSED.value})
+        transition(
+            case,
+            Action.DECIDE_RECUSAL,
+            actor,
+            note=note,
+            public=False,
+            data={**data, "decision": RecusalDecision.REFUSED.value},
+        )
         request.decision = RecusalDecision.REFUSED
     else:
         _replace(case, request, replacement, actor, note, data)
     request.decision_note, request.decided_by_id, request.decided_at = note, actor.id, now
 
 
-def _replace(case: Case, request: RecusalRequest, replacement: User | None, actor: User,
-             note: str | None, data: dict) -> None:
+def _replace(
+    case: Case,
+    request: RecusalRequest,
+    replacement: User | None,
+    actor: User,
+    note: str | None,
+    data: dict,
+) -> None:
     recused = link_of(case, request.mediator)
     if recused is None:
         raise ValidationFailed(
@@ -220,9 +277,17 @@ def _replace(case: Case, request: RecusalRequest, replacement: User | None, acto
     if existing is not None and not recused.presiding:
         raise ValidationFailed(_l("This mediator is already on the case."), field="replacement")
     transition(
-        case, Action.DECIDE_RECUSAL, actor, note=note, public=False,
-        data={**data, "decision": RecusalDecision.GRANTED.value,
-              "replacement_id": replacement.id, "replacement": replacement.name},
+        case,
+        Action.DECIDE_RECUSAL,
+        actor,
+        note=note,
+        public=False,
+        data={
+            **data,
+            "decision": RecusalDecision.GRANTED.value,
+            "replacement_id": replacement.id,
+            "replacement": replacement.name,
+        },
     )
     recused.active, recused.ended_reason = False, RECUSED
     if existing is not None:  # a co-mediator takes over as presiding

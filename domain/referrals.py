@@ -77,8 +77,13 @@ BODY_KINDS = {
     ReferralKind.POLICE: OrgKind.POLICE_STATION,
 }
 # The case states with an outcome to report.
-OUTCOME_STATES = (CaseState.AGREED, CaseState.FAILED, CaseState.REFUSED, CaseState.TERMINATED,
-                  CaseState.NOT_ACCEPTED)
+OUTCOME_STATES = (
+    CaseState.AGREED,
+    CaseState.FAILED,
+    CaseState.REFUSED,
+    CaseState.TERMINATED,
+    CaseState.NOT_ACCEPTED,
+)
 
 
 @dataclass
@@ -135,9 +140,11 @@ def too_early():
 
 
 def petition_due_too_late():
-    return _l("The petition deadline can be at most %(days)s days after the office received "
-              "it (15 days to decide, 60 to handle); record an extension separately.",
-              days=PETITION_DUE_MAX.days)
+    return _l(
+        "The petition deadline can be at most %(days)s days after the office received "
+        "it (15 days to decide, 60 to handle); record an extension separately.",
+        days=PETITION_DUE_MAX.days,
+    )
 
 
 def _validate(data: ReferralData, now: datetime) -> None:
@@ -149,15 +156,21 @@ def _validate(data: ReferralData, now: datetime) -> None:
             ReferralKind.POLICE: _l("Choose the police station or type its name."),
         }.get(data.kind, _l("Name the referring body."))
         raise ValidationFailed(message, field=field_)
-    if data.body_org is not None and data.kind in BODY_KINDS \
-            and data.body_org.kind != BODY_KINDS[data.kind]:
+    if (
+        data.body_org is not None
+        and data.kind in BODY_KINDS
+        and data.body_org.kind != BODY_KINDS[data.kind]
+    ):
         raise ValidationFailed(_l("Choose a body of the right kind."), field="body_org")
     if not _text(data.external_no):
-        raise ValidationFailed({
-            ReferralKind.COURT: _l("Enter the court case number or pre-filing number."),
-            ReferralKind.PETITION: _l("Enter the petition number."),
-            ReferralKind.POLICE: _l("Enter the incident number."),
-        }.get(data.kind, _l("Enter the reference number.")), field="external_no")
+        raise ValidationFailed(
+            {
+                ReferralKind.COURT: _l("Enter the court case number or pre-filing number."),
+                ReferralKind.PETITION: _l("Enter the petition number."),
+                ReferralKind.POLICE: _l("Enter the incident number."),
+            }.get(data.kind, _l("Enter the reference number.")),
+            field="external_no",
+        )
     if data.received_at > now + timedelta(minutes=5):
         raise ValidationFailed(_l("This cannot be in the future."), field="received_at")
     if data.received_at < datetime.combine(EARLIEST, time(0), tzinfo=CHINA):
@@ -168,36 +181,45 @@ def _validate(data: ReferralData, now: datetime) -> None:
         if data.court_mode == CourtMode.DELEGATED and data.court_procedure is not None:
             raise ValidationFailed(
                 _l("A delegated case has not been filed: it has no court procedure yet."),
-                field="court_procedure")
+                field="court_procedure",
+            )
         if data.court_mode == CourtMode.ENTRUSTED and data.court_procedure is None:
             raise ValidationFailed(
                 _l("An entrusted case needs the court's procedure: ordinary or summary."),
-                field="court_procedure")
+                field="court_procedure",
+            )
     elif data.kind == ReferralKind.PETITION:
         if not data.both_consent:
             raise ValidationFailed(
                 _l("A petition comes to mediation only with both parties' consent."),
-                field="both_consent")
+                field="both_consent",
+            )
         if data.petition_received_on is None:
-            raise ValidationFailed(_l("Enter the date the office received the petition."),
-                                   field="petition_received_on")
+            raise ValidationFailed(
+                _l("Enter the date the office received the petition."), field="petition_received_on"
+            )
         if data.petition_received_on > local_today(now):
-            raise ValidationFailed(_l("This cannot be in the future."),
-                                   field="petition_received_on")
+            raise ValidationFailed(
+                _l("This cannot be in the future."), field="petition_received_on"
+            )
         if data.petition_received_on < EARLIEST:
             raise ValidationFailed(too_early(), field="petition_received_on")
-        if data.petition_due_on is not None \
-                and data.petition_due_on > data.petition_received_on + PETITION_DUE_MAX:
+        if (
+            data.petition_due_on is not None
+            and data.petition_due_on > data.petition_received_on + PETITION_DUE_MAX
+        ):
             raise ValidationFailed(petition_due_too_late(), field="petition_due_on")
-        if data.petition_due_on is not None \
-                and data.petition_due_on < data.petition_received_on:
-            raise ValidationFailed(_l("The deadline cannot be before the petition was received."),
-                                   field="petition_due_on")
+        if data.petition_due_on is not None and data.petition_due_on < data.petition_received_on:
+            raise ValidationFailed(
+                _l("The deadline cannot be before the petition was received."),
+                field="petition_due_on",
+            )
         if data.petition_form is None:
             raise ValidationFailed(_l("Choose how the petition came in."), field="petition_form")
         if data.collective and (data.petitioner_count or 0) < 2:
-            raise ValidationFailed(_l("A collective petition has at least 2 petitioners."),
-                                   field="petitioner_count")
+            raise ValidationFailed(
+                _l("A collective petition has at least 2 petitioners."), field="petitioner_count"
+            )
     elif data.kind == ReferralKind.POLICE and data.police_category is None:
         raise ValidationFailed(_l("Choose the kind of dispute."), field="police_category")
 
@@ -217,7 +239,8 @@ def _build(data: ReferralData) -> Referral:
         referral.court_mode = data.court_mode
         referral.court_procedure = data.court_procedure
         referral.feedback_due_at = end_of_day(
-            court_clock_start(referral) + timedelta(days=court_limit(referral)))
+            court_clock_start(referral) + timedelta(days=court_limit(referral))
+        )
     elif data.kind == ReferralKind.PETITION:
         referral.transfer_no = _text(data.transfer_no)
         referral.petition_form = data.petition_form
@@ -232,18 +255,26 @@ def _build(data: ReferralData) -> Referral:
         referral.petition_received_on = received
         referral.petition_decide_by = received + timedelta(days=PETITION_DECIDE_DAYS)
         referral.petition_due_on = data.petition_due_on or (
-            received + timedelta(days=PETITION_DUE_DAYS))
+            received + timedelta(days=PETITION_DUE_DAYS)
+        )
         referral.feedback_due_at = end_of_day(referral.petition_due_on)
     elif data.kind == ReferralKind.POLICE:
         referral.police_category = data.police_category
         referral.complex_case = data.complex_case
         referral.feedback_due_at = data.received_at + (
-            POLICE_FEEDBACK_COMPLEX if data.complex_case else POLICE_FEEDBACK)
+            POLICE_FEEDBACK_COMPLEX if data.complex_case else POLICE_FEEDBACK
+        )
     return referral
 
 
-def register_referral(data: CaseData, referral: ReferralData, actor: User, *,
-                      note: str | None = None, now: datetime | None = None) -> tuple[Case, str]:
+def register_referral(
+    data: CaseData,
+    referral: ReferralData,
+    actor: User,
+    *,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> tuple[Case, str]:
     """The desk registers a referred case in one go: the case (source = the referrer,
     channel = referral) and its Referral with the referrer's clock.
 
@@ -255,8 +286,14 @@ def register_referral(data: CaseData, referral: ReferralData, actor: User, *,
     _validate(referral, now)
     row = _build(referral)
     case, code = register_case(
-        data, actor, source=SOURCES[referral.kind], channel=Channel.REFERRAL, note=note, now=now,
-        event_data={"referral": referral.kind.value, "external_no": row.external_no})
+        data,
+        actor,
+        source=SOURCES[referral.kind],
+        channel=Channel.REFERRAL,
+        note=note,
+        now=now,
+        event_data={"referral": referral.kind.value, "external_no": row.external_no},
+    )
     case.referrals.append(row)
     db.session.flush()
     return case, code
@@ -264,18 +301,28 @@ def register_referral(data: CaseData, referral: ReferralData, actor: User, *,
 
 # ---- petition extension ------------------------------------------------------------------------
 
+
 def can_manage(user: User, case: Case) -> bool:
     """Record the return leg or extend a petition deadline: the desk (clerk, leader), or the
     handling committee's mediators and director."""
     if user.role in {Role.CLERK, Role.LEADER}:
         return True
-    return (user.role in {Role.MEDIATOR, Role.DIRECTOR}
-            and case.handling_org_id is not None
-            and case.handling_org_id == user.organisation_id)
+    return (
+        user.role in {Role.MEDIATOR, Role.DIRECTOR}
+        and case.handling_org_id is not None
+        and case.handling_org_id == user.organisation_id
+    )
 
 
-def extend_petition(case: Case, referral: Referral, actor: User, *, version: int | None,
-                    days: int | None, reason: str) -> None:
+def extend_petition(
+    case: Case,
+    referral: Referral,
+    actor: User,
+    *,
+    version: int | None,
+    days: int | None,
+    reason: str,
+) -> None:
     """Extend the petition deadline once, by at most 30 days, with the reason the petitioner
     is told (《信访工作条例》). A second extension is refused.
 
@@ -287,21 +334,32 @@ def extend_petition(case: Case, referral: Referral, actor: User, *, version: int
     if referral.case_id != case.id or referral.kind != ReferralKind.PETITION:
         raise ValidationFailed(_l("Only a petition deadline can be extended this way."))
     if referral.petition_extended_days:
-        raise ValidationFailed(_l("The petition deadline has already been extended once."),
-                               field="days")
+        raise ValidationFailed(
+            _l("The petition deadline has already been extended once."), field="days"
+        )
     if days is None or not 1 <= days <= PETITION_MAX_EXTENSION:
         raise ValidationFailed(
-            _l("Extend by 1 to %(max)s days.", max=PETITION_MAX_EXTENSION), field="days")
+            _l("Extend by 1 to %(max)s days.", max=PETITION_MAX_EXTENSION), field="days"
+        )
     if not _text(reason):
         raise ValidationFailed(_l("Give the reason the petitioner is told."), field="reason")
     before = referral.petition_due_on
     if before is not None and before > date.max - timedelta(days=days):
         # A deadline registered before the date bounds existed: it cannot move further.
         raise ValidationFailed(petition_due_too_late(), field="days")
-    transition(case, Action.EXTEND_PETITION, actor, note=reason.strip(), public=True,
-               data={"referral_id": referral.id, "days": days,
-                     "from": before.isoformat() if before else None,
-                     "to": (before + timedelta(days=days)).isoformat() if before else None})
+    transition(
+        case,
+        Action.EXTEND_PETITION,
+        actor,
+        note=reason.strip(),
+        public=True,
+        data={
+            "referral_id": referral.id,
+            "days": days,
+            "from": before.isoformat() if before else None,
+            "to": (before + timedelta(days=days)).isoformat() if before else None,
+        },
+    )
     referral.petition_extended_days = days
     if before is not None:
         referral.petition_due_on = before + timedelta(days=days)
@@ -309,6 +367,7 @@ def extend_petition(case: Case, referral: Referral, actor: User, *, version: int
 
 
 # ---- the return leg ------------------------------------------------------------------------------
+
 
 def default_result(case: Case) -> ReferralResult | None:
     """The result to report, derived from the case's state (None while mediation goes on)."""
@@ -329,14 +388,25 @@ def default_result(case: Case) -> ReferralResult | None:
 def may_report_progress(case: Case, referral: Referral) -> bool:
     """A police referral's feedback is due within 24 hours (5 days when complex), usually long
     before mediation ends: it may be sent while the case is still open, as a progress report."""
-    return (referral.kind == ReferralKind.POLICE and not case.state.is_closed
-            and case.state not in OUTCOME_STATES)
+    return (
+        referral.kind == ReferralKind.POLICE
+        and not case.state.is_closed
+        and case.state not in OUTCOME_STATES
+    )
 
 
-def record_feedback(case: Case, referral: Referral, actor: User, *, version: int | None,
-                    result: ReferralResult | None, sent_on: date | None,
-                    recipient: str | None, note: str | None,
-                    now: datetime | None = None) -> None:
+def record_feedback(
+    case: Case,
+    referral: Referral,
+    actor: User,
+    *,
+    version: int | None,
+    result: ReferralResult | None,
+    sent_on: date | None,
+    recipient: str | None,
+    note: str | None,
+    now: datetime | None = None,
+) -> None:
     """Record the return leg: what was reported to the referring body, when, to whom.
 
     Once the case has an outcome (agreed, failed, refused, terminated, not accepted) this is
@@ -359,18 +429,29 @@ def record_feedback(case: Case, referral: Referral, actor: User, *, version: int
     if sent_on > local_today(now):
         raise ValidationFailed(_l("This cannot be in the future."), field="sent_on")
     if sent_on < local_today(referral.received_at):
-        raise ValidationFailed(_l("The report cannot be sent before the referral came in."),
-                               field="sent_on")
+        raise ValidationFailed(
+            _l("The report cannot be sent before the referral came in."), field="sent_on"
+        )
     recipient = _text(recipient)
     note = _text(note)
     sent_at = now if sent_on == local_today(now) else end_of_day(sent_on)
-    data = {"referral_id": referral.id, "kind": referral.kind.value,
-            "sent_on": sent_on.isoformat(), "recipient": recipient}
+    data = {
+        "referral_id": referral.id,
+        "kind": referral.kind.value,
+        "sent_on": sent_on.isoformat(),
+        "recipient": recipient,
+    }
     if may_report_progress(case, referral):
         if not note:
             raise ValidationFailed(_l("Say what was reported."), field="note")
-        transition(case, Action.REPORT_REFERRAL_PROGRESS, actor, note=note, public=False,
-                   data={**data, "progress": True})
+        transition(
+            case,
+            Action.REPORT_REFERRAL_PROGRESS,
+            actor,
+            note=note,
+            public=False,
+            data={**data, "progress": True},
+        )
         referral.feedback_at = sent_at
         referral.feedback_by = actor
         referral.feedback_note = note
@@ -378,23 +459,38 @@ def record_feedback(case: Case, referral: Referral, actor: User, *, version: int
         return
     if referral.feedback_result is not None:
         raise ValidationFailed(
-            _l("The result has already been reported to %(body)s.", body=referral.body_name))
+            _l("The result has already been reported to %(body)s.", body=referral.body_name)
+        )
     expected = default_result(case)
     if result is not None and expected is not None and result != expected:
         # The report must say what happened: no "agreement" for a case that ended without one.
         raise ValidationFailed(
             _l("The case ended as: %(result)s. Report that result.", result=expected.label),
-            field="result")
+            field="result",
+        )
     result = result or expected
-    if (result == ReferralResult.AGREEMENT and case.agreement is not None
-            and case.agreement.effective_on is None):
+    if (
+        result == ReferralResult.AGREEMENT
+        and case.agreement is not None
+        and case.agreement.effective_on is None
+    ):
         raise ValidationFailed(
-            _l("The written agreement is not yet signed by everyone: report the agreement once "
-               "it has taken effect."), field="result")
+            _l(
+                "The written agreement is not yet signed by everyone: report the agreement once "
+                "it has taken effect."
+            ),
+            field="result",
+        )
     if result is None:
         raise ValidationFailed(_l("Report to the referring body once mediation has ended."))
-    transition(case, Action.RECORD_REFERRAL_FEEDBACK, actor, note=note, public=False,
-               data={**data, "result": result.value})
+    transition(
+        case,
+        Action.RECORD_REFERRAL_FEEDBACK,
+        actor,
+        note=note,
+        public=False,
+        data={**data, "result": result.value},
+    )
     referral.feedback_at = sent_at
     referral.feedback_by = actor
     referral.feedback_result = result
@@ -404,8 +500,11 @@ def record_feedback(case: Case, referral: Referral, actor: User, *, version: int
 
 def feedback_gaps(case: Case) -> list:
     """Referrals still waiting for the final return leg, as archive gaps."""
-    return [_l("The result has not been reported back to %(body)s.", body=r.body_name)
-            for r in case.referrals if r.feedback_result is None]
+    return [
+        _l("The result has not been reported back to %(body)s.", body=r.body_name)
+        for r in case.referrals
+        if r.feedback_result is None
+    ]
 
 
 def feedback_urgency(referral: Referral, now: datetime | None = None):
@@ -426,5 +525,8 @@ def feedback_urgency(referral: Referral, now: datetime | None = None):
 
 
 def feedback_overdue(referral: Referral, now: datetime | None = None) -> bool:
-    return (referral.feedback_at is None and referral.feedback_due_at is not None
-            and referral.feedback_due_at < (now or utcnow()))
+    return (
+        referral.feedback_at is None
+        and referral.feedback_due_at is not None
+        and referral.feedback_due_at < (now or utcnow())
+    )

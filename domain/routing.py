@@ -168,12 +168,20 @@ class ConditionText:
     def parts(self) -> list[str]:
         r, out = self.rule, []
         if r.dispute_types:
-            labels = [DisputeType(t).label if t in DisputeType._value2member_map_ else t
-                      for t in r.dispute_types]
+            labels = [
+                DisputeType(t).label if t in DisputeType._value2member_map_ else t
+                for t in r.dispute_types
+            ]
             out.append(str(_l("type is %(types)s", types=" / ".join(str(x) for x in labels))))
         if r.place_code:
-            out.append(str(_l("place is in %(place)s",
-                              place=self.place_names.get(r.place_code, r.place_code))))
+            out.append(
+                str(
+                    _l(
+                        "place is in %(place)s",
+                        place=self.place_names.get(r.place_code, r.place_code),
+                    )
+                )
+            )
         if r.cross_region:
             out.append(str(_l("the dispute crosses regions")))
         if r.min_parties is not None:
@@ -181,8 +189,10 @@ class ConditionText:
         if r.min_amount is not None:
             out.append(str(_l("amount at least %(amount)s yuan", amount=f"{r.min_amount:,.0f}")))
         if r.risk_levels:
-            labels = [RiskLevel(v).label if v in RiskLevel._value2member_map_ else v
-                      for v in r.risk_levels]
+            labels = [
+                RiskLevel(v).label if v in RiskLevel._value2member_map_ else v
+                for v in r.risk_levels
+            ]
             out.append(str(_l("risk is %(levels)s", levels=" / ".join(str(x) for x in labels))))
         return out
 

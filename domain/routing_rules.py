@@ -31,7 +31,8 @@ class StaleRule(DomainError):
 
     message = _l(
         "Someone else changed this rule while you were working on it. Your changes are "
-        "below and are not saved: compare them with the rule as it is now and save again.")
+        "below and are not saved: compare them with the rule as it is now and save again."
+    )
 
 
 @dataclass
@@ -75,10 +76,14 @@ def rule_scope(admin: User) -> sa.ColumnElement[bool]:
 
 def rules_for_admin(admin: User) -> list[RoutingRule]:
     """The admin's rules, county by county, each in evaluation order (position, then id)."""
-    stmt = (sa.select(RoutingRule).where(rule_scope(admin))
-            .options(joinedload(RoutingRule.target_org))
-            .order_by(sa.func.substr(RoutingRule.scope_code, 1, 6), RoutingRule.position,
-                      RoutingRule.id))
+    stmt = (
+        sa.select(RoutingRule)
+        .where(rule_scope(admin))
+        .options(joinedload(RoutingRule.target_org))
+        .order_by(
+            sa.func.substr(RoutingRule.scope_code, 1, 6), RoutingRule.position, RoutingRule.id
+        )
+    )
     return list(db.session.scalars(stmt).unique())
 
 
@@ -94,9 +99,11 @@ def get_rule_for(admin: User, rule_id: int) -> RoutingRule | None:
 def regions_for(admin: User, *, max_len: int = 15) -> list[Region]:
     """Regions inside the admin's region (codes up to `max_len` digits), by code."""
     low, high = code_range(admin_code(admin))
-    stmt = (sa.select(Region).where(Region.code >= low, Region.code < high,
-                                    sa.func.length(Region.code) <= max_len)
-            .order_by(Region.code))
+    stmt = (
+        sa.select(Region)
+        .where(Region.code >= low, Region.code < high, sa.func.length(Region.code) <= max_len)
+        .order_by(Region.code)
+    )
     return list(db.session.scalars(stmt))
 
 
@@ -104,9 +111,14 @@ def target_orgs_for(admin: User) -> list[Organisation]:
     """Active mediating organisations inside the admin's region, by region code then name."""
     low, high = code_range(admin_code(admin))
     stmt = (
-        sa.select(Organisation).join(Region, Organisation.region_id == Region.id)
-        .where(Region.code >= low, Region.code < high, Organisation.active.is_(True),
-               Organisation.kind.in_(sorted(MEDIATING_KINDS)))
+        sa.select(Organisation)
+        .join(Region, Organisation.region_id == Region.id)
+        .where(
+            Region.code >= low,
+            Region.code < high,
+            Organisation.active.is_(True),
+            Organisation.kind.in_(sorted(MEDIATING_KINDS)),
+        )
         .order_by(Region.code, Organisation.name)
     )
     return list(db.session.scalars(stmt))
@@ -133,8 +145,10 @@ def check_rule(admin: User, values: RuleValues) -> dict[str, object]:
     if values.place_code:
         if not inside(admin, values.place_code):
             errors["place_code"] = _l("Choose a place inside your region.")
-        elif values.scope_code and not (values.place_code.startswith(values.scope_code)
-                                        or values.scope_code.startswith(values.place_code)):
+        elif values.scope_code and not (
+            values.place_code.startswith(values.scope_code)
+            or values.scope_code.startswith(values.place_code)
+        ):
             errors["place_code"] = _l("Choose a place inside the region the rule applies in.")
     bad_types = [t for t in values.dispute_types if t not in DisputeType._value2member_map_]
     if bad_types:
@@ -144,20 +158,26 @@ def check_rule(admin: User, values: RuleValues) -> dict[str, object]:
         errors["risk_levels"] = _l("Choose risk levels from the list.")
     if values.min_parties is not None and not 2 <= values.min_parties <= MAX_PARTIES:
         errors["min_parties"] = _l("Enter 2 or more parties (or leave it empty).")
-    if values.min_amount is not None and (not values.min_amount.is_finite()
-                                          or not 0 <= values.min_amount <= MAX_AMOUNT):
+    if values.min_amount is not None and (
+        not values.min_amount.is_finite() or not 0 <= values.min_amount <= MAX_AMOUNT
+    ):
         errors["min_amount"] = _l("Enter an amount of 0 or more (or leave it empty).")
-    has_condition = bool(values.dispute_types or values.place_code or values.cross_region
-                         or values.min_parties is not None or values.min_amount is not None
-                         or values.risk_levels)
+    has_condition = bool(
+        values.dispute_types
+        or values.place_code
+        or values.cross_region
+        or values.min_parties is not None
+        or values.min_amount is not None
+        or values.risk_levels
+    )
     if not has_condition:
         errors["dispute_types"] = _l(
             "Give at least one condition (dispute type, place, cross-region, parties, amount "
-            "or risk): a rule without one would catch every case.")
+            "or risk): a rule without one would catch every case."
+        )
     org, level = values.target_org, values.target_level
     if org is None and level is None:
-        errors["target_org"] = _l("Choose where the rule sends cases: an organisation or a "
-                                  "level.")
+        errors["target_org"] = _l("Choose where the rule sends cases: an organisation or a level.")
     elif org is not None and level is not None:
         errors["target_org"] = _l("Choose an organisation or a level, not both.")
     elif org is not None:
@@ -169,12 +189,14 @@ def check_rule(admin: User, values: RuleValues) -> dict[str, object]:
             # The desk chooses among the organisations of the case's county.
             errors["target_org"] = _l(
                 "Choose an organisation in the county the rule applies in (for a rule of the "
-                "whole city, send to a level).")
+                "whole city, send to a level)."
+            )
     return errors
 
 
-def save_rule(admin: User, rule: RoutingRule | None, values: RuleValues, *,
-              version: int | None = None) -> RoutingRule:
+def save_rule(
+    admin: User, rule: RoutingRule | None, values: RuleValues, *, version: int | None = None
+) -> RoutingRule:
     """Create (rule=None, placed last) or change a routing rule; `version` is the rule's
     version the admin saw (optimistic lock: None skips the check).
 
@@ -190,20 +212,21 @@ def save_rule(admin: User, rule: RoutingRule | None, values: RuleValues, *,
         name, message = next(iter(errors.items()))
         raise ValidationFailed(message, field=name)
     if rule is None:
-        last = db.session.scalar(sa.select(sa.func.max(RoutingRule.position))
-                                 .where(rule_scope(admin)))
+        last = db.session.scalar(
+            sa.select(sa.func.max(RoutingRule.position)).where(rule_scope(admin))
+        )
         rule = RoutingRule(position=(last or 0) + 1)
         db.session.add(rule)
     rule.name = values.name.strip()
     rule.scope_code = values.scope_code
-    rule.dispute_types = sorted(set(values.dispute_types),
-                                key=list(DisputeType._value2member_map_).index)
+    rule.dispute_types = sorted(
+        set(values.dispute_types), key=list(DisputeType._value2member_map_).index
+    )
     rule.place_code = values.place_code or None
     rule.cross_region = bool(values.cross_region)
     rule.min_parties = values.min_parties
     rule.min_amount = values.min_amount
-    rule.risk_levels = sorted(set(values.risk_levels),
-                              key=list(RiskLevel._value2member_map_).index)
+    rule.risk_levels = sorted(set(values.risk_levels), key=list(RiskLevel._value2member_map_).index)
     rule.target_org = values.target_org
     rule.target_level = values.target_level
     rule.active = bool(values.active)
@@ -250,8 +273,9 @@ def move_rule(admin: User, rule: RoutingRule, step: int) -> bool:
     _check_admin(admin)
     if not inside(admin, rule.scope_code):
         raise NotPermitted()
-    peers = sorted((r for r in rules_for_admin(admin) if _related(r, rule)),
-                   key=lambda r: (r.position, r.id))
+    peers = sorted(
+        (r for r in rules_for_admin(admin) if _related(r, rule)), key=lambda r: (r.position, r.id)
+    )
     i = peers.index(rule)
     j = i + step
     if not 0 <= j < len(peers):

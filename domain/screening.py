@@ -19,7 +19,11 @@ from models.types import utcnow
 
 
 def accept_case(
-    case: Case, actor: User, *, version: int | None, note: str | None = None,
+    case: Case,
+    actor: User,
+    *,
+    version: int | None,
+    note: str | None = None,
     now: datetime | None = None,
 ) -> None:
     """Accept the case for mediation; starts the time limit (30 days by default).
@@ -36,7 +40,12 @@ def accept_case(
 
 
 def not_accept_case(
-    case: Case, actor: User, *, version: int | None, reason: str, redirect_advice: str,
+    case: Case,
+    actor: User,
+    *,
+    version: int | None,
+    reason: str,
+    redirect_advice: str,
     now: datetime | None = None,
 ) -> None:
     """Refuse the case. The reason is internal; the advice on where to go is told to the citizen.

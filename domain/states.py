@@ -134,8 +134,10 @@ PUBLIC_LABELS = {
     ),
     PublicState.MERGED: (
         _l("Handled together with another case"),
-        _l("Your case is the same dispute as another case and is handled together with it. "
-           "Your case number and query code keep working."),
+        _l(
+            "Your case is the same dispute as another case and is handled together with it. "
+            "Your case number and query code keep working."
+        ),
     ),
     PublicState.ENDED: (
         _l("Mediation ended"),

@@ -35,11 +35,13 @@ def rule_scope(admin: User) -> sa.ColumnElement[bool]:
     """SQL condition on TimeLimitRule: rules of organisations inside the admin's region, and
     the rules for every organisation (shown to every admin, since they apply to their cases)."""
     inside = (
-        sa.select(Organisation.id).join(Region, Organisation.region_id == Region.id)
+        sa.select(Organisation.id)
+        .join(Region, Organisation.region_id == Region.id)
         .where(organisation_scope(admin))
     )
-    return sa.or_(TimeLimitRule.organisation_id.is_(None),
-                  TimeLimitRule.organisation_id.in_(inside))
+    return sa.or_(
+        TimeLimitRule.organisation_id.is_(None), TimeLimitRule.organisation_id.in_(inside)
+    )
 
 
 def get_rule_for(admin: User, rule_id: int) -> TimeLimitRule | None:
@@ -59,22 +61,32 @@ def _organisation_ok(admin: User, organisation: Organisation | None) -> Organisa
     if organisation is None:
         if not may_set_global(admin):
             raise ValidationFailed(
-                _l("Only a city administrator may set a rule for every organisation. "
-                   "Choose an organisation."),
+                _l(
+                    "Only a city administrator may set a rule for every organisation. "
+                    "Choose an organisation."
+                ),
                 field="organisation",
             )
         return None
     low, high = code_range(admin.organisation.region.code)
     if not organisation.active or not low <= organisation.region.code < high:
-        raise ValidationFailed(_l("Choose an organisation inside your region."),
-                               field="organisation")
+        raise ValidationFailed(
+            _l("Choose an organisation inside your region."), field="organisation"
+        )
     if not organisation.mediates:
         raise ValidationFailed(_l("Choose an organisation that mediates."), field="organisation")
     return organisation
 
 
-def save_rule(admin: User, rule: TimeLimitRule | None, *, organisation: Organisation | None,
-              source: Source | None, days: int | None, working_days: bool) -> TimeLimitRule:
+def save_rule(
+    admin: User,
+    rule: TimeLimitRule | None,
+    *,
+    organisation: Organisation | None,
+    source: Source | None,
+    days: int | None,
+    working_days: bool,
+) -> TimeLimitRule:
     """Create (rule=None) or change a time-limit rule. One rule per (organisation, source).
 
     Raises NotPermitted, ValidationFailed (fields organisation, source, days).
@@ -85,11 +97,13 @@ def save_rule(admin: User, rule: TimeLimitRule | None, *, organisation: Organisa
     organisation = _organisation_ok(admin, organisation)
     if days is None or not MIN_DAYS <= days <= MAX_DAYS:
         raise ValidationFailed(
-            _l("Enter %(min)s to %(max)s days.", min=MIN_DAYS, max=MAX_DAYS), field="days")
+            _l("Enter %(min)s to %(max)s days.", min=MIN_DAYS, max=MAX_DAYS), field="days"
+        )
     org_id = organisation.id if organisation else None
     clash = db.session.scalar(
         sa.select(TimeLimitRule.id).where(
-            TimeLimitRule.organisation_id.is_(None) if org_id is None
+            TimeLimitRule.organisation_id.is_(None)
+            if org_id is None
             else TimeLimitRule.organisation_id == org_id,
             TimeLimitRule.source.is_(None) if source is None else TimeLimitRule.source == source,
             TimeLimitRule.id != (rule.id if rule is not None else -1),

@@ -60,9 +60,15 @@ def _need(value: str | None, message, field: str) -> str:
     return value
 
 
-def send_transfer(case: Case, actor: User, *, version: int | None,
-                  to_org: Organisation | None = None, to_name: str | None = None,
-                  reason: str) -> Transfer:
+def send_transfer(
+    case: Case,
+    actor: User,
+    *,
+    version: int | None,
+    to_org: Organisation | None = None,
+    to_name: str | None = None,
+    reason: str,
+) -> Transfer:
     """Send the case to `to_org` (an organisation of the list: a mediating one, or a court or
     arbitration body), or out to the body named `to_name`.
 
@@ -74,14 +80,14 @@ def send_transfer(case: Case, actor: User, *, version: int | None,
     check_version(case, version)
     next_state(case.state, Action.SEND_TRANSFER)  # InvalidTransition first
     if pending_transfer(case) is not None:
-        raise ValidationFailed(
-            _l("This case already has a transfer waiting for acknowledgement."))
+        raise ValidationFailed(_l("This case already has a transfer waiting for acknowledgement."))
     sender = origin(case)
     to_name = (to_name or "").strip() or None
     if to_org is None and to_name is None:
         raise ValidationFailed(
             _l("Choose the receiving organisation or type the name of the outside body."),
-            field="to_org")
+            field="to_org",
+        )
     if to_org is not None:
         if not to_org.active:
             raise ValidationFailed(_l("This organisation is no longer active."), field="to_org")
@@ -94,14 +100,31 @@ def send_transfer(case: Case, actor: User, *, version: int | None,
     else:
         direction = TransferDirection.OUT
     reason = _need(reason, _l("Give the reason for the transfer."), "reason")
-    transfer = Transfer(direction=direction.value, status=PENDING, from_org=sender,
-                        to_org=to_org, to_name=to_name, reason=reason, sent_by=actor,
-                        sent_at=utcnow())
+    transfer = Transfer(
+        direction=direction.value,
+        status=PENDING,
+        from_org=sender,
+        to_org=to_org,
+        to_name=to_name,
+        reason=reason,
+        sent_by=actor,
+        sent_at=utcnow(),
+    )
     case.transfers.append(transfer)
     db.session.flush()
-    transition(case, Action.SEND_TRANSFER, actor, note=reason, public=False,
-               data={"transfer_id": transfer.id, "direction": direction.value,
-                     "to_org_id": to_org.id if to_org else None, "to": to_name})
+    transition(
+        case,
+        Action.SEND_TRANSFER,
+        actor,
+        note=reason,
+        public=False,
+        data={
+            "transfer_id": transfer.id,
+            "direction": direction.value,
+            "to_org_id": to_org.id if to_org else None,
+            "to": to_name,
+        },
+    )
     return transfer
 
 
@@ -112,16 +135,22 @@ def _pending(case: Case, transfer_id: int | None) -> Transfer:
     return transfer
 
 
-def withdraw_transfer(case: Case, transfer_id: int, actor: User, *,
-                      version: int | None) -> Transfer:
+def withdraw_transfer(
+    case: Case, transfer_id: int, actor: User, *, version: int | None
+) -> Transfer:
     """The sender takes a pending transfer back. Raises NotPermitted, StaleCase,
     InvalidTransition, ValidationFailed."""
     if not can_send_transfer(actor, case):
         raise NotPermitted()
     check_version(case, version)
     transfer = _pending(case, transfer_id)
-    transition(case, Action.WITHDRAW_TRANSFER, actor, public=False,
-               data={"transfer_id": transfer.id, "to": transfer.to_name})
+    transition(
+        case,
+        Action.WITHDRAW_TRANSFER,
+        actor,
+        public=False,
+        data={"transfer_id": transfer.id, "to": transfer.to_name},
+    )
     transfer.status = TransferStatus.WITHDRAWN.value
     transfer.answered_at, transfer.answered_by = utcnow(), actor
     return transfer
@@ -129,30 +158,37 @@ def withdraw_transfer(case: Case, transfer_id: int, actor: User, *,
 
 def _receiving(transfer: Transfer, actor: User) -> None:
     if transfer.direction == TransferDirection.OUT.value or transfer.to_org is None:
-        raise ValidationFailed(
-            _l("An outside body's acknowledgement is recorded by the sender."))
+        raise ValidationFailed(_l("An outside body's acknowledgement is recorded by the sender."))
     if not may_receive_transfer(actor, transfer):
         raise NotPermitted()
 
 
-def decline_transfer(case: Case, transfer_id: int, actor: User, *, version: int | None,
-                     reason: str) -> Transfer:
+def decline_transfer(
+    case: Case, transfer_id: int, actor: User, *, version: int | None, reason: str
+) -> Transfer:
     """The receiving organisation declines: the case stays where it was.
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed (reason)."""
     transfer = _pending(case, transfer_id)
     _receiving(transfer, actor)
     check_version(case, version)
     reason = _need(reason, _l("Say why the transfer is declined."), "reason")
-    transition(case, Action.DECLINE_TRANSFER, actor, note=reason, public=False,
-               data={"transfer_id": transfer.id, "to": transfer.to_name})
+    transition(
+        case,
+        Action.DECLINE_TRANSFER,
+        actor,
+        note=reason,
+        public=False,
+        data={"transfer_id": transfer.id, "to": transfer.to_name},
+    )
     transfer.status = TransferStatus.DECLINED.value
     transfer.answered_at, transfer.answered_by = utcnow(), actor
     transfer.answer_note = reason
     return transfer
 
 
-def accept_transfer(case: Case, transfer_id: int, actor: User, *, version: int | None,
-                    note: str | None = None) -> Transfer:
+def accept_transfer(
+    case: Case, transfer_id: int, actor: User, *, version: int | None, note: str | None = None
+) -> Transfer:
     """The receiving organisation acknowledges: it handles the case now (dispatched, waiting
     for its own mediator; earlier mediators step off; its own time limit applies).
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed."""
@@ -160,10 +196,19 @@ def accept_transfer(case: Case, transfer_id: int, actor: User, *, version: int |
     _receiving(transfer, actor)
     check_version(case, version)
     receiver = transfer.to_org
-    transition(case, Action.ACCEPT_TRANSFER, actor, note=(note or "").strip() or None,
-               public=True,
-               data={"transfer_id": transfer.id, "organisation_id": receiver.id,
-                     "public_text": receiver.name, "direction": transfer.direction})
+    transition(
+        case,
+        Action.ACCEPT_TRANSFER,
+        actor,
+        note=(note or "").strip() or None,
+        public=True,
+        data={
+            "transfer_id": transfer.id,
+            "organisation_id": receiver.id,
+            "public_text": receiver.name,
+            "direction": transfer.direction,
+        },
+    )
     transfer.status = TransferStatus.ACKNOWLEDGED.value
     transfer.answered_at, transfer.answered_by = utcnow(), actor
     transfer.receiver_name = actor.name
@@ -178,10 +223,16 @@ def accept_transfer(case: Case, transfer_id: int, actor: User, *, version: int |
     return transfer
 
 
-def record_out_acknowledgement(case: Case, transfer_id: int, actor: User, *,
-                               version: int | None, receiver_name: str,
-                               received_on: date | None,
-                               now: datetime | None = None) -> Transfer:
+def record_out_acknowledgement(
+    case: Case,
+    transfer_id: int,
+    actor: User,
+    *,
+    version: int | None,
+    receiver_name: str,
+    received_on: date | None,
+    now: datetime | None = None,
+) -> Transfer:
     """The outside body signed for the case: mediation ends (transferred out), the parties
     get the notice of termination, follow-up is scheduled as for any ending.
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed (receiver_name,
@@ -200,11 +251,21 @@ def record_out_acknowledgement(case: Case, transfer_id: int, actor: User, *,
     if received_on > local_today() or received_on < local_today(transfer.sent_at):
         raise ValidationFailed(
             _l("The date must be between the day the transfer was sent and today."),
-            field="received_on")
+            field="received_on",
+        )
     now = now or utcnow()
-    transition(case, Action.ACK_TRANSFER_OUT, actor, public=True,
-               data={"transfer_id": transfer.id, "public_text": transfer.to_name,
-                     "receiver": receiver_name, "received_on": received_on.isoformat()})
+    transition(
+        case,
+        Action.ACK_TRANSFER_OUT,
+        actor,
+        public=True,
+        data={
+            "transfer_id": transfer.id,
+            "public_text": transfer.to_name,
+            "receiver": receiver_name,
+            "received_on": received_on.isoformat(),
+        },
+    )
     transfer.status = TransferStatus.ACKNOWLEDGED.value
     transfer.answered_at = datetime.combine(received_on, time(12), CHINA).astimezone(UTC)
     transfer.answered_by = actor
@@ -233,8 +294,11 @@ def awaiting_answer_from(user: User) -> sa.ColumnElement[bool]:
     if user.role == Role.DIRECTOR:
         return sa.and_(answerable, Transfer.to_org_id == user.organisation_id)
     low, high = code_range(user.organisation.region.code)
-    orgs = (sa.select(Organisation.id).join(Region, Organisation.region_id == Region.id)
-            .where(Region.code >= low, Region.code < high))
+    orgs = (
+        sa.select(Organisation.id)
+        .join(Region, Organisation.region_id == Region.id)
+        .where(Region.code >= low, Region.code < high)
+    )
     return sa.and_(answerable, Transfer.to_org_id.in_(orgs))
 
 
@@ -248,9 +312,13 @@ def incoming_transfers(user: User, limit: int = 100) -> list[Transfer]:
     query), oldest first."""
     from sqlalchemy.orm import joinedload
 
-    stmt = to_acknowledge(user).options(
-        joinedload(Transfer.case), joinedload(Transfer.from_org), joinedload(Transfer.to_org)
-    ).limit(limit)
+    stmt = (
+        to_acknowledge(user)
+        .options(
+            joinedload(Transfer.case), joinedload(Transfer.from_org), joinedload(Transfer.to_org)
+        )
+        .limit(limit)
+    )
     return list(db.session.scalars(stmt).unique())
 
 
@@ -270,5 +338,8 @@ def mediating_targets(case: Case) -> list[Organisation]:
         code = o.region.code
         return code.startswith(county) or case.region_code.startswith(code)
 
-    return [o for o in orgs if (o.mediates or o.kind in outside) and near(o)
-            and (here is None or o.id != here.id)]
+    return [
+        o
+        for o in orgs
+        if (o.mediates or o.kind in outside) and near(o) and (here is None or o.id != here.id)
+    ]

@@ -156,7 +156,9 @@ class Case(db.Model):
         back_populates="case", order_by="JudicialConfirmation.id", cascade="all, delete-orphan"
     )
     documents: Mapped[list[Document]] = relationship(
-        back_populates="case", order_by="Document.id", cascade="all, delete-orphan",
+        back_populates="case",
+        order_by="Document.id",
+        cascade="all, delete-orphan",
         lazy="select",
     )
 
@@ -351,7 +353,8 @@ class Agreement(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="agreement")
     signatures: Mapped[list[AgreementSignature]] = relationship(
-        back_populates="agreement", order_by="AgreementSignature.id",
+        back_populates="agreement",
+        order_by="AgreementSignature.id",
         cascade="all, delete-orphan",
     )
 
@@ -482,8 +485,7 @@ class Document(db.Model):
 
     __tablename__ = "document"
     __table_args__ = (
-        sa.UniqueConstraint("case_id", "kind", "subject_id", "version",
-                            name="uq_document_version"),
+        sa.UniqueConstraint("case_id", "kind", "subject_id", "version", name="uq_document_version"),
         sa.Index("ix_document_case_id_kind", "case_id", "kind"),
     )
 
@@ -512,7 +514,6 @@ class FileSequence(db.Model):
 
     __tablename__ = "file_sequence"
 
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"),
-                                                 primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(default=0)

@@ -82,8 +82,9 @@ class Referral(db.Model):
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    case: Mapped[Case] = relationship(backref=sa.orm.backref(
-        "referrals", order_by="Referral.id", cascade="all, delete-orphan"))
+    case: Mapped[Case] = relationship(
+        backref=sa.orm.backref("referrals", order_by="Referral.id", cascade="all, delete-orphan")
+    )
     body_org: Mapped[Organisation | None] = relationship()
     feedback_by: Mapped[User | None] = relationship()
 
@@ -142,8 +143,9 @@ class Transfer(db.Model):
     receiver_name: Mapped[str | None] = mapped_column(sa.String(64))  # who signed for it
     answer_note: Mapped[str | None] = mapped_column(sa.Text)
 
-    case: Mapped[Case] = relationship(backref=sa.orm.backref(
-        "transfers", order_by="Transfer.id", cascade="all, delete-orphan"))
+    case: Mapped[Case] = relationship(
+        backref=sa.orm.backref("transfers", order_by="Transfer.id", cascade="all, delete-orphan")
+    )
     from_org: Mapped[Organisation | None] = relationship(foreign_keys=[from_org_id])
     to_org: Mapped[Organisation | None] = relationship(foreign_keys=[to_org_id])
     sent_by: Mapped[User | None] = relationship(foreign_keys=[sent_by_id])

@@ -502,7 +502,8 @@ class DocumentKind(LabelledEnum):
             cls.TERMINATION: _l("Notice of termination"),
             cls.CONFIRMATION_PERSONS: _l("Judicial confirmation application (persons)"),
             cls.CONFIRMATION_ORGANISATION: _l(
-                "Judicial confirmation application (person and organisation)"),
+                "Judicial confirmation application (person and organisation)"
+            ),
             cls.TRANSFER: _l("Transfer form"),
             cls.TRANSFER_NOTE: _l("Case transfer note"),
             cls.COVER: _l("Case file cover"),

@@ -24,9 +24,7 @@ class Region(db.Model):
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("region.id"), index=True)
 
     parent: Mapped[Region | None] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list[Region]] = relationship(
-        back_populates="parent", order_by="Region.code"
-    )
+    children: Mapped[list[Region]] = relationship(back_populates="parent", order_by="Region.code")
 
     def __repr__(self) -> str:
         return f"<Region {self.code} {self.name}>"

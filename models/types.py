@@ -64,8 +64,7 @@ def alembic_render_item(type_, obj, autogen_context):
     return False
 
 
-def alembic_compare_type(context, inspected_column, metadata_column, inspected_type,
-                         metadata_type):
+def alembic_compare_type(context, inspected_column, metadata_column, inspected_type, metadata_type):
     """Treat those equivalents as equal; otherwise let Alembic decide (None)."""
     if isinstance(metadata_type, sa.Enum) and not metadata_type.native_enum:
         return not (

@@ -136,9 +136,7 @@ def login(client):
 
     def do(username: str):
         client.post("/auth/logout")  # switching users: the login page ignores a logged-in user
-        response = client.post(
-            "/auth/login", data={"username": username, "password": PASSWORD}
-        )
+        response = client.post("/auth/login", data={"username": username, "password": PASSWORD})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return client
 

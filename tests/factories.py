@@ -291,7 +291,6 @@ class World:
             record_failure(case, mediator, version=None, reason="联动调解仍未达成协议")
         return _flush(case)
 
-
     def referral_case(self, kind, state: CaseState = CaseState.REGISTERED, **kw) -> Case:
         """A case referred by a court, petition office or police station (`kind`: a
         ReferralKind or its value), driven to `state`. ReferralData fields in `kw` override
@@ -309,19 +308,31 @@ class World:
         kind = ReferralKind(kind)
         received = datetime.now(UTC) - timedelta(days=kw.get("accepted_days_ago", 0))
         defaults = {
-            ReferralKind.COURT: {"body_org": self.court,
-                                 "external_no": "（2026）鄂1022民诉前调123号",
-                                 "court_mode": CourtMode.DELEGATED},
-            ReferralKind.PETITION: {"body_name": "公安县信访局", "external_no": "XF2026-0456",
-                                    "petition_form": PetitionForm.VISIT, "both_consent": True,
-                                    "petition_received_on": local_today(received)},
-            ReferralKind.POLICE: {"body_name": "公安县公安局埠河派出所",
-                                  "external_no": "J4210222026110100123",
-                                  "police_category": PoliceCategory.NON_POLICE},
+            ReferralKind.COURT: {
+                "body_org": self.court,
+                "external_no": "（2026）鄂1022民诉前调123号",
+                "court_mode": CourtMode.DELEGATED,
+            },
+            ReferralKind.PETITION: {
+                "body_name": "公安县信访局",
+                "external_no": "XF2026-0456",
+                "petition_form": PetitionForm.VISIT,
+                "both_consent": True,
+                "petition_received_on": local_today(received),
+            },
+            ReferralKind.POLICE: {
+                "body_name": "公安县公安局埠河派出所",
+                "external_no": "J4210222026110100123",
+                "police_category": PoliceCategory.NON_POLICE,
+            },
         }[kind]
         names = {f.name for f in dataclasses.fields(ReferralData)}
-        values = {"kind": kind, "received_at": received, **defaults,
-                  **{k: v for k, v in kw.items() if k in names}}
+        values = {
+            "kind": kind,
+            "received_at": received,
+            **defaults,
+            **{k: v for k, v in kw.items() if k in names},
+        }
         rest = {k: v for k, v in kw.items() if k not in names}
         return self.case(state, online=False, referral=ReferralData(**values), **rest)
 
@@ -332,8 +343,16 @@ def report_back(case: Case, actor: User) -> None:
 
     for referral in case.referrals:
         if referral.feedback_result is None:
-            record_feedback(case, referral, actor, version=None, result=None, sent_on=None,
-                            recipient="经办人", note="已书面反馈调解结果")
+            record_feedback(
+                case,
+                referral,
+                actor,
+                version=None,
+                result=None,
+                sent_on=None,
+                recipient="经办人",
+                note="已书面反馈调解结果",
+            )
 
 
 # The first bytes of a PNG: enough for the upload's check by content.
@@ -364,10 +383,13 @@ def complete_file(case: Case, actor: User) -> None:
 def _waiting_case(case: Case) -> Case | None:
     """The newest other case of the same county still waiting for screening or dispatch."""
     return db.session.scalars(
-        sa.select(Case).where(
-            Case.id != case.id, Case.region_code.startswith(case.region_code[:6]),
+        sa.select(Case)
+        .where(
+            Case.id != case.id,
+            Case.region_code.startswith(case.region_code[:6]),
             Case.state.in_([CaseState.REGISTERED, CaseState.ACCEPTED]),
-        ).order_by(Case.id.desc())
+        )
+        .order_by(Case.id.desc())
     ).first()
 
 

@@ -117,8 +117,9 @@ def test_seeded_workloads_and_timelines(runner, db):
 
     # Sessions only after every applicant and respondent agreed and acknowledged the notice.
     for case in db.session.scalars(sa.select(Case).where(Case.sessions.any())):
-        deciding = [p for p in case.parties if p.role in (PartyRole.APPLICANT,
-                                                          PartyRole.RESPONDENT)]
+        deciding = [
+            p for p in case.parties if p.role in (PartyRole.APPLICANT, PartyRole.RESPONDENT)
+        ]
         assert all(p.consent == ConsentStatus.AGREED for p in deciding), case.number
         assert all(p.notice_ack != NoticeAck.NONE for p in deciding), case.number
 
@@ -138,9 +139,7 @@ def test_seeded_lifecycle(runner, db):
 
     for case in db.session.scalars(sa.select(Case).where(Case.state == CaseState.SUSPENDED)):
         assert case.suspended_since is not None
-    for case in db.session.scalars(
-        sa.select(Case).where(Case.state == CaseState.JOINT_MEDIATION)
-    ):
+    for case in db.session.scalars(sa.select(Case).where(Case.state == CaseState.JOINT_MEDIATION)):
         assert case.joint_org is not None and case.failure_count == 2
         assert case.joint_departments
     for case in db.session.scalars(sa.select(Case).where(Case.state == CaseState.FAILED)):
@@ -148,11 +147,14 @@ def test_seeded_lifecycle(runner, db):
     for state in (CaseState.REFUSED, CaseState.TERMINATED, CaseState.ARCHIVED):
         cases = db.session.scalars(sa.select(Case).where(Case.state == state)).all()
         assert all(c.closure_reason is not None and c.closed_at for c in cases), state
-    assert all(c.archived_at for c in db.session.scalars(
-        sa.select(Case).where(Case.state == CaseState.ARCHIVED)))
+    assert all(
+        c.archived_at
+        for c in db.session.scalars(sa.select(Case).where(Case.state == CaseState.ARCHIVED))
+    )
 
     written = db.session.scalars(
-        sa.select(Agreement).where(Agreement.kind == AgreementKind.WRITTEN)).all()
+        sa.select(Agreement).where(Agreement.kind == AgreementKind.WRITTEN)
+    ).all()
     assert any(a.effective_on is None and a.signatures for a in written)  # partly signed
     assert any(a.effective_on is not None for a in written)
     visits = db.session.scalars(sa.select(FollowUp)).all()
@@ -164,13 +166,21 @@ def test_seeded_lifecycle(runner, db):
 
     rules = db.session.scalars(sa.select(TimeLimitRule)).all()
     assert {(r.source, r.days) for r in rules if r.organisation_id is None} == {
-        (Source.COURT, 30), (Source.PETITION, 60)}
+        (Source.COURT, 30),
+        (Source.PETITION, 60),
+    }
     assert any(r.working_days and r.organisation is not None for r in rules)
 
     # `director`'s centre organises the joint mediation of `mediator2`'s committee.
     director = db.session.scalar(sa.select(User).where(User.username == "director"))
-    assert db.session.scalar(sa.select(sa.func.count(Case.id)).where(
-        case_scope(director), Case.state == CaseState.JOINT_MEDIATION)) >= 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Case.id)).where(
+                case_scope(director), Case.state == CaseState.JOINT_MEDIATION
+            )
+        )
+        >= 1
+    )
 
 
 def test_seed_twice_does_not_duplicate(runner, db):

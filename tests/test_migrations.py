@@ -15,9 +15,7 @@ MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 def test_models_match_migrations(app):
     """What `flask db check` does: autogenerate against the migrated schema finds nothing."""
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(
-            conn, opts={"compare_type": alembic_compare_type}
-        )
+        context = MigrationContext.configure(conn, opts={"compare_type": alembic_compare_type})
         diff = compare_metadata(context, db.metadata)
     assert diff == []
 

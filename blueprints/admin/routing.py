@@ -47,9 +47,18 @@ class RoutingRuleForm(TrimmedForm):
     place_code = SelectField(_l("Place"), coerce=optional_str)
     cross_region = BooleanField(_l("Only disputes that cross villages, townships or counties"))
     min_parties = IntegerField(_l("At least this many parties"), validators=[Optional()])
-    min_amount = DecimalField(_l("Amount at least (yuan)"), places=2, validators=[
-        Optional(), NumberRange(min=0, max=routing_rules.MAX_AMOUNT,
-                                message=_l("Enter an amount of 0 or more (or leave it empty)."))])
+    min_amount = DecimalField(
+        _l("Amount at least (yuan)"),
+        places=2,
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0,
+                max=routing_rules.MAX_AMOUNT,
+                message=_l("Enter an amount of 0 or more (or leave it empty)."),
+            ),
+        ],
+    )
     risk_levels = SelectMultipleField(_l("Risk levels"))
     target_org = SelectField(_l("Send to this organisation"), coerce=optional_int)
     target_level = SelectField(_l("Or send to a level"), coerce=optional_str)
@@ -63,29 +72,42 @@ class RoutingRuleForm(TrimmedForm):
         places = routing_rules.regions_for(admin, max_len=12)
         self.scope_code.choices = [SelectChoice(r.code, _region_label(r)) for r in scopes]
         self.place_code.choices = [SelectChoice("", _l("Any place"))] + [
-            SelectChoice(r.code, _region_label(r)) for r in places]
+            SelectChoice(r.code, _region_label(r)) for r in places
+        ]
         self.dispute_types.choices = [SelectChoice(t.value, t.label) for t in DisputeType]
-        self.risk_levels.choices = [SelectChoice(r.value, r.label) for r in RiskLevel
-                                    if r != RiskLevel.NONE]
+        self.risk_levels.choices = [
+            SelectChoice(r.value, r.label) for r in RiskLevel if r != RiskLevel.NONE
+        ]
         self.target_org.choices = [SelectChoice("", _l("None: send to a level"))] + [
-            SelectChoice(o.id, o.name) for o in routing_rules.target_orgs_for(admin)]
+            SelectChoice(o.id, o.name) for o in routing_rules.target_orgs_for(admin)
+        ]
         self.target_level.choices = [SelectChoice("", _l("None: send to the organisation"))] + [
-            SelectChoice(lv.value, lv.label) for lv in RoutingLevel]
+            SelectChoice(lv.value, lv.label) for lv in RoutingLevel
+        ]
 
     def values(self) -> routing_rules.RuleValues:
         # Only an organisation of the list is looked up (a forged or huge id is not).
         offered = {c.value for c in self.target_org.choices}
-        org = (db.session.get(Organisation, self.target_org.data)
-               if self.target_org.data in offered and is_row_id(self.target_org.data)
-               else None)
+        org = (
+            db.session.get(Organisation, self.target_org.data)
+            if self.target_org.data in offered and is_row_id(self.target_org.data)
+            else None
+        )
         return routing_rules.RuleValues(
-            name=self.name.data or "", scope_code=self.scope_code.data or "",
+            name=self.name.data or "",
+            scope_code=self.scope_code.data or "",
             dispute_types=list(self.dispute_types.data or []),
-            place_code=self.place_code.data, cross_region=bool(self.cross_region.data),
-            min_parties=self.min_parties.data, min_amount=self.min_amount.data,
-            risk_levels=list(self.risk_levels.data or []), target_org=org,
-            target_level=(RoutingLevel(self.target_level.data)
-                          if self.target_level.data in RoutingLevel._value2member_map_ else None),
+            place_code=self.place_code.data,
+            cross_region=bool(self.cross_region.data),
+            min_parties=self.min_parties.data,
+            min_amount=self.min_amount.data,
+            risk_levels=list(self.risk_levels.data or []),
+            target_org=org,
+            target_level=(
+                RoutingLevel(self.target_level.data)
+                if self.target_level.data in RoutingLevel._value2member_map_
+                else None
+            ),
             active=bool(self.active.data),
         )
 
@@ -98,10 +120,19 @@ class TryForm(TrimmedForm):
 
     dispute_type = SelectField(_l("Dispute type"))
     place = SelectField(_l("Place"), validators=[InputRequired(_l("Choose a place."))])
-    amount = DecimalField(_l("Amount (yuan)"), places=2, validators=[
-        Optional(), NumberRange(min=0, message=_l("Enter an amount of 0 or more."))])
-    parties = IntegerField(_l("Number of parties"), default=2, validators=[
-        Optional(), NumberRange(min=1, max=100000, message=_l("Enter 1 or more parties."))])
+    amount = DecimalField(
+        _l("Amount (yuan)"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0, message=_l("Enter an amount of 0 or more."))],
+    )
+    parties = IntegerField(
+        _l("Number of parties"),
+        default=2,
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100000, message=_l("Enter 1 or more parties.")),
+        ],
+    )
     risk = SelectField(_l("Risk level"))
     cross_region = BooleanField(_l("Crosses villages, townships or counties"))
 
@@ -110,13 +141,17 @@ class TryForm(TrimmedForm):
         self.dispute_type.choices = [SelectChoice(t.value, t.label) for t in DisputeType]
         self.place.choices = [SelectChoice("", _l("Choose a place"))] + [
             SelectChoice(r.code, _region_label(r))
-            for r in routing_rules.regions_for(admin, max_len=12) if len(r.code) >= 6]
+            for r in routing_rules.regions_for(admin, max_len=12)
+            if len(r.code) >= 6
+        ]
         self.risk.choices = [SelectChoice(r.value, r.label) for r in RiskLevel]
 
     def probe(self) -> CaseProbe:
         return CaseProbe(
-            region_code=self.place.data, dispute_type=DisputeType(self.dispute_type.data),
-            amount=self.amount.data, risk_level=RiskLevel(self.risk.data),
+            region_code=self.place.data,
+            dispute_type=DisputeType(self.dispute_type.data),
+            amount=self.amount.data,
+            risk_level=RiskLevel(self.risk.data),
             cross_region=bool(self.cross_region.data),
             party_count=self.parties.data if self.parties.data is not None else 2,
         )
@@ -145,15 +180,19 @@ def _save(form: RoutingRuleForm, rule: RoutingRule | None):
     if csrf is None or not csrf.errors:
         # The rule's own checks too, beside the fields the form found nothing wrong with.
         values = form.values()
-        errors = {k: v for k, v in routing_rules.check_rule(current_user, values).items()
-                  if not getattr(form, k).errors}
+        errors = {
+            k: v
+            for k, v in routing_rules.check_rule(current_user, values).items()
+            if not getattr(form, k).errors
+        }
         _show_errors(form, errors)
         if errors:
             return None
     if not form_ok:
         return None
-    error = run_action(lambda: routing_rules.save_rule(current_user, rule, values,
-                                                       version=form.version.data))
+    error = run_action(
+        lambda: routing_rules.save_rule(current_user, rule, values, version=form.version.data)
+    )
     if isinstance(error, StaleCase | routing_rules.StaleRule) and rule is not None:
         # Keep what was typed; saving again (against the version now shown) overwrites.
         form.version.data, form.version.raw_data = rule.version, [str(rule.version)]
@@ -168,11 +207,19 @@ def _save(form: RoutingRuleForm, rule: RoutingRule | None):
 
 def _describe(rules: list[RoutingRule]) -> dict[int, dict]:
     names = routing_rules.region_names(
-        {r.place_code for r in rules} | {r.scope_code for r in rules}
-        | {r.scope_code[:6] for r in rules})
-    return {r.id: {"conditions": ConditionText(r, names), "target": target_text(r),
-                   "scope": names.get(r.scope_code, r.scope_code),
-                   "group": names.get(r.scope_code[:6], r.scope_code[:6])} for r in rules}
+        {r.place_code for r in rules}
+        | {r.scope_code for r in rules}
+        | {r.scope_code[:6] for r in rules}
+    )
+    return {
+        r.id: {
+            "conditions": ConditionText(r, names),
+            "target": target_text(r),
+            "scope": names.get(r.scope_code, r.scope_code),
+            "group": names.get(r.scope_code[:6], r.scope_code[:6]),
+        }
+        for r in rules
+    }
 
 
 @bp.route("/routing", endpoint="routing_rules")
@@ -180,25 +227,33 @@ def routing_rules_page():
     """The routing rules in the admin's region, in order, and the "try it" box (admin)."""
     rules = routing_rules.rules_for_admin(current_user)
     tried = "place" in request.args
-    try_form = TryForm(admin=current_user, formdata=request.args if tried else None,
-                       data={"parties": 2, "risk": RiskLevel.NONE.value})
+    try_form = TryForm(
+        admin=current_user,
+        formdata=request.args if tried else None,
+        data={"parties": 2, "risk": RiskLevel.NONE.value},
+    )
     result = None
     if tried and try_form.validate():
         result = {"suggestion": suggest_organisation(try_form.probe())}
         db.session.rollback()  # nothing to keep: the box never writes
     return render_template(
-        "admin/routing.html", rules=rules, described=_describe(rules), try_form=try_form,
-        tried=tried, result=result,
+        "admin/routing.html",
+        rules=rules,
+        described=_describe(rules),
+        try_form=try_form,
+        tried=tried,
+        result=result,
     )
 
 
 @bp.route("/routing/new", methods=["GET", "POST"])
 def new_routing_rule():
     """Add a routing rule (placed last)."""
-    form = RoutingRuleForm(admin=current_user,
-                           formdata=request.form if request.method == "POST" else None,
-                           data={"scope_code": routing_rules.admin_code(current_user),
-                                 "active": True})
+    form = RoutingRuleForm(
+        admin=current_user,
+        formdata=request.form if request.method == "POST" else None,
+        data={"scope_code": routing_rules.admin_code(current_user), "active": True},
+    )
     if request.method == "POST" and (done := _save(form, None)) is not None:
         return done
     return render_template("admin/routing_form.html", form=form, editing=None)
@@ -213,17 +268,31 @@ def edit_routing_rule(rule_id: int):
         if (done := _save(form, rule)) is not None:
             return done
     else:
-        form = RoutingRuleForm(admin=current_user, formdata=None, data={
-            "name": rule.name, "scope_code": rule.scope_code,
-            "dispute_types": list(rule.dispute_types or []), "place_code": rule.place_code or "",
-            "cross_region": rule.cross_region, "min_parties": rule.min_parties,
-            "min_amount": rule.min_amount, "risk_levels": list(rule.risk_levels or []),
-            "target_org": rule.target_org_id or "",
-            "target_level": rule.target_level.value if rule.target_level else "",
-            "active": rule.active, "version": rule.version})
+        form = RoutingRuleForm(
+            admin=current_user,
+            formdata=None,
+            data={
+                "name": rule.name,
+                "scope_code": rule.scope_code,
+                "dispute_types": list(rule.dispute_types or []),
+                "place_code": rule.place_code or "",
+                "cross_region": rule.cross_region,
+                "min_parties": rule.min_parties,
+                "min_amount": rule.min_amount,
+                "risk_levels": list(rule.risk_levels or []),
+                "target_org": rule.target_org_id or "",
+                "target_level": rule.target_level.value if rule.target_level else "",
+                "active": rule.active,
+                "version": rule.version,
+            },
+        )
     stale = routing_rules.StaleRule.message in form.form_errors
-    return render_template("admin/routing_form.html", form=form, editing=rule,
-                           current=_describe([rule])[rule.id] if stale else None)
+    return render_template(
+        "admin/routing_form.html",
+        form=form,
+        editing=rule,
+        current=_describe([rule])[rule.id] if stale else None,
+    )
 
 
 def _post_action(rule_id: int, fn, done_message) -> object:
@@ -232,8 +301,13 @@ def _post_action(rule_id: int, fn, done_message) -> object:
         abort(400)
     error: DomainError | None = run_action(lambda: fn(rule))
     if isinstance(error, StaleCase):  # another admin changed the rule at the same moment
-        flash(_("Someone else changed the rules at the same moment. The list shows them as "
-                "they are now; please try again."), "error")
+        flash(
+            _(
+                "Someone else changed the rules at the same moment. The list shows them as "
+                "they are now; please try again."
+            ),
+            "error",
+        )
     elif error is not None:
         flash(str(error.message), "error")
     elif done_message:
@@ -247,7 +321,8 @@ def toggle_routing_rule(rule_id: int):
     active = request.form.get("active") == "1"
     message = _("Rule activated.") if active else _("Rule deactivated: it is skipped.")
     return _post_action(
-        rule_id, lambda r: routing_rules.set_active(current_user, r, active), message)
+        rule_id, lambda r: routing_rules.set_active(current_user, r, active), message
+    )
 
 
 @bp.route("/routing/<int:rule_id>/move", methods=["POST"])
@@ -258,13 +333,12 @@ def move_routing_rule(rule_id: int):
     if direction not in ("up", "down"):
         abort(400)
     step = -1 if direction == "up" else 1
-    return _post_action(
-        rule_id, lambda r: routing_rules.move_rule(current_user, r, step), None)
+    return _post_action(rule_id, lambda r: routing_rules.move_rule(current_user, r, step), None)
 
 
 @bp.route("/routing/<int:rule_id>/delete", methods=["POST"])
 def delete_routing_rule(rule_id: int):
     """Delete a rule. Dispatches already made keep its id in their history."""
     return _post_action(
-        rule_id, lambda r: routing_rules.delete_rule(current_user, r), _("Routing rule deleted."))
-
+        rule_id, lambda r: routing_rules.delete_rule(current_user, r), _("Routing rule deleted.")
+    )

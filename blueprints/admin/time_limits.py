@@ -33,8 +33,11 @@ class TimeLimitRuleForm(TrimmedForm):
         _l("Time limit in days"),
         validators=[
             InputRequired(_l("Enter the number of days.")),
-            NumberRange(min=time_limits.MIN_DAYS, max=time_limits.MAX_DAYS,
-                        message=_l("Enter %(min)s to %(max)s days.")),
+            NumberRange(
+                min=time_limits.MIN_DAYS,
+                max=time_limits.MAX_DAYS,
+                message=_l("Enter %(min)s to %(max)s days."),
+            ),
         ],
     )
     working_days = BooleanField(_l("Count working days only (skip weekends and holidays)"))
@@ -76,13 +79,21 @@ def _save(form: TimeLimitRuleForm, rule: TimeLimitRule | None):
     """Validate and save; the redirect on success, else None (errors are on the form)."""
     if not form.validate_on_submit():
         return None
-    error = run_action(lambda: time_limits.save_rule(
-        current_user, rule, organisation=_organisation(form), source=form.source_value(),
-        days=form.days.data, working_days=form.working_days.data,
-    ))
+    error = run_action(
+        lambda: time_limits.save_rule(
+            current_user,
+            rule,
+            organisation=_organisation(form),
+            source=form.source_value(),
+            days=form.days.data,
+            working_days=form.working_days.data,
+        )
+    )
     if error is None:
-        flash(_("Time-limit rule saved. It applies to cases whose clock starts from now on."),
-              "success")
+        flash(
+            _("Time-limit rule saved. It applies to cases whose clock starts from now on."),
+            "success",
+        )
         return redirect_303(url_for("admin.time_limits"))
     _show_error(form, error)
     return None
@@ -91,16 +102,31 @@ def _save(form: TimeLimitRuleForm, rule: TimeLimitRule | None):
 @bp.route("/time-limits", methods=["GET", "POST"], endpoint="time_limits")
 def time_limits_page():
     """The time-limit rules in the admin's region, and a form to add one (admin)."""
-    form = TimeLimitRuleForm(admin=current_user, data={"days": 30},
-                             formdata=request.form if request.method == "POST" else None)
+    form = TimeLimitRuleForm(
+        admin=current_user,
+        data={"days": 30},
+        formdata=request.form if request.method == "POST" else None,
+    )
     if request.method == "POST" and (done := _save(form, None)) is not None:
         return done
-    stmt = (sa.select(TimeLimitRule).where(time_limits.rule_scope(current_user))
-            .options(joinedload(TimeLimitRule.organisation)))
-    page = keyset_page(stmt, [TimeLimitRule.id], [int], request.args.get("after"),
-                       current_app.config["PAGE_SIZE"], key=lambda r: [r.id])
+    stmt = (
+        sa.select(TimeLimitRule)
+        .where(time_limits.rule_scope(current_user))
+        .options(joinedload(TimeLimitRule.organisation))
+    )
+    page = keyset_page(
+        stmt,
+        [TimeLimitRule.id],
+        [int],
+        request.args.get("after"),
+        current_app.config["PAGE_SIZE"],
+        key=lambda r: [r.id],
+    )
     return render_template(
-        "admin/time_limits.html", rules=page, form=form, editing=None,
+        "admin/time_limits.html",
+        rules=page,
+        form=form,
+        editing=None,
         may_set_global=time_limits.may_set_global(current_user),
         may_change=lambda r: time_limits.may_change(current_user, r),
         default_days=current_app.config["DEFAULT_TIME_LIMIT_DAYS"],
@@ -118,11 +144,23 @@ def edit_time_limit(rule_id: int):
         if (done := _save(form, rule)) is not None:
             return done
     else:
-        form = TimeLimitRuleForm(admin=current_user, formdata=None, data={
-            "organisation": rule.organisation_id, "source": rule.source.value if rule.source
-            else "", "days": rule.days, "working_days": rule.working_days})
-    return render_template("admin/time_limits.html", rules=None, form=form, editing=rule,
-                           may_set_global=time_limits.may_set_global(current_user))
+        form = TimeLimitRuleForm(
+            admin=current_user,
+            formdata=None,
+            data={
+                "organisation": rule.organisation_id,
+                "source": rule.source.value if rule.source else "",
+                "days": rule.days,
+                "working_days": rule.working_days,
+            },
+        )
+    return render_template(
+        "admin/time_limits.html",
+        rules=None,
+        form=form,
+        editing=rule,
+        may_set_global=time_limits.may_set_global(current_user),
+    )
 
 
 @bp.route("/time-limits/<int:rule_id>/delete", methods=["POST"])
@@ -137,6 +175,5 @@ def delete_time_limit(rule_id: int):
     if error is not None:
         flash(str(error.message), "error")
     else:
-        flash(_("Time-limit rule deleted. Cases already running keep their deadline."),
-              "success")
+        flash(_("Time-limit rule deleted. Cases already running keep their deadline."), "success")
     return redirect_303(url_for("admin.time_limits"))

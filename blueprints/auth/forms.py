@@ -7,11 +7,13 @@ from blueprints.forms import TrimmedForm
 
 class LoginForm(TrimmedForm):
     username = StringField(
-        _l("Username"), validators=[InputRequired(_l("Enter your username.")), Length(max=64)],
+        _l("Username"),
+        validators=[InputRequired(_l("Enter your username.")), Length(max=64)],
         render_kw={"autocomplete": "username", "autocapitalize": "none"},
     )
     password = PasswordField(
-        _l("Password"), validators=[InputRequired(_l("Enter your password.")), Length(max=256)],
+        _l("Password"),
+        validators=[InputRequired(_l("Enter your password.")), Length(max=256)],
         render_kw={"autocomplete": "current-password"},
     )
 

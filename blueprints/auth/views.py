@@ -43,8 +43,12 @@ def _username_key() -> str:
 # Only failed attempts count (a success redirects), so staff switching accounts at a shared
 # counter are not locked out, while password guessing is.
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: r.status_code != 302)
-@limiter.limit(_login_limit, methods=["POST"], key_func=_username_key,
-               deduct_when=lambda r: r.status_code != 302)
+@limiter.limit(
+    _login_limit,
+    methods=["POST"],
+    key_func=_username_key,
+    deduct_when=lambda r: r.status_code != 302,
+)
 def login():
     """Staff login page (anyone). Throttled per address and per username."""
     if current_user.is_authenticated:
@@ -52,9 +56,7 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        user = db.session.scalar(
-            sa.select(User).where(User.username == form.username.data.strip())
-        )
+        user = db.session.scalar(sa.select(User).where(User.username == form.username.data.strip()))
         if user is not None and user.active and user.check_password(form.password.data):
             session.clear()
             login_user(user)

@@ -31,7 +31,10 @@ from models.enums import ConsentStatus, ContactMethod, NoticeAck
 
 CONSENT = "consent"  # the panel's name; its region is #panel-consent
 CONSENT_STATES = (
-    CaseState.ACCEPTED, CaseState.DISPATCHED, CaseState.MEDIATING, CaseState.JOINT_MEDIATION,
+    CaseState.ACCEPTED,
+    CaseState.DISPATCHED,
+    CaseState.MEDIATING,
+    CaseState.JOINT_MEDIATION,
 )
 
 
@@ -96,8 +99,14 @@ def me() -> User:
     return current_user._get_current_object()
 
 
-def act(case: Case, provider: Provider, name: str, form, done: str | Callable[[], str],
-        call: Callable[[], object]):
+def act(
+    case: Case,
+    provider: Provider,
+    name: str,
+    form,
+    done: str | Callable[[], str],
+    call: Callable[[], object],
+):
     """Validate `form`, run the domain call, answer as every panel does."""
     return panel_action(case, name, form, done, call, provider=provider)
 
@@ -127,14 +136,12 @@ def consent_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | 
             if isinstance(failed, cls) and failed.party.data == party.id:
                 forms[kind], stray = failed, None
             else:
-                forms[kind] = cls(formdata=None, prefix=kind, version=case.version,
-                                  party=party.id)
+                forms[kind] = cls(formdata=None, prefix=kind, version=case.version, party=party.id)
             per_party(forms[kind], party.id)
         rows.append({"party": party, **forms})
     if stray is not None:
         per_party(stray, "x")
-    return Panel(CONSENT, "workbench/partials/consent_panel.html",
-                 {"rows": rows, "stray": stray})
+    return Panel(CONSENT, "workbench/partials/consent_panel.html", {"rows": rows, "stray": stray})
 
 
 # ---- routes -----------------------------------------------------------------------------------
@@ -156,15 +163,28 @@ def record_consent(number: str):
 
     def done() -> str:
         if case.state == CaseState.REFUSED:
-            return _("Refusal recorded. Mediation cannot take place: the case is closed as "
-                     "refused. Tell the parties which other channels are open to them.")
+            return _(
+                "Refusal recorded. Mediation cannot take place: the case is closed as "
+                "refused. Tell the parties which other channels are open to them."
+            )
         return _("Answer recorded.")
 
-    return act(case, consent_panel, CONSENT, form, done, lambda: consent.record_consent(
-        case, party_of(case, form.party.data), user, version=form.version.data,
-        status=ConsentStatus(form.status.data), method=ContactMethod(form.method.data),
-        note=form.note.data or None,
-    ))
+    return act(
+        case,
+        consent_panel,
+        CONSENT,
+        form,
+        done,
+        lambda: consent.record_consent(
+            case,
+            party_of(case, form.party.data),
+            user,
+            version=form.version.data,
+            status=ConsentStatus(form.status.data),
+            method=ContactMethod(form.method.data),
+            note=form.note.data or None,
+        ),
+    )
 
 
 @bp.route("/<number>/notice", methods=["POST"])
@@ -173,8 +193,17 @@ def acknowledge_notice(number: str):
     dispatch, the case's mediators, the committee director)."""
     case, user = _authorised(number), me()
     form = NoticeForm(prefix="notice")
-    return act(case, consent_panel, CONSENT, form, _("Notice acknowledgement recorded."),
-               lambda: consent.acknowledge_notice(
-                   case, party_of(case, form.party.data), user, version=form.version.data,
-                   how=NoticeAck(form.how.data)))
-
+    return act(
+        case,
+        consent_panel,
+        CONSENT,
+        form,
+        _("Notice acknowledgement recorded."),
+        lambda: consent.acknowledge_notice(
+            case,
+            party_of(case, form.party.data),
+            user,
+            version=form.version.data,
+            how=NoticeAck(form.how.data),
+        ),
+    )

@@ -69,8 +69,12 @@ def _keyed(form, key: str):
 
 def _documents(case: Case) -> list[Document]:
     """The case's document versions with their authors, without their bytes (one query)."""
-    stmt = (sa.select(Document).where(Document.case_id == case.id)
-            .options(joinedload(Document.created_by)).order_by(Document.id))
+    stmt = (
+        sa.select(Document)
+        .where(Document.case_id == case.id)
+        .options(joinedload(Document.created_by))
+        .order_by(Document.id)
+    )
     return list(db.session.scalars(stmt))
 
 
@@ -85,21 +89,31 @@ def _entries(case: Case, failed: UploadForm | None) -> list[dict[str, Any]]:
     rows = []
     for s in [*subjects, *extra]:
         key = f"{s.kind.value}-{s.subject_id}"
-        if isinstance(failed, UploadForm) and failed.kind.data == s.kind.value \
-                and (failed.subject.data or 0) == s.subject_id:
+        if (
+            isinstance(failed, UploadForm)
+            and failed.kind.data == s.kind.value
+            and (failed.subject.data or 0) == s.subject_id
+        ):
             form = failed
         else:
-            form = UploadForm(formdata=None, prefix="upload", kind=s.kind.value,
-                              subject=s.subject_id)
-        rows.append({
-            "subject": s, "key": key, "mandatory": (s.kind, s.subject_id) in needed,
-            "done": documents.is_done(case, s),
-            "versions": sorted((d for d in docs if d.kind == s.kind
-                                and d.subject_id == s.subject_id),
-                               key=lambda d: d.version, reverse=True),
-            "generate": s.kind not in UPLOAD_ONLY and (s.kind, s.subject_id) in known,
-            "upload_form": _keyed(form, key),
-        })
+            form = UploadForm(
+                formdata=None, prefix="upload", kind=s.kind.value, subject=s.subject_id
+            )
+        rows.append(
+            {
+                "subject": s,
+                "key": key,
+                "mandatory": (s.kind, s.subject_id) in needed,
+                "done": documents.is_done(case, s),
+                "versions": sorted(
+                    (d for d in docs if d.kind == s.kind and d.subject_id == s.subject_id),
+                    key=lambda d: d.version,
+                    reverse=True,
+                ),
+                "generate": s.kind not in UPLOAD_ONLY and (s.kind, s.subject_id) in known,
+                "upload_form": _keyed(form, key),
+            }
+        )
     return rows
 
 
@@ -111,12 +125,18 @@ def documents_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel 
         return None
     failed = overrides.get(DOCUMENTS)
     rows = _entries(case, failed)
-    return Panel(DOCUMENTS, "cases/partials/documents_panel.html", {
-        "rows": rows, "missing": documents.missing(case),
-        "closed": case.state == CaseState.ARCHIVED,
-        "action_form": failed if isinstance(failed, DocumentForm)
-        and not isinstance(failed, UploadForm) else None,
-    })
+    return Panel(
+        DOCUMENTS,
+        "cases/partials/documents_panel.html",
+        {
+            "rows": rows,
+            "missing": documents.missing(case),
+            "closed": case.state == CaseState.ARCHIVED,
+            "action_form": failed
+            if isinstance(failed, DocumentForm) and not isinstance(failed, UploadForm)
+            else None,
+        },
+    )
 
 
 # ---- routes -----------------------------------------------------------------------------------
@@ -164,8 +184,14 @@ def generate_document(number: str):
         doc = documents.generate(case, _kind(form.kind.data), user, form.subject.data or 0)
         return doc
 
-    return panel_action(case, DOCUMENTS, form, _("New version generated. Print it for signing."),
-                        call, provider=documents_panel)
+    return panel_action(
+        case,
+        DOCUMENTS,
+        form,
+        _("New version generated. Print it for signing."),
+        call,
+        provider=documents_panel,
+    )
 
 
 @bp.route("/<number>/documents/<int:doc_id>/sign", methods=["POST"])
@@ -179,8 +205,14 @@ def sign_document(number: str, doc_id: int):
         _open(case)
         documents.mark_signed(case, doc, user)
 
-    return panel_action(case, DOCUMENTS, form, _("Marked as signed. This version is frozen."),
-                        call, provider=documents_panel)
+    return panel_action(
+        case,
+        DOCUMENTS,
+        form,
+        _("Marked as signed. This version is frozen."),
+        call,
+        provider=documents_panel,
+    )
 
 
 @bp.route("/<number>/documents/upload", methods=["POST"])
@@ -193,15 +225,16 @@ def upload_document(number: str):
         _open(case)
         kind = _kind(form.kind.data)
         subject = form.subject.data or 0
-        if (kind, subject) not in {(s.kind, s.subject_id) for s in
-                                   [*documents.applicable(case), *documents.mandatory(case)]}:
+        if (kind, subject) not in {
+            (s.kind, s.subject_id)
+            for s in [*documents.applicable(case), *documents.mandatory(case)]
+        }:
             raise ValidationFailed(_l("This document does not apply to this case now."))
         data = form.file.data
         content = data.read(documents.MAX_UPLOAD_BYTES + 1) if data else b""
         documents.upload(case, kind, content, user, subject)
 
-    return panel_action(case, DOCUMENTS, form, _("File uploaded."), call,
-                        provider=documents_panel)
+    return panel_action(case, DOCUMENTS, form, _("File uploaded."), call, provider=documents_panel)
 
 
 @bp.route("/<number>/documents/<kind>/<int(signed=True):subject>/print")
@@ -213,7 +246,8 @@ def document_html(number: str, kind: str, subject: int):
     except ValueError:
         abort(404)
     if kind_ in UPLOAD_ONLY or (kind_, subject) not in {
-            (s.kind, s.subject_id) for s in documents.applicable(case)}:
+        (s.kind, s.subject_id) for s in documents.applicable(case)
+    }:
         abort(404)
     response = make_response(documents.render_html(case, kind_, subject))
     response.headers["Content-Security-Policy"] = PRINT_CSP
@@ -225,8 +259,9 @@ def document_pdf(number: str, doc_id: int):
     """One stored version's file: the PDF, or an uploaded scan (who may keep the case's
     file)."""
     case = _authorised(number)
-    doc = db.session.scalars(sa.select(Document).where(Document.id == doc_id)
-                             .options(undefer(Document.content))).first()
+    doc = db.session.scalars(
+        sa.select(Document).where(Document.id == doc_id).options(undefer(Document.content))
+    ).first()
     if doc is None or doc.case_id != case.id:
         abort(404)
     response = make_response(doc.content)
@@ -240,8 +275,11 @@ def document_pdf(number: str, doc_id: int):
 def file_name(case: Case, doc: Document) -> str:
     """2026-421022-000123-agreement-v2.pdf (ASCII only: the case number's digits)."""
     number = re.sub(r"[^0-9A-Za-z]+", "-", case.number).strip("-")
-    kind = "case-file" if doc.kind == DocumentKind.COVER and doc.subject_id == -1 \
+    kind = (
+        "case-file"
+        if doc.kind == DocumentKind.COVER and doc.subject_id == -1
         else doc.kind.value.replace("_", "-")
+    )
     if doc.subject_id > 0:
         kind = f"{kind}-{doc.subject_id}"
     return f"{number}-{kind}-v{doc.version}.{EXTENSIONS.get(doc.media_type, 'bin')}"

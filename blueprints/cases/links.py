@@ -41,8 +41,9 @@ class LinkForm(CaseActionForm):
         default=LinkKind.RELATED.value,
         validators=[InputRequired(_l("Choose how the cases are related."))],
     )
-    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)],
-                         render_kw={"rows": 2})
+    note = TextAreaField(
+        _l("Note (optional)"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
+    )
 
 
 class UnlinkForm(CaseActionForm):
@@ -52,14 +53,15 @@ class UnlinkForm(CaseActionForm):
 class MergeForm(CaseActionForm):
     number = StringField(
         _l("Merge into case number"),
-        validators=[InputRequired(_l("Enter the number of the case to merge into.")),
-                    Length(max=40)],
+        validators=[
+            InputRequired(_l("Enter the number of the case to merge into.")),
+            Length(max=40),
+        ],
         render_kw={"autocomplete": "off", "inputmode": "numeric"},
     )
     reason = TextAreaField(
         _l("Why these are the same dispute"),
-        validators=[InputRequired(_l("Say why these are the same dispute.")),
-                    Length(max=2000)],
+        validators=[InputRequired(_l("Say why these are the same dispute.")), Length(max=2000)],
         render_kw={"rows": 2},
     )
 
@@ -71,22 +73,38 @@ def links_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel:
     rows = links.links_of(case)
     may_link = case.state != CaseState.MERGED
     may_merge = allowed(case.state, Action.MERGE_INTO) and links.can_merge(user, case)
-    link_form = failed if isinstance(failed, LinkForm) else LinkForm(
-        formdata=None, prefix="link", version=case.version)
-    merge_form = failed if isinstance(failed, MergeForm) else MergeForm(
-        formdata=None, prefix="merge", version=case.version)
-    return Panel(LINKS, "cases/partials/links_panel.html", {
-        "rows": rows,
-        "repeat": links.is_repeat(case, rows),
-        "merged_into": links.merged_into(case) if case.state == CaseState.MERGED else None,
-        "link_form": link_form if may_link else None,
-        "merge_form": merge_form if may_merge else None,
-        "unlink_form": failed if isinstance(failed, UnlinkForm) else UnlinkForm(
-            formdata=None, prefix="unlink", version=case.version),
-        "open_form": ("link" if isinstance(failed, LinkForm)
-                      else "merge" if isinstance(failed, MergeForm) else None),
-        "may_unlink": case.state not in (CaseState.MERGED, CaseState.ARCHIVED),
-    })
+    link_form = (
+        failed
+        if isinstance(failed, LinkForm)
+        else LinkForm(formdata=None, prefix="link", version=case.version)
+    )
+    merge_form = (
+        failed
+        if isinstance(failed, MergeForm)
+        else MergeForm(formdata=None, prefix="merge", version=case.version)
+    )
+    return Panel(
+        LINKS,
+        "cases/partials/links_panel.html",
+        {
+            "rows": rows,
+            "repeat": links.is_repeat(case, rows),
+            "merged_into": links.merged_into(case) if case.state == CaseState.MERGED else None,
+            "link_form": link_form if may_link else None,
+            "merge_form": merge_form if may_merge else None,
+            "unlink_form": failed
+            if isinstance(failed, UnlinkForm)
+            else UnlinkForm(formdata=None, prefix="unlink", version=case.version),
+            "open_form": (
+                "link"
+                if isinstance(failed, LinkForm)
+                else "merge"
+                if isinstance(failed, MergeForm)
+                else None
+            ),
+            "may_unlink": case.state not in (CaseState.MERGED, CaseState.ARCHIVED),
+        },
+    )
 
 
 @panel(96)
@@ -111,9 +129,19 @@ def link(number: str):
     """Link this case to another case in the user's scope (any staff who sees both)."""
     case, user = load_case(number), _me()
     form = LinkForm(prefix="link")
-    return _act(case, form, _("Cases linked."), lambda: links.link_cases(
-        case, form.number.data, user, version=form.version.data, kind=form.kind.data,
-        note=form.note.data))
+    return _act(
+        case,
+        form,
+        _("Cases linked."),
+        lambda: links.link_cases(
+            case,
+            form.number.data,
+            user,
+            version=form.version.data,
+            kind=form.kind.data,
+            note=form.note.data,
+        ),
+    )
 
 
 @bp.route("/<number>/links/remove", methods=["POST"])
@@ -124,8 +152,12 @@ def unlink(number: str):
     link_id = row_id(form.link.data)
     if link_id is None:
         abort(404)  # a forged or out-of-range id names no link
-    return _act(case, form, _("Link removed."), lambda: links.unlink_cases(
-        case, link_id, user, version=form.version.data))
+    return _act(
+        case,
+        form,
+        _("Link removed."),
+        lambda: links.unlink_cases(case, link_id, user, version=form.version.data),
+    )
 
 
 @bp.route("/<number>/merge", methods=["POST"])
@@ -136,6 +168,11 @@ def merge(number: str):
     if not links.can_merge(user, case):
         abort(403)
     form = MergeForm(prefix="merge")
-    return _act(case, form, _("Case merged. Work goes on in the other case."),
-                lambda: links.merge_cases(case, form.number.data, user,
-                                          version=form.version.data, reason=form.reason.data))
+    return _act(
+        case,
+        form,
+        _("Case merged. Work goes on in the other case."),
+        lambda: links.merge_cases(
+            case, form.number.data, user, version=form.version.data, reason=form.reason.data
+        ),
+    )

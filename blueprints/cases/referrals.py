@@ -36,8 +36,9 @@ REFERRAL = "referral"  # the panel's name; its region is #panel-referral
 
 
 class _ReferralActionForm(VersionedForm):
-    referral = IntegerField(widget=HiddenInput(),
-                            validators=[InputRequired(_l("Reload the page and try again."))])
+    referral = IntegerField(
+        widget=HiddenInput(), validators=[InputRequired(_l("Reload the page and try again."))]
+    )
 
 
 class FeedbackForm(_ReferralActionForm):
@@ -48,24 +49,28 @@ class FeedbackForm(_ReferralActionForm):
         validators=[Optional()],
     )
     sent_on = DateField(_l("Date sent"), validators=[Optional()])
-    recipient = StringField(_l("Received by (at the referring body)"),
-                            validators=[Length(max=64)])
-    note = TextAreaField(_l("What was reported"), validators=[Length(max=4000)],
-                         render_kw={"rows": 3})
+    recipient = StringField(_l("Received by (at the referring body)"), validators=[Length(max=64)])
+    note = TextAreaField(
+        _l("What was reported"), validators=[Length(max=4000)], render_kw={"rows": 3}
+    )
 
 
 class PetitionExtensionForm(_ReferralActionForm):
     days = IntegerField(
         _l("Extend the petition deadline by (days)"),
-        validators=[InputRequired(_l("Enter the number of days.")),
-                    NumberRange(min=1, max=referrals.PETITION_MAX_EXTENSION,
-                                message=_l("Extend by 1 to %(max)s days."))],
+        validators=[
+            InputRequired(_l("Enter the number of days.")),
+            NumberRange(
+                min=1,
+                max=referrals.PETITION_MAX_EXTENSION,
+                message=_l("Extend by 1 to %(max)s days."),
+            ),
+        ],
         render_kw={"inputmode": "numeric", "class": "short"},
     )
     reason = TextAreaField(
         _l("Reason (the petitioner is told)"),
-        validators=[InputRequired(_l("Give the reason the petitioner is told.")),
-                    Length(max=2000)],
+        validators=[InputRequired(_l("Give the reason the petitioner is told.")), Length(max=2000)],
         render_kw={"rows": 2},
     )
 
@@ -87,30 +92,52 @@ def referral_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel |
     if not case.referrals:
         return None
     failed = overrides.get(REFERRAL)
-    may = referrals.can_manage(user, case) and case.state not in (CaseState.ARCHIVED,
-                                                                 CaseState.MERGED)
+    may = referrals.can_manage(user, case) and case.state not in (
+        CaseState.ARCHIVED,
+        CaseState.MERGED,
+    )
     now = utcnow()
     rows = []
     for r in case.referrals:
         feedback = extension = None
-        can_report = may and (case.state in referrals.OUTCOME_STATES
-                              or referrals.may_report_progress(case, r))
+        can_report = may and (
+            case.state in referrals.OUTCOME_STATES or referrals.may_report_progress(case, r)
+        )
         if can_report and r.feedback_result is None:
-            feedback = failed if isinstance(failed, FeedbackForm) \
-                and failed.referral.data == r.id else FeedbackForm(
-                    formdata=None, prefix=f"feedback-{r.id}", version=case.version,
-                    referral=r.id, sent_on=local_today())
-        if may and r.kind == ReferralKind.PETITION and not r.petition_extended_days \
-                and case.state not in referrals.OUTCOME_STATES:
-            extension = failed if isinstance(failed, PetitionExtensionForm) \
-                and failed.referral.data == r.id else PetitionExtensionForm(
-                    formdata=None, prefix=f"extend-{r.id}", version=case.version,
-                    referral=r.id)
-        rows.append({"r": r, "feedback": feedback, "extension": extension,
-                     "due": _due_state(r, now),
-                     "default_result": referrals.default_result(case),
-                     "court_days": referrals.court_limit(r)
-                     if r.kind == ReferralKind.COURT else None})
+            feedback = (
+                failed
+                if isinstance(failed, FeedbackForm) and failed.referral.data == r.id
+                else FeedbackForm(
+                    formdata=None,
+                    prefix=f"feedback-{r.id}",
+                    version=case.version,
+                    referral=r.id,
+                    sent_on=local_today(),
+                )
+            )
+        if (
+            may
+            and r.kind == ReferralKind.PETITION
+            and not r.petition_extended_days
+            and case.state not in referrals.OUTCOME_STATES
+        ):
+            extension = (
+                failed
+                if isinstance(failed, PetitionExtensionForm) and failed.referral.data == r.id
+                else PetitionExtensionForm(
+                    formdata=None, prefix=f"extend-{r.id}", version=case.version, referral=r.id
+                )
+            )
+        rows.append(
+            {
+                "r": r,
+                "feedback": feedback,
+                "extension": extension,
+                "due": _due_state(r, now),
+                "default_result": referrals.default_result(case),
+                "court_days": referrals.court_limit(r) if r.kind == ReferralKind.COURT else None,
+            }
+        )
     return Panel(REFERRAL, "cases/partials/referral_panel.html", {"rows": rows})
 
 
@@ -131,11 +158,20 @@ def referral_feedback(number: str, referral_id: int):
     case, referral, user = _load(number, referral_id)
     form = FeedbackForm(prefix=f"feedback-{referral_id}")
     return panel_action(
-        case, REFERRAL, form, _("Report to the referring body recorded."),
+        case,
+        REFERRAL,
+        form,
+        _("Report to the referring body recorded."),
         lambda: referrals.record_feedback(
-            case, referral, user, version=form.version.data,
+            case,
+            referral,
+            user,
+            version=form.version.data,
             result=ReferralResult(form.result.data) if form.result.data else None,
-            sent_on=form.sent_on.data, recipient=form.recipient.data, note=form.note.data),
+            sent_on=form.sent_on.data,
+            recipient=form.recipient.data,
+            note=form.note.data,
+        ),
         provider=referral_panel,
     )
 
@@ -147,8 +183,17 @@ def referral_extend(number: str, referral_id: int):
     case, referral, user = _load(number, referral_id)
     form = PetitionExtensionForm(prefix=f"extend-{referral_id}")
     return panel_action(
-        case, REFERRAL, form, _("Petition deadline extended."),
-        lambda: referrals.extend_petition(case, referral, user, version=form.version.data,
-                                          days=form.days.data, reason=form.reason.data),
+        case,
+        REFERRAL,
+        form,
+        _("Petition deadline extended."),
+        lambda: referrals.extend_petition(
+            case,
+            referral,
+            user,
+            version=form.version.data,
+            days=form.days.data,
+            reason=form.reason.data,
+        ),
         provider=referral_panel,
     )

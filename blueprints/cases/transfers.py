@@ -39,8 +39,12 @@ def _int_or_none(value):
 
 
 class SendForm(CaseActionForm):
-    to_org = SelectField(_l("Receiving organisation"), coerce=_int_or_none,
-                         validate_choice=False, validators=[Optional()])
+    to_org = SelectField(
+        _l("Receiving organisation"),
+        coerce=_int_or_none,
+        validate_choice=False,
+        validators=[Optional()],
+    )
     to_name = StringField(
         _l("Or an outside body not in the list"),
         validators=[Optional(), Length(max=128)],
@@ -66,8 +70,9 @@ class DeclineForm(AnswerForm):
 
 
 class AcceptForm(AnswerForm):
-    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)],
-                         render_kw={"rows": 2})
+    note = TextAreaField(
+        _l("Note (optional)"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
+    )
 
 
 class OutAckForm(AnswerForm):
@@ -81,8 +86,13 @@ class OutAckForm(AnswerForm):
     )
 
 
-FORMS = {"send": SendForm, "withdraw": AnswerForm, "accept": AcceptForm,
-         "decline": DeclineForm, "ack_out": OutAckForm}
+FORMS = {
+    "send": SendForm,
+    "withdraw": AnswerForm,
+    "accept": AcceptForm,
+    "decline": DeclineForm,
+    "ack_out": OutAckForm,
+}
 
 
 def target_choices(case: Case) -> list[SelectChoice]:
@@ -98,8 +108,11 @@ def transfer_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel |
     """Send, answer and list transfers."""
     history = list(case.transfers)
     pending = next((t for t in history if t.status == transfers.PENDING), None)
-    may_send = (can_send_transfer(user, case) and pending is None
-                and allowed(case.state, Action.SEND_TRANSFER))
+    may_send = (
+        can_send_transfer(user, case)
+        and pending is None
+        and allowed(case.state, Action.SEND_TRANSFER)
+    )
     if not history and not may_send:
         return None
     out = pending is not None and pending.direction == TransferDirection.OUT.value
@@ -107,8 +120,12 @@ def transfer_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel |
     may = {
         "send": may_send,
         "withdraw": pending is not None and sender_side,
-        "accept": (pending is not None and not out and pending.to_org is not None
-                   and may_receive_transfer(user, pending)),
+        "accept": (
+            pending is not None
+            and not out
+            and pending.to_org is not None
+            and may_receive_transfer(user, pending)
+        ),
         "ack_out": out and sender_side,
     }
     may["decline"] = may["accept"]
@@ -119,27 +136,39 @@ def transfer_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel |
         if isinstance(failed, cls) and failed._prefix == f"{name}-" and may[name]:
             forms[name] = failed
         else:
-            forms[name] = cls(formdata=None, prefix=name, version=case.version,
-                              transfer=pending.id if pending else None)
+            forms[name] = cls(
+                formdata=None,
+                prefix=name,
+                version=case.version,
+                transfer=pending.id if pending else None,
+            )
     # Before dispatch the desk normally dispatches: the transfer form (with its long list of
     # organisations) opens on request (?transfer=1), which works without JS too.
-    folded = (may_send and case.state == CaseState.ACCEPTED and forms["send"] is not failed
-              and not request.args.get("transfer"))
+    folded = (
+        may_send
+        and case.state == CaseState.ACCEPTED
+        and forms["send"] is not failed
+        and not request.args.get("transfer")
+    )
     if may_send and not folded:
         forms["send"].to_org.choices = target_choices(case)
-    return Panel(TRANSFER, "cases/partials/transfer_panel.html", {
-        **forms,
-        "pending": pending,
-        "history": [t for t in reversed(history) if t is not pending],
-        "may_send": may_send,
-        "folded": folded,
-        "may_withdraw": may["withdraw"],
-        "may_receive": may["accept"],
-        "may_ack_out": may["ack_out"],
-        "open_form": next((n for n, f in forms.items() if f is failed), None),
-        "direction_label": lambda v: TransferDirection(v).label,
-        "status_label": lambda v: TransferStatus(v).label,
-    })
+    return Panel(
+        TRANSFER,
+        "cases/partials/transfer_panel.html",
+        {
+            **forms,
+            "pending": pending,
+            "history": [t for t in reversed(history) if t is not pending],
+            "may_send": may_send,
+            "folded": folded,
+            "may_withdraw": may["withdraw"],
+            "may_receive": may["accept"],
+            "may_ack_out": may["ack_out"],
+            "open_form": next((n for n, f in forms.items() if f is failed), None),
+            "direction_label": lambda v: TransferDirection(v).label,
+            "status_label": lambda v: TransferStatus(v).label,
+        },
+    )
 
 
 def _me() -> User:
@@ -169,15 +198,18 @@ def send_transfer(number: str):
         target = None
         if form.to_org.data is not None or form.to_org.raw_data not in (None, [], [""]):
             if str(form.to_org.data) not in {c.value for c in form.to_org.choices}:
-                raise ValidationFailed(_l("Choose an organisation from the list."),
-                                       field="to_org")
+                raise ValidationFailed(_l("Choose an organisation from the list."), field="to_org")
             target = db.session.get(Organisation, form.to_org.data)
-        return transfers.send_transfer(case, user, version=form.version.data, to_org=target,
-                                       to_name=None if target else form.to_name.data,
-                                       reason=form.reason.data)
+        return transfers.send_transfer(
+            case,
+            user,
+            version=form.version.data,
+            to_org=target,
+            to_name=None if target else form.to_name.data,
+            reason=form.reason.data,
+        )
 
-    return _act(case, form, _("Transfer sent. It waits for the receiver's acknowledgement."),
-                call)
+    return _act(case, form, _("Transfer sent. It waits for the receiver's acknowledgement."), call)
 
 
 @bp.route("/<number>/transfers/withdraw", methods=["POST"])
@@ -187,8 +219,14 @@ def withdraw_transfer(number: str):
     if not can_send_transfer(user, case):
         abort(403)
     form = AnswerForm(prefix="withdraw")
-    return _act(case, form, _("Transfer withdrawn."), lambda: transfers.withdraw_transfer(
-        case, _transfer_id(form), user, version=form.version.data))
+    return _act(
+        case,
+        form,
+        _("Transfer withdrawn."),
+        lambda: transfers.withdraw_transfer(
+            case, _transfer_id(form), user, version=form.version.data
+        ),
+    )
 
 
 @bp.route("/<number>/transfers/accept", methods=["POST"])
@@ -197,10 +235,14 @@ def accept_transfer(number: str):
     or a clerk or leader of its region)."""
     case, user = load_case(number), _me()
     form = AcceptForm(prefix="accept")
-    return _act(case, form, _("Transfer acknowledged. The case is now handled here."),
-                lambda: transfers.accept_transfer(case, _transfer_id(form), user,
-                                                  version=form.version.data,
-                                                  note=form.note.data))
+    return _act(
+        case,
+        form,
+        _("Transfer acknowledged. The case is now handled here."),
+        lambda: transfers.accept_transfer(
+            case, _transfer_id(form), user, version=form.version.data, note=form.note.data
+        ),
+    )
 
 
 @bp.route("/<number>/transfers/decline", methods=["POST"])
@@ -208,8 +250,14 @@ def decline_transfer(number: str):
     """Decline a transfer with a reason: the case stays where it was (the receiver)."""
     case, user = load_case(number), _me()
     form = DeclineForm(prefix="decline")
-    return _act(case, form, _("Transfer declined."), lambda: transfers.decline_transfer(
-        case, _transfer_id(form), user, version=form.version.data, reason=form.reason.data))
+    return _act(
+        case,
+        form,
+        _("Transfer declined."),
+        lambda: transfers.decline_transfer(
+            case, _transfer_id(form), user, version=form.version.data, reason=form.reason.data
+        ),
+    )
 
 
 @bp.route("/<number>/transfers/ack-out", methods=["POST"])
@@ -219,11 +267,19 @@ def ack_transfer_out(number: str):
     if not can_send_transfer(user, case):
         abort(403)
     form = OutAckForm(prefix="ack_out")
-    return _act(case, form, _("Acknowledgement recorded. Mediation has ended."),
-                lambda: transfers.record_out_acknowledgement(
-                    case, _transfer_id(form), user, version=form.version.data,
-                    receiver_name=form.receiver_name.data,
-                    received_on=form.received_on.data))
+    return _act(
+        case,
+        form,
+        _("Acknowledgement recorded. Mediation has ended."),
+        lambda: transfers.record_out_acknowledgement(
+            case,
+            _transfer_id(form),
+            user,
+            version=form.version.data,
+            receiver_name=form.receiver_name.data,
+            received_on=form.received_on.data,
+        ),
+    )
 
 
 @bp.route("/<number>/transfers/<int:transfer_id>/note")
@@ -246,5 +302,6 @@ def transfer_note(number: str, transfer_id: int):
     response = make_response(html_to_pdf(html).write_pdf())
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = (
-        f'inline; filename="transfer-{case.number}-{transfer_id}.pdf"')
+        f'inline; filename="transfer-{case.number}-{transfer_id}.pdf"'
+    )
     return response

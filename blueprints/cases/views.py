@@ -52,8 +52,7 @@ def detail_context(case: Case, overrides: dict[str, Any] | None = None, **extra)
     }
 
 
-def render_detail(case: Case, overrides: dict[str, Any] | None = None, status: int = 200,
-                  **extra):
+def render_detail(case: Case, overrides: dict[str, Any] | None = None, status: int = 200, **extra):
     """The full case page; used by GET and by action endpoints after a failed no-JS POST."""
     return render_template("cases/detail.html", **detail_context(case, overrides, **extra)), status
 
@@ -75,8 +74,11 @@ def whole_page(case: Case, overrides: dict[str, Any] | None = None, **extra):
     response = make_response(body, status)
     if is_htmx():
         response.headers.update(
-            {"HX-Retarget": "#main", "HX-Reselect": "#main",
-             "HX-Reswap": "outerHTML show:window:top"}
+            {
+                "HX-Retarget": "#main",
+                "HX-Reselect": "#main",
+                "HX-Reswap": "outerHTML show:window:top",
+            }
         )
     return response
 
@@ -105,7 +107,11 @@ def reveal_party(number: str, party_id: int):
     db.session.commit()
     if is_htmx():
         return render_template(
-            "cases/partials/party.html", case=case, party=party, revealed={party.id},
-            may_reveal=True, reveal_form=form,
+            "cases/partials/party.html",
+            case=case,
+            party=party,
+            revealed={party.id},
+            may_reveal=True,
+            reveal_form=form,
         )
     return render_detail(case, revealed={party.id})

@@ -131,7 +131,8 @@ class RegisterForm(TrimmedForm):
         validators=[
             Optional(),
             NumberRange(
-                min=Decimal("0"), max=Decimal("999999999999"),
+                min=Decimal("0"),
+                max=Decimal("999999999999"),
                 message=_l("Enter an amount of 0 or more yuan."),
             ),
         ],
@@ -236,6 +237,7 @@ class RegisterForm(TrimmedForm):
 
 # ---- referrals (诉调对接 / 访调对接 / 警调对接) --------------------------------------------------
 
+
 def _now_local() -> datetime:
     """Now in China, to the minute, as the naive value a datetime-local input shows."""
     return datetime.now(CHINA).replace(second=0, microsecond=0, tzinfo=None)
@@ -256,23 +258,27 @@ class _ReferralForm(RegisterForm):
 
     body_org = ChoiceField(_l("Referring body"), coerce=_int_or_none)
     body_name = StringField(
-        _l("Or type its name"), validators=[Length(max=128)],
+        _l("Or type its name"),
+        validators=[Length(max=128)],
     )
     external_no = StringField(validators=[Length(max=64)])
     contact_name = StringField(_l("Contact person (optional)"), validators=[Length(max=64)])
     contact_phone = StringField(
-        _l("Contact phone (optional)"), validators=[Length(max=32), _phone],
+        _l("Contact phone (optional)"),
+        validators=[Length(max=32), _phone],
         render_kw={"type": "tel", "autocomplete": "off"},
     )
     received_at = DateTimeLocalField(
-        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], default=_now_local,
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        default=_now_local,
         validators=[InputRequired(_l("Enter the date and time."))],
     )
 
     def __init__(self, regions: list[Region], bodies: list[Organisation], *args, **kwargs):
         super().__init__(regions, *args, **kwargs)
         self.body_org.choices = [SelectChoice("", _l("Not in the list: type the name"))] + [
-            SelectChoice(o.id, o.name) for o in bodies]
+            SelectChoice(o.id, o.name) for o in bodies
+        ]
         self._bodies = {o.id: o for o in bodies}
         if len(bodies) == 1 and not self.is_submitted():
             self.body_org.data = bodies[0].id  # the county's one court / office / station
@@ -306,12 +312,15 @@ class CourtRegisterForm(_ReferralForm):
     body_org = ChoiceField(_l("Court"), coerce=_int_or_none)
     external_no = StringField(
         _l("Court case number or pre-filing number"),
-        validators=[InputRequired(_l("Enter the court case number or pre-filing number.")),
-                    Length(max=64)],
+        validators=[
+            InputRequired(_l("Enter the court case number or pre-filing number.")),
+            Length(max=64),
+        ],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     court_mode = RadioField(
-        _l("Mode"), choices=enum_choices(CourtMode),
+        _l("Mode"),
+        choices=enum_choices(CourtMode),
         validators=[InputRequired(_l("Choose delegated or entrusted."))],
     )
     court_procedure = RadioField(
@@ -321,28 +330,34 @@ class CourtRegisterForm(_ReferralForm):
     )
     received_at = DateTimeLocalField(
         _l("Materials signed for"),
-        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], default=_now_local,
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        default=_now_local,
         validators=[InputRequired(_l("Enter when the materials were signed for."))],
     )
-    contact_name = StringField(_l("Court contact (judge or clerk, optional)"),
-                               validators=[Length(max=64)])
+    contact_name = StringField(
+        _l("Court contact (judge or clerk, optional)"), validators=[Length(max=64)]
+    )
 
     def validate_court_procedure(self, field) -> None:
         if field.data and field.data not in {p.value for p in CourtProcedure}:
             raise ValidationError(_l("Choose ordinary or summary procedure."))
         if self.court_mode.data == CourtMode.DELEGATED.value and field.data:
             raise ValidationError(
-                _l("A delegated case has not been filed: it has no court procedure yet."))
+                _l("A delegated case has not been filed: it has no court procedure yet.")
+            )
         if self.court_mode.data == CourtMode.ENTRUSTED.value and not field.data:
             raise ValidationError(
-                _l("An entrusted case needs the court's procedure: ordinary or summary."))
+                _l("An entrusted case needs the court's procedure: ordinary or summary.")
+            )
 
     def referral_data(self) -> ReferralData:
         data = super().referral_data()
         data.court_mode = CourtMode(self.court_mode.data)
-        data.court_procedure = (CourtProcedure(self.court_procedure.data)
-                                if self.court_mode.data == CourtMode.ENTRUSTED.value
-                                and self.court_procedure.data else None)
+        data.court_procedure = (
+            CourtProcedure(self.court_procedure.data)
+            if self.court_mode.data == CourtMode.ENTRUSTED.value and self.court_procedure.data
+            else None
+        )
         return data
 
 
@@ -352,10 +367,10 @@ class PetitionRegisterForm(_ReferralForm):
     kind = ReferralKind.PETITION
     transfer_no = StringField(_l("Transfer number (optional)"), validators=[Length(max=64)])
     body_org = ChoiceField(_l("Petition office"), coerce=_int_or_none)
-    contact_name = StringField(_l("Handler at the office (optional)"),
-                               validators=[Length(max=64)])
+    contact_name = StringField(_l("Handler at the office (optional)"), validators=[Length(max=64)])
     contact_phone = StringField(
-        _l("Handler's phone (optional)"), validators=[Length(max=32), _phone],
+        _l("Handler's phone (optional)"),
+        validators=[Length(max=32), _phone],
         render_kw={"type": "tel", "autocomplete": "off"},
     )
     external_no = StringField(
@@ -368,37 +383,45 @@ class PetitionRegisterForm(_ReferralForm):
         validators=[InputRequired(_l("Enter the date the office received the petition."))],
     )
     petition_form = RadioField(
-        _l("Form of the petition"), choices=enum_choices(PetitionForm),
+        _l("Form of the petition"),
+        choices=enum_choices(PetitionForm),
         validators=[InputRequired(_l("Choose how the petition came in."))],
     )
     collective = BooleanField(_l("Collective petition"))
     petitioner_count = IntegerField(
         _l("Number of petitioners"),
-        validators=[Optional(), NumberRange(min=2, max=10000,
-                                            message=_l("Enter 2 or more petitioners."))],
+        validators=[
+            Optional(),
+            NumberRange(min=2, max=10000, message=_l("Enter 2 or more petitioners.")),
+        ],
         render_kw={"inputmode": "numeric", "class": "short"},
     )
     repeat_petition = BooleanField(_l("Repeat petition"))
     over_level = BooleanField(_l("Petition over the level"))
     both_consent = BooleanField(
         _l("Both parties agree to people's mediation"),
-        validators=[InputRequired(
-            _l("A petition comes to mediation only with both parties' consent."))],
+        validators=[
+            InputRequired(_l("A petition comes to mediation only with both parties' consent."))
+        ],
     )
     transfer_reason = TextAreaField(
         _l("Reason for the transfer / suggestion for mediation (optional)"),
-        validators=[Length(max=4000)], render_kw={"rows": 3},
+        validators=[Length(max=4000)],
+        render_kw={"rows": 3},
     )
     attachments = TextAreaField(
-        _l("Attached materials (optional)"), validators=[Length(max=4000)],
+        _l("Attached materials (optional)"),
+        validators=[Length(max=4000)],
         render_kw={"rows": 3},
     )
     petition_due_on = DateField(
-        _l("Remaining petition deadline (optional)"), validators=[Optional()],
+        _l("Remaining petition deadline (optional)"),
+        validators=[Optional()],
     )
     received_at = DateTimeLocalField(
         _l("Transfer form received"),
-        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], default=_now_local,
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        default=_now_local,
         validators=[InputRequired(_l("Enter the date and time."))],
     )
 
@@ -433,8 +456,9 @@ class PetitionRegisterForm(_ReferralForm):
         data.over_level = bool(self.over_level.data)
         data.both_consent = bool(self.both_consent.data)
         data.transfer_reason = self.transfer_reason.data
-        data.attachments = [line.strip() for line in (self.attachments.data or "").splitlines()
-                            if line.strip()]
+        data.attachments = [
+            line.strip() for line in (self.attachments.data or "").splitlines() if line.strip()
+        ]
         data.petition_received_on = self.petition_received_on.data
         data.petition_due_on = self.petition_due_on.data
         return data
@@ -449,14 +473,16 @@ class PoliceRegisterForm(_ReferralForm):
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     police_category = RadioField(
-        _l("Kind of dispute"), choices=enum_choices(PoliceCategory),
+        _l("Kind of dispute"),
+        choices=enum_choices(PoliceCategory),
         validators=[InputRequired(_l("Choose the kind of dispute."))],
     )
     complex_case = BooleanField(_l("Complex dispute: feedback within 5 days, not 24 hours"))
     contact_name = StringField(_l("Police officer (optional)"), validators=[Length(max=64)])
     received_at = DateTimeLocalField(
         _l("Referral received"),
-        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], default=_now_local,
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        default=_now_local,
         validators=[InputRequired(_l("Enter when the referral was received."))],
     )
 
@@ -468,7 +494,9 @@ class PoliceRegisterForm(_ReferralForm):
 
 
 REFERRAL_FORMS: dict[str, type[_ReferralForm]] = {
-    "court": CourtRegisterForm, "petition": PetitionRegisterForm, "police": PoliceRegisterForm,
+    "court": CourtRegisterForm,
+    "petition": PetitionRegisterForm,
+    "police": PoliceRegisterForm,
 }
 PETITION_DEFAULT_DAYS = PETITION_DUE_DAYS
 
@@ -481,15 +509,20 @@ def region_choices(regions: list[Region]) -> list[SelectChoice]:
     for r in regions:
         county = by_code.get(r.code[:6])
         if len(r.code) == 6:
-            out.append(SelectChoice(
-                r.id, _l("%(county)s (township not known)", county=r.name),
-                optgroup=str(_l("Counties")),
-            ))
+            out.append(
+                SelectChoice(
+                    r.id,
+                    _l("%(county)s (township not known)", county=r.name),
+                    optgroup=str(_l("Counties")),
+                )
+            )
         elif len(r.code) == 9:
             group = f"{county.name} · {r.name}" if county else r.name
-            out.append(SelectChoice(
-                r.id, _l("%(township)s (village not known)", township=r.name), optgroup=group
-            ))
+            out.append(
+                SelectChoice(
+                    r.id, _l("%(township)s (village not known)", township=r.name), optgroup=group
+                )
+            )
         elif len(r.code) == 12 and r.code[:9] in by_code:
             township = by_code[r.code[:9]]
             group = f"{county.name} · {township.name}" if county else township.name

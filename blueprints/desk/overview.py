@@ -56,14 +56,23 @@ def registered_today(scope, now: datetime) -> tuple[dict[Channel, int], list[Cas
     """Today's registrations in scope: counts by channel (one GROUP BY) and the latest ones."""
     start, end = today_bounds(now)
     today = sa.and_(Case.created_at >= start, Case.created_at < end)
-    counts = {Channel(c): n for c, n in db.session.execute(
-        sa.select(Case.channel, sa.func.count(Case.id)).where(today, scope).group_by(Case.channel)
-    ).all()}
-    latest = list(db.session.scalars(
-        sa.select(Case).where(today, scope)
-        .order_by(Case.created_at.desc(), Case.id.desc()).limit(LATEST)
-        .options(selectinload(Case.parties))
-    ))
+    counts = {
+        Channel(c): n
+        for c, n in db.session.execute(
+            sa.select(Case.channel, sa.func.count(Case.id))
+            .where(today, scope)
+            .group_by(Case.channel)
+        ).all()
+    }
+    latest = list(
+        db.session.scalars(
+            sa.select(Case)
+            .where(today, scope)
+            .order_by(Case.created_at.desc(), Case.id.desc())
+            .limit(LATEST)
+            .options(selectinload(Case.parties))
+        )
+    )
     return counts, latest
 
 
@@ -76,9 +85,14 @@ def waiting_by_age(scope, now: datetime) -> list[Waiting]:
         if high is not None:
             cond = sa.and_(cond, Case.created_at > now - timedelta(days=high))
         columns.append(sa.func.count(sa.case((cond, 1))).label(key))
-    rows = {row.state: row for row in db.session.execute(
-        sa.select(Case.state, *columns).where(Case.state.in_(WAITING), scope).group_by(Case.state)
-    ).all()}
+    rows = {
+        row.state: row
+        for row in db.session.execute(
+            sa.select(Case.state, *columns)
+            .where(Case.state.in_(WAITING), scope)
+            .group_by(Case.state)
+        ).all()
+    }
     out = []
     for state, tab in zip(WAITING, ("registered", "accepted"), strict=True):
         row = rows.get(state)
@@ -86,8 +100,13 @@ def waiting_by_age(scope, now: datetime) -> list[Waiting]:
     return out
 
 
-_ENDED = {CaseState.AGREED, CaseState.FAILED, CaseState.REFUSED, CaseState.TERMINATED,
-          CaseState.NOT_ACCEPTED}
+_ENDED = {
+    CaseState.AGREED,
+    CaseState.FAILED,
+    CaseState.REFUSED,
+    CaseState.TERMINATED,
+    CaseState.NOT_ACCEPTED,
+}
 
 
 def referrals_awaiting(scope, page: int) -> tuple[list[tuple[Referral, str]], int]:
@@ -102,13 +121,16 @@ def referrals_awaiting(scope, page: int) -> tuple[list[tuple[Referral, str]], in
         scope,
     )
     rows = db.session.execute(
-        sa.select(Referral, Case.number).join(Case, Case.id == Referral.case_id)
+        sa.select(Referral, Case.number)
+        .join(Case, Case.id == Referral.case_id)
         .where(awaiting)
         .order_by(Referral.feedback_due_at.asc().nulls_last(), Referral.id)
-        .limit(REFERRALS_PER_PAGE).offset((page - 1) * REFERRALS_PER_PAGE)
+        .limit(REFERRALS_PER_PAGE)
+        .offset((page - 1) * REFERRALS_PER_PAGE)
     ).all()
     total = db.session.scalar(
-        sa.select(sa.func.count(Referral.id)).join(Case, Case.id == Referral.case_id)
+        sa.select(sa.func.count(Referral.id))
+        .join(Case, Case.id == Referral.case_id)
         .where(awaiting)
     )
     return [(r, n) for r, n in rows], total or 0
@@ -122,8 +144,9 @@ def transfers_to_acknowledge(user) -> tuple[list, int]:
     sender, receiver = aliased(Organisation), aliased(Organisation)
     pending = transfers.awaiting_answer_from(user)
     rows = db.session.execute(
-        sa.select(Transfer, Case.number, sender.name.label("from_name"),
-                  receiver.name.label("to_name"))
+        sa.select(
+            Transfer, Case.number, sender.name.label("from_name"), receiver.name.label("to_name")
+        )
         .join(receiver, receiver.id == Transfer.to_org_id)
         .join(Case, Case.id == Transfer.case_id)
         .outerjoin(sender, sender.id == Transfer.from_org_id)
@@ -150,16 +173,24 @@ def overview():
     incoming, transfer_total = transfers_to_acknowledge(current_user)
     return render_template(
         "desk/overview.html",
-        now=now, today=local_today(now),
+        now=now,
+        today=local_today(now),
         channels=[c for c in Channel if c != Channel.SCREENING or by_channel.get(c)],
-        by_channel=by_channel, today_total=sum(by_channel.values()), latest=latest,
-        waiting=waiting_by_age(scope, now), buckets=BUCKETS,
-        referrals=referrals, referral_total=referral_total, referral_page=page,
+        by_channel=by_channel,
+        today_total=sum(by_channel.values()),
+        latest=latest,
+        waiting=waiting_by_age(scope, now),
+        buckets=BUCKETS,
+        referrals=referrals,
+        referral_total=referral_total,
+        referral_page=page,
         referral_pages=max(1, -(-referral_total // REFERRALS_PER_PAGE)),
         referral_urgency=lambda r: feedback_urgency(r, now),
-        transfers=incoming, transfer_total=transfer_total,
+        transfers=incoming,
+        transfer_total=transfer_total,
         # The full list, where transfers are acknowledged (blueprints/desk/transfers.py).
         transfers_url=url_for("desk.transfers")
-        if "desk.transfers" in current_app.view_functions else None,
+        if "desk.transfers" in current_app.view_functions
+        else None,
         due_soon_days=current_app.config["DUE_SOON_DAYS"],
     )

@@ -47,12 +47,16 @@ def screen_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | N
     if case.state != CaseState.REGISTERED or not can_screen(user, case):
         return None
     failed = overrides.get(SCREEN)
-    return Panel(SCREEN, "desk/partials/screen_panel.html", {
-        "accept": _fresh(AcceptForm, "accept", case, failed),
-        "not_accept": _fresh(NotAcceptForm, "not_accept", case, failed),
-        "open": "not_accept" if isinstance(failed, NotAcceptForm) else None,
-        "examples": REDIRECT_EXAMPLES,
-    })
+    return Panel(
+        SCREEN,
+        "desk/partials/screen_panel.html",
+        {
+            "accept": _fresh(AcceptForm, "accept", case, failed),
+            "not_accept": _fresh(NotAcceptForm, "not_accept", case, failed),
+            "open": "not_accept" if isinstance(failed, NotAcceptForm) else None,
+            "examples": REDIRECT_EXAMPLES,
+        },
+    )
 
 
 def organisation_choices(targets, suggested) -> list[SelectChoice]:
@@ -92,13 +96,17 @@ def dispatch_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel |
     if case.state == CaseState.DISPATCHED and can_assign(user, case):
         assign = _fresh(AssignForm, "assign", case, failed)
         assign.mediator.choices = mediator_choices(eligible_mediators(case))
-    return Panel(DISPATCH, "desk/partials/dispatch_panel.html", {
-        "suggestion": suggestion,
-        "dispatch": dispatch,
-        "assign": assign,
-        # After a failed re-dispatch of a dispatched case, keep that form open.
-        "redispatch_open": isinstance(failed, DispatchForm),
-    })
+    return Panel(
+        DISPATCH,
+        "desk/partials/dispatch_panel.html",
+        {
+            "suggestion": suggestion,
+            "dispatch": dispatch,
+            "assign": assign,
+            # After a failed re-dispatch of a dispatched case, keep that form open.
+            "redispatch_open": isinstance(failed, DispatchForm),
+        },
+    )
 
 
 PROVIDERS = {SCREEN: screen_panel, DISPATCH: dispatch_panel}

@@ -23,8 +23,10 @@ PANEL = "reset_code"
 class ResetCodeForm(TrimmedForm):
     reason = StringField(
         _l("How was the person's identity checked?"),
-        validators=[InputRequired(_l("Say how the person's identity was checked.")),
-                    Length(max=200)],
+        validators=[
+            InputRequired(_l("Say how the person's identity was checked.")),
+            Length(max=200),
+        ],
     )
 
 
@@ -47,11 +49,13 @@ def reset_code(number: str):
     form = ResetCodeForm(prefix="reset")
     if form.validate_on_submit():
         issued = {}
-        error = run_action(lambda: issued.update(
-            code=reset_query_code(case, current_user, reason=form.reason.data)))
+        error = run_action(
+            lambda: issued.update(
+                code=reset_query_code(case, current_user, reason=form.reason.data)
+            )
+        )
         if error is None:
-            session[REGISTERED_KEY] = {"number": case.number, "code": issued["code"],
-                                       "reset": True}
+            session[REGISTERED_KEY] = {"number": case.number, "code": issued["code"], "reset": True}
             return redirect_303(url_for("desk.registered"))
         form.reason.errors = [*form.reason.errors, error.message]
     return whole_page(case, overrides={PANEL: form})

@@ -78,13 +78,22 @@ def queue():
     # The state leads the order (it is fixed by the filter) so every database reads the
     # (state, created_at, id) index in order instead of walking all cases by date.
     page = keyset_page(
-        stmt, [Case.state, Case.created_at, Case.id], [str, datetime, int],
-        request.args.get("after"), current_app.config.get("DESK_PAGE_SIZE", PAGE_SIZE),
+        stmt,
+        [Case.state, Case.created_at, Case.id],
+        [str, datetime, int],
+        request.args.get("after"),
+        current_app.config.get("DESK_PAGE_SIZE", PAGE_SIZE),
         key=lambda c: [c.state.value, c.created_at, c.id],
     )
     return render(
-        "desk/queue.html", "desk/partials/queue_rows.html", targets=(f"queue-more-{tab}",),
-        page=page, tab=tab, places=place_names(page.items), age=age, now=datetime.now(UTC),
+        "desk/queue.html",
+        "desk/partials/queue_rows.html",
+        targets=(f"queue-more-{tab}",),
+        page=page,
+        tab=tab,
+        places=place_names(page.items),
+        age=age,
+        now=datetime.now(UTC),
         repeats=repeat_case_ids([c.id for c in page.items]),
     )
 
@@ -92,13 +101,19 @@ def queue():
 def place_names(cases: list[Case]) -> dict[int, str]:
     """County-to-village names of each case's place, in one query for the whole page."""
     codes = {c.region_code[:n] for c in cases for n in (6, 9, 12, 15) if len(c.region_code) >= n}
-    names = dict(
-        db.session.execute(sa.select(Region.code, Region.name).where(Region.code.in_(codes)))
-        .all()
-    ) if codes else {}
+    names = (
+        dict(
+            db.session.execute(
+                sa.select(Region.code, Region.name).where(Region.code.in_(codes))
+            ).all()
+        )
+        if codes
+        else {}
+    )
     return {
-        c.id: "".join(names.get(c.region_code[:n], "") for n in (6, 9, 12, 15)
-                      if len(c.region_code) >= n)
+        c.id: "".join(
+            names.get(c.region_code[:n], "") for n in (6, 9, 12, 15) if len(c.region_code) >= n
+        )
         for c in cases
     }
 
@@ -121,7 +136,8 @@ def area_regions(user: User) -> list[Region]:
     stmt = (
         sa.select(Region)
         .where(
-            Region.code >= low, Region.code < high,
+            Region.code >= low,
+            Region.code < high,
             Region.level.in_([RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE]),
         )
         .order_by(Region.code)
@@ -134,10 +150,17 @@ def referral_bodies(user: User, kind: str) -> list[Organisation]:
     org_kind = BODY_KINDS[ReferralKind(kind)]
     code = user.organisation.region.code
     low, high = code_range(code[:6])
-    stmt = (sa.select(Organisation).join(Region, Organisation.region_id == Region.id)
-            .where(Organisation.kind == org_kind, Organisation.active.is_(True),
-                   Region.code >= low, Region.code < high)
-            .order_by(Organisation.name))
+    stmt = (
+        sa.select(Organisation)
+        .join(Region, Organisation.region_id == Region.id)
+        .where(
+            Organisation.kind == org_kind,
+            Organisation.active.is_(True),
+            Region.code >= low,
+            Region.code < high,
+        )
+        .order_by(Organisation.name)
+    )
     return list(db.session.scalars(stmt))
 
 
@@ -164,8 +187,9 @@ def register(kind: str | None = None):
     form = registration_form(regions, kind)
     if request.method == "POST" and request.form.get("action") == "check":
         # "Check for earlier cases" without JS: the same form again, with the matches.
-        return render_template("desk/register.html", form=form, kind=kind,
-                               related=earlier_cases(request.form))
+        return render_template(
+            "desk/register.html", form=form, kind=kind, related=earlier_cases(request.form)
+        )
     if form.validate_on_submit():
         region = next(r for r in regions if r.id == form.region.data)
         done: dict = {}
@@ -174,26 +198,43 @@ def register(kind: str | None = None):
             try:
                 if kind is not None:
                     done["case"], done["code"] = register_referral(
-                        form.case_data(region), form.referral_data(), current_user,
+                        form.case_data(region),
+                        form.referral_data(),
+                        current_user,
                         note=_text(form.note.data),
                     )
                     return
                 done["case"], done["code"] = register_case(
-                    form.case_data(region), current_user, source=Source(form.source.data),
-                    channel=Channel(form.channel.data), note=_text(form.note.data),
+                    form.case_data(region),
+                    current_user,
+                    source=Source(form.source.data),
+                    channel=Channel(form.channel.data),
+                    note=_text(form.note.data),
                 )
             except IdentifierError as error:  # the form checks these; belt and braces
                 raise ValidationFailed(error.message) from None
 
-        error = run_action(lambda: (act(), link_at_registration(  # ticked earlier cases
-            done["case"], request.form.getlist("link_case"),
-            request.form.get("link_repeat") == "1", current_user)))
+        error = run_action(
+            lambda: (
+                act(),
+                link_at_registration(  # ticked earlier cases
+                    done["case"],
+                    request.form.getlist("link_case"),
+                    request.form.get("link_repeat") == "1",
+                    current_user,
+                ),
+            )
+        )
         if error is None:
             session[REGISTERED_KEY] = {"number": done["case"].number, "code": done["code"]}
             return redirect(url_for("desk.registered"), 303)
         _attach(form, error)
-    return render_template("desk/register.html", form=form, kind=kind,
-                           related=earlier_cases(request.form) if request.form else None)
+    return render_template(
+        "desk/register.html",
+        form=form,
+        kind=kind,
+        related=earlier_cases(request.form) if request.form else None,
+    )
 
 
 def earlier_cases(values) -> list[dict]:
@@ -201,9 +242,13 @@ def earlier_cases(values) -> list[dict]:
     per case (the applicant's match wins). `values` holds the form's field names; bare
     id_number/phone/name mean the applicant."""
     people = [
-        (PartyRole.APPLICANT, {
-            k: values.get(f"applicant_{k}") or values.get(k) for k in ("id_number", "phone", "name")
-        }),
+        (
+            PartyRole.APPLICANT,
+            {
+                k: values.get(f"applicant_{k}") or values.get(k)
+                for k in ("id_number", "phone", "name")
+            },
+        ),
         (PartyRole.RESPONDENT, {k: values.get(f"respondent_{k}") for k in ("phone", "name")}),
     ]
     rows: dict[int, dict] = {}
@@ -212,8 +257,9 @@ def earlier_cases(values) -> list[dict]:
             continue
         for case, party, why in find_earlier_cases(current_user, **typed):
             rows.setdefault(case.id, {"case": case, "party": party, "why": why, "person": role})
-    return sorted(rows.values(), key=lambda r: (r["case"].created_at, r["case"].id),
-                  reverse=True)[:10]
+    return sorted(rows.values(), key=lambda r: (r["case"].created_at, r["case"].id), reverse=True)[
+        :10
+    ]
 
 
 # POST, not GET: the ID numbers and phones typed must never appear in a URL (access logs).
@@ -221,8 +267,11 @@ def earlier_cases(values) -> list[dict]:
 def related():
     """Earlier cases of the people typed on the registration form (clerk, leader)."""
     return render(
-        "desk/register.html", "desk/partials/related_cases.html", targets=("related-cases",),
-        form=RegisterForm(area_regions(current_user), formdata=request.form), kind=None,
+        "desk/register.html",
+        "desk/partials/related_cases.html",
+        targets=("related-cases",),
+        form=RegisterForm(area_regions(current_user), formdata=request.form),
+        kind=None,
         related=earlier_cases(request.form),
     )
 
@@ -284,8 +333,15 @@ def accept(number: str):
     _allow(can_screen(current_user, case))
     form = AcceptForm(prefix="accept")
     valid = form.validate()
-    error = None if not valid else run_action(lambda: accept_case(
-        case, current_user, version=form.version.data, note=_text(form.note.data)))
+    error = (
+        None
+        if not valid
+        else run_action(
+            lambda: accept_case(
+                case, current_user, version=form.version.data, note=_text(form.note.data)
+            )
+        )
+    )
     return _answer(case, SCREEN, form, valid, error, _("Case accepted."))
 
 
@@ -296,9 +352,19 @@ def not_accept(number: str):
     _allow(can_screen(current_user, case))
     form = NotAcceptForm(prefix="not_accept")
     valid = form.validate()
-    error = None if not valid else run_action(lambda: not_accept_case(
-        case, current_user, version=form.version.data, reason=form.reason.data,
-        redirect_advice=form.redirect_advice.data))
+    error = (
+        None
+        if not valid
+        else run_action(
+            lambda: not_accept_case(
+                case,
+                current_user,
+                version=form.version.data,
+                reason=form.reason.data,
+                redirect_advice=form.redirect_advice.data,
+            )
+        )
+    )
     return _answer(case, SCREEN, form, valid, error, _("Case not accepted."))
 
 
@@ -310,9 +376,19 @@ def dispatch(number: str):
     form = DispatchForm(prefix="dispatch")
     form.organisation.choices = organisation_choices(dispatch_targets(case), None)
     valid = form.validate()
-    error = None if not valid else run_action(lambda: dispatch_to_organisation(
-        case, db.session.get(Organisation, form.organisation.data), current_user,
-        version=form.version.data, reason=form.reason.data))
+    error = (
+        None
+        if not valid
+        else run_action(
+            lambda: dispatch_to_organisation(
+                case,
+                db.session.get(Organisation, form.organisation.data),
+                current_user,
+                version=form.version.data,
+                reason=form.reason.data,
+            )
+        )
+    )
     return _answer(case, DISPATCH, form, valid, error, _("Case dispatched."))
 
 
@@ -324,7 +400,17 @@ def assign(number: str):
     form = AssignForm(prefix="assign")
     form.mediator.choices = mediator_choices(eligible_mediators(case))
     valid = form.validate()
-    error = None if not valid else run_action(lambda: assign_mediator(
-        case, db.session.get(User, form.mediator.data), current_user,
-        version=form.version.data, chosen_by_parties=bool(form.chosen_by_parties.data)))
+    error = (
+        None
+        if not valid
+        else run_action(
+            lambda: assign_mediator(
+                case,
+                db.session.get(User, form.mediator.data),
+                current_user,
+                version=form.version.data,
+                chosen_by_parties=bool(form.chosen_by_parties.data),
+            )
+        )
+    )
     return _answer(case, DISPATCH, form, valid, error, _("Mediator assigned."))

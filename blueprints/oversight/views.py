@@ -77,11 +77,19 @@ def cases():
         # within a year and county) instead of sorting every match by date.
         order, kinds, key = [Case.number], [str], lambda c: [c.number]
     else:
-        order, kinds, key = [Case.created_at, Case.id], [datetime, int], \
-            lambda c: [c.created_at, c.id]
+        order, kinds, key = (
+            [Case.created_at, Case.id],
+            [datetime, int],
+            lambda c: [c.created_at, c.id],
+        )
     page = keyset_page(
-        stmt, order, kinds, request.args.get("after"), current_app.config["PAGE_SIZE"],
-        key=key, descending=True,
+        stmt,
+        order,
+        kinds,
+        request.args.get("after"),
+        current_app.config["PAGE_SIZE"],
+        key=key,
+        descending=True,
     )
     # The overdue count sits above the filters: only the full page shows it, so filtering,
     # paging and htmx swaps of the results do not count again.

@@ -65,7 +65,8 @@ class PartyForm(TrimmedSubForm):
         _l("Person or organisation"), choices=PartyKind.choices, default=PartyKind.PERSON.value
     )
     sex = SelectField(
-        _l("Sex"), choices=lambda: [SelectChoice("", _l("Not stated")), *Sex.choices()],
+        _l("Sex"),
+        choices=lambda: [SelectChoice("", _l("Not stated")), *Sex.choices()],
         default="",
     )
     age = IntegerField(
@@ -100,15 +101,20 @@ class ApplicantForm(PartyForm):
 
 class ApplicationForm(TrimmedForm):
     applicants = FieldList(
-        FormField(ApplicantForm), label=_l("Applicant"), min_entries=1,
+        FormField(ApplicantForm),
+        label=_l("Applicant"),
+        min_entries=1,
         max_entries=MAX_APPLICANTS,
     )
     respondents = FieldList(
-        FormField(PartyForm), label=_l("Other party"), min_entries=1,
+        FormField(PartyForm),
+        label=_l("Other party"),
+        min_entries=1,
         max_entries=MAX_RESPONDENTS,
     )
     county = SelectField(
-        _l("County or district"), validators=[DataRequired(_l("Choose the county."))],
+        _l("County or district"),
+        validators=[DataRequired(_l("Choose the county."))],
         validate_choice=False,
     )
     township = SelectField(
@@ -153,24 +159,36 @@ class ApplicationForm(TrimmedForm):
         validators=[InputRequired(_l("Please confirm the declaration to apply."))],
     )
     # Honeypot: hidden from people by CSS; simple bots fill every field.
-    website = StringField(_l("Leave this field empty"), render_kw={"tabindex": "-1",
-                                                                   "autocomplete": "off"})
+    website = StringField(
+        _l("Leave this field empty"), render_kw={"tabindex": "-1", "autocomplete": "off"}
+    )
 
     def request_lines(self) -> list[str]:
-        return [line.strip(" .、") for line in (self.requests.data or "").splitlines()
-                if line.strip(" .、")]
+        return [
+            line.strip(" .、")
+            for line in (self.requests.data or "").splitlines()
+            if line.strip(" .、")
+        ]
 
 
 class LookupForm(TrimmedForm):
     number = StringField(
         _l("Case number"),
         validators=[InputRequired(_l("Enter the case number.")), Length(max=40)],
-        render_kw={"autocomplete": "off", "spellcheck": "false", "inputmode": "numeric",
-                   "placeholder": "2026-421022-000123"},
+        render_kw={
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "inputmode": "numeric",
+            "placeholder": "2026-421022-000123",
+        },
     )
     code = StringField(
         _l("Query code"),
         validators=[InputRequired(_l("Enter the query code.")), Length(max=40)],
-        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters",
-                   "placeholder": "ABCD-EFGH"},
+        render_kw={
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "autocapitalize": "characters",
+            "placeholder": "ABCD-EFGH",
+        },
     )

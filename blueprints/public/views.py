@@ -35,7 +35,11 @@ from models.enums import DisputeType, PartyKind, PartyRole, Sex
 
 # Buttons that change the form itself rather than submitting it (they work without JS).
 EDIT_ACTIONS = {
-    "add_applicant", "remove_applicant", "add_respondent", "remove_respondent", "refresh_place",
+    "add_applicant",
+    "remove_applicant",
+    "add_respondent",
+    "remove_respondent",
+    "refresh_place",
 }
 # A hash to compare against when the case number is unknown, so a wrong number and a wrong
 # code take the same time.
@@ -98,8 +102,12 @@ def _case_data(form: ApplicationForm) -> CaseData:
 @csrf.exempt  # the form checks its own token, so an expired token keeps what was typed
 # Only applications actually filed count (a redirect): a citizen correcting mistakes on a
 # shared village computer or a carrier's shared address is never locked out of the form.
-@limiter.limit(lambda: current_app.config["JIEFEN_LIMIT_APPLICATION"], methods=["POST"],
-               exempt_when=_editing, deduct_when=lambda response: response.status_code == 303)
+@limiter.limit(
+    lambda: current_app.config["JIEFEN_LIMIT_APPLICATION"],
+    methods=["POST"],
+    exempt_when=_editing,
+    deduct_when=lambda response: response.status_code == 303,
+)
 def apply():
     """The application form, 人民调解申请书 (anyone, no account)."""
     form = ApplicationForm()
@@ -107,8 +115,9 @@ def apply():
     if _editing():
         target = _edit(form, request.form["action"])
         place_choices(form)
-        return render("public/apply.html", f"public/partials/{target}.html",
-                      targets=(target,), form=form)
+        return render(
+            "public/apply.html", f"public/partials/{target}.html", targets=(target,), form=form
+        )
     if request.method == "POST":
         if form.website.data:
             abort(400)  # the honeypot was filled: a bot
@@ -169,11 +178,18 @@ def status():
     ).all()
     # A merged case: the progress of the case it is handled in (status and public timeline).
     into = merged_into(case) if case.state == CaseState.MERGED else None
-    into_events = db.session.scalars(
-        sa.select(Event).where(Event.case_id == into.id, Event.public.is_(True)).order_by(Event.id)
-    ).all() if into is not None else []
-    return render_template("public/status.html", case=case, events=events, into=into,
-                           into_events=into_events)
+    into_events = (
+        db.session.scalars(
+            sa.select(Event)
+            .where(Event.case_id == into.id, Event.public.is_(True))
+            .order_by(Event.id)
+        ).all()
+        if into is not None
+        else []
+    )
+    return render_template(
+        "public/status.html", case=case, events=events, into=into, into_events=into_events
+    )
 
 
 @bp.route("/status/leave", methods=["POST"])
@@ -189,4 +205,3 @@ def set_language(lang: str):
     if lang in ("zh_Hans", "en"):
         session["lang"] = lang
     return redirect(_safe_next(request.args.get("next")) or url_for("public.home"))
-

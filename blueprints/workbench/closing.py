@@ -41,8 +41,13 @@ ARCHIVE = "archive"
 # Where the panels apply.
 OPEN_STATES = (CaseState.MEDIATING, CaseState.SUSPENDED, CaseState.JOINT_MEDIATION)
 NO_AGREEMENT = (CaseState.FAILED, CaseState.TERMINATED, CaseState.REFUSED)
-ARCHIVABLE = (CaseState.AGREED, CaseState.FAILED, CaseState.REFUSED, CaseState.TERMINATED,
-              CaseState.NOT_ACCEPTED)
+ARCHIVABLE = (
+    CaseState.AGREED,
+    CaseState.FAILED,
+    CaseState.REFUSED,
+    CaseState.TERMINATED,
+    CaseState.NOT_ACCEPTED,
+)
 
 
 # ---- forms ----------------------------------------------------------------------------------
@@ -61,8 +66,7 @@ class FailureForm(CaseActionForm):
     )
 
     def department_list(self) -> list[str]:
-        return [line.strip() for line in (self.departments.data or "").splitlines()
-                if line.strip()]
+        return [line.strip() for line in (self.departments.data or "").splitlines() if line.strip()]
 
 
 class TerminateForm(CaseActionForm):
@@ -88,8 +92,9 @@ class SuspendForm(CaseActionForm):
 
 
 class ResumeForm(CaseActionForm):
-    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)],
-                         render_kw={"rows": 2})
+    note = TextAreaField(
+        _l("Note (optional)"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
+    )
 
 
 class ExtendForm(CaseActionForm):
@@ -97,8 +102,9 @@ class ExtendForm(CaseActionForm):
         _l("Extend by (days)"),
         validators=[
             InputRequired(_l("Enter the number of days.")),
-            NumberRange(min=1, max=closing.MAX_EXTENSION_DAYS,
-                        message=_l("Extend by 1 to %(max)s days.")),
+            NumberRange(
+                min=1, max=closing.MAX_EXTENSION_DAYS, message=_l("Extend by 1 to %(max)s days.")
+            ),
         ],
     )
     reason = TextAreaField(
@@ -110,8 +116,11 @@ class ExtendForm(CaseActionForm):
 
 
 FORMS: dict[str, type[CaseActionForm]] = {
-    "fail": FailureForm, "terminate": TerminateForm, "suspend": SuspendForm,
-    "resume": ResumeForm, "extend": ExtendForm,
+    "fail": FailureForm,
+    "terminate": TerminateForm,
+    "suspend": SuspendForm,
+    "resume": ResumeForm,
+    "extend": ExtendForm,
 }
 
 
@@ -130,49 +139,69 @@ def closing_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | 
         return None
     failed = overrides.get(CLOSING)
     forms = {
-        prefix: failed if isinstance(failed, cls)
+        prefix: failed
+        if isinstance(failed, cls)
         else cls(formdata=None, prefix=prefix, version=case.version)
         for prefix, cls in FORMS.items()
     }
-    escalates = (case.state == CaseState.MEDIATING
-                 and (case.failure_count or 0) + 1 >= closing.FAILURES_BEFORE_JOINT)
-    return Panel(CLOSING, "workbench/partials/closing_panel.html", {
-        **forms,
-        "open_form": next((p for p, f in forms.items() if f is failed), None),
-        "records": can_record(user, case),
-        "failures": case.failure_count or 0,
-        "escalates": escalates,
-        "organiser": closing.joint_organiser(case) if escalates else None,
-        "max_days": closing.MAX_EXTENSION_DAYS,
-    })
+    escalates = (
+        case.state == CaseState.MEDIATING
+        and (case.failure_count or 0) + 1 >= closing.FAILURES_BEFORE_JOINT
+    )
+    return Panel(
+        CLOSING,
+        "workbench/partials/closing_panel.html",
+        {
+            **forms,
+            "open_form": next((p for p, f in forms.items() if f is failed), None),
+            "records": can_record(user, case),
+            "failures": case.failure_count or 0,
+            "escalates": escalates,
+            "organiser": closing.joint_organiser(case) if escalates else None,
+            "max_days": closing.MAX_EXTENSION_DAYS,
+        },
+    )
 
 
 @panel(65)
 def notice_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:  # noqa: ARG001
     """What the parties were told when mediation ended without agreement (PML Art. 26)."""
     ended = case.state in NO_AGREEMENT or (
-        case.state == CaseState.ARCHIVED and case.agreement is None
+        case.state == CaseState.ARCHIVED
+        and case.agreement is None
         and case.closure_reason not in (None, ClosureReason.NOT_ACCEPTED)
     )
     if not ended:
         return None
-    return Panel(NOTICE, "workbench/partials/closing_notice_panel.html", {
-        "joint_failed": case.closure_reason == ClosureReason.FAILED and case.joint_org is not None,
-    })
+    return Panel(
+        NOTICE,
+        "workbench/partials/closing_notice_panel.html",
+        {
+            "joint_failed": case.closure_reason == ClosureReason.FAILED
+            and case.joint_org is not None,
+        },
+    )
 
 
 @panel(68)
 def archive_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:
     """The file's checklist and the Archive button once the lifecycle is complete."""
     if case.state == CaseState.ARCHIVED:
-        return Panel(ARCHIVE, "workbench/partials/archive_panel.html",
-                     {"gaps": [], "form": None, "may": False})
+        return Panel(
+            ARCHIVE,
+            "workbench/partials/archive_panel.html",
+            {"gaps": [], "form": None, "may": False},
+        )
     if case.state not in ARCHIVABLE or not closing.can_archive(user, case):
         return None
-    form = overrides.get(ARCHIVE) or CaseActionForm(formdata=None, prefix="archive",
-                                                    version=case.version)
-    return Panel(ARCHIVE, "workbench/partials/archive_panel.html",
-                 {"gaps": closing.archive_gaps(case), "form": form, "may": True})
+    form = overrides.get(ARCHIVE) or CaseActionForm(
+        formdata=None, prefix="archive", version=case.version
+    )
+    return Panel(
+        ARCHIVE,
+        "workbench/partials/archive_panel.html",
+        {"gaps": closing.archive_gaps(case), "form": form, "may": True},
+    )
 
 
 PROVIDERS = {CLOSING: closing_panel, ARCHIVE: archive_panel}
@@ -205,12 +234,19 @@ def record_failure(number: str):
     form = FailureForm(prefix="fail")
     final = case.state == CaseState.JOINT_MEDIATION
     return _act(
-        case, CLOSING, form,
-        _("Mediation recorded as failed. The case is closed.") if final
+        case,
+        CLOSING,
+        form,
+        _("Mediation recorded as failed. The case is closed.")
+        if final
         else _("Failed attempt recorded."),
-        lambda: closing.record_failure(case, user, version=form.version.data,
-                                       reason=form.reason.data,
-                                       departments=form.department_list()),
+        lambda: closing.record_failure(
+            case,
+            user,
+            version=form.version.data,
+            reason=form.reason.data,
+            departments=form.department_list(),
+        ),
     )
 
 
@@ -221,9 +257,17 @@ def terminate(number: str):
     case, user = _load(number, _may_end)
     form = TerminateForm(prefix="terminate")
     return _act(
-        case, CLOSING, form, _("Mediation ended. The case is closed."),
-        lambda: closing.terminate(case, user, version=form.version.data,
-                                  reason=ClosureReason(form.reason.data), note=form.note.data),
+        case,
+        CLOSING,
+        form,
+        _("Mediation ended. The case is closed."),
+        lambda: closing.terminate(
+            case,
+            user,
+            version=form.version.data,
+            reason=ClosureReason(form.reason.data),
+            note=form.note.data,
+        ),
     )
 
 
@@ -233,7 +277,10 @@ def suspend(number: str):
     case, user = _load(number, can_record)
     form = SuspendForm(prefix="suspend")
     return _act(
-        case, CLOSING, form, _("Mediation suspended. The clock is stopped."),
+        case,
+        CLOSING,
+        form,
+        _("Mediation suspended. The clock is stopped."),
         lambda: closing.suspend(case, user, version=form.version.data, reason=form.reason.data),
     )
 
@@ -244,7 +291,10 @@ def resume(number: str):
     case, user = _load(number, can_record)
     form = ResumeForm(prefix="resume")
     return _act(
-        case, CLOSING, form, _("Mediation resumed. The deadline moved by the days suspended."),
+        case,
+        CLOSING,
+        form,
+        _("Mediation resumed. The deadline moved by the days suspended."),
         lambda: closing.resume(case, user, version=form.version.data, note=form.note.data),
     )
 
@@ -255,10 +305,18 @@ def extend(number: str):
     case, user = _load(number, can_record)
     form = ExtendForm(prefix="extend")
     return _act(
-        case, CLOSING, form, _("Time limit extended."),
-        lambda: closing.extend(case, user, version=form.version.data, days=form.days.data,
-                               reason=form.reason.data,
-                               both_parties_agree=form.both_parties_agree.data),
+        case,
+        CLOSING,
+        form,
+        _("Time limit extended."),
+        lambda: closing.extend(
+            case,
+            user,
+            version=form.version.data,
+            days=form.days.data,
+            reason=form.reason.data,
+            both_parties_agree=form.both_parties_agree.data,
+        ),
     )
 
 
@@ -270,6 +328,9 @@ def archive(number: str):
     case, user = _load(number, closing.can_archive)
     form = CaseActionForm(prefix="archive")
     return _act(
-        case, ARCHIVE, form, _("Case archived."),
+        case,
+        ARCHIVE,
+        form,
+        _("Case archived."),
         lambda: closing.archive_case(case, user, version=form.version.data),
     )

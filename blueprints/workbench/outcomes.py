@@ -77,8 +77,11 @@ def _not_future(message):
 
 
 def _hidden_id(label):
-    return IntegerField(label, widget=HiddenInput(), validators=[
-        InputRequired(_l("The form is incomplete. Reload the page and try again."))])
+    return IntegerField(
+        label,
+        widget=HiddenInput(),
+        validators=[InputRequired(_l("The form is incomplete. Reload the page and try again."))],
+    )
 
 
 class AgreementForm(CaseActionForm):
@@ -89,11 +92,15 @@ class AgreementForm(CaseActionForm):
         validators=[InputRequired(_l("Choose written or oral."))],
     )
     facts = TextAreaField(
-        _l("Main facts and disputed issues"), validators=[Optional(), Length(max=20000)],
-        render_kw={"rows": 4})
+        _l("Main facts and disputed issues"),
+        validators=[Optional(), Length(max=20000)],
+        render_kw={"rows": 4},
+    )
     responsibilities = TextAreaField(
-        _l("Each party's responsibility"), validators=[Optional(), Length(max=20000)],
-        render_kw={"rows": 3})
+        _l("Each party's responsibility"),
+        validators=[Optional(), Length(max=20000)],
+        render_kw={"rows": 3},
+    )
     terms = TextAreaField(
         _l("Terms of the agreement"),
         validators=[
@@ -105,8 +112,10 @@ class AgreementForm(CaseActionForm):
     agreed_on = DateField(
         _l("Agreed on"),
         default=local_today,
-        validators=[InputRequired(_l("Enter the date of the agreement.")),
-                    _not_future(_l("The agreement date cannot be in the future."))],
+        validators=[
+            InputRequired(_l("Enter the date of the agreement.")),
+            _not_future(_l("The agreement date cannot be in the future.")),
+        ],
     )
     performance_manner = StringField(
         _l("Manner of performance"), validators=[Optional(), Length(max=256)]
@@ -126,33 +135,47 @@ class AgreementForm(CaseActionForm):
 
 
 class SignatureForm(CaseActionForm):
-    signer = SelectField(_l("Who signed"), validate_choice=False,  # the domain checks
-                         validators=[InputRequired(_l("Choose who signed."))])
-    signed_on = DateField(_l("Signed on"), default=local_today,
-                          validators=[InputRequired(_l("Enter the date of the signature."))])
+    signer = SelectField(
+        _l("Who signed"),
+        validate_choice=False,  # the domain checks
+        validators=[InputRequired(_l("Choose who signed."))],
+    )
+    signed_on = DateField(
+        _l("Signed on"),
+        default=local_today,
+        validators=[InputRequired(_l("Enter the date of the signature."))],
+    )
 
 
 class PerformanceForm(CaseActionForm):
-    status = SelectField(_l("Performance"), choices=Performance.choices,
-                         validators=[InputRequired(_l("Choose how the term is performed."))])
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)],
-                         render_kw={"rows": 2})
+    status = SelectField(
+        _l("Performance"),
+        choices=Performance.choices,
+        validators=[InputRequired(_l("Choose how the term is performed."))],
+    )
+    note = TextAreaField(
+        _l("Note"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 2}
+    )
 
 
 class CourtAdviceForm(CaseActionForm):
     note = TextAreaField(
         _l("What the parties were told"),
         validators=[InputRequired(_l("Write what the parties were told.")), Length(max=5000)],
-        render_kw={"rows": 3})
+        render_kw={"rows": 3},
+    )
 
 
 class ReopenForm(CaseActionForm):
     both_parties_consent = BooleanField(_l("Both parties agree to mediate again"))
     note = TextAreaField(
         _l("Why the agreement is mediated again"),
-        validators=[InputRequired(_l("Say why the agreement is mediated again.")),
-                    Length(max=5000)],
-        render_kw={"rows": 3})
+        validators=[
+            InputRequired(_l("Say why the agreement is mediated again.")),
+            Length(max=5000),
+        ],
+        render_kw={"rows": 3},
+    )
 
     def validate_both_parties_consent(self, field):
         if not field.data:
@@ -162,33 +185,50 @@ class ReopenForm(CaseActionForm):
 class FollowUpForm(CaseActionForm):
     visit = _hidden_id(_l("Visit"))
     visited_on = DateField(
-        _l("Visited on"), default=local_today,
-        validators=[InputRequired(_l("Enter the date of the visit.")),
-                    _not_future(_l("The visit date cannot be in the future."))])
+        _l("Visited on"),
+        default=local_today,
+        validators=[
+            InputRequired(_l("Enter the date of the visit.")),
+            _not_future(_l("The visit date cannot be in the future.")),
+        ],
+    )
     performance = SelectField(
-        _l("Performance of the agreement"), choices=Performance.choices,
-        validators=[InputRequired(_l("Choose how the agreement is performed."))])
+        _l("Performance of the agreement"),
+        choices=Performance.choices,
+        validators=[InputRequired(_l("Choose how the agreement is performed."))],
+    )
     satisfaction = RadioField(
-        _l("Satisfaction with the outcome"), choices=Satisfaction.choices,
-        validators=[InputRequired(_l("Choose how satisfied the parties are."))])
-    remaining_risk = TextAreaField(_l("Remaining risk"), validators=[Optional(), Length(max=5000)],
-                                   render_kw={"rows": 2})
-    measures = TextAreaField(_l("Measures taken"), validators=[Optional(), Length(max=5000)],
-                             render_kw={"rows": 2})
-    notes = TextAreaField(_l("Other notes"), validators=[Optional(), Length(max=5000)],
-                          render_kw={"rows": 2})
+        _l("Satisfaction with the outcome"),
+        choices=Satisfaction.choices,
+        validators=[InputRequired(_l("Choose how satisfied the parties are."))],
+    )
+    remaining_risk = TextAreaField(
+        _l("Remaining risk"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 2}
+    )
+    measures = TextAreaField(
+        _l("Measures taken"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 2}
+    )
+    notes = TextAreaField(
+        _l("Other notes"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 2}
+    )
 
 
 class ConfirmationForm(CaseActionForm):
-    court = StringField(_l("Court"), validators=[InputRequired(_l("Name the court.")),
-                                                 Length(max=128)])
-    applied_on = DateField(_l("Applied on"), default=local_today,
-                           validators=[InputRequired(_l("Enter the date of the application."))])
+    court = StringField(
+        _l("Court"), validators=[InputRequired(_l("Name the court.")), Length(max=128)]
+    )
+    applied_on = DateField(
+        _l("Applied on"),
+        default=local_today,
+        validators=[InputRequired(_l("Enter the date of the application."))],
+    )
     all_parties_join = BooleanField(_l("All parties join the application"))
     status_relation = BooleanField(
-        _l("The agreement concerns marriage, parent-child or adoption status"))
+        _l("The agreement concerns marriage, parent-child or adoption status")
+    )
     property_rights = BooleanField(
-        _l("The agreement confirms ownership of property or intellectual property"))
+        _l("The agreement confirms ownership of property or intellectual property")
+    )
     apply_anyway = BooleanField(_l("Apply anyway: the parties were told and still want to"))
 
     def validate_all_parties_join(self, field):
@@ -200,15 +240,23 @@ class RulingForm(CaseActionForm):
     application = _hidden_id(_l("Application"))
     ruling = RadioField(
         _l("Ruling"),
-        choices=lambda: [SelectChoice(r.value, r.label)
-                         for r in (Ruling.CONFIRMED, Ruling.REJECTED)],
-        validators=[InputRequired(_l("Choose the court's ruling."))])
+        choices=lambda: [
+            SelectChoice(r.value, r.label) for r in (Ruling.CONFIRMED, Ruling.REJECTED)
+        ],
+        validators=[InputRequired(_l("Choose the court's ruling."))],
+    )
     ruling_number = StringField(
-        _l("Ruling number"), validators=[InputRequired(_l("Enter the number of the ruling.")),
-                                         Length(max=64)])
-    ruled_on = DateField(_l("Ruled on"), default=local_today,
-                         validators=[InputRequired(_l("Enter the date of the ruling.")),
-                                     _not_future(_l("The ruling date cannot be in the future."))])
+        _l("Ruling number"),
+        validators=[InputRequired(_l("Enter the number of the ruling.")), Length(max=64)],
+    )
+    ruled_on = DateField(
+        _l("Ruled on"),
+        default=local_today,
+        validators=[
+            InputRequired(_l("Enter the date of the ruling.")),
+            _not_future(_l("The ruling date cannot be in the future.")),
+        ],
+    )
 
 
 # ---- Panels -------------------------------------------------------------------------------
@@ -234,12 +282,18 @@ def outcome_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | 
         return None
     if not (can_record(user, case) or _joint_staff(user, case)):
         return None
-    form = _pick(overrides, OUTCOME, AgreementForm, lambda: AgreementForm(
-        formdata=None, prefix="agreement", version=case.version))
+    form = _pick(
+        overrides,
+        OUTCOME,
+        AgreementForm,
+        lambda: AgreementForm(formdata=None, prefix="agreement", version=case.version),
+    )
     signing = [p for p in case.parties if p.role in agreements.SIGNING_ROLES]
-    return Panel(OUTCOME, "workbench/partials/outcome_panel.html",
-                 {"agreement": form, "forms": [form], "signing": signing,
-                  "copies": len(case.parties) + 1})
+    return Panel(
+        OUTCOME,
+        "workbench/partials/outcome_panel.html",
+        {"agreement": form, "forms": [form], "signing": signing, "copies": len(case.parties) + 1},
+    )
 
 
 @panel(52)
@@ -252,15 +306,26 @@ def agreement_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel 
     written = agreement.kind == AgreementKind.WRITTEN
     rows = agreements.signers(case) if written else []
     form = None
-    if (written and agreement.effective_on is None and case.state == CaseState.AGREED
-            and agreements.may_record_outcome(user, case)):
-        form = _pick(overrides, AGREEMENT, SignatureForm, lambda: SignatureForm(
-            formdata=None, prefix="sign", version=case.version))
+    if (
+        written
+        and agreement.effective_on is None
+        and case.state == CaseState.AGREED
+        and agreements.may_record_outcome(user, case)
+    ):
+        form = _pick(
+            overrides,
+            AGREEMENT,
+            SignatureForm,
+            lambda: SignatureForm(formdata=None, prefix="sign", version=case.version),
+        )
         form.signer.choices = [SelectChoice("", _("Choose who signed"))] + [
-            SelectChoice(r.key, r.label) for r in rows if r.signature is None]
-    return Panel(AGREEMENT, "workbench/partials/agreement_signatures.html",
-                 {"agreement": agreement, "rows": rows, "form": form,
-                  "forms": [form] if form else []})
+            SelectChoice(r.key, r.label) for r in rows if r.signature is None
+        ]
+    return Panel(
+        AGREEMENT,
+        "workbench/partials/agreement_signatures.html",
+        {"agreement": agreement, "rows": rows, "form": form, "forms": [form] if form else []},
+    )
 
 
 @panel(54)
@@ -276,21 +341,37 @@ def performance_panel(case: Case, user: User, overrides: dict[str, Any]) -> Pane
     statuses += [Performance.PENDING.value] * (len(agreement.terms) - len(statuses))
     terms = []
     for n, (text, status) in enumerate(zip(agreement.terms, statuses, strict=True), start=1):
-        form = _pick(overrides, PERFORMANCE, PerformanceForm, lambda n=n, status=status:
-                     PerformanceForm(formdata=None, prefix=f"term{n}", version=case.version,
-                                     status=status), prefix=f"term{n}")
+        form = _pick(
+            overrides,
+            PERFORMANCE,
+            PerformanceForm,
+            lambda n=n, status=status: PerformanceForm(
+                formdata=None, prefix=f"term{n}", version=case.version, status=status
+            ),
+            prefix=f"term{n}",
+        )
         terms.append((n, text, Performance(status), form))
     forms = [t[3] for t in terms]
     court = reopen = None
     if agreement.performance_status == Performance.DISPUTED:
-        court = _pick(overrides, PERFORMANCE, CourtAdviceForm, lambda: CourtAdviceForm(
-            formdata=None, prefix="court", version=case.version))
-        reopen = _pick(overrides, PERFORMANCE, ReopenForm, lambda: ReopenForm(
-            formdata=None, prefix="reopen", version=case.version))
+        court = _pick(
+            overrides,
+            PERFORMANCE,
+            CourtAdviceForm,
+            lambda: CourtAdviceForm(formdata=None, prefix="court", version=case.version),
+        )
+        reopen = _pick(
+            overrides,
+            PERFORMANCE,
+            ReopenForm,
+            lambda: ReopenForm(formdata=None, prefix="reopen", version=case.version),
+        )
         forms += [court, reopen]
-    return Panel(PERFORMANCE, "workbench/partials/agreement_performance.html",
-                 {"agreement": agreement, "terms": terms, "court": court, "reopen": reopen,
-                  "forms": forms})
+    return Panel(
+        PERFORMANCE,
+        "workbench/partials/agreement_performance.html",
+        {"agreement": agreement, "terms": terms, "court": court, "reopen": reopen, "forms": forms},
+    )
 
 
 @panel(56)
@@ -301,13 +382,30 @@ def follow_up_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel 
         return None
     open_visit = next((v for v in case.follow_ups if v.done_at is None), None)
     form = None
-    if (open_visit is not None and allowed(case.state, Action.RECORD_FOLLOW_UP)
-            and aftercare.may_visit(user, case)):
-        form = _pick(overrides, FOLLOW_UP, FollowUpForm, lambda: FollowUpForm(
-            formdata=None, prefix="visit", version=case.version, visit=open_visit.id))
-    return Panel(FOLLOW_UP, "workbench/partials/followup_panel.html",
-                 {"visits": case.follow_ups, "open_visit": open_visit, "form": form,
-                  "today": local_today(), "forms": [form] if form else []})
+    if (
+        open_visit is not None
+        and allowed(case.state, Action.RECORD_FOLLOW_UP)
+        and aftercare.may_visit(user, case)
+    ):
+        form = _pick(
+            overrides,
+            FOLLOW_UP,
+            FollowUpForm,
+            lambda: FollowUpForm(
+                formdata=None, prefix="visit", version=case.version, visit=open_visit.id
+            ),
+        )
+    return Panel(
+        FOLLOW_UP,
+        "workbench/partials/followup_panel.html",
+        {
+            "visits": case.follow_ups,
+            "open_visit": open_visit,
+            "form": form,
+            "today": local_today(),
+            "forms": [form] if form else [],
+        },
+    )
 
 
 @panel(58)
@@ -325,20 +423,44 @@ def confirmation_panel(case: Case, user: User, overrides: dict[str, Any]) -> Pan
     deadline = aftercare.confirmation_deadline(agreement.effective_on) if agreement else None
     apply = ruling = None
     if may and not blocked and deadline is not None:
-        apply = _pick(overrides, CONFIRMATION, ConfirmationForm, lambda: ConfirmationForm(
-            formdata=None, prefix="confirm", version=case.version))
+        apply = _pick(
+            overrides,
+            CONFIRMATION,
+            ConfirmationForm,
+            lambda: ConfirmationForm(formdata=None, prefix="confirm", version=case.version),
+        )
     if may and pending is not None:
-        ruling = _pick(overrides, CONFIRMATION, RulingForm, lambda: RulingForm(
-            formdata=None, prefix="ruling", version=case.version, application=pending.id))
+        ruling = _pick(
+            overrides,
+            CONFIRMATION,
+            RulingForm,
+            lambda: RulingForm(
+                formdata=None, prefix="ruling", version=case.version, application=pending.id
+            ),
+        )
     days_left = (deadline - local_today()).days if deadline else None
-    return Panel(CONFIRMATION, "workbench/partials/confirmation_panel.html",
-                 {"deadline": deadline, "days_left": days_left,
-                  "applications": case.confirmations, "apply": apply, "ruling": ruling,
-                  "pending": pending, "forms": [f for f in (apply, ruling) if f]})
+    return Panel(
+        CONFIRMATION,
+        "workbench/partials/confirmation_panel.html",
+        {
+            "deadline": deadline,
+            "days_left": days_left,
+            "applications": case.confirmations,
+            "apply": apply,
+            "ruling": ruling,
+            "pending": pending,
+            "forms": [f for f in (apply, ruling) if f],
+        },
+    )
 
 
-PROVIDERS = {OUTCOME: outcome_panel, AGREEMENT: agreement_panel, PERFORMANCE: performance_panel,
-             FOLLOW_UP: follow_up_panel, CONFIRMATION: confirmation_panel}
+PROVIDERS = {
+    OUTCOME: outcome_panel,
+    AGREEMENT: agreement_panel,
+    PERFORMANCE: performance_panel,
+    FOLLOW_UP: follow_up_panel,
+    CONFIRMATION: confirmation_panel,
+}
 
 
 # ---- Actions ------------------------------------------------------------------------------
@@ -365,16 +487,27 @@ def record_agreement(number: str):
     if not (can_record(user, case) or _joint_staff(user, case)):
         abort(403)
     form = AgreementForm(prefix="agreement")
-    return _act(case, OUTCOME, form, _("Agreement recorded. The case is closed."),
-                lambda: mediation.record_agreement(
-                    case, user, version=form.version.data,
-                    data=mediation.AgreementData(
-                        kind=AgreementKind(form.kind.data), terms=parse_terms(form.terms.data),
-                        agreed_on=form.agreed_on.data, facts=form.facts.data,
-                        responsibilities=form.responsibilities.data,
-                        performance_manner=form.performance_manner.data,
-                        performance_place=form.performance_place.data,
-                        performance_deadline=form.performance_deadline.data)))
+    return _act(
+        case,
+        OUTCOME,
+        form,
+        _("Agreement recorded. The case is closed."),
+        lambda: mediation.record_agreement(
+            case,
+            user,
+            version=form.version.data,
+            data=mediation.AgreementData(
+                kind=AgreementKind(form.kind.data),
+                terms=parse_terms(form.terms.data),
+                agreed_on=form.agreed_on.data,
+                facts=form.facts.data,
+                responsibilities=form.responsibilities.data,
+                performance_manner=form.performance_manner.data,
+                performance_place=form.performance_place.data,
+                performance_deadline=form.performance_deadline.data,
+            ),
+        ),
+    )
 
 
 def _signer(case: Case, key: str | None) -> tuple[SignerKind, Party | None]:
@@ -392,10 +525,20 @@ def sign_agreement(number: str):
     case, user = _recording_case(number)
     form = SignatureForm(prefix="sign")
     kind, party = _signer(case, form.signer.data)
-    return _act(case, AGREEMENT, form, _("Signature recorded."),
-                lambda: agreements.sign_agreement(case, user, version=form.version.data,
-                                                  signer=kind, party=party,
-                                                  signed_on=form.signed_on.data))
+    return _act(
+        case,
+        AGREEMENT,
+        form,
+        _("Signature recorded."),
+        lambda: agreements.sign_agreement(
+            case,
+            user,
+            version=form.version.data,
+            signer=kind,
+            party=party,
+            signed_on=form.signed_on.data,
+        ),
+    )
 
 
 @bp.route("/case/<number>/agreement/terms/<int:term>", methods=["POST"])
@@ -403,10 +546,20 @@ def record_performance(number: str, term: int):
     """Record how one term is performed (whoever records the case)."""
     case, user = _recording_case(number)
     form = PerformanceForm(prefix=f"term{term}")
-    return _act(case, PERFORMANCE, form, _("Performance recorded."),
-                lambda: agreements.record_performance(
-                    case, user, version=form.version.data, term=term,
-                    status=Performance(form.status.data), note=form.note.data))
+    return _act(
+        case,
+        PERFORMANCE,
+        form,
+        _("Performance recorded."),
+        lambda: agreements.record_performance(
+            case,
+            user,
+            version=form.version.data,
+            term=term,
+            status=Performance(form.status.data),
+            note=form.note.data,
+        ),
+    )
 
 
 @bp.route("/case/<number>/agreement/court", methods=["POST"])
@@ -415,9 +568,13 @@ def advise_court(number: str):
     records the case)."""
     case, user = _recording_case(number)
     form = CourtAdviceForm(prefix="court")
-    return _act(case, PERFORMANCE, form, _("Advice recorded."),
-                lambda: agreements.advise_court(case, user, version=form.version.data,
-                                                note=form.note.data))
+    return _act(
+        case,
+        PERFORMANCE,
+        form,
+        _("Advice recorded."),
+        lambda: agreements.advise_court(case, user, version=form.version.data, note=form.note.data),
+    )
 
 
 @bp.route("/case/<number>/agreement/reopen", methods=["POST"])
@@ -426,10 +583,19 @@ def reopen(number: str):
     case, user = _recording_case(number)
     form = ReopenForm(prefix="reopen")
     done = _("Mediation reopened. Record a new outcome when it ends.")
-    return _act(case, PERFORMANCE, form, done,
-                lambda: agreements.reopen(case, user, version=form.version.data,
-                                          note=form.note.data,
-                                          both_parties_consent=form.both_parties_consent.data))
+    return _act(
+        case,
+        PERFORMANCE,
+        form,
+        done,
+        lambda: agreements.reopen(
+            case,
+            user,
+            version=form.version.data,
+            note=form.note.data,
+            both_parties_consent=form.both_parties_consent.data,
+        ),
+    )
 
 
 @bp.route("/case/<number>/follow-up", methods=["POST"])
@@ -442,14 +608,24 @@ def record_follow_up(number: str):
     visit = db.session.get(FollowUp, form.visit.data) if form.visit.data else None
     if form.visit.data and (visit is None or visit.case_id != case.id):
         abort(404)
-    return _act(case, FOLLOW_UP, form, _("Follow-up visit recorded."),
-                lambda: aftercare.record_follow_up(
-                    case, visit, user, version=form.version.data,
-                    visited_on=form.visited_on.data,
-                    performance=Performance(form.performance.data),
-                    satisfaction=Satisfaction(form.satisfaction.data),
-                    remaining_risk=form.remaining_risk.data, measures=form.measures.data,
-                    notes=form.notes.data))
+    return _act(
+        case,
+        FOLLOW_UP,
+        form,
+        _("Follow-up visit recorded."),
+        lambda: aftercare.record_follow_up(
+            case,
+            visit,
+            user,
+            version=form.version.data,
+            visited_on=form.visited_on.data,
+            performance=Performance(form.performance.data),
+            satisfaction=Satisfaction(form.satisfaction.data),
+            remaining_risk=form.remaining_risk.data,
+            measures=form.measures.data,
+            notes=form.notes.data,
+        ),
+    )
 
 
 @bp.route("/case/<number>/confirmation", methods=["POST"])
@@ -457,14 +633,23 @@ def apply_confirmation(number: str):
     """Record the parties' joint application for judicial confirmation (whoever records)."""
     case, user = _recording_case(number)
     form = ConfirmationForm(prefix="confirm")
-    return _act(case, CONFIRMATION, form, _("Application for judicial confirmation recorded."),
-                lambda: aftercare.apply_confirmation(
-                    case, user, version=form.version.data, court=form.court.data,
-                    applied_on=form.applied_on.data,
-                    all_parties_join=form.all_parties_join.data,
-                    status_relation=form.status_relation.data,
-                    property_rights=form.property_rights.data,
-                    apply_anyway=form.apply_anyway.data))
+    return _act(
+        case,
+        CONFIRMATION,
+        form,
+        _("Application for judicial confirmation recorded."),
+        lambda: aftercare.apply_confirmation(
+            case,
+            user,
+            version=form.version.data,
+            court=form.court.data,
+            applied_on=form.applied_on.data,
+            all_parties_join=form.all_parties_join.data,
+            status_relation=form.status_relation.data,
+            property_rights=form.property_rights.data,
+            apply_anyway=form.apply_anyway.data,
+        ),
+    )
 
 
 @bp.route("/case/<number>/confirmation/ruling", methods=["POST"])
@@ -472,12 +657,25 @@ def record_ruling(number: str):
     """Record the court's ruling on the application (whoever records the case)."""
     case, user = _recording_case(number)
     form = RulingForm(prefix="ruling")
-    application = (db.session.get(JudicialConfirmation, form.application.data)
-                   if form.application.data else None)
+    application = (
+        db.session.get(JudicialConfirmation, form.application.data)
+        if form.application.data
+        else None
+    )
     if form.application.data and (application is None or application.case_id != case.id):
         abort(404)
-    return _act(case, CONFIRMATION, form, _("Court ruling recorded."),
-                lambda: aftercare.record_ruling(
-                    case, application, user, version=form.version.data,
-                    ruling=Ruling(form.ruling.data), ruling_number=form.ruling_number.data,
-                    ruled_on=form.ruled_on.data))
+    return _act(
+        case,
+        CONFIRMATION,
+        form,
+        _("Court ruling recorded."),
+        lambda: aftercare.record_ruling(
+            case,
+            application,
+            user,
+            version=form.version.data,
+            ruling=Ruling(form.ruling.data),
+            ruling_number=form.ruling_number.data,
+            ruled_on=form.ruled_on.data,
+        ),
+    )

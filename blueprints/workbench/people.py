@@ -62,11 +62,15 @@ class DeclareForm(VersionedForm):
 
 class RecusalRequestForm(VersionedForm):
     party = SelectField(
-        _l("Party asking"), coerce=_int_or_none, validate_choice=False,
+        _l("Party asking"),
+        coerce=_int_or_none,
+        validate_choice=False,
         validators=[InputRequired(_l("Choose a party of this case."))],
     )
     mediator = SelectField(
-        _l("Mediator to be recused"), coerce=_int_or_none, validate_choice=False,
+        _l("Mediator to be recused"),
+        coerce=_int_or_none,
+        validate_choice=False,
         validators=[InputRequired(_l("Choose a mediator of this case."))],
     )
     grounds = TextAreaField(
@@ -78,17 +82,22 @@ class RecusalRequestForm(VersionedForm):
 
 class RecusalDecisionForm(VersionedForm):
     request = IntegerField(
-        _l("Request"), widget=HiddenInput(),
+        _l("Request"),
+        widget=HiddenInput(),
         validators=[InputRequired(_l("Choose a recusal request of this case."))],
     )
     decision = RadioField(
         _l("Decision"),
-        choices=[SelectChoice("grant", _l("Grant: replace the mediator")),
-                 SelectChoice("refuse", _l("Refuse: the mediator stays"))],
+        choices=[
+            SelectChoice("grant", _l("Grant: replace the mediator")),
+            SelectChoice("refuse", _l("Refuse: the mediator stays")),
+        ],
         validators=[InputRequired(_l("Choose whether to grant or refuse the request."))],
     )
     replacement = SelectField(
-        _l("Replacement mediator"), coerce=_int_or_none, validate_choice=False,
+        _l("Replacement mediator"),
+        coerce=_int_or_none,
+        validate_choice=False,
         validators=[Optional()],
     )
     note = TextAreaField(
@@ -110,22 +119,33 @@ def mediators_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel 
     add = None
     if recusal.can_manage_mediators(user, case):
         on_case = {m.user_id for m in links}
-        add = failed if isinstance(failed, CoMediatorForm) else CoMediatorForm(
-            formdata=None, prefix="comediator", version=case.version)
+        add = (
+            failed
+            if isinstance(failed, CoMediatorForm)
+            else CoMediatorForm(formdata=None, prefix="comediator", version=case.version)
+        )
         add.mediator.choices = mediator_choices(
-            [u for u in eligible_mediators(case) if u.id not in on_case])
+            [u for u in eligible_mediators(case) if u.id not in on_case]
+        )
     mine = recusal.link_of(case, user)
     declare = None
     if mine is not None and mine.declared_no_conflict_at is None:
-        declare = failed if isinstance(failed, DeclareForm) else DeclareForm(
-            formdata=None, prefix="declare", version=case.version)
-    return Panel(MEDIATORS, "workbench/partials/mediators_panel.html", {
-        "links": links,
-        "ended": [m for m in case.mediators if not m.active and m.ended_reason],
-        "add": add,
-        "declare": declare,
-        "me": user,
-    })
+        declare = (
+            failed
+            if isinstance(failed, DeclareForm)
+            else DeclareForm(formdata=None, prefix="declare", version=case.version)
+        )
+    return Panel(
+        MEDIATORS,
+        "workbench/partials/mediators_panel.html",
+        {
+            "links": links,
+            "ended": [m for m in case.mediators if not m.active and m.ended_reason],
+            "add": add,
+            "declare": declare,
+            "me": user,
+        },
+    )
 
 
 @panel(35)
@@ -142,11 +162,18 @@ def recusal_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | 
     links = recusal.active_links(case)
     form = None
     if may_request:
-        form = failed if isinstance(failed, RecusalRequestForm) else RecusalRequestForm(
-            formdata=None, prefix="recusal", version=case.version)
-        form.party.choices = [SelectChoice("", _("Choose a party")), *(
-            SelectChoice(p.id, _("%(name)s (%(role)s)", name=p.name, role=p.role.label))
-            for p in case.parties)]
+        form = (
+            failed
+            if isinstance(failed, RecusalRequestForm)
+            else RecusalRequestForm(formdata=None, prefix="recusal", version=case.version)
+        )
+        form.party.choices = [
+            SelectChoice("", _("Choose a party")),
+            *(
+                SelectChoice(p.id, _("%(name)s (%(role)s)", name=p.name, role=p.role.label))
+                for p in case.parties
+            ),
+        ]
         form.mediator.choices = mediator_choices([m.user for m in links])
     pending, decided, stray = [], [], failed if isinstance(failed, RecusalDecisionForm) else None
     eligible = eligible_mediators(case) if may_decide else []
@@ -159,18 +186,27 @@ def recusal_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | 
             if stray is not None and stray.request.data == r.id:
                 decide, stray = stray, None
             else:
-                decide = RecusalDecisionForm(formdata=None, prefix="decide",
-                                             version=case.version, request=r.id)
+                decide = RecusalDecisionForm(
+                    formdata=None, prefix="decide", version=case.version, request=r.id
+                )
             decide.replacement.choices = mediator_choices(
-                [u for u in eligible if u.id != r.mediator_id])
+                [u for u in eligible if u.id != r.mediator_id]
+            )
             per_party(decide, r.id)
         link = recusal.link_of(case, r.mediator)
         pending.append({"request": r, "form": decide, "presiding": bool(link and link.presiding)})
     if stray is not None:
         per_party(stray, "x")
-    return Panel(RECUSAL, "workbench/partials/recusal_panel.html", {
-        "form": form, "pending": pending, "decided": decided, "stray": stray,
-    })
+    return Panel(
+        RECUSAL,
+        "workbench/partials/recusal_panel.html",
+        {
+            "form": form,
+            "pending": pending,
+            "decided": decided,
+            "stray": stray,
+        },
+    )
 
 
 # ---- routes -----------------------------------------------------------------------------------
@@ -187,10 +223,20 @@ def add_co_mediator(number: str):
     if not recusal.can_manage_mediators(user, case):
         abort(403)
     form = CoMediatorForm(prefix="comediator")
-    return act(case, mediators_panel, MEDIATORS, form, _("Co-mediator added."),
-               lambda: recusal.add_co_mediator(
-                   case, _user(form.mediator.data), user, version=form.version.data,
-                   chosen_by_parties=bool(form.chosen_by_parties.data)))
+    return act(
+        case,
+        mediators_panel,
+        MEDIATORS,
+        form,
+        _("Co-mediator added."),
+        lambda: recusal.add_co_mediator(
+            case,
+            _user(form.mediator.data),
+            user,
+            version=form.version.data,
+            chosen_by_parties=bool(form.chosen_by_parties.data),
+        ),
+    )
 
 
 @bp.route("/case/<number>/declare", methods=["POST"])
@@ -200,8 +246,14 @@ def declare_no_conflict(number: str):
     if recusal.link_of(case, user) is None:
         abort(403)
     form = DeclareForm(prefix="declare")
-    return act(case, mediators_panel, MEDIATORS, form, _("Declaration recorded."),
-               lambda: recusal.declare_no_conflict(case, user, version=form.version.data))
+    return act(
+        case,
+        mediators_panel,
+        MEDIATORS,
+        form,
+        _("Declaration recorded."),
+        lambda: recusal.declare_no_conflict(case, user, version=form.version.data),
+    )
 
 
 @bp.route("/case/<number>/recusal", methods=["POST"])
@@ -213,11 +265,21 @@ def request_recusal(number: str):
         abort(403)
     form = RecusalRequestForm(prefix="recusal")
     party = next((p for p in case.parties if p.id == form.party.data), None)
-    return act(case, recusal_panel, RECUSAL, form,
-               _("Recusal request recorded. The committee director decides on it."),
-               lambda: recusal.request_recusal(
-                   case, party, _user(form.mediator.data), user, version=form.version.data,
-                   grounds=form.grounds.data))
+    return act(
+        case,
+        recusal_panel,
+        RECUSAL,
+        form,
+        _("Recusal request recorded. The committee director decides on it."),
+        lambda: recusal.request_recusal(
+            case,
+            party,
+            _user(form.mediator.data),
+            user,
+            version=form.version.data,
+            grounds=form.grounds.data,
+        ),
+    )
 
 
 @bp.route("/case/<number>/recusal/decide", methods=["POST"])
@@ -230,8 +292,19 @@ def decide_recusal(number: str):
     form = RecusalDecisionForm(prefix="decide")
     request = db.session.get(RecusalRequest, form.request.data) if form.request.data else None
     grant = form.decision.data == "grant"
-    return act(case, recusal_panel, RECUSAL, form,
-               _("Mediator replaced.") if grant else _("Recusal request refused."),
-               lambda: recusal.decide_recusal(
-                   case, request, user, version=form.version.data, grant=grant,
-                   replacement=_user(form.replacement.data), note=form.note.data))
+    return act(
+        case,
+        recusal_panel,
+        RECUSAL,
+        form,
+        _("Mediator replaced.") if grant else _("Recusal request refused."),
+        lambda: recusal.decide_recusal(
+            case,
+            request,
+            user,
+            version=form.version.data,
+            grant=grant,
+            replacement=_user(form.replacement.data),
+            note=form.note.data,
+        ),
+    )

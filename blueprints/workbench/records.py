@@ -98,11 +98,13 @@ class SessionForm(_HeldAtForm):
         option_widget=CheckboxInput(),
     )
     participants = TextAreaField(
-        _l("Others taking part"), validators=[Optional(), Length(max=2000)],
+        _l("Others taking part"),
+        validators=[Optional(), Length(max=2000)],
         render_kw={"rows": 2},
     )
     accounts = TextAreaField(
-        _l("Each party's account"), validators=[Optional(), Length(max=20000)],
+        _l("Each party's account"),
+        validators=[Optional(), Length(max=20000)],
         render_kw={"rows": 5},
     )
     notes = TextAreaField(
@@ -114,7 +116,8 @@ class SessionForm(_HeldAtForm):
         render_kw={"rows": 6},
     )
     result = TextAreaField(
-        _l("Result of the session"), validators=[Optional(), Length(max=5000)],
+        _l("Result of the session"),
+        validators=[Optional(), Length(max=5000)],
         render_kw={"rows": 3},
     )
 
@@ -130,8 +133,7 @@ class InvestigationForm(_HeldAtForm):
     place = StringField(_l("Place"), validators=[Optional(), Length(max=128)])
     investigators = StringField(
         _l("Investigators"),
-        validators=[InputRequired(_l("Name who carried out the investigation.")),
-                    Length(max=256)],
+        validators=[InputRequired(_l("Name who carried out the investigation.")), Length(max=256)],
     )
     interviewee = StringField(
         _l("Person interviewed"),
@@ -139,8 +141,7 @@ class InvestigationForm(_HeldAtForm):
     )
     record = TextAreaField(
         _l("Record"),
-        validators=[InputRequired(_l("Write down what was said or found.")),
-                    Length(max=20000)],
+        validators=[InputRequired(_l("Write down what was said or found.")), Length(max=20000)],
         render_kw={"rows": 6},
     )
 
@@ -150,40 +151,68 @@ class SignForm(CaseActionForm):
 
 
 def _party_choices(case: Case) -> list[SelectChoice]:
-    return [SelectChoice(p.id, _("%(name)s (%(role)s)", name=p.name, role=p.role.label))
-            for p in case.parties]
+    return [
+        SelectChoice(p.id, _("%(name)s (%(role)s)", name=p.name, role=p.role.label))
+        for p in case.parties
+    ]
 
 
-def session_form(case: Case, record: MediationSession | None = None, *, prefix: str = SESSION,
-                 formdata: Any = None) -> SessionForm:
+def session_form(
+    case: Case,
+    record: MediationSession | None = None,
+    *,
+    prefix: str = SESSION,
+    formdata: Any = None,
+) -> SessionForm:
     """A session form: blank with every applicant and respondent ticked, or filled from
     `record`; with `formdata`, the posted values."""
     if formdata is not None:
         form = SessionForm(prefix=prefix)
     elif record is None:
-        form = SessionForm(formdata=None, prefix=prefix, version=case.version,
-                           present=[p.id for p in case.parties if p.role in DECIDING_ROLES])
+        form = SessionForm(
+            formdata=None,
+            prefix=prefix,
+            version=case.version,
+            present=[p.id for p in case.parties if p.role in DECIDING_ROLES],
+        )
     else:
         form = SessionForm(
-            formdata=None, prefix=prefix, version=case.version, held_at=_local(record.held_at),
-            place=record.place, mode=record.mode.value, notes=record.notes,
-            present=list(record.present_party_ids or []), participants=record.participants,
-            accounts=record.accounts, result=record.result,
+            formdata=None,
+            prefix=prefix,
+            version=case.version,
+            held_at=_local(record.held_at),
+            place=record.place,
+            mode=record.mode.value,
+            notes=record.notes,
+            present=list(record.present_party_ids or []),
+            participants=record.participants,
+            accounts=record.accounts,
+            result=record.result,
         )
     form.present.choices = _party_choices(case)
     return form
 
 
-def investigation_form(case: Case, record: Investigation | None = None, *,
-                       prefix: str = INVESTIGATION, formdata: Any = None) -> InvestigationForm:
+def investigation_form(
+    case: Case,
+    record: Investigation | None = None,
+    *,
+    prefix: str = INVESTIGATION,
+    formdata: Any = None,
+) -> InvestigationForm:
     if formdata is not None:
         return InvestigationForm(prefix=prefix)
     if record is None:
         return InvestigationForm(formdata=None, prefix=prefix, version=case.version)
     return InvestigationForm(
-        formdata=None, prefix=prefix, version=case.version, held_at=_local(record.held_at),
-        place=record.place, investigators=record.investigators,
-        interviewee=record.interviewee, record=record.record,
+        formdata=None,
+        prefix=prefix,
+        version=case.version,
+        held_at=_local(record.held_at),
+        place=record.place,
+        investigators=record.investigators,
+        interviewee=record.interviewee,
+        record=record.record,
     )
 
 
@@ -225,8 +254,7 @@ def _case_records(case: Case) -> list:
     out = []
     for model in (MediationSession, Investigation):
         out += db.session.scalars(
-            sa.select(model).where(model.case_id == case.id)
-            .options(joinedload(model.recorded_by))
+            sa.select(model).where(model.case_id == case.id).options(joinedload(model.recorded_by))
         ).all()
     return sorted(out, key=lambda r: (r.held_at, r.created_at, r.id))
 
@@ -247,17 +275,22 @@ def records_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | 
         if editable and r.signed_at is None and _key(r) == wanted.get("editing"):
             editing = _key(r)
             edit_form = wanted.get("form") or (
-                session_form(case, r, prefix=editing) if isinstance(r, MediationSession)
+                session_form(case, r, prefix=editing)
+                if isinstance(r, MediationSession)
                 else investigation_form(case, r, prefix=editing)
             )
-    return Panel(RECORDS, "workbench/partials/records_panel.html", {
-        "items": items,
-        "parties": {p.id: p for p in case.parties},
-        "editable": editable,
-        "signable": allowed(case.state, Action.SIGN_RECORD),
-        "editing": editing,
-        "edit_form": edit_form,
-    })
+    return Panel(
+        RECORDS,
+        "workbench/partials/records_panel.html",
+        {
+            "items": items,
+            "parties": {p.id: p for p in case.parties},
+            "editable": editable,
+            "signable": allowed(case.state, Action.SIGN_RECORD),
+            "editing": editing,
+            "edit_form": edit_form,
+        },
+    )
 
 
 PROVIDERS = {SESSION: session_panel, INVESTIGATION: investigation_panel, RECORDS: records_panel}
@@ -268,8 +301,7 @@ PROVIDERS = {SESSION: session_panel, INVESTIGATION: investigation_panel, RECORDS
 
 def _act(case: Case, name: str, form, done: str, call, override=None):
     """Validate, run the domain call, redirect to the case page or show the errors."""
-    return panel_action(case, name, form, done, call, provider=PROVIDERS[name],
-                        override=override)
+    return panel_action(case, name, form, done, call, provider=PROVIDERS[name], override=override)
 
 
 def _allowed_case(number: str) -> Case:
@@ -296,12 +328,25 @@ def record_session(number: str):
     """Record a mediation session (the case's mediators, the committee director)."""
     case, user = _allowed_case(number), _me()
     form = session_form(case, formdata=request.form)
-    return _act(case, SESSION, form, _("Session recorded."), lambda: mediation.record_session(
-        case, user, version=form.version.data, held_at=form.held_at_utc(),
-        place=form.place.data or "", mode=SessionMode(form.mode.data), notes=form.notes.data,
-        present=_present(case, form), participants=form.participants.data,
-        accounts=form.accounts.data, result=form.result.data,
-    ))
+    return _act(
+        case,
+        SESSION,
+        form,
+        _("Session recorded."),
+        lambda: mediation.record_session(
+            case,
+            user,
+            version=form.version.data,
+            held_at=form.held_at_utc(),
+            place=form.place.data or "",
+            mode=SessionMode(form.mode.data),
+            notes=form.notes.data,
+            present=_present(case, form),
+            participants=form.participants.data,
+            accounts=form.accounts.data,
+            result=form.result.data,
+        ),
+    )
 
 
 @bp.route("/case/<number>/investigation", methods=["POST"])
@@ -309,12 +354,22 @@ def record_investigation(number: str):
     """Record an investigation (the case's mediators, the committee director)."""
     case, user = _allowed_case(number), _me()
     form = investigation_form(case, formdata=request.form)
-    return _act(case, INVESTIGATION, form, _("Investigation recorded."),
-                lambda: records.record_investigation(
-                    case, user, version=form.version.data, held_at=form.held_at_utc(),
-                    place=form.place.data, investigators=form.investigators.data,
-                    interviewee=form.interviewee.data, record=form.record.data,
-                ))
+    return _act(
+        case,
+        INVESTIGATION,
+        form,
+        _("Investigation recorded."),
+        lambda: records.record_investigation(
+            case,
+            user,
+            version=form.version.data,
+            held_at=form.held_at_utc(),
+            place=form.place.data,
+            investigators=form.investigators.data,
+            interviewee=form.interviewee.data,
+            record=form.record.data,
+        ),
+    )
 
 
 @bp.route("/case/<number>/records")
@@ -327,8 +382,7 @@ def records_list(number: str):
     if p is None:
         abort(404)
     response = make_response(
-        render_template(p.template, case=case, p=p) if is_htmx()
-        else render_detail(case, overrides)
+        render_template(p.template, case=case, p=p) if is_htmx() else render_detail(case, overrides)
     )
     response.vary.add("HX-Request")
     return response
@@ -344,21 +398,35 @@ def edit_record(number: str, kind: str, record_id: int):
     if isinstance(record, MediationSession):
         form = session_form(case, prefix=key, formdata=request.form)
         call = lambda: records.edit_session(  # noqa: E731
-            case, record, user, version=form.version.data, held_at=form.held_at_utc(),
-            place=form.place.data or "", mode=SessionMode(form.mode.data),
-            notes=form.notes.data, present=_present(case, form),
-            participants=form.participants.data, accounts=form.accounts.data,
+            case,
+            record,
+            user,
+            version=form.version.data,
+            held_at=form.held_at_utc(),
+            place=form.place.data or "",
+            mode=SessionMode(form.mode.data),
+            notes=form.notes.data,
+            present=_present(case, form),
+            participants=form.participants.data,
+            accounts=form.accounts.data,
             result=form.result.data,
         )
     else:
         form = investigation_form(case, prefix=key, formdata=request.form)
         call = lambda: records.edit_investigation(  # noqa: E731
-            case, record, user, version=form.version.data, held_at=form.held_at_utc(),
-            place=form.place.data, investigators=form.investigators.data,
-            interviewee=form.interviewee.data, record=form.record.data,
+            case,
+            record,
+            user,
+            version=form.version.data,
+            held_at=form.held_at_utc(),
+            place=form.place.data,
+            investigators=form.investigators.data,
+            interviewee=form.interviewee.data,
+            record=form.record.data,
         )
-    return _act(case, RECORDS, form, _("Record saved."), call,
-                override={"editing": key, "form": form})
+    return _act(
+        case, RECORDS, form, _("Record saved."), call, override={"editing": key, "form": form}
+    )
 
 
 @bp.route("/case/<number>/records/<kind>/<int:record_id>/sign", methods=["POST"])
@@ -368,9 +436,11 @@ def sign_record(number: str, kind: str, record_id: int):
     case, user = _allowed_case(number), _me()
     record = _record(case, kind, record_id)
     form = SignForm(prefix=f"sign-{_key(record)}")
-    error = run_action(
-        lambda: records.sign_record(case, record, user, version=form.version.data)
-    ) if form.validate_on_submit() else None
+    error = (
+        run_action(lambda: records.sign_record(case, record, user, version=form.version.data))
+        if form.validate_on_submit()
+        else None
+    )
     messages = [error.message] if error else [m for f in form for m in f.errors]
     for message in messages:
         flash(message, "error")

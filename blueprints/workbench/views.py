@@ -70,9 +70,7 @@ def _cases_page(user: User, state: CaseState, due: str | None, cursor: str | Non
 
 def _visits_page(user: User, cursor: str | None):
     """One keyset page of the open follow-up visits in `user`'s scope, earliest due first."""
-    stmt = aftercare.open_visits(user).options(
-        joinedload(FollowUp.case).selectinload(Case.parties)
-    )
+    stmt = aftercare.open_visits(user).options(joinedload(FollowUp.case).selectinload(Case.parties))
     return keyset_page(
         stmt,
         [FollowUp.due_on, FollowUp.id],
@@ -177,7 +175,10 @@ def assign(number: str):
         form,
         _("Mediator assigned to case %(number)s.", number=case.number),
         lambda: dispatch.assign_mediator(
-            case, _user(form.mediator.data), user, version=form.version.data,
+            case,
+            _user(form.mediator.data),
+            user,
+            version=form.version.data,
             chosen_by_parties=bool(form.chosen_by_parties.data),
         ),
         back=back,

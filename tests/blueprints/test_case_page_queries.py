@@ -10,10 +10,25 @@ from models.enums import SessionMode
 
 def add_records(world, case, n):
     for i in range(n):
-        record_session(case, world.mediator, version=None, held_at=datetime.now(UTC),
-                       place="p", mode=SessionMode.IN_PERSON, notes=f"n{i}")
-        record_investigation(case, world.mediator, version=None, held_at=datetime.now(UTC),
-                             place="p", investigators="x", interviewee="y", record=f"r{i}")
+        record_session(
+            case,
+            world.mediator,
+            version=None,
+            held_at=datetime.now(UTC),
+            place="p",
+            mode=SessionMode.IN_PERSON,
+            notes=f"n{i}",
+        )
+        record_investigation(
+            case,
+            world.mediator,
+            version=None,
+            held_at=datetime.now(UTC),
+            place="p",
+            investigators="x",
+            interviewee="y",
+            record=f"r{i}",
+        )
 
 
 def test_case_page_queries_do_not_grow(world, db, login, client, count_queries):

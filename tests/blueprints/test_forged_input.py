@@ -63,8 +63,10 @@ def test_unlink_with_a_nonsense_id_is_not_found(world, db, login, client, value)
     link_cases(a, b.number, world.clerk, version=None, kind="related")
     db.session.commit()
     login("clerk")
-    response = client.post(f"/cases/{a.number}/links/remove", data={
-        "unlink-version": fresh(db, a).version, "unlink-link": value})
+    response = client.post(
+        f"/cases/{a.number}/links/remove",
+        data={"unlink-version": fresh(db, a).version, "unlink-link": value},
+    )
     assert response.status_code == 404
     assert count_rows(CaseLink) == 1
 
@@ -73,8 +75,10 @@ def test_unlink_with_an_id_in_range_that_names_no_link(world, db, login, client)
     a = world.case(CaseState.ACCEPTED)
     db.session.commit()
     login("clerk")
-    response = client.post(f"/cases/{a.number}/links/remove", data={
-        "unlink-version": a.version, "unlink-link": str(MAX_ID)})
+    response = client.post(
+        f"/cases/{a.number}/links/remove",
+        data={"unlink-version": a.version, "unlink-link": str(MAX_ID)},
+    )
     assert response.status_code == 200
     assert "This link no longer exists." in response.get_data(as_text=True)
 
@@ -89,9 +93,15 @@ def test_send_transfer_to_an_organisation_not_in_the_list(world, db, login, clie
     if value == "COURT":
         value = str(world.court.id + 10**6)  # in range, but no such organisation
     login("mediator")
-    response = client.post(f"/cases/{case.number}/transfers", data={
-        "send-version": case.version, "send-to_org": value, "send-to_name": "",
-        "send-reason": "需要镇里协调"})
+    response = client.post(
+        f"/cases/{case.number}/transfers",
+        data={
+            "send-version": case.version,
+            "send-to_org": value,
+            "send-to_name": "",
+            "send-reason": "需要镇里协调",
+        },
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Choose an organisation from the list." in error_of(html, "send-to_org")
@@ -105,21 +115,26 @@ def test_answering_a_transfer_with_a_forged_id(world, db, login, client, action)
     tdir = user("tdir", Role.DIRECTOR, world.township_centre)
     db.session.flush()
     if action == "ack_out":
-        t = send_transfer(case, world.mediator, version=None, to_name="公安县人民法院",
-                          reason="x")
+        t = send_transfer(case, world.mediator, version=None, to_name="公安县人民法院", reason="x")
     else:
-        t = send_transfer(case, world.mediator, version=None, to_org=world.township_centre,
-                          reason="x")
+        t = send_transfer(
+            case, world.mediator, version=None, to_org=world.township_centre, reason="x"
+        )
     db.session.commit()
     login(tdir.username if action in ("accept", "decline") else "mediator")
     url = {"ack_out": "ack-out"}.get(action, action)
-    response = client.post(f"/cases/{case.number}/transfers/{url}", data={
-        f"{action}-version": fresh(db, case).version, f"{action}-transfer": HUGE,
-        f"{action}-reason": "应先由村委会调解", f"{action}-receiver_name": "王法官",
-        f"{action}-received_on": local_today().isoformat()})
+    response = client.post(
+        f"/cases/{case.number}/transfers/{url}",
+        data={
+            f"{action}-version": fresh(db, case).version,
+            f"{action}-transfer": HUGE,
+            f"{action}-reason": "应先由村委会调解",
+            f"{action}-receiver_name": "王法官",
+            f"{action}-received_on": local_today().isoformat(),
+        },
+    )
     assert response.status_code == 200
-    assert "This transfer is no longer waiting for an answer." in response.get_data(
-        as_text=True)
+    assert "This transfer is no longer waiting for an answer." in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Transfer, t.id).status == "pending"
 
@@ -135,8 +150,13 @@ def test_transfer_note_with_a_huge_id_is_not_found(world, db, login, client):
 
 
 def _rule_form(world, **overrides):
-    data = {"name": "My rule", "scope_code": "421022", "dispute_types": ["DLJT"],
-            "target_org": str(world.traffic.id), "active": "y"}
+    data = {
+        "name": "My rule",
+        "scope_code": "421022",
+        "dispute_types": ["DLJT"],
+        "target_org": str(world.traffic.id),
+        "active": "y",
+    }
     data.update(overrides)
     return data
 
@@ -154,13 +174,18 @@ def test_rule_with_a_huge_target_org(world, db, login, client):
 @pytest.mark.parametrize("value", ["NaN", "sNaN", "-NaN", "Infinity", "-Infinity", "1e20"])
 def test_rule_with_a_non_finite_amount(world, db, login, client, value):
     login("admin")
-    response = client.post("/admin/routing/new", data=_rule_form(
-        world, min_amount=value, target_org="", target_level="county"))
+    response = client.post(
+        "/admin/routing/new",
+        data=_rule_form(world, min_amount=value, target_org="", target_level="county"),
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     message = error_of(html, "min_amount")
-    assert ("Enter a number" in message if value != "1e20"
-            else "Enter an amount of 0 or more" in message)
+    assert (
+        "Enter a number" in message
+        if value != "1e20"
+        else "Enter an amount of 0 or more" in message
+    )
     assert f'value="{value}"' in html and 'value="My rule"' in html
     assert count_rows(RoutingRule) == 0
 
@@ -168,8 +193,9 @@ def test_rule_with_a_non_finite_amount(world, db, login, client, value):
 @pytest.mark.parametrize("value", ["NaN", "sNaN", "Infinity"])
 def test_try_box_with_a_non_finite_amount(world, db, login, client, value):
     login("admin")
-    response = client.get(f"/admin/routing?place=421022100201&dispute_type=LL&risk=none"
-                          f"&amount={value}")
+    response = client.get(
+        f"/admin/routing?place=421022100201&dispute_type=LL&risk=none&amount={value}"
+    )
     assert response.status_code == 200
     assert "Enter a number" in error_of(response.get_data(as_text=True), "amount")
 
@@ -183,8 +209,13 @@ def test_rule_urls_with_a_huge_id_are_not_found(world, db, login, client, path):
 
 
 def test_two_admins_editing_one_rule(world, db, login, client, app):
-    rule = RoutingRule(scope_code="421022", position=1, name="Traffic",
-                       dispute_types=["DLJT"], target_org=world.traffic)
+    rule = RoutingRule(
+        scope_code="421022",
+        position=1,
+        name="Traffic",
+        dispute_types=["DLJT"],
+        target_org=world.traffic,
+    )
     db.session.add(rule)
     db.session.commit()
     login("admin")
@@ -196,13 +227,19 @@ def test_two_admins_editing_one_rule(world, db, login, client, app):
     user("admin2", Role.ADMIN, world.admin.organisation)
     db.session.commit()
     from tests.factories import PASSWORD
+
     other.post("/auth/login", data={"username": "admin2", "password": PASSWORD})
-    response = other.post(f"/admin/routing/{rule.id}", data=_rule_form(
-        world, name="Traffic (admin2)", version=seen))
+    response = other.post(
+        f"/admin/routing/{rule.id}", data=_rule_form(world, name="Traffic (admin2)", version=seen)
+    )
     assert response.status_code == 303
     # This admin's save is refused with a message, what they typed kept.
-    response = client.post(f"/admin/routing/{rule.id}", data=_rule_form(
-        world, name="Traffic and medical", dispute_types=["DLJT", "YL"], version=seen))
+    response = client.post(
+        f"/admin/routing/{rule.id}",
+        data=_rule_form(
+            world, name="Traffic and medical", dispute_types=["DLJT", "YL"], version=seen
+        ),
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Someone else changed this rule while you were working on it." in html
@@ -213,16 +250,25 @@ def test_two_admins_editing_one_rule(world, db, login, client, app):
     # Saving again (against the version now shown) is a deliberate overwrite.
     now = int(re.search(r'name="version"[^>]*value="(\d+)"', html).group(1))
     assert now == seen + 1
-    response = client.post(f"/admin/routing/{rule.id}", data=_rule_form(
-        world, name="Traffic and medical", dispute_types=["DLJT", "YL"], version=now))
+    response = client.post(
+        f"/admin/routing/{rule.id}",
+        data=_rule_form(
+            world, name="Traffic and medical", dispute_types=["DLJT", "YL"], version=now
+        ),
+    )
     assert response.status_code == 303
     db.session.expire_all()
     assert db.session.get(RoutingRule, rule.id).name == "Traffic and medical"
 
 
 def test_rule_version_moves_with_each_change(world, db):
-    rule = RoutingRule(scope_code="421022", position=1, name="Big", min_parties=10,
-                       target_level=RoutingLevel.COUNTY)
+    rule = RoutingRule(
+        scope_code="421022",
+        position=1,
+        name="Big",
+        min_parties=10,
+        target_level=RoutingLevel.COUNTY,
+    )
     db.session.add(rule)
     db.session.commit()
     assert rule.version == 1
@@ -234,19 +280,26 @@ def test_rule_version_moves_with_each_change(world, db):
 # ---- 5. referral registration dates ------------------------------------------------------
 
 
-@pytest.mark.parametrize(("kind", "extra"), [
-    ("court", {"body_name": "公安县人民法院", "external_no": "C1", "court_mode": "delegated"}),
-    ("police", {"body_name": "派出所", "external_no": "J1", "police_category": "non_police"}),
-])
-@pytest.mark.parametrize(("value", "message"), [
-    ("0001-01-01T00:00", "Enter a date from 2000 on."),
-    ("1999-12-31T23:59", "Enter a date from 2000 on."),
-    ("9999-12-31T23:59", "This cannot be in the future."),
-])
+@pytest.mark.parametrize(
+    ("kind", "extra"),
+    [
+        ("court", {"body_name": "公安县人民法院", "external_no": "C1", "court_mode": "delegated"}),
+        ("police", {"body_name": "派出所", "external_no": "J1", "police_category": "non_police"}),
+    ],
+)
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0001-01-01T00:00", "Enter a date from 2000 on."),
+        ("1999-12-31T23:59", "Enter a date from 2000 on."),
+        ("9999-12-31T23:59", "This cannot be in the future."),
+    ],
+)
 def test_received_at_out_of_range(world, db, login, client, kind, extra, value, message):
     login("clerk")
-    response = client.post(f"/desk/register/{kind}", data=_case_fields(
-        world, body_org="", received_at=value, **extra))
+    response = client.post(
+        f"/desk/register/{kind}", data=_case_fields(world, body_org="", received_at=value, **extra)
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert message in error_of(html, "received_at")
@@ -255,25 +308,38 @@ def test_received_at_out_of_range(world, db, login, client, kind, extra, value, 
 
 
 def _petition(**overrides):
-    fields = dict(body_org="", body_name="信访局", external_no="XF1",
-                  petition_received_on=(local_today() - timedelta(days=3)).isoformat(),
-                  petition_form="visit", both_consent="y", petition_due_on="",
-                  received_at=(local_today() - timedelta(days=1)).isoformat() + "T10:00")
+    fields = dict(
+        body_org="",
+        body_name="信访局",
+        external_no="XF1",
+        petition_received_on=(local_today() - timedelta(days=3)).isoformat(),
+        petition_form="visit",
+        both_consent="y",
+        petition_due_on="",
+        received_at=(local_today() - timedelta(days=1)).isoformat() + "T10:00",
+    )
     fields.update(overrides)
     return fields
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("petition_due_on", "9999-12-31", "The petition deadline can be at most 75 days after"),
-    ("petition_due_on", "2001-01-01",
-     "The deadline cannot be before the petition was received."),
-    ("petition_received_on", "0001-01-01", "Enter a date from 2000 on."),
-    ("petition_received_on", "9999-12-31", "This cannot be in the future."),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("petition_due_on", "9999-12-31", "The petition deadline can be at most 75 days after"),
+        (
+            "petition_due_on",
+            "2001-01-01",
+            "The deadline cannot be before the petition was received.",
+        ),
+        ("petition_received_on", "0001-01-01", "Enter a date from 2000 on."),
+        ("petition_received_on", "9999-12-31", "This cannot be in the future."),
+    ],
+)
 def test_petition_dates_out_of_range(world, db, login, client, field, value, message):
     login("clerk")
-    response = client.post("/desk/register/petition",
-                           data=_case_fields(world, **_petition(**{field: value})))
+    response = client.post(
+        "/desk/register/petition", data=_case_fields(world, **_petition(**{field: value}))
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert message in error_of(html, field)
@@ -286,40 +352,72 @@ def test_petition_due_at_most_15_plus_60_days_after_receipt(world, db, login, cl
     recorded on its own, once, at most 30 days)."""
     received = local_today() - timedelta(days=3)
     login("clerk")
-    late = client.post("/desk/register/petition", data=_case_fields(world, **_petition(
-        petition_received_on=received.isoformat(),
-        petition_due_on=(received + timedelta(days=76)).isoformat())))
+    late = client.post(
+        "/desk/register/petition",
+        data=_case_fields(
+            world,
+            **_petition(
+                petition_received_on=received.isoformat(),
+                petition_due_on=(received + timedelta(days=76)).isoformat(),
+            ),
+        ),
+    )
     assert late.status_code == 200
     assert "at most 75 days" in error_of(late.get_data(as_text=True), "petition_due_on")
-    response = client.post("/desk/register/petition", data=_case_fields(world, **_petition(
-        petition_received_on=received.isoformat(),
-        petition_due_on=(received + timedelta(days=75)).isoformat())))
+    response = client.post(
+        "/desk/register/petition",
+        data=_case_fields(
+            world,
+            **_petition(
+                petition_received_on=received.isoformat(),
+                petition_due_on=(received + timedelta(days=75)).isoformat(),
+            ),
+        ),
+    )
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
 
 
 def test_register_amount_not_a_number(world, db, login, client):
     login("clerk")
-    response = client.post("/desk/register/police", data=_case_fields(
-        world, body_org="", body_name="派出所", external_no="J1",
-        police_category="non_police", amount="sNaN",
-        received_at=(local_today() - timedelta(days=1)).isoformat() + "T10:00"))
+    response = client.post(
+        "/desk/register/police",
+        data=_case_fields(
+            world,
+            body_org="",
+            body_name="派出所",
+            external_no="J1",
+            police_category="non_police",
+            amount="sNaN",
+            received_at=(local_today() - timedelta(days=1)).isoformat() + "T10:00",
+        ),
+    )
     assert response.status_code == 200
     assert "Enter a number" in error_of(response.get_data(as_text=True), "amount")
 
 
 def test_domain_refuses_year_one_and_far_deadlines(world, db):
-    police = ReferralData(kind=ReferralKind.POLICE, body_name="派出所", external_no="J1",
-                          police_category=PoliceCategory.NON_POLICE,
-                          received_at=datetime(1, 1, 1, tzinfo=CHINA))
+    police = ReferralData(
+        kind=ReferralKind.POLICE,
+        body_name="派出所",
+        external_no="J1",
+        police_category=PoliceCategory.NON_POLICE,
+        received_at=datetime(1, 1, 1, tzinfo=CHINA),
+    )
     with pytest.raises(ValidationFailed) as caught:
         register_referral(world.case_data(), police, world.clerk)
     assert caught.value.field == "received_at"
     from models.enums import PetitionForm
-    petition = ReferralData(kind=ReferralKind.PETITION, body_name="信访局", external_no="X",
-                            petition_form=PetitionForm.VISIT, both_consent=True,
-                            received_at=datetime.now(CHINA) - timedelta(hours=1),
-                            petition_received_on=local_today() - timedelta(days=3),
-                            petition_due_on=date(9999, 12, 31))
+
+    petition = ReferralData(
+        kind=ReferralKind.PETITION,
+        body_name="信访局",
+        external_no="X",
+        petition_form=PetitionForm.VISIT,
+        both_consent=True,
+        received_at=datetime.now(CHINA) - timedelta(hours=1),
+        petition_received_on=local_today() - timedelta(days=3),
+        petition_due_on=date(9999, 12, 31),
+    )
     with pytest.raises(ValidationFailed) as caught:
         register_referral(world.case_data(), petition, world.clerk)
     assert caught.value.field == "petition_due_on"

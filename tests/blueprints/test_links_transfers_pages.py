@@ -41,9 +41,16 @@ def test_link_by_number_both_ways_with_repeat_badge(world, db, login, client, ht
     login("clerk")
     html = page(client, a)
     assert 'id="panel-links"' in html and "No related cases." in html
-    response = client.post(f"/cases/{a.number}/links", data={
-        "link-version": a.version, "link-number": b.number, "link-kind": "repeat",
-        "link-note": "同一人第二次来访"}, headers=hx("panel-links") if htmx else {})
+    response = client.post(
+        f"/cases/{a.number}/links",
+        data={
+            "link-version": a.version,
+            "link-number": b.number,
+            "link-kind": "repeat",
+            "link-note": "同一人第二次来访",
+        },
+        headers=hx("panel-links") if htmx else {},
+    )
     redirected(response, a, htmx)
     html = page(client, a)
     assert "Cases linked." in html
@@ -60,12 +67,21 @@ def test_link_errors_beside_the_field_input_kept(world, db, login, client):
     far = world.case(CaseState.ACCEPTED, village=world.village3)
     db.session.commit()
     login("clerk")
-    for number, message in ((far.number, "There is no case with this number in your area."),
-                            (a.number, "A case cannot be linked to itself."),
-                            ("", "Enter the number of the other case.")):
-        response = client.post(f"/cases/{a.number}/links", data={
-            "link-version": a.version, "link-number": number, "link-kind": "related",
-            "link-note": "我写的备注"}, headers=hx("panel-links"))
+    for number, message in (
+        (far.number, "There is no case with this number in your area."),
+        (a.number, "A case cannot be linked to itself."),
+        ("", "Enter the number of the other case."),
+    ):
+        response = client.post(
+            f"/cases/{a.number}/links",
+            data={
+                "link-version": a.version,
+                "link-number": number,
+                "link-kind": "related",
+                "link-note": "我写的备注",
+            },
+            headers=hx("panel-links"),
+        )
         html = response.get_data(as_text=True)
         assert response.status_code == 200
         assert 'id="link-number-error"' in html and message in html
@@ -73,8 +89,10 @@ def test_link_errors_beside_the_field_input_kept(world, db, login, client):
         assert far.number not in html or number == far.number
     assert count_rows(CaseLink) == 0
     # Without JS: the whole page comes back with the form open and the message beside it.
-    response = client.post(f"/cases/{a.number}/links", data={
-        "link-version": a.version, "link-number": far.number, "link-kind": "related"})
+    response = client.post(
+        f"/cases/{a.number}/links",
+        data={"link-version": a.version, "link-number": far.number, "link-kind": "related"},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and 'id="panel-links-link" open' in html
     assert 'id="link-number-error"' in html
@@ -84,8 +102,10 @@ def test_stale_link_is_told(world, db, login, client):
     a, b = world.case(CaseState.ACCEPTED), world.case(CaseState.ACCEPTED)
     db.session.commit()
     login("clerk")
-    response = client.post(f"/cases/{a.number}/links", data={
-        "link-version": a.version - 1, "link-number": b.number, "link-kind": "related"})
+    response = client.post(
+        f"/cases/{a.number}/links",
+        data={"link-version": a.version - 1, "link-number": b.number, "link-kind": "related"},
+    )
     assert "Someone else changed this case" in response.get_data(as_text=True)
     assert count_rows(CaseLink) == 0
 
@@ -98,8 +118,10 @@ def test_unlink(world, db, login, client):
     db.session.commit()
     login("clerk")
     assert "Remove link" in page(client, b)
-    response = client.post(f"/cases/{b.number}/links/remove", data={
-        "unlink-version": fresh(db, b).version, "unlink-link": link.id})
+    response = client.post(
+        f"/cases/{b.number}/links/remove",
+        data={"unlink-version": fresh(db, b).version, "unlink-link": link.id},
+    )
     redirected(response, b)
     assert count_rows(CaseLink) == 0
 
@@ -118,10 +140,17 @@ def test_mediator_cannot_open_panel_of_case_outside_scope(world, db, login, clie
 
 def _register_form(world, **overrides):
     data = {
-        "channel": "walk_in", "source": "application", "region": str(world.village.id),
-        "dispute_type": "LL", "summary": "又来了", "applicant_name": "黄大山",
-        "applicant_phone": "13812345678", "applicant_id_number": "", "respondent_name": "钱小川",
-        "respondent_phone": "", "consent": "y",
+        "channel": "walk_in",
+        "source": "application",
+        "region": str(world.village.id),
+        "dispute_type": "LL",
+        "summary": "又来了",
+        "applicant_name": "黄大山",
+        "applicant_phone": "13812345678",
+        "applicant_id_number": "",
+        "respondent_name": "钱小川",
+        "respondent_phone": "",
+        "consent": "y",
     }
     data.update(overrides)
     return data
@@ -131,21 +160,25 @@ def test_registration_links_ticked_earlier_cases_as_repeat(world, db, login, cli
     earlier = world.case(CaseState.AGREED)  # applicant phone 13812345678
     db.session.commit()
     login("clerk")
-    html = client.post("/desk/related", data=_register_form(world),
-                       headers=hx("related-cases")).get_data(as_text=True)
+    html = client.post(
+        "/desk/related", data=_register_form(world), headers=hx("related-cases")
+    ).get_data(as_text=True)
     assert f'name="link_case" value="{earlier.number}"' in html
     assert 'name="link_repeat"' in html
     # A validation failure keeps the ticks.
-    bad = client.post("/desk/register", data={**_register_form(world, summary=""),
-                                              "link_case": earlier.number, "link_repeat": "1"})
+    bad = client.post(
+        "/desk/register",
+        data={**_register_form(world, summary=""), "link_case": earlier.number, "link_repeat": "1"},
+    )
     html = bad.get_data(as_text=True)
     assert bad.status_code == 200
     assert f'value="{earlier.number}" id="link-case-{earlier.number}" checked' in html
     assert 'id="link-repeat" checked' in html
     assert count_rows(Case) == 1
-    response = client.post("/desk/register", data={**_register_form(world),
-                                                   "link_case": earlier.number,
-                                                   "link_repeat": "1"})
+    response = client.post(
+        "/desk/register",
+        data={**_register_form(world), "link_case": earlier.number, "link_repeat": "1"},
+    )
     assert response.status_code == 303
     new = db.session.query(Case).filter(Case.id != earlier.id).one()
     link = db.session.query(CaseLink).one()
@@ -159,8 +192,9 @@ def test_registration_with_a_tampered_number_registers_nothing(world, db, login,
     far = world.case(CaseState.ACCEPTED, village=world.village3)
     db.session.commit()
     login("clerk")
-    response = client.post("/desk/register", data={**_register_form(world),
-                                                   "link_case": far.number})
+    response = client.post(
+        "/desk/register", data={**_register_form(world), "link_case": far.number}
+    )
     assert response.status_code == 200
     assert "There is no case with this number in your area." in response.get_data(as_text=True)
     assert count_rows(Case) == 1
@@ -178,12 +212,16 @@ def test_merge_banner_timelines_and_public_page(world, db, login, client, app):
     login("clerk")
     html = page(client, b)
     assert "Merge this case into another case" in html
-    response = client.post(f"/cases/{b.number}/merge", data={
-        "merge-version": b.version, "merge-number": "", "merge-reason": ""})
+    response = client.post(
+        f"/cases/{b.number}/merge",
+        data={"merge-version": b.version, "merge-number": "", "merge-reason": ""},
+    )
     html = response.get_data(as_text=True)
     assert 'id="merge-number-error"' in html and 'id="merge-reason-error"' in html
-    response = client.post(f"/cases/{b.number}/merge", data={
-        "merge-version": b.version, "merge-number": a.number, "merge-reason": "同一纠纷"})
+    response = client.post(
+        f"/cases/{b.number}/merge",
+        data={"merge-version": b.version, "merge-number": a.number, "merge-reason": "同一纠纷"},
+    )
     redirected(response, b)
     html = page(client, b)
     assert 'id="merged-banner"' in html
@@ -230,15 +268,28 @@ def test_send_and_acknowledge_through_pages(world, db, login, client, htmx):
     html = page(client, case)
     assert 'id="panel-transfer"' in html and "Transfer this case" in html
     assert world.township_centre.name in html and "Up to a higher level" in html
-    response = client.post(f"/cases/{case.number}/transfers", data={
-        "send-version": case.version, "send-to_org": "", "send-to_name": "",
-        "send-reason": "需要镇里协调"}, headers=hx("panel-transfer") if htmx else {})
+    response = client.post(
+        f"/cases/{case.number}/transfers",
+        data={
+            "send-version": case.version,
+            "send-to_org": "",
+            "send-to_name": "",
+            "send-reason": "需要镇里协调",
+        },
+        headers=hx("panel-transfer") if htmx else {},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and 'id="send-to_org-error"' in html
     assert "需要镇里协调" in html
-    response = client.post(f"/cases/{case.number}/transfers", data={
-        "send-version": case.version, "send-to_org": world.township_centre.id,
-        "send-reason": "需要镇里协调"}, headers=hx("panel-transfer") if htmx else {})
+    response = client.post(
+        f"/cases/{case.number}/transfers",
+        data={
+            "send-version": case.version,
+            "send-to_org": world.township_centre.id,
+            "send-reason": "需要镇里协调",
+        },
+        headers=hx("panel-transfer") if htmx else {},
+    )
     redirected(response, case, htmx)
     html = page(client, case)
     assert "Awaiting acknowledgement" in html and "Withdraw the transfer" in html
@@ -254,9 +305,11 @@ def test_send_and_acknowledge_through_pages(world, db, login, client, htmx):
     assert "Open: 0" in queue
     html = page(client, case)
     assert "Acknowledge and take the case" in html and "Decline the transfer" in html
-    response = client.post(f"/cases/{case.number}/transfers/accept", data={
-        "accept-version": fresh(db, case).version, "accept-transfer": transfer.id},
-        headers=hx("panel-transfer") if htmx else {})
+    response = client.post(
+        f"/cases/{case.number}/transfers/accept",
+        data={"accept-version": fresh(db, case).version, "accept-transfer": transfer.id},
+        headers=hx("panel-transfer") if htmx else {},
+    )
     redirected(response, case, htmx)
     case = fresh(db, case)
     assert case.handling_org_id == world.township_centre.id
@@ -269,17 +322,23 @@ def test_decline_needs_a_reason_and_withdraw(world, db, login, client):
     case = world.case(CaseState.MEDIATING)
     user("tdir", Role.DIRECTOR, world.township_centre)
     db.session.flush()
-    t = send_transfer(case, world.mediator, version=None, to_org=world.township_centre,
-                      reason="x")
+    t = send_transfer(case, world.mediator, version=None, to_org=world.township_centre, reason="x")
     db.session.commit()
     login("tdir")
-    response = client.post(f"/cases/{case.number}/transfers/decline", data={
-        "decline-version": case.version, "decline-transfer": t.id, "decline-reason": ""})
+    response = client.post(
+        f"/cases/{case.number}/transfers/decline",
+        data={"decline-version": case.version, "decline-transfer": t.id, "decline-reason": ""},
+    )
     html = response.get_data(as_text=True)
     assert 'id="decline-reason-error"' in html and 'id="panel-transfer-decline" open' in html
-    response = client.post(f"/cases/{case.number}/transfers/decline", data={
-        "decline-version": case.version, "decline-transfer": t.id,
-        "decline-reason": "应先由村委会调解"})
+    response = client.post(
+        f"/cases/{case.number}/transfers/decline",
+        data={
+            "decline-version": case.version,
+            "decline-transfer": t.id,
+            "decline-reason": "应先由村委会调解",
+        },
+    )
     redirected(response, case)
     db.session.expire_all()
     assert db.session.get(Transfer, t.id).status == "declined"
@@ -288,11 +347,14 @@ def test_decline_needs_a_reason_and_withdraw(world, db, login, client):
     login("mediator")
     html = page(client, case)
     assert "Declined" in html and "应先由村委会调解" in html
-    t2 = send_transfer(fresh(db, case), world.mediator, version=None,
-                       to_org=world.county_centre, reason="y")
+    t2 = send_transfer(
+        fresh(db, case), world.mediator, version=None, to_org=world.county_centre, reason="y"
+    )
     db.session.commit()
-    response = client.post(f"/cases/{case.number}/transfers/withdraw", data={
-        "withdraw-version": fresh(db, case).version, "withdraw-transfer": t2.id})
+    response = client.post(
+        f"/cases/{case.number}/transfers/withdraw",
+        data={"withdraw-version": fresh(db, case).version, "withdraw-transfer": t2.id},
+    )
     redirected(response, case)
     db.session.expire_all()
     assert db.session.get(Transfer, t2.id).status == "withdrawn"
@@ -302,26 +364,45 @@ def test_out_acknowledgement_ends_and_note_prints(world, db, login, client):
     case = world.case(CaseState.MEDIATING)
     db.session.commit()
     login("mediator")
-    response = client.post(f"/cases/{case.number}/transfers", data={
-        "send-version": case.version, "send-to_org": "",
-        "send-to_name": "公安县劳动人事争议仲裁委员会", "send-reason": "劳动争议"})
+    response = client.post(
+        f"/cases/{case.number}/transfers",
+        data={
+            "send-version": case.version,
+            "send-to_org": "",
+            "send-to_name": "公安县劳动人事争议仲裁委员会",
+            "send-reason": "劳动争议",
+        },
+    )
     redirected(response, case)
     transfer = db.session.query(Transfer).one()
     assert transfer.direction == "out"
     note = client.get(f"/cases/{case.number}/transfers/{transfer.id}/note")
     assert note.status_code == 200 and note.data.startswith(b"%PDF")
-    html = client.get(f"/cases/{case.number}/transfers/{transfer.id}/note?html=1") \
-        .get_data(as_text=True)
+    html = client.get(f"/cases/{case.number}/transfers/{transfer.id}/note?html=1").get_data(
+        as_text=True
+    )
     assert "案件移送函" in html and "公安县劳动人事争议仲裁委员会" in html and "劳动争议" in html
-    response = client.post(f"/cases/{case.number}/transfers/ack-out", data={
-        "ack_out-version": fresh(db, case).version, "ack_out-transfer": transfer.id,
-        "ack_out-receiver_name": "", "ack_out-received_on": ""})
+    response = client.post(
+        f"/cases/{case.number}/transfers/ack-out",
+        data={
+            "ack_out-version": fresh(db, case).version,
+            "ack_out-transfer": transfer.id,
+            "ack_out-receiver_name": "",
+            "ack_out-received_on": "",
+        },
+    )
     html = response.get_data(as_text=True)
     assert 'id="ack_out-receiver_name-error"' in html
     assert 'id="ack_out-received_on-error"' in html
-    response = client.post(f"/cases/{case.number}/transfers/ack-out", data={
-        "ack_out-version": fresh(db, case).version, "ack_out-transfer": transfer.id,
-        "ack_out-receiver_name": "王某", "ack_out-received_on": local_today().isoformat()})
+    response = client.post(
+        f"/cases/{case.number}/transfers/ack-out",
+        data={
+            "ack_out-version": fresh(db, case).version,
+            "ack_out-transfer": transfer.id,
+            "ack_out-receiver_name": "王某",
+            "ack_out-received_on": local_today().isoformat(),
+        },
+    )
     redirected(response, case)
     case = fresh(db, case)
     assert case.state == CaseState.TERMINATED
@@ -331,8 +412,9 @@ def test_out_acknowledgement_ends_and_note_prints(world, db, login, client):
 
 def test_clerk_transfers_page_and_scope(world, db, login, client):
     case = world.case(CaseState.DISPATCHED)
-    t = send_transfer(case, world.director, version=None, to_org=world.village3_committee,
-                      reason="当事人居住地")
+    t = send_transfer(
+        case, world.director, version=None, to_org=world.village3_committee, reason="当事人居住地"
+    )
     db.session.commit()
     login("clerk2")
     html = client.get("/desk/transfers").get_data(as_text=True)
@@ -344,8 +426,10 @@ def test_clerk_transfers_page_and_scope(world, db, login, client):
     assert "No transfers are waiting for acknowledgement." in html
     html = page(client, case)  # the sender's side: withdraw, not acknowledge
     assert "Withdraw the transfer" in html and "Acknowledge and take the case" not in html
-    response = client.post(f"/cases/{case.number}/transfers/accept", data={
-        "accept-version": case.version, "accept-transfer": t.id})
+    response = client.post(
+        f"/cases/{case.number}/transfers/accept",
+        data={"accept-version": case.version, "accept-transfer": t.id},
+    )
     assert "You are not allowed to do this on this case." in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Transfer, t.id).status == "pending"

@@ -32,12 +32,14 @@ def pdf(tmp_path, case, kind: DocumentKind, **extra) -> str:
     path.write_bytes(html_to_pdf(render_html(case, kind, **extra)).write_pdf())
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
     assert re.search(r"Page size:\s+595\.2\d* x 841\.89 pts \(A4\)", info.stdout), info.stdout
-    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
-                           check=True).stdout
+    fonts = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout
     cjk = [line for line in fonts.splitlines() if "cjk" in line.lower()]
     assert cjk and all(" yes " in line for line in cjk), fonts
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return re.sub(r"\s+", "", text)
 
 
@@ -106,9 +108,14 @@ def test_confirmation_persons_joint_application(world, tmp_path):
 
 def test_confirmation_names_the_court_applied_to(world, tmp_path):
     case = _effective(world)
-    case.confirmations.append(JudicialConfirmation(
-        court="公安县人民法院", applied_on=date(2026, 3, 10), all_parties_joined=True,
-        recorded_by_id=world.mediator.id))
+    case.confirmations.append(
+        JudicialConfirmation(
+            court="公安县人民法院",
+            applied_on=date(2026, 3, 10),
+            all_parties_joined=True,
+            recorded_by_id=world.mediator.id,
+        )
+    )
     db.session.commit()
     text = pdf(tmp_path, case, DocumentKind.CONFIRMATION_PERSONS)
     assert "受理法院：公安县人民法院" in text
@@ -136,9 +143,22 @@ def test_transfer_form_for_a_petition_case(world, tmp_path):
     db.session.commit()
     text = pdf(tmp_path, case, DocumentKind.TRANSFER)
     assert "工作移交单" in text and "移交编号：" + case.number in text
-    for field in ("移交单位", "移交日期", "信访人/当事人", "对方当事人", "反映的主要问题/诉求",
-                  "双方同意调解的确认", "接收单位", "接收人签收", "接收日期", "反馈栏",
-                  "调处结果", "协议编号", "反馈日期", "反馈人"):
+    for field in (
+        "移交单位",
+        "移交日期",
+        "信访人/当事人",
+        "对方当事人",
+        "反映的主要问题/诉求",
+        "双方同意调解的确认",
+        "接收单位",
+        "接收人签收",
+        "接收日期",
+        "反馈栏",
+        "调处结果",
+        "协议编号",
+        "反馈日期",
+        "反馈人",
+    ):
         assert field in text, field
     assert "☑同意调解" in text
     assert "新民村人民调解委员会" in text
@@ -161,8 +181,7 @@ def test_cover(world, tmp_path):
     db.session.commit()
     text = pdf(tmp_path, case, DocumentKind.COVER)
     assert "新民村人民调解委员会" in text and "调解卷宗" in text
-    title = (f"{case.applicants[0].name}与{case.respondents[0].name}"
-             f"{zh(DisputeType.LL.label)}纠纷")
+    title = f"{case.applicants[0].name}与{case.respondents[0].name}{zh(DisputeType.LL.label)}纠纷"
     assert title in text
     assert "（2026）新民人调字第7号" in text
     assert "张调解" in text and "保管期限长期" in text
@@ -174,9 +193,16 @@ def test_cover(world, tmp_path):
 
 def test_contents_lists_documents_in_chinese_and_uploads_as_attached(world, tmp_path):
     case = world.case(CaseState.AGREED)
-    case.documents.append(Document(kind=DocumentKind.ID_PROOF, media_type="image/png",
-                                   content=b"\x89PNG\r\n\x1a\n", size=8, sha256="0" * 64,
-                                   uploaded=True))
+    case.documents.append(
+        Document(
+            kind=DocumentKind.ID_PROOF,
+            media_type="image/png",
+            content=b"\x89PNG\r\n\x1a\n",
+            size=8,
+            sha256="0" * 64,
+            uploaded=True,
+        )
+    )
     db.session.commit()
     entries = [
         {"title": "Application for mediation", "subject": "", "page": 1, "kind": "application"},
@@ -259,8 +285,13 @@ def test_assembled_file_of_a_case_not_accepted(world, tmp_path):
     db.session.commit()
     path = tmp_path / "file.pdf"
     path.write_bytes(bundle.content)
-    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
-                                             text=True, check=True).stdout)
+    text = re.sub(
+        r"\s+",
+        "",
+        subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout,
+    )
     order = ["调解卷宗", "卷内目录", "1人民调解申请书1", "不予受理通知书", "本卷共"]
     positions = [text.find(marker) for marker in order]
     assert -1 not in positions and positions == sorted(positions), positions

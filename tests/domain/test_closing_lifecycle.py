@@ -34,8 +34,13 @@ def test_failures_count_escalate_and_end(world, db):
     case = world.case(CaseState.MEDIATING)
     record_failure(case, world.mediator, version=case.version, reason="一")
     assert (case.state, case.failure_count) == (CaseState.MEDIATING, 1)
-    record_failure(case, world.mediator, version=case.version, reason="二",
-                   departments=["司法所", " ", "派出所"])
+    record_failure(
+        case,
+        world.mediator,
+        version=case.version,
+        reason="二",
+        departments=["司法所", " ", "派出所"],
+    )
     assert case.state == CaseState.JOINT_MEDIATION
     assert case.joint_departments == ["司法所", "派出所"]
     with pytest.raises(InvalidTransition):
@@ -60,10 +65,14 @@ def test_failure_rules(world, db):
 def test_terminate_reasons(world, db):
     case = world.case(CaseState.MEDIATING)
     with pytest.raises(ValidationFailed):
-        terminate(case, world.mediator, version=None, reason=ClosureReason.AGREEMENT_ORAL,
-                  note="x")
-    terminate(case, world.mediator, version=None, reason=ClosureReason.PERIOD_EXPIRED,
-              note="期满未同意延长")
+        terminate(case, world.mediator, version=None, reason=ClosureReason.AGREEMENT_ORAL, note="x")
+    terminate(
+        case,
+        world.mediator,
+        version=None,
+        reason=ClosureReason.PERIOD_EXPIRED,
+        note="期满未同意延长",
+    )
     assert case.state == CaseState.TERMINATED
     assert case.events[-1].public is True
 
@@ -132,43 +141,67 @@ def county_admin(world, db):
 
 
 def test_save_and_change_rules(world, db):
-    rule = time_limits.save_rule(world.admin, None, organisation=None, source=Source.COURT,
-                                 days=30, working_days=False)
+    rule = time_limits.save_rule(
+        world.admin, None, organisation=None, source=Source.COURT, days=30, working_days=False
+    )
     assert (rule.organisation_id, rule.source, rule.days) == (None, Source.COURT, 30)
     with pytest.raises(ValidationFailed) as err:
-        time_limits.save_rule(world.admin, None, organisation=None, source=Source.COURT,
-                              days=20, working_days=False)
+        time_limits.save_rule(
+            world.admin, None, organisation=None, source=Source.COURT, days=20, working_days=False
+        )
     assert err.value.field == "source"
-    time_limits.save_rule(world.admin, rule, organisation=world.township_centre,
-                          source=None, days=20, working_days=True)
+    time_limits.save_rule(
+        world.admin,
+        rule,
+        organisation=world.township_centre,
+        source=None,
+        days=20,
+        working_days=True,
+    )
     assert (rule.organisation, rule.working_days) == (world.township_centre, True)
 
 
 @pytest.mark.parametrize("days", [0, 366, None])
 def test_days_are_checked(world, db, days):
     with pytest.raises(ValidationFailed) as err:
-        time_limits.save_rule(world.admin, None, organisation=None, source=None, days=days,
-                              working_days=False)
+        time_limits.save_rule(
+            world.admin, None, organisation=None, source=None, days=days, working_days=False
+        )
     assert err.value.field == "days"
 
 
 def test_county_admin_scope(world, db, county_admin):
     # Only a city administrator sets a rule for every organisation.
     with pytest.raises(ValidationFailed) as err:
-        time_limits.save_rule(county_admin, None, organisation=None, source=Source.COURT,
-                              days=30, working_days=False)
+        time_limits.save_rule(
+            county_admin, None, organisation=None, source=Source.COURT, days=30, working_days=False
+        )
     assert err.value.field == "organisation"
     # Organisations outside the region or not mediating are refused.
     for outside in (world.county2_centre, world.court):
         with pytest.raises(ValidationFailed):
-            time_limits.save_rule(county_admin, None, organisation=outside, source=None,
-                                  days=30, working_days=False)
-    mine = time_limits.save_rule(county_admin, None, organisation=world.village_committee,
-                                 source=None, days=20, working_days=False)
-    city = time_limits.save_rule(world.admin, None, organisation=None, source=None, days=25,
-                                 working_days=False)
-    far = time_limits.save_rule(world.admin, None, organisation=world.county2_centre,
-                                source=None, days=25, working_days=False)
+            time_limits.save_rule(
+                county_admin, None, organisation=outside, source=None, days=30, working_days=False
+            )
+    mine = time_limits.save_rule(
+        county_admin,
+        None,
+        organisation=world.village_committee,
+        source=None,
+        days=20,
+        working_days=False,
+    )
+    city = time_limits.save_rule(
+        world.admin, None, organisation=None, source=None, days=25, working_days=False
+    )
+    far = time_limits.save_rule(
+        world.admin,
+        None,
+        organisation=world.county2_centre,
+        source=None,
+        days=25,
+        working_days=False,
+    )
     assert time_limits.get_rule_for(county_admin, mine.id) is mine
     assert time_limits.get_rule_for(county_admin, city.id) is city  # seen, not changed
     assert not time_limits.may_change(county_admin, city)
@@ -181,11 +214,13 @@ def test_county_admin_scope(world, db, county_admin):
 
 def test_only_admins_manage_rules(world, db):
     with pytest.raises(NotPermitted):
-        time_limits.save_rule(world.leader, None, organisation=None, source=None, days=30,
-                              working_days=False)
+        time_limits.save_rule(
+            world.leader, None, organisation=None, source=None, days=30, working_days=False
+        )
     inactive = org("停用中心", OrgKind.CENTRE, world.township)
     inactive.active = False
     db.session.flush()
     with pytest.raises(ValidationFailed):
-        time_limits.save_rule(world.admin, None, organisation=inactive, source=None, days=30,
-                              working_days=False)
+        time_limits.save_rule(
+            world.admin, None, organisation=inactive, source=None, days=30, working_days=False
+        )

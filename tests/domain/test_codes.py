@@ -48,13 +48,18 @@ def test_query_code_hash_checks(db):
     assert not check_query_code(stored, "22222222")
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("2026-421022-000123", "2026-421022-000123"),
-    ("2026421022000123", "2026-421022-000123"),
-    (" 2026 421022 000123 ", "2026-421022-000123"),
-    ("２０２６－４２１０２２－０００１２３", "2026-421022-000123"),
-    ("2026-421022-12", None), ("hello", None), ("", None),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2026-421022-000123", "2026-421022-000123"),
+        ("2026421022000123", "2026-421022-000123"),
+        (" 2026 421022 000123 ", "2026-421022-000123"),
+        ("２０２６－４２１０２２－０００１２３", "2026-421022-000123"),
+        ("2026-421022-12", None),
+        ("hello", None),
+        ("", None),
+    ],
+)
 def test_case_number_normalisation(typed, expected):
     assert normalise_case_number(typed) == expected
 

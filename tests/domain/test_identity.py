@@ -24,17 +24,24 @@ def test_valid_id_numbers():
     assert normalise_id_number(full_width) == number
 
 
-@pytest.mark.parametrize("bad", ["123", "421022199001011230", "421022199013011234",
-                                 "99102219900101123X", "abcdefghijklmnopqr"])
+@pytest.mark.parametrize(
+    "bad",
+    ["123", "421022199001011230", "421022199013011234", "99102219900101123X", "abcdefghijklmnopqr"],
+)
 def test_invalid_id_numbers(bad):
     with pytest.raises(IdentifierError):
         normalise_id_number(bad)
 
 
-@pytest.mark.parametrize(("typed", "e164"), [
-    ("13812345678", "+8613812345678"), ("138 1234 5678", "+8613812345678"),
-    ("+86 138-1234-5678", "+8613812345678"), ("0716-8123456", "+867168123456"),
-])
+@pytest.mark.parametrize(
+    ("typed", "e164"),
+    [
+        ("13812345678", "+8613812345678"),
+        ("138 1234 5678", "+8613812345678"),
+        ("+86 138-1234-5678", "+8613812345678"),
+        ("0716-8123456", "+867168123456"),
+    ],
+)
 def test_phones(typed, e164):
     assert normalise_phone(typed) == e164
 

@@ -101,8 +101,13 @@ def test_archived_file_gets_no_event(world, db):
     assert len(events_of(third, Action.LINK_CASE)) == 1
     assert len(events_of(archived, Action.LINK_CASE)) == 0
     with pytest.raises(InvalidTransition):
-        link_cases(archived, world.case(CaseState.ARCHIVED).number, world.clerk,
-                   version=None, kind="related")
+        link_cases(
+            archived,
+            world.case(CaseState.ARCHIVED).number,
+            world.clerk,
+            version=None,
+            kind="related",
+        )
 
 
 def test_stale_version_refused(world, db):
@@ -164,9 +169,13 @@ def test_merge_copies_new_parties_only(world, db):
     b.applicants[0].name = a.applicants[0].name + "（曾用名）"
     b.applicants[0].id_number_norm = a.applicants[0].id_number_norm
     # A third party on B with the same name and phone as A's respondent: the same person.
-    twin = Party(role=a.respondents[0].role, name=a.respondents[0].name,
-                 phone=a.respondents[0].phone, phone_norm=a.respondents[0].phone_norm,
-                 position=9)
+    twin = Party(
+        role=a.respondents[0].role,
+        name=a.respondents[0].name,
+        phone=a.respondents[0].phone,
+        phone_norm=a.respondents[0].phone_norm,
+        position=9,
+    )
     b.parties.append(twin)
     db.session.flush()
     before_b = _party_names(b)

@@ -24,8 +24,14 @@ def _sign_all(case, who, day=None, skip=None):
     for row in agreements.signers(case):
         if row.key == skip:
             continue
-        agreements.sign_agreement(case, who, version=None, signer=row.kind, party=row.party,
-                                  signed_on=day or local_today())
+        agreements.sign_agreement(
+            case,
+            who,
+            version=None,
+            signer=row.kind,
+            party=row.party,
+            signed_on=day or local_today(),
+        )
 
 
 @pytest.fixture
@@ -45,16 +51,26 @@ def _effective(world, db, case=None):
 
 def test_signers_are_parties_mediator_and_seal(agreed):
     rows = agreements.signers(agreed)
-    assert [r.kind for r in rows] == [SignerKind.PARTY, SignerKind.PARTY, SignerKind.MEDIATOR,
-                                      SignerKind.SEAL]
+    assert [r.kind for r in rows] == [
+        SignerKind.PARTY,
+        SignerKind.PARTY,
+        SignerKind.MEDIATOR,
+        SignerKind.SEAL,
+    ]
     assert agreed.agreement.copies == 3
 
 
 def test_effect_on_latest_signature(world, db, agreed):
     today = local_today()
     rows = agreements.signers(agreed)
-    agreements.sign_agreement(agreed, world.mediator, version=agreed.version,
-                              signer=SignerKind.PARTY, party=rows[0].party, signed_on=today)
+    agreements.sign_agreement(
+        agreed,
+        world.mediator,
+        version=agreed.version,
+        signer=SignerKind.PARTY,
+        party=rows[0].party,
+        signed_on=today,
+    )
     assert agreed.agreement.effective_on is None
     first = _events(agreed, "sign_agreement")[0]
     assert first.public is False and first.actor == world.mediator
@@ -69,39 +85,72 @@ def test_effect_on_latest_signature(world, db, agreed):
 
 def test_signatures_unique_and_frozen_after_effect(world, db, agreed):
     party = agreed.parties[0]
-    agreements.sign_agreement(agreed, world.mediator, version=None, signer=SignerKind.PARTY,
-                              party=party, signed_on=local_today())
+    agreements.sign_agreement(
+        agreed,
+        world.mediator,
+        version=None,
+        signer=SignerKind.PARTY,
+        party=party,
+        signed_on=local_today(),
+    )
     with pytest.raises(ValidationFailed) as err:
-        agreements.sign_agreement(agreed, world.mediator, version=None,
-                                  signer=SignerKind.PARTY, party=party, signed_on=local_today())
+        agreements.sign_agreement(
+            agreed,
+            world.mediator,
+            version=None,
+            signer=SignerKind.PARTY,
+            party=party,
+            signed_on=local_today(),
+        )
     assert err.value.field == "signer"
     _sign_all(agreed, world.mediator, skip=f"party:{party.id}")
     with pytest.raises(ValidationFailed):
-        agreements.sign_agreement(agreed, world.mediator, version=None,
-                                  signer=SignerKind.SEAL, signed_on=local_today())
+        agreements.sign_agreement(
+            agreed, world.mediator, version=None, signer=SignerKind.SEAL, signed_on=local_today()
+        )
 
 
 def test_signature_dates_and_signers_checked(world, db, agreed):
     sign = agreements.sign_agreement
     with pytest.raises(ValidationFailed) as err:
-        sign(agreed, world.mediator, version=None, signer=SignerKind.SEAL,
-             signed_on=local_today() + timedelta(days=1))
+        sign(
+            agreed,
+            world.mediator,
+            version=None,
+            signer=SignerKind.SEAL,
+            signed_on=local_today() + timedelta(days=1),
+        )
     assert err.value.field == "signed_on"
     with pytest.raises(ValidationFailed) as err:
-        sign(agreed, world.mediator, version=None, signer=SignerKind.SEAL,
-             signed_on=agreed.agreement.agreed_on - timedelta(days=1))
+        sign(
+            agreed,
+            world.mediator,
+            version=None,
+            signer=SignerKind.SEAL,
+            signed_on=agreed.agreement.agreed_on - timedelta(days=1),
+        )
     assert err.value.field == "signed_on"
     other = world.case(CaseState.AGREED)
     with pytest.raises(ValidationFailed) as err:  # a party of another case
-        sign(agreed, world.mediator, version=None, signer=SignerKind.PARTY,
-             party=other.parties[0], signed_on=local_today())
+        sign(
+            agreed,
+            world.mediator,
+            version=None,
+            signer=SignerKind.PARTY,
+            party=other.parties[0],
+            signed_on=local_today(),
+        )
     assert err.value.field == "signer"
     with pytest.raises(StaleCase):
-        sign(agreed, world.mediator, version=agreed.version - 1, signer=SignerKind.SEAL,
-             signed_on=local_today())
+        sign(
+            agreed,
+            world.mediator,
+            version=agreed.version - 1,
+            signer=SignerKind.SEAL,
+            signed_on=local_today(),
+        )
     with pytest.raises(NotPermitted):
-        sign(agreed, world.mediator2, version=None, signer=SignerKind.SEAL,
-             signed_on=local_today())
+        sign(agreed, world.mediator2, version=None, signer=SignerKind.SEAL, signed_on=local_today())
     with pytest.raises(NotPermitted):
         sign(agreed, world.clerk, version=None, signer=SignerKind.SEAL, signed_on=local_today())
 
@@ -110,26 +159,42 @@ def test_oral_agreement_is_effective_and_not_signed(world, db):
     case = world.case(CaseState.AGREED, oral=True)
     assert case.agreement.effective_on == case.agreement.agreed_on
     with pytest.raises(ValidationFailed):
-        agreements.sign_agreement(case, world.mediator, version=None, signer=SignerKind.SEAL,
-                                  signed_on=local_today())
+        agreements.sign_agreement(
+            case, world.mediator, version=None, signer=SignerKind.SEAL, signed_on=local_today()
+        )
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(order=st.permutations(range(4)), upto=st.integers(min_value=0, max_value=4),
-       offsets=st.lists(st.integers(min_value=0, max_value=5), min_size=4, max_size=4))
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    order=st.permutations(range(4)),
+    upto=st.integers(min_value=0, max_value=4),
+    offsets=st.lists(st.integers(min_value=0, max_value=5), min_size=4, max_size=4),
+)
 def test_never_effective_without_every_signature(world, db, order, upto, offsets):
     """Invariant: effective_on is set exactly when every signer is recorded, and equals the
     latest signing date."""
     agreed_on = local_today() - timedelta(days=5)
     case = world.case(CaseState.MEDIATING, accepted_days_ago=10)
-    record_agreement(case, world.mediator, version=None, data=AgreementData(
-        kind=AgreementKind.WRITTEN, terms=["x"], agreed_on=agreed_on, performance_manner="m"))
+    record_agreement(
+        case,
+        world.mediator,
+        version=None,
+        data=AgreementData(
+            kind=AgreementKind.WRITTEN, terms=["x"], agreed_on=agreed_on, performance_manner="m"
+        ),
+    )
     rows = agreements.signers(case)
     for i in order[:upto]:
-        agreements.sign_agreement(case, world.mediator, version=None, signer=rows[i].kind,
-                                  party=rows[i].party,
-                                  signed_on=agreed_on + timedelta(days=offsets[i]))
+        agreements.sign_agreement(
+            case,
+            world.mediator,
+            version=None,
+            signer=rows[i].kind,
+            party=rows[i].party,
+            signed_on=agreed_on + timedelta(days=offsets[i]),
+        )
     if upto < 4:
         assert case.agreement.effective_on is None
     else:
@@ -139,43 +204,58 @@ def test_never_effective_without_every_signature(world, db, order, upto, offsets
 # ---- performance ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("statuses", "overall"), [
-    ([], Performance.PENDING),
-    (["pending", "pending"], Performance.PENDING),
-    (["performed", "performed"], Performance.PERFORMED),
-    (["performed", "pending"], Performance.PARTLY),
-    (["partly", "not_performed"], Performance.PARTLY),
-    (["not_performed", "pending"], Performance.NOT_PERFORMED),
-    (["performed", "disputed"], Performance.DISPUTED),
-])
+@pytest.mark.parametrize(
+    ("statuses", "overall"),
+    [
+        ([], Performance.PENDING),
+        (["pending", "pending"], Performance.PENDING),
+        (["performed", "performed"], Performance.PERFORMED),
+        (["performed", "pending"], Performance.PARTLY),
+        (["partly", "not_performed"], Performance.PARTLY),
+        (["not_performed", "pending"], Performance.NOT_PERFORMED),
+        (["performed", "disputed"], Performance.DISPUTED),
+    ],
+)
 def test_overall_performance(statuses, overall):
     assert agreements.overall_performance(statuses) == overall
 
 
 def test_record_performance(world, db):
     case = _effective(world, db)
-    agreements.record_performance(case, world.mediator, version=case.version, term=1,
-                                  status=Performance.PERFORMED, note="已疏通")
+    agreements.record_performance(
+        case,
+        world.mediator,
+        version=case.version,
+        term=1,
+        status=Performance.PERFORMED,
+        note="已疏通",
+    )
     assert case.agreement.performance == ["performed"]
     assert case.agreement.performance_status == Performance.PERFORMED
     [event] = _events(case, "record_performance")
-    assert event.public is False and event.data == {"term": 1, "status": "performed",
-                                                    "overall": "performed"}
+    assert event.public is False and event.data == {
+        "term": 1,
+        "status": "performed",
+        "overall": "performed",
+    }
     assert case.state == CaseState.AGREED
 
 
 def test_performance_rules(world, db, agreed):
     with pytest.raises(ValidationFailed):
-        agreements.record_performance(agreed, world.mediator, version=None, term=1,
-                                      status=Performance.PERFORMED)
+        agreements.record_performance(
+            agreed, world.mediator, version=None, term=1, status=Performance.PERFORMED
+        )
     _sign_all(agreed, world.mediator)
     with pytest.raises(ValidationFailed) as err:
-        agreements.record_performance(agreed, world.mediator, version=None, term=2,
-                                      status=Performance.PERFORMED)
+        agreements.record_performance(
+            agreed, world.mediator, version=None, term=2, status=Performance.PERFORMED
+        )
     assert err.value.field == "term"
     with pytest.raises(ValidationFailed) as err:
-        agreements.record_performance(agreed, world.mediator, version=None, term=1,
-                                      status=Performance.DISPUTED, note=" ")
+        agreements.record_performance(
+            agreed, world.mediator, version=None, term=1, status=Performance.DISPUTED, note=" "
+        )
     assert err.value.field == "note"
 
 
@@ -184,8 +264,9 @@ def test_performance_rules(world, db, agreed):
 
 def _disputed(world, db):
     case = _effective(world, db)
-    agreements.record_performance(case, world.mediator, version=None, term=1,
-                                  status=Performance.DISPUTED, note="被申请人反悔")
+    agreements.record_performance(
+        case, world.mediator, version=None, term=1, status=Performance.DISPUTED, note="被申请人反悔"
+    )
     return case
 
 
@@ -202,19 +283,22 @@ def test_going_back_needs_a_dispute(world, db):
     with pytest.raises(ValidationFailed):
         agreements.advise_court(case, world.mediator, version=None, note="x")
     with pytest.raises(ValidationFailed):
-        agreements.reopen(case, world.mediator, version=None, note="x",
-                          both_parties_consent=True)
+        agreements.reopen(case, world.mediator, version=None, note="x", both_parties_consent=True)
 
 
 def test_reopen_moves_agreement_into_event(world, db):
     case = _disputed(world, db)
     agreement_id = case.agreement.id
     with pytest.raises(ValidationFailed) as err:
-        agreements.reopen(case, world.mediator, version=None, note="x",
-                          both_parties_consent=False)
+        agreements.reopen(case, world.mediator, version=None, note="x", both_parties_consent=False)
     assert err.value.field == "both_parties_consent"
-    agreements.reopen(case, world.mediator, version=case.version,
-                      note="协议显失公平，双方同意重新调解", both_parties_consent=True)
+    agreements.reopen(
+        case,
+        world.mediator,
+        version=case.version,
+        note="协议显失公平，双方同意重新调解",
+        both_parties_consent=True,
+    )
     db.session.flush()
     assert case.state == CaseState.MEDIATING
     assert case.closure_reason is None and case.closed_at is None
@@ -228,8 +312,12 @@ def test_reopen_moves_agreement_into_event(world, db):
     assert snap["performance"] == ["disputed"]
     assert len(snap["signatures"]) == 4
     # A new agreement can follow (the unique agreement.case_id is free).
-    record_agreement(case, world.mediator, version=None, data=AgreementData(
-        kind=AgreementKind.ORAL, terms=["重新约定"], agreed_on=local_today()))
+    record_agreement(
+        case,
+        world.mediator,
+        version=None,
+        data=AgreementData(kind=AgreementKind.ORAL, terms=["重新约定"], agreed_on=local_today()),
+    )
     db.session.flush()
     assert case.state == CaseState.AGREED
     assert db.session.query(Event).filter_by(case_id=case.id, action="reopen").count() == 1
@@ -237,11 +325,16 @@ def test_reopen_moves_agreement_into_event(world, db):
 
 def test_no_reopen_while_court_has_it(world, db):
     case = _disputed(world, db)
-    aftercare.apply_confirmation(case, world.mediator, version=None, court="公安县人民法院",
-                                 applied_on=local_today(), all_parties_join=True)
+    aftercare.apply_confirmation(
+        case,
+        world.mediator,
+        version=None,
+        court="公安县人民法院",
+        applied_on=local_today(),
+        all_parties_join=True,
+    )
     with pytest.raises(ValidationFailed):
-        agreements.reopen(case, world.mediator, version=None, note="x",
-                          both_parties_consent=True)
+        agreements.reopen(case, world.mediator, version=None, note="x", both_parties_consent=True)
 
 
 # ---- follow-ups -----------------------------------------------------------------------------
@@ -276,14 +369,27 @@ def test_open_visits_scoped(world, db):
 def test_record_follow_up_by_committee_mediator(world, db):
     case = world.case(CaseState.AGREED)
     visit = case.follow_ups[0]
-    aftercare.record_follow_up(case, visit, world.mediator_b, version=case.version,
-                               visited_on=local_today(), performance=Performance.PERFORMED,
-                               satisfaction=aftercare.Satisfaction.SATISFIED, measures=" ")
+    aftercare.record_follow_up(
+        case,
+        visit,
+        world.mediator_b,
+        version=case.version,
+        visited_on=local_today(),
+        performance=Performance.PERFORMED,
+        satisfaction=aftercare.Satisfaction.SATISFIED,
+        measures=" ",
+    )
     assert visit.done_at is not None and visit.measures is None
     with pytest.raises(ValidationFailed):  # already made
-        aftercare.record_follow_up(case, visit, world.mediator, version=None,
-                                   visited_on=local_today(), performance=Performance.PERFORMED,
-                                   satisfaction=aftercare.Satisfaction.SATISFIED)
+        aftercare.record_follow_up(
+            case,
+            visit,
+            world.mediator,
+            version=None,
+            visited_on=local_today(),
+            performance=Performance.PERFORMED,
+            satisfaction=aftercare.Satisfaction.SATISFIED,
+        )
 
 
 # ---- judicial confirmation ------------------------------------------------------------------
@@ -302,8 +408,7 @@ def test_confirmation_window_and_rules(world, db, agreed):
         apply(agreed, world.mediator, version=None, **kw)
     assert err.value.field == "applied_on"
     # Applied on day 30 (recorded later): still in time.
-    apply(agreed, world.mediator, version=None,
-          **{**kw, "applied_on": old + timedelta(days=30)})
+    apply(agreed, world.mediator, version=None, **{**kw, "applied_on": old + timedelta(days=30)})
     assert aftercare.confirmation_deadline(old) == old + timedelta(days=30)
 
 
@@ -311,36 +416,63 @@ def test_confirmation_joint_and_excluded(world, db):
     case = _effective(world, db)
     kw = {"court": "公安县人民法院", "applied_on": local_today()}
     with pytest.raises(ValidationFailed) as err:
-        aftercare.apply_confirmation(case, world.mediator, version=None, all_parties_join=False,
-                                     **kw)
+        aftercare.apply_confirmation(
+            case, world.mediator, version=None, all_parties_join=False, **kw
+        )
     assert err.value.field == "all_parties_join"
     with pytest.raises(ValidationFailed) as err:
-        aftercare.apply_confirmation(case, world.mediator, version=None, all_parties_join=True,
-                                     property_rights=True, **kw)
+        aftercare.apply_confirmation(
+            case, world.mediator, version=None, all_parties_join=True, property_rights=True, **kw
+        )
     assert err.value.field == "apply_anyway"
     application = aftercare.apply_confirmation(
-        case, world.mediator, version=None, all_parties_join=True, status_relation=True,
-        apply_anyway=True, **kw)
+        case,
+        world.mediator,
+        version=None,
+        all_parties_join=True,
+        status_relation=True,
+        apply_anyway=True,
+        **kw,
+    )
     [event] = _events(case, "apply_confirmation")
     assert event.public is True and event.data["status_relation"] is True
     with pytest.raises(ValidationFailed):
-        aftercare.apply_confirmation(case, world.mediator, version=None, all_parties_join=True,
-                                     **kw)
+        aftercare.apply_confirmation(
+            case, world.mediator, version=None, all_parties_join=True, **kw
+        )
     with pytest.raises(ValidationFailed) as err:
-        aftercare.record_ruling(case, application, world.mediator, version=None,
-                                ruling=Ruling.CONFIRMED, ruling_number=" ",
-                                ruled_on=local_today())
+        aftercare.record_ruling(
+            case,
+            application,
+            world.mediator,
+            version=None,
+            ruling=Ruling.CONFIRMED,
+            ruling_number=" ",
+            ruled_on=local_today(),
+        )
     assert err.value.field == "ruling_number"
-    aftercare.record_ruling(case, application, world.mediator, version=case.version,
-                            ruling=Ruling.CONFIRMED, ruling_number="(2025)鄂1022民特12号",
-                            ruled_on=local_today())
+    aftercare.record_ruling(
+        case,
+        application,
+        world.mediator,
+        version=case.version,
+        ruling=Ruling.CONFIRMED,
+        ruling_number="(2025)鄂1022民特12号",
+        ruled_on=local_today(),
+    )
     assert application.ruling == Ruling.CONFIRMED
     [event] = _events(case, "record_ruling")
     assert event.public is True and event.data["ruling"] == "confirmed"
     with pytest.raises(ValidationFailed):
-        aftercare.record_ruling(case, application, world.mediator, version=None,
-                                ruling=Ruling.REJECTED, ruling_number="x",
-                                ruled_on=local_today())
+        aftercare.record_ruling(
+            case,
+            application,
+            world.mediator,
+            version=None,
+            ruling=Ruling.REJECTED,
+            ruling_number="x",
+            ruled_on=local_today(),
+        )
 
 
 def test_no_agreement_without_every_party_consenting(world, db):
@@ -348,7 +480,13 @@ def test_no_agreement_without_every_party_consenting(world, db):
     agreement; the refusal names who is missing."""
     case = world.case(CaseState.MEDIATING, consented=False)
     with pytest.raises(ValidationFailed) as refused:
-        record_agreement(case, world.mediator, version=None, data=AgreementData(
-            kind=AgreementKind.ORAL, terms=["赔偿500元"], agreed_on=local_today()))
+        record_agreement(
+            case,
+            world.mediator,
+            version=None,
+            data=AgreementData(
+                kind=AgreementKind.ORAL, terms=["赔偿500元"], agreed_on=local_today()
+            ),
+        )
     assert case.respondents[0].name in str(refused.value.message)
     assert case.state == CaseState.MEDIATING and case.agreement is None

@@ -20,16 +20,21 @@ def case(world, db):
 
 
 def last_event(db, case, action):
-    return (db.session.query(Event).filter_by(case_id=case.id, action=action)
-            .order_by(Event.id.desc()).first())
+    return (
+        db.session.query(Event)
+        .filter_by(case_id=case.id, action=action)
+        .order_by(Event.id.desc())
+        .first()
+    )
 
 
 # ---- co-mediators ------------------------------------------------------------------------------
 
 
 def test_director_adds_a_co_mediator_chosen_by_the_parties(world, db, case):
-    link = recusal.add_co_mediator(case, world.mediator_b, world.director, version=case.version,
-                                   chosen_by_parties=True)
+    link = recusal.add_co_mediator(
+        case, world.mediator_b, world.director, version=case.version, chosen_by_parties=True
+    )
     db.session.flush()
     assert (link.presiding, link.active, link.chosen_by_parties) == (False, True, True)
     assert case.presiding_mediator == world.mediator  # unchanged
@@ -103,8 +108,14 @@ def test_check_declared_names_the_presiding_mediator(world, db, case):
 
 
 def request(world, case, by=None, mediator=None, grounds="调解员系被申请人的表兄"):
-    return recusal.request_recusal(case, case.applicants[0], mediator or world.mediator,
-                                   by or world.mediator, version=None, grounds=grounds)
+    return recusal.request_recusal(
+        case,
+        case.applicants[0],
+        mediator or world.mediator,
+        by or world.mediator,
+        version=None,
+        grounds=grounds,
+    )
 
 
 def test_request_recusal_is_recorded_internally(world, db, case):
@@ -119,12 +130,14 @@ def test_request_recusal_is_recorded_internally(world, db, case):
 def test_request_recusal_bad_input(world, db, case):
     other = world.case(CaseState.MEDIATING)
     with pytest.raises(ValidationFailed) as err:
-        recusal.request_recusal(case, other.parties[0], world.mediator, world.mediator,
-                                version=None, grounds="x")
+        recusal.request_recusal(
+            case, other.parties[0], world.mediator, world.mediator, version=None, grounds="x"
+        )
     assert err.value.field == "party"
     with pytest.raises(ValidationFailed) as err:
-        recusal.request_recusal(case, case.parties[0], world.mediator_b, world.mediator,
-                                version=None, grounds="x")
+        recusal.request_recusal(
+            case, case.parties[0], world.mediator_b, world.mediator, version=None, grounds="x"
+        )
     assert err.value.field == "mediator"
     with pytest.raises(ValidationFailed) as err:
         request(world, case, grounds="  ")
@@ -139,14 +152,18 @@ def test_request_recusal_bad_input(world, db, case):
 def test_grant_replaces_the_presiding_mediator(world, db, case):
     r = request(world, case)
     db.session.flush()
-    recusal.decide_recusal(case, r, world.director, version=case.version, grant=True,
-                           replacement=world.mediator_b)
+    recusal.decide_recusal(
+        case, r, world.director, version=case.version, grant=True, replacement=world.mediator_b
+    )
     db.session.flush()
     assert case.presiding_mediator == world.mediator_b
     old = next(m for m in case.mediators if m.user == world.mediator)
     assert (old.active, old.ended_reason) == (False, "recused")
     assert (r.decision, r.replacement, r.decided_by_id) == (
-        RecusalDecision.GRANTED, world.mediator_b, world.director.id)
+        RecusalDecision.GRANTED,
+        world.mediator_b,
+        world.director.id,
+    )
     event = last_event(db, case, "decide_recusal")
     assert event.public is False and event.data["decision"] == "granted"
     assert case.state == CaseState.MEDIATING
@@ -158,23 +175,26 @@ def test_grant_replaces_the_presiding_mediator(world, db, case):
 def test_grant_on_a_co_mediator_keeps_the_presiding_one(world, db, case):
     recusal.add_co_mediator(case, world.mediator_b, world.director, version=None)
     r = request(world, case, mediator=world.mediator_b)
-    recusal.decide_recusal(case, r, world.director, version=None, grant=True,
-                           replacement=world.director)
+    recusal.decide_recusal(
+        case, r, world.director, version=None, grant=True, replacement=world.director
+    )
     db.session.flush()
     assert case.presiding_mediator == world.mediator
     new = recusal.link_of(case, world.director)
     assert new.presiding is False
     r2 = request(world, case, mediator=world.director)
     with pytest.raises(ValidationFailed, match="already on the case"):
-        recusal.decide_recusal(case, r2, world.director, version=None, grant=True,
-                               replacement=world.mediator)
+        recusal.decide_recusal(
+            case, r2, world.director, version=None, grant=True, replacement=world.mediator
+        )
 
 
 def test_grant_promotes_a_co_mediator_to_presiding(world, db, case):
     recusal.add_co_mediator(case, world.mediator_b, world.director, version=None)
     r = request(world, case)
-    recusal.decide_recusal(case, r, world.director, version=None, grant=True,
-                           replacement=world.mediator_b)
+    recusal.decide_recusal(
+        case, r, world.director, version=None, grant=True, replacement=world.mediator_b
+    )
     db.session.flush()
     assert case.presiding_mediator == world.mediator_b
     assert len(recusal.active_links(case)) == 1
@@ -182,11 +202,15 @@ def test_grant_promotes_a_co_mediator_to_presiding(world, db, case):
 
 def test_grant_needs_a_valid_replacement(world, db, case):
     r = request(world, case)
-    for replacement, field in ((None, "replacement"), (world.mediator, "replacement"),
-                               (world.mediator2, "replacement")):
+    for replacement, field in (
+        (None, "replacement"),
+        (world.mediator, "replacement"),
+        (world.mediator2, "replacement"),
+    ):
         with pytest.raises(ValidationFailed) as err:
-            recusal.decide_recusal(case, r, world.director, version=None, grant=True,
-                                   replacement=replacement)
+            recusal.decide_recusal(
+                case, r, world.director, version=None, grant=True, replacement=replacement
+            )
         assert err.value.field == field
     assert r.decision == RecusalDecision.PENDING
 
@@ -196,8 +220,9 @@ def test_refuse_needs_reasons(world, db, case):
     with pytest.raises(ValidationFailed) as err:
         recusal.decide_recusal(case, r, world.director, version=None, grant=False, note=" ")
     assert err.value.field == "note"
-    recusal.decide_recusal(case, r, world.director, version=None, grant=False,
-                           note="经核实不存在亲属关系")
+    recusal.decide_recusal(
+        case, r, world.director, version=None, grant=False, note="经核实不存在亲属关系"
+    )
     db.session.flush()
     assert r.decision == RecusalDecision.REFUSED and r.decision_note == "经核实不存在亲属关系"
     assert case.presiding_mediator == world.mediator
@@ -216,8 +241,9 @@ def test_decide_stale_and_foreign_request(world, db, case):
     r = request(world, case)
     db.session.flush()
     with pytest.raises(StaleCase):
-        recusal.decide_recusal(case, r, world.director, version=case.version - 1, grant=False,
-                               note="x")
+        recusal.decide_recusal(
+            case, r, world.director, version=case.version - 1, grant=False, note="x"
+        )
     other = world.case(CaseState.MEDIATING)
     r2 = request(world, other)
     with pytest.raises(ValidationFailed) as err:
@@ -228,7 +254,8 @@ def test_decide_stale_and_foreign_request(world, db, case):
 def test_recusal_while_suspended(world, db):
     case = world.case(CaseState.SUSPENDED)
     r = request(world, case)
-    recusal.decide_recusal(case, r, world.director, version=None, grant=True,
-                           replacement=world.mediator_b)
+    recusal.decide_recusal(
+        case, r, world.director, version=None, grant=True, replacement=world.mediator_b
+    )
     assert case.state == CaseState.SUSPENDED
     assert case.presiding_mediator == world.mediator_b

@@ -34,17 +34,52 @@ from models.enums import (
 )
 
 ACTIONS = [
-    "to_mediating", "to_mediating",  # a shortcut, so deep states are reached often
-    "accept", "not_accept", "dispatch", "dispatch_other", "assign", "assign_b",
-    "consent_all", "consent_refuse", "notice_all", "session", "agree_oral", "agree_written",
-    "agree_empty", "fail", "fail_empty", "terminate", "suspend", "resume", "extend",
-    "extend_no_consent", "archive",
+    "to_mediating",
+    "to_mediating",  # a shortcut, so deep states are reached often
+    "accept",
+    "not_accept",
+    "dispatch",
+    "dispatch_other",
+    "assign",
+    "assign_b",
+    "consent_all",
+    "consent_refuse",
+    "notice_all",
+    "session",
+    "agree_oral",
+    "agree_written",
+    "agree_empty",
+    "fail",
+    "fail_empty",
+    "terminate",
+    "suspend",
+    "resume",
+    "extend",
+    "extend_no_consent",
+    "archive",
     # the outcomes again, so that walks end in every way
-    "agree_oral", "agree_written", "fail", "fail_twice", "terminate", "suspend", "resume",
+    "agree_oral",
+    "agree_written",
+    "fail",
+    "fail_twice",
+    "terminate",
+    "suspend",
+    "resume",
 ]
 # Everyone appears; the people who do most of the work appear more often.
-USERS = ["clerk", "clerk2", "mediator", "mediator", "mediator", "mediator_b", "mediator2",
-         "director", "director", "leader", "admin"]
+USERS = [
+    "clerk",
+    "clerk2",
+    "mediator",
+    "mediator",
+    "mediator",
+    "mediator_b",
+    "mediator2",
+    "director",
+    "director",
+    "leader",
+    "admin",
+]
 
 
 def act(world, case, name, user):
@@ -53,14 +88,20 @@ def act(world, case, name, user):
     if name == "to_mediating":
         # The ordinary path by the right people, whoever was drawn.
         accept_case(case, world.clerk, version=v)
-        dispatch_to_organisation(case, world.village_committee, world.clerk,
-                                 version=case.version)
+        dispatch_to_organisation(case, world.village_committee, world.clerk, version=case.version)
         assign_mediator(case, world.mediator, world.clerk, version=case.version)
         for party in case.parties:
-            consent.record_consent(case, party, world.mediator, version=case.version,
-                                   status=ConsentStatus.AGREED, method=ContactMethod.PHONE)
-            consent.acknowledge_notice(case, party, world.mediator, version=case.version,
-                                       how=NoticeAck.ORAL)
+            consent.record_consent(
+                case,
+                party,
+                world.mediator,
+                version=case.version,
+                status=ConsentStatus.AGREED,
+                method=ContactMethod.PHONE,
+            )
+            consent.acknowledge_notice(
+                case, party, world.mediator, version=case.version, how=NoticeAck.ORAL
+            )
     elif name == "accept":
         accept_case(case, user, version=v)
     elif name == "not_accept":
@@ -75,23 +116,41 @@ def act(world, case, name, user):
         assign_mediator(case, world.mediator_b, user, version=v)
     elif name == "consent_all":
         for party in case.parties:
-            consent.record_consent(case, party, user, version=case.version,
-                                   status=ConsentStatus.AGREED, method=ContactMethod.PHONE)
+            consent.record_consent(
+                case,
+                party,
+                user,
+                version=case.version,
+                status=ConsentStatus.AGREED,
+                method=ContactMethod.PHONE,
+            )
     elif name == "consent_refuse":
-        consent.record_consent(case, case.respondents[0], user, version=v,
-                               status=ConsentStatus.REFUSED, method=ContactMethod.PHONE)
+        consent.record_consent(
+            case,
+            case.respondents[0],
+            user,
+            version=v,
+            status=ConsentStatus.REFUSED,
+            method=ContactMethod.PHONE,
+        )
     elif name == "notice_all":
         for party in case.parties:
-            consent.acknowledge_notice(case, party, user, version=case.version,
-                                       how=NoticeAck.ORAL)
+            consent.acknowledge_notice(case, party, user, version=case.version, how=NoticeAck.ORAL)
     elif name == "session":
-        record_session(case, user, version=v, held_at=now, place="p",
-                       mode=SessionMode.IN_PERSON, notes="n")
+        record_session(
+            case, user, version=v, held_at=now, place="p", mode=SessionMode.IN_PERSON, notes="n"
+        )
     elif name.startswith("agree"):
         kind = AgreementKind.WRITTEN if name == "agree_written" else AgreementKind.ORAL
         terms = [] if name == "agree_empty" else ["t"]
-        record_agreement(case, user, version=v, data=AgreementData(
-            kind=kind, terms=terms, agreed_on=local_today(), performance_manner="m"))
+        record_agreement(
+            case,
+            user,
+            version=v,
+            data=AgreementData(
+                kind=kind, terms=terms, agreed_on=local_today(), performance_manner="m"
+            ),
+        )
     elif name == "fail_twice":
         closing.record_failure(case, user, version=v, reason="r")
         closing.record_failure(case, user, version=case.version, reason="r")
@@ -104,8 +163,9 @@ def act(world, case, name, user):
     elif name == "resume":
         closing.resume(case, user, version=v)
     elif name.startswith("extend"):
-        closing.extend(case, user, version=v, days=5, reason="r",
-                       both_parties_agree=name == "extend")
+        closing.extend(
+            case, user, version=v, days=5, reason="r", both_parties_agree=name == "extend"
+        )
     elif name == "archive":
         closing.archive_case(case, user, version=v)
 
@@ -127,11 +187,19 @@ def check_agreement(case):
     assert any(k == SignerKind.SEAL for k, _ in kinds)
 
 
-@settings(max_examples=150, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(from_mediation=st.booleans(),
-       steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.sampled_from(USERS)),
-                      min_size=3, max_size=18))
+@settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    from_mediation=st.booleans(),
+    steps=st.lists(
+        st.tuples(st.sampled_from(ACTIONS), st.sampled_from(USERS)), min_size=3, max_size=18
+    ),
+)
 def test_random_action_sequences_keep_invariants(world, db, from_mediation, steps):
     case = world.case()
     db.session.flush()
@@ -173,8 +241,9 @@ def test_random_action_sequences_keep_invariants(world, db, from_mediation, step
         if case.state == CaseState.REFUSED:
             assert any(p.consent == ConsentStatus.REFUSED for p in case.parties)
         check_agreement(case)
-    stored = db.session.scalar(sa.select(sa.func.count()).select_from(Event)
-                               .where(Event.case_id == case.id))
+    stored = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Event).where(Event.case_id == case.id)
+    )
     assert stored == len(case.events)
     db.session.rollback()
 
@@ -182,5 +251,10 @@ def test_random_action_sequences_keep_invariants(world, db, from_mediation, step
 def test_the_random_walk_reaches_the_lifecycle():
     """Guard against a property test that silently stops exploring (runs after the above)."""
     if REACHED:  # only meaningful when the property test ran in this process
-        assert {CaseState.MEDIATING, CaseState.AGREED, CaseState.SUSPENDED,
-                CaseState.JOINT_MEDIATION, CaseState.TERMINATED} <= REACHED, REACHED
+        assert {
+            CaseState.MEDIATING,
+            CaseState.AGREED,
+            CaseState.SUSPENDED,
+            CaseState.JOINT_MEDIATION,
+            CaseState.TERMINATED,
+        } <= REACHED, REACHED

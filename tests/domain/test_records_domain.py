@@ -21,16 +21,24 @@ def _events(db, case, action):
 
 
 def _session(case, actor, **kw):
-    values = {"held_at": datetime.now(UTC) - timedelta(minutes=5), "place": "村委会",
-              "mode": SessionMode.IN_PERSON, "notes": "双方陈述事实"}
+    values = {
+        "held_at": datetime.now(UTC) - timedelta(minutes=5),
+        "place": "村委会",
+        "mode": SessionMode.IN_PERSON,
+        "notes": "双方陈述事实",
+    }
     values.update(kw)
     return record_session(case, actor, version=case.version, **values)
 
 
 def _investigation(case, actor, **kw):
-    values = {"held_at": datetime.now(UTC) - timedelta(hours=1), "place": "田间",
-              "investigators": "张调解、刘主任", "interviewee": "王五，男，60岁，邻居",
-              "record": "问：排水沟何时堵塞？答：去年夏天。"}
+    values = {
+        "held_at": datetime.now(UTC) - timedelta(hours=1),
+        "place": "田间",
+        "investigators": "张调解、刘主任",
+        "interviewee": "王五，男，60岁，邻居",
+        "record": "问：排水沟何时堵塞？答：去年夏天。",
+    }
     values.update(kw)
     return records.record_investigation(case, actor, version=case.version, **values)
 
@@ -51,16 +59,28 @@ def test_present_party_must_have_acknowledged_the_notice(world, db):
     case = world.case(CaseState.MEDIATING, consented=False)
     applicant, respondent = case.applicants[0], case.respondents[0]
     for party in (applicant, respondent):
-        record_consent(case, party, world.mediator, version=None, status=ConsentStatus.AGREED,
-                       method=ContactMethod.PHONE)
+        record_consent(
+            case,
+            party,
+            world.mediator,
+            version=None,
+            status=ConsentStatus.AGREED,
+            method=ContactMethod.PHONE,
+        )
     acknowledge_notice(case, applicant, world.mediator, version=None, how=NoticeAck.WRITTEN)
     with pytest.raises(ValidationFailed) as caught:
         _session(case, world.mediator, present=[applicant, respondent])
     assert caught.value.field == "present"
     assert respondent.name in caught.value.message
     # Only the applicant came: they acknowledged, so the session can be recorded.
-    session = _session(case, world.mediator, present=[applicant], participants="村支书李四",
-                       accounts="申请人：排水沟堵塞", result="约定下周再谈")
+    session = _session(
+        case,
+        world.mediator,
+        present=[applicant],
+        participants="村支书李四",
+        accounts="申请人：排水沟堵塞",
+        result="约定下周再谈",
+    )
     assert session.present_party_ids == [applicant.id]
     assert session.participants == "村支书李四" and session.result == "约定下周再谈"
 
@@ -114,8 +134,15 @@ def test_investigation_refused_outside_mediation_and_for_others(world, db):
         _investigation(case, world.mediator_b)  # same committee, not on the case
     with pytest.raises(StaleCase):
         records.record_investigation(
-            case, world.mediator, version=case.version - 1, held_at=datetime.now(UTC),
-            place=None, investigators="张", interviewee="王", record="记录")
+            case,
+            world.mediator,
+            version=case.version - 1,
+            held_at=datetime.now(UTC),
+            place=None,
+            investigators="张",
+            interviewee="王",
+            record="记录",
+        )
 
 
 def test_joint_mediation_staff_keep_records(world, db):
@@ -138,17 +165,27 @@ def test_edit_session_writes_an_event_naming_the_fields(world, db):
     db.session.flush()
     version = case.version
     changed = records.edit_session(
-        case, session, world.director, version=version, held_at=session.held_at,
-        place="村委会", mode=SessionMode.PHONE, notes="双方陈述事实，补充：申请人出示照片",
-        present=[case.respondents[0], case.applicants[0]], result="下周再谈",
+        case,
+        session,
+        world.director,
+        version=version,
+        held_at=session.held_at,
+        place="村委会",
+        mode=SessionMode.PHONE,
+        notes="双方陈述事实，补充：申请人出示照片",
+        present=[case.respondents[0], case.applicants[0]],
+        result="下周再谈",
     )
     assert set(changed) == {"mode", "notes", "result"}  # the order of the ticks is no change
     assert session.mode == SessionMode.PHONE and session.result == "下周再谈"
     assert case.state == CaseState.MEDIATING
     edits = [e for e in _events(db, case, Action.RECORD_SESSION) if e.data.get("edited")]
     [edit] = edits
-    assert edit.data == {"edited": session.id, "record": "session",
-                         "fields": ["mode", "notes", "result"]}
+    assert edit.data == {
+        "edited": session.id,
+        "record": "session",
+        "fields": ["mode", "notes", "result"],
+    }
     assert edit.actor_id == world.director.id and edit.public is False
     assert case.version == version + 1
 
@@ -159,9 +196,15 @@ def test_edit_without_change_writes_nothing(world, db):
     db.session.flush()
     version = case.version
     changed = records.edit_investigation(
-        case, investigation, world.mediator, version=version, held_at=investigation.held_at,
-        place=investigation.place, investigators=investigation.investigators,
-        interviewee=investigation.interviewee, record=investigation.record,
+        case,
+        investigation,
+        world.mediator,
+        version=version,
+        held_at=investigation.held_at,
+        place=investigation.place,
+        investigators=investigation.investigators,
+        interviewee=investigation.interviewee,
+        record=investigation.record,
     )
     db.session.flush()
     assert changed == []
@@ -180,17 +223,32 @@ def test_signed_records_are_frozen(world, db):
     assert session.signed_at is not None and investigation.signed_at is not None
     signs = _events(db, case, Action.SIGN_RECORD)
     assert [(e.data["record"], e.data["record_id"]) for e in signs] == [
-        ("session", session.id), ("investigation", investigation.id)]
+        ("session", session.id),
+        ("investigation", investigation.id),
+    ]
     assert all(e.public is False for e in signs)
     with pytest.raises(ValidationFailed, match="can no longer be changed"):
         records.edit_session(
-            case, session, world.mediator, version=case.version, held_at=session.held_at,
-            place="x", mode=SessionMode.VIDEO, notes="改", present=case.parties,
+            case,
+            session,
+            world.mediator,
+            version=case.version,
+            held_at=session.held_at,
+            place="x",
+            mode=SessionMode.VIDEO,
+            notes="改",
+            present=case.parties,
         )
     with pytest.raises(ValidationFailed, match="can no longer be changed"):
         records.edit_investigation(
-            case, investigation, world.mediator, version=case.version,
-            held_at=investigation.held_at, place=None, investigators="x", interviewee="y",
+            case,
+            investigation,
+            world.mediator,
+            version=case.version,
+            held_at=investigation.held_at,
+            place=None,
+            investigators="x",
+            interviewee="y",
             record="z",
         )
     with pytest.raises(ValidationFailed):
@@ -203,8 +261,15 @@ def test_sign_after_the_case_ended_but_no_more_edits(world, db):
     [session] = case.sessions
     with pytest.raises(InvalidTransition):
         records.edit_session(
-            case, session, world.mediator, version=case.version, held_at=session.held_at,
-            place="x", mode=SessionMode.VIDEO, notes="改", present=case.parties,
+            case,
+            session,
+            world.mediator,
+            version=case.version,
+            held_at=session.held_at,
+            place="x",
+            mode=SessionMode.VIDEO,
+            notes="改",
+            present=case.parties,
         )
     records.sign_record(case, session, world.mediator, version=case.version)
     assert session.signed_at is not None

@@ -37,25 +37,32 @@ from tests.factories import complete_file, events_of
 
 
 def _court(world, mode=CourtMode.DELEGATED, procedure=None, received_at=None):
-    return ReferralData(kind=ReferralKind.COURT, body_org=world.court,
-                        external_no="（2026）鄂1022民初88号", court_mode=mode,
-                        court_procedure=procedure,
-                        received_at=received_at or datetime.now(UTC) - timedelta(days=4))
+    return ReferralData(
+        kind=ReferralKind.COURT,
+        body_org=world.court,
+        external_no="（2026）鄂1022民初88号",
+        court_mode=mode,
+        court_procedure=procedure,
+        received_at=received_at or datetime.now(UTC) - timedelta(days=4),
+    )
 
 
 # ---- court ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("mode", "procedure", "days"), [
-    (CourtMode.DELEGATED, None, 30),
-    (CourtMode.ENTRUSTED, CourtProcedure.ORDINARY, 15),
-    (CourtMode.ENTRUSTED, CourtProcedure.SUMMARY, 7),
-])
-def test_court_limit_runs_from_the_signed_for_day_not_acceptance(world, db, mode, procedure,
-                                                                 days):
+@pytest.mark.parametrize(
+    ("mode", "procedure", "days"),
+    [
+        (CourtMode.DELEGATED, None, 30),
+        (CourtMode.ENTRUSTED, CourtProcedure.ORDINARY, 15),
+        (CourtMode.ENTRUSTED, CourtProcedure.SUMMARY, 7),
+    ],
+)
+def test_court_limit_runs_from_the_signed_for_day_not_acceptance(world, db, mode, procedure, days):
     signed = datetime.now(UTC) - timedelta(days=4)
-    case, _code = register_referral(world.case_data(), _court(world, mode, procedure, signed),
-                                    world.clerk)
+    case, _code = register_referral(
+        world.case_data(), _court(world, mode, procedure, signed), world.clerk
+    )
     assert case.source == Source.COURT and case.channel == Channel.REFERRAL
     referral = case.referrals[0]
     accept_case(case, world.clerk, version=None)  # accepted today, 4 days after signing
@@ -70,8 +77,12 @@ def test_court_limit_runs_from_the_signed_for_day_not_acceptance(world, db, mode
 def test_court_clock_takes_the_day_in_china(world, db):
     # 17:30 UTC on 31 January is 01:30 on 1 February in Beijing: the clock starts on 1 Feb.
     signed = datetime(2026, 1, 31, 17, 30, tzinfo=UTC)
-    case, _ = register_referral(world.case_data(), _court(world, received_at=signed),
-                                world.clerk, now=datetime(2026, 2, 2, 2, 0, tzinfo=UTC))
+    case, _ = register_referral(
+        world.case_data(),
+        _court(world, received_at=signed),
+        world.clerk,
+        now=datetime(2026, 2, 2, 2, 0, tzinfo=UTC),
+    )
     accept_case(case, world.clerk, version=None, now=datetime(2026, 2, 2, 2, 0, tzinfo=UTC))
     assert case.clock_start.isoformat() == "2026-02-01"
     assert case.due_on.isoformat() == "2026-03-03"  # 30 calendar days, no working-day rule
@@ -79,20 +90,25 @@ def test_court_clock_takes_the_day_in_china(world, db):
 
 def test_dispatch_keeps_the_court_limit_and_extension_still_works(world, db):
     # A committee's own rule (20 working days) does not override the court's period.
-    db.session.add(TimeLimitRule(organisation_id=world.village_committee.id, days=20,
-                                 working_days=True))
+    db.session.add(
+        TimeLimitRule(organisation_id=world.village_committee.id, days=20, working_days=True)
+    )
     db.session.add(TimeLimitRule(source=Source.COURT, days=45))
-    case = world.referral_case(ReferralKind.COURT, CaseState.MEDIATING,
-                               court_mode=CourtMode.ENTRUSTED,
-                               court_procedure=CourtProcedure.ORDINARY,
-                               received_at=datetime.now(UTC) - timedelta(days=2))
+    case = world.referral_case(
+        ReferralKind.COURT,
+        CaseState.MEDIATING,
+        court_mode=CourtMode.ENTRUSTED,
+        court_procedure=CourtProcedure.ORDINARY,
+        received_at=datetime.now(UTC) - timedelta(days=2),
+    )
     start = local_today(case.referrals[0].received_at)
     assert case.handling_org_id is not None
     assert case.clock_start == start
     assert (case.time_limit_days, case.working_days) == (15, False)
     assert case.due_on == start + timedelta(days=15)
-    extend(case, world.mediator, version=None, days=10, reason="双方同意延长",
-           both_parties_agree=True)
+    extend(
+        case, world.mediator, version=None, days=10, reason="双方同意延长", both_parties_agree=True
+    )
     assert case.due_on == start + timedelta(days=25)
     assert case.referrals[0].feedback_due_at.astimezone(CHINA).date() == case.due_on
     # Recomputing (as a transfer's re-dispatch does) keeps the period and the extension.
@@ -102,8 +118,7 @@ def test_dispatch_keeps_the_court_limit_and_extension_still_works(world, db):
 
 def test_dispatch_after_late_acceptance_keeps_the_court_date(world, db):
     signed = datetime.now(UTC) - timedelta(days=6)
-    case, _ = register_referral(world.case_data(), _court(world, received_at=signed),
-                                world.clerk)
+    case, _ = register_referral(world.case_data(), _court(world, received_at=signed), world.clerk)
     accept_case(case, world.clerk, version=None)
     db.session.add(TimeLimitRule(organisation_id=world.village_committee.id, days=10))
     db.session.flush()
@@ -136,10 +151,15 @@ def test_only_the_desk_registers_referrals(world, db):
 
 
 def _petition(**kw):
-    values = {"kind": ReferralKind.PETITION, "body_name": "公安县信访局",
-              "external_no": "XF-2026-1", "received_at": datetime.now(UTC),
-              "petition_form": PetitionForm.LETTER, "both_consent": True,
-              "petition_received_on": local_today() - timedelta(days=5)}
+    values = {
+        "kind": ReferralKind.PETITION,
+        "body_name": "公安县信访局",
+        "external_no": "XF-2026-1",
+        "received_at": datetime.now(UTC),
+        "petition_form": PetitionForm.LETTER,
+        "both_consent": True,
+        "petition_received_on": local_today() - timedelta(days=5),
+    }
     values.update(kw)
     return ReferralData(**values)
 
@@ -154,8 +174,9 @@ def test_petition_deadlines_15_and_60_days(world, db):
     assert r.petition_due_on == received + timedelta(days=60)
     assert r.feedback_due_at.astimezone(CHINA).date() == r.petition_due_on
     # A remaining deadline typed from the transfer form wins over the default.
-    case2, _ = register_referral(world.case_data(), _petition(
-        petition_due_on=received + timedelta(days=40)), world.clerk)
+    case2, _ = register_referral(
+        world.case_data(), _petition(petition_due_on=received + timedelta(days=40)), world.clerk
+    )
     assert case2.referrals[0].petition_due_on == received + timedelta(days=40)
 
 
@@ -164,8 +185,9 @@ def test_petition_needs_both_parties_consent(world, db):
         register_referral(world.case_data(), _petition(both_consent=False), world.clerk)
     assert err.value.field == "both_consent"
     with pytest.raises(ValidationFailed) as err:
-        register_referral(world.case_data(), _petition(collective=True, petitioner_count=1),
-                          world.clerk)
+        register_referral(
+            world.case_data(), _petition(collective=True, petitioner_count=1), world.clerk
+        )
     assert err.value.field == "petitioner_count"
 
 
@@ -206,16 +228,26 @@ def test_every_petition_case_gets_a_follow_up_visit(world, db):
 # ---- police --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("complex_case", "delta"), [
-    (False, timedelta(hours=24)), (True, timedelta(days=5)),
-])
+@pytest.mark.parametrize(
+    ("complex_case", "delta"),
+    [
+        (False, timedelta(hours=24)),
+        (True, timedelta(days=5)),
+    ],
+)
 def test_police_feedback_24_hours_or_5_days(world, db, complex_case, delta):
     received = datetime(2026, 3, 1, 22, 15, tzinfo=UTC)
-    data = ReferralData(kind=ReferralKind.POLICE, body_name="埠河派出所",
-                        external_no="J2026030100017", received_at=received,
-                        police_category=PoliceCategory.MINOR, complex_case=complex_case)
-    case, _ = register_referral(world.case_data(), data, world.clerk,
-                                now=received + timedelta(hours=1))
+    data = ReferralData(
+        kind=ReferralKind.POLICE,
+        body_name="埠河派出所",
+        external_no="J2026030100017",
+        received_at=received,
+        police_category=PoliceCategory.MINOR,
+        complex_case=complex_case,
+    )
+    case, _ = register_referral(
+        world.case_data(), data, world.clerk, now=received + timedelta(hours=1)
+    )
     r = case.referrals[0]
     assert case.source == Source.POLICE
     assert r.feedback_due_at == received + delta
@@ -225,8 +257,16 @@ def test_police_progress_report_while_mediating_then_final(world, db):
     case = world.referral_case(ReferralKind.POLICE, CaseState.MEDIATING)
     r = case.referrals[0]
     version = case.version
-    record_feedback(case, r, world.mediator, version=version, result=None, sent_on=None,
-                    recipient="李警官", note="已联系双方，正在调解")
+    record_feedback(
+        case,
+        r,
+        world.mediator,
+        version=version,
+        result=None,
+        sent_on=None,
+        recipient="李警官",
+        note="已联系双方，正在调解",
+    )
     db.session.flush()
     assert case.state == CaseState.MEDIATING and case.version > version
     assert r.feedback_at is not None and r.feedback_result is None
@@ -241,8 +281,16 @@ def test_police_progress_report_while_mediating_then_final(world, db):
 def test_court_feedback_refused_before_the_outcome(world, db):
     case = world.referral_case(ReferralKind.COURT, CaseState.MEDIATING)
     with pytest.raises(ValidationFailed):
-        record_feedback(case, case.referrals[0], world.mediator, version=None, result=None,
-                        sent_on=None, recipient=None, note=None)
+        record_feedback(
+            case,
+            case.referrals[0],
+            world.mediator,
+            version=None,
+            result=None,
+            sent_on=None,
+            recipient=None,
+            note=None,
+        )
     assert case.referrals[0].feedback_at is None
 
 
@@ -250,8 +298,16 @@ def test_feedback_is_evented_and_defaults_from_the_state(world, db):
     case = world.referral_case(ReferralKind.COURT, CaseState.FAILED)
     r = case.referrals[0]
     version = case.version
-    record_feedback(case, r, world.clerk, version=version, result=None,
-                    sent_on=local_today(), recipient="王法官", note="材料已退回法院")
+    record_feedback(
+        case,
+        r,
+        world.clerk,
+        version=version,
+        result=None,
+        sent_on=local_today(),
+        recipient="王法官",
+        note="材料已退回法院",
+    )
     db.session.flush()
     assert case.state == CaseState.FAILED and case.version > version
     assert r.feedback_result == ReferralResult.FAILURE
@@ -265,8 +321,16 @@ def test_feedback_is_evented_and_defaults_from_the_state(world, db):
 def test_wrong_role_may_not_report_back(world, db, who):
     case = world.referral_case(ReferralKind.COURT, CaseState.TERMINATED)
     with pytest.raises(NotPermitted):
-        record_feedback(case, case.referrals[0], getattr(world, who), version=None,
-                        result=None, sent_on=None, recipient=None, note=None)
+        record_feedback(
+            case,
+            case.referrals[0],
+            getattr(world, who),
+            version=None,
+            result=None,
+            sent_on=None,
+            recipient=None,
+            note=None,
+        )
     assert events_of(case, Action.RECORD_REFERRAL_FEEDBACK) == []
 
 
@@ -275,17 +339,31 @@ def test_stale_version_refused(world, db):
 
     case = world.referral_case(ReferralKind.POLICE, CaseState.TERMINATED)
     with pytest.raises(StaleCase):
-        record_feedback(case, case.referrals[0], world.clerk, version=case.version - 1,
-                        result=None, sent_on=None, recipient=None, note=None)
+        record_feedback(
+            case,
+            case.referrals[0],
+            world.clerk,
+            version=case.version - 1,
+            result=None,
+            sent_on=None,
+            recipient=None,
+            note=None,
+        )
 
 
-@pytest.mark.parametrize("kind", [ReferralKind.COURT, ReferralKind.PETITION,
-                                  ReferralKind.POLICE])
+@pytest.mark.parametrize("kind", [ReferralKind.COURT, ReferralKind.PETITION, ReferralKind.POLICE])
 def test_return_leg_is_mandatory_before_archiving(world, db, kind):
     case = world.referral_case(kind, CaseState.TERMINATED)
     for visit in case.follow_ups:
-        record_follow_up(case, visit, world.mediator, version=None, visited_on=local_today(),
-                         performance=Performance.PERFORMED, satisfaction=Satisfaction.SATISFIED)
+        record_follow_up(
+            case,
+            visit,
+            world.mediator,
+            version=None,
+            visited_on=local_today(),
+            performance=Performance.PERFORMED,
+            satisfaction=Satisfaction.SATISFIED,
+        )
     complete_file(case, world.mediator)
     r = case.referrals[0]
     gaps = [str(g) for g in archive_gaps(case)]
@@ -294,8 +372,16 @@ def test_return_leg_is_mandatory_before_archiving(world, db, kind):
         archive_case(case, world.clerk, version=None)
     assert r.body_name in str(err.value.message)
     assert case.state == CaseState.TERMINATED
-    record_feedback(case, r, world.mediator, version=None, result=None, sent_on=None,
-                    recipient="经办人", note=None)
+    record_feedback(
+        case,
+        r,
+        world.mediator,
+        version=None,
+        result=None,
+        sent_on=None,
+        recipient="经办人",
+        note=None,
+    )
     assert r.feedback_result == ReferralResult.TERMINATED
     assert archive_gaps(case) == []
     archive_case(case, world.clerk, version=None)
@@ -305,13 +391,20 @@ def test_return_leg_is_mandatory_before_archiving(world, db, kind):
 def test_police_progress_report_does_not_satisfy_archiving(world, db):
     case = world.referral_case(ReferralKind.POLICE, CaseState.MEDIATING)
     r = case.referrals[0]
-    record_feedback(case, r, world.mediator, version=None, result=None, sent_on=None,
-                    recipient=None, note="正在调解")
+    record_feedback(
+        case,
+        r,
+        world.mediator,
+        version=None,
+        result=None,
+        sent_on=None,
+        recipient=None,
+        note="正在调解",
+    )
     from domain.closing import terminate
     from models.enums import ClosureReason
 
-    terminate(case, world.mediator, version=None, reason=ClosureReason.PARTY_WITHDREW,
-              note="撤回")
+    terminate(case, world.mediator, version=None, reason=ClosureReason.PARTY_WITHDREW, note="撤回")
     assert any("reported back" in str(g) for g in archive_gaps(case))
 
 
@@ -324,11 +417,20 @@ def test_archived_referral_case_via_factory(world, db):
 def test_the_final_report_is_not_overwritten(world, db):
     case = world.referral_case(ReferralKind.COURT, CaseState.FAILED)
     r = case.referrals[0]
-    record_feedback(case, r, world.clerk, version=None, result=None, sent_on=None,
-                    recipient="法官甲", note=None)
+    record_feedback(
+        case, r, world.clerk, version=None, result=None, sent_on=None, recipient="法官甲", note=None
+    )
     with pytest.raises(ValidationFailed):
-        record_feedback(case, r, world.clerk, version=None, result=ReferralResult.AGREEMENT,
-                        sent_on=None, recipient="法官乙", note=None)
+        record_feedback(
+            case,
+            r,
+            world.clerk,
+            version=None,
+            result=ReferralResult.AGREEMENT,
+            sent_on=None,
+            recipient="法官乙",
+            note=None,
+        )
     assert (r.feedback_result, r.feedback_recipient) == (ReferralResult.FAILURE, "法官甲")
     assert len(events_of(case, Action.RECORD_REFERRAL_FEEDBACK)) == 1
 
@@ -337,12 +439,28 @@ def test_the_reported_result_must_match_the_outcome(world, db):
     case = world.referral_case(ReferralKind.COURT, CaseState.TERMINATED)
     r = case.referrals[0]
     with pytest.raises(ValidationFailed) as refused:
-        record_feedback(case, r, world.clerk, version=None, result=ReferralResult.AGREEMENT,
-                        sent_on=None, recipient=None, note=None)
+        record_feedback(
+            case,
+            r,
+            world.clerk,
+            version=None,
+            result=ReferralResult.AGREEMENT,
+            sent_on=None,
+            recipient=None,
+            note=None,
+        )
     assert refused.value.field == "result"
     assert r.feedback_at is None
-    record_feedback(case, r, world.clerk, version=None, result=ReferralResult.TERMINATED,
-                    sent_on=None, recipient=None, note=None)
+    record_feedback(
+        case,
+        r,
+        world.clerk,
+        version=None,
+        result=ReferralResult.TERMINATED,
+        sent_on=None,
+        recipient=None,
+        note=None,
+    )
     assert r.feedback_result == ReferralResult.TERMINATED
 
 
@@ -365,8 +483,11 @@ def test_a_delegated_case_has_no_court_procedure(world, db):
     """委派 is before filing: a procedure (ordinary / summary) belongs to entrusted cases only,
     and is refused rather than silently dropped."""
     with pytest.raises(ValidationFailed) as refused:
-        world.referral_case(ReferralKind.COURT, court_mode=CourtMode.DELEGATED,
-                            court_procedure=CourtProcedure.SUMMARY)
+        world.referral_case(
+            ReferralKind.COURT,
+            court_mode=CourtMode.DELEGATED,
+            court_procedure=CourtProcedure.SUMMARY,
+        )
     assert refused.value.field == "court_procedure"
 
 
@@ -379,12 +500,34 @@ def test_an_agreement_is_reported_once_it_has_taken_effect(world, db):
     assert case.agreement.kind == AgreementKind.WRITTEN and case.agreement.effective_on is None
     r = case.referrals[0]
     with pytest.raises(ValidationFailed):
-        record_feedback(case, r, world.clerk, version=None, result=None, sent_on=None,
-                        recipient="信访局王科长", note=None)
+        record_feedback(
+            case,
+            r,
+            world.clerk,
+            version=None,
+            result=None,
+            sent_on=None,
+            recipient="信访局王科长",
+            note=None,
+        )
     assert r.feedback_at is None
     for row in agreements.signers(case):
-        agreements.sign_agreement(case, world.mediator, version=None, signer=row.kind,
-                                  party=row.party, signed_on=local_today())
-    record_feedback(case, r, world.clerk, version=None, result=None, sent_on=None,
-                    recipient="信访局王科长", note=None)
+        agreements.sign_agreement(
+            case,
+            world.mediator,
+            version=None,
+            signer=row.kind,
+            party=row.party,
+            signed_on=local_today(),
+        )
+    record_feedback(
+        case,
+        r,
+        world.clerk,
+        version=None,
+        result=None,
+        sent_on=None,
+        recipient="信访局王科长",
+        note=None,
+    )
     assert r.feedback_result == ReferralResult.AGREEMENT

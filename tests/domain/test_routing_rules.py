@@ -28,8 +28,15 @@ D = DisputeType
 
 
 def add_rule(db, position, name, *, scope=GONGAN, target=None, level=None, active=True, **cond):
-    rule = RoutingRule(scope_code=scope, position=position, name=name, active=active,
-                       target_org=target, target_level=level, **cond)
+    rule = RoutingRule(
+        scope_code=scope,
+        position=position,
+        name=name,
+        active=active,
+        target_org=target,
+        target_level=level,
+        **cond,
+    )
     db.session.add(rule)
     db.session.flush()
     return rule
@@ -39,40 +46,64 @@ def add_rule(db, position, name, *, scope=GONGAN, target=None, level=None, activ
 def rules(world, db):
     """A county's rule list with every kind of condition, plus rules that must be skipped."""
     w = world
-    gone = org("公安县劳动争议人民调解委员会（已撤销）", OrgKind.INDUSTRY_COMMITTEE, w.county,
-               ["LDZY"])
+    gone = org(
+        "公安县劳动争议人民调解委员会（已撤销）", OrgKind.INDUSTRY_COMMITTEE, w.county, ["LDZY"]
+    )
     gone.active = False
     add_rule(db, 1, "Traffic", dispute_types=["DLJT"], target=w.traffic)
     add_rule(db, 2, "Collective", min_parties=10, level=RoutingLevel.COUNTY)
     add_rule(db, 3, "Cross-region", cross_region=True, level=RoutingLevel.COUNTY)
     add_rule(db, 4, "High risk", risk_levels=["orange", "red"], level=RoutingLevel.TOWNSHIP)
-    add_rule(db, 5, "Large amount", min_amount=Decimal("100000"),
-             level=RoutingLevel.TOWNSHIP)
-    add_rule(db, 6, "Tianxin property", place_code=w.village2.code, dispute_types=["WY"],
-             target=w.village_committee)
-    add_rule(db, 7, "Inactive family", dispute_types=["HYJT"], target=w.county_centre,
-             active=False)
+    add_rule(db, 5, "Large amount", min_amount=Decimal("100000"), level=RoutingLevel.TOWNSHIP)
+    add_rule(
+        db,
+        6,
+        "Tianxin property",
+        place_code=w.village2.code,
+        dispute_types=["WY"],
+        target=w.village_committee,
+    )
+    add_rule(db, 7, "Inactive family", dispute_types=["HYJT"], target=w.county_centre, active=False)
     add_rule(db, 8, "Dead labour committee", dispute_types=["LDZY"], target=gone)
     add_rule(db, 9, "Court does not mediate", dispute_types=["HT"], target=w.court)
     add_rule(db, 9, "Other county's centre", dispute_types=["XF"], target=w.county2_centre)
-    add_rule(db, 10, "Buhe land", scope=w.township.code, dispute_types=["FWZJD"],
-             target=w.township_centre)
+    add_rule(
+        db,
+        10,
+        "Buhe land",
+        scope=w.township.code,
+        dispute_types=["FWZJD"],
+        target=w.township_centre,
+    )
     add_rule(db, 20, "Same position A", dispute_types=["QT"], target=w.county_centre)
     add_rule(db, 20, "Same position B", dispute_types=["QT"], target=w.township_centre)
     # Another county's rules: never applied to 公安县 cases.
-    add_rule(db, 0, "Songzi neighbours", scope=SONGZI, dispute_types=["LL", "DLJT"],
-             target=w.county2_centre)
-    add_rule(db, 1, "Songzi high risk", scope=SONGZI, risk_levels=["red"],
-             level=RoutingLevel.TOWNSHIP)  # 新江口街道 has no centre: skipped
+    add_rule(
+        db,
+        0,
+        "Songzi neighbours",
+        scope=SONGZI,
+        dispute_types=["LL", "DLJT"],
+        target=w.county2_centre,
+    )
+    add_rule(
+        db, 1, "Songzi high risk", scope=SONGZI, risk_levels=["red"], level=RoutingLevel.TOWNSHIP
+    )  # 新江口街道 has no centre: skipped
     db.session.commit()
 
 
 def parties(n: int):
     from domain.intake import PartyData
 
-    return [PartyData(role=PartyRole.APPLICANT if i % 2 == 0 else PartyRole.RESPONDENT,
-                      name=f"当事人{i}", kind=PartyKind.PERSON, phone="13800000000")
-            for i in range(n)]
+    return [
+        PartyData(
+            role=PartyRole.APPLICANT if i % 2 == 0 else PartyRole.RESPONDENT,
+            name=f"当事人{i}",
+            kind=PartyKind.PERSON,
+            phone="13800000000",
+        )
+        for i in range(n)
+    ]
 
 
 # dispute type, village ("v1" 新民村, "v2" 天心眼村, "v3" 长江社区), amount, parties, risk,
@@ -106,10 +137,11 @@ TABLE = [
 
 
 @pytest.mark.parametrize(
-    ("dtype", "village", "amount", "n", "risk", "cross", "expected", "rule_name"), TABLE,
-    ids=[f"{r[0].value}-{r[1]}-{r[7] or 'default'}-{i}" for i, r in enumerate(TABLE)])
-def test_rule_table(rules, world, dtype, village, amount, n, risk, cross, expected,
-                    rule_name):
+    ("dtype", "village", "amount", "n", "risk", "cross", "expected", "rule_name"),
+    TABLE,
+    ids=[f"{r[0].value}-{r[1]}-{r[7] or 'default'}-{i}" for i, r in enumerate(TABLE)],
+)
+def test_rule_table(rules, world, dtype, village, amount, n, risk, cross, expected, rule_name):
     region = {"v1": world.village, "v2": world.village2, "v3": world.village3}[village]
     case = world.case(CaseState.ACCEPTED, dtype=dtype, village=region, parties=parties(n))
     case.amount = Decimal(amount) if amount else None
@@ -124,15 +156,22 @@ def test_rule_table(rules, world, dtype, village, amount, n, risk, cross, expect
         assert "It matches:" in str(suggestion.reason)
 
 
-@pytest.mark.parametrize(("dtype", "village", "amount", "n", "risk", "cross", "expected",
-                          "rule_name"), TABLE[:12])
-def test_probe_gives_the_same_answer(rules, world, db, dtype, village, amount, n, risk, cross,
-                                     expected, rule_name):
+@pytest.mark.parametrize(
+    ("dtype", "village", "amount", "n", "risk", "cross", "expected", "rule_name"), TABLE[:12]
+)
+def test_probe_gives_the_same_answer(
+    rules, world, db, dtype, village, amount, n, risk, cross, expected, rule_name
+):
     """The admin's "try it" box uses an unsaved stand-in: same answers, nothing written."""
     code = {"v1": world.village, "v2": world.village2, "v3": world.village3}[village].code
-    probe = CaseProbe(region_code=code, dispute_type=dtype,
-                      amount=Decimal(amount) if amount else None, risk_level=RiskLevel(risk),
-                      cross_region=cross, party_count=n)
+    probe = CaseProbe(
+        region_code=code,
+        dispute_type=dtype,
+        amount=Decimal(amount) if amount else None,
+        risk_level=RiskLevel(risk),
+        cross_region=cross,
+        party_count=n,
+    )
     suggestion = suggest_organisation(probe)
     assert suggestion.organisation == getattr(world, expected)
     assert (suggestion.rule.name if suggestion.rule else None) == rule_name
@@ -142,13 +181,20 @@ def test_probe_gives_the_same_answer(rules, world, db, dtype, village, amount, n
 def test_petition_referral_counts_its_petitioners(rules, world, db):
     case = world.case(CaseState.ACCEPTED)
     assert suggest_organisation(case).organisation == world.village_committee
-    db.session.add(Referral(case=case, kind=ReferralKind.PETITION, body_name="公安县信访局",
-                            external_no="GA-2026-1", received_at=datetime.now(UTC),
-                            petitioner_count=15, collective=True))
+    db.session.add(
+        Referral(
+            case=case,
+            kind=ReferralKind.PETITION,
+            body_name="公安县信访局",
+            external_no="GA-2026-1",
+            received_at=datetime.now(UTC),
+            petitioner_count=15,
+            collective=True,
+        )
+    )
     db.session.flush()
     suggestion = suggest_organisation(case)
-    assert (suggestion.organisation, suggestion.rule.name) == (world.county_centre,
-                                                               "Collective")
+    assert (suggestion.organisation, suggestion.rule.name) == (world.county_centre, "Collective")
 
 
 def test_without_rules_the_default_applies(world):
@@ -162,8 +208,9 @@ def test_dispatch_records_the_rule(rules, world, db):
     traffic_rule = suggest_organisation(case).rule
     dispatch_to_organisation(case, world.traffic, world.clerk, version=case.version)
     other = world.case(CaseState.ACCEPTED)
-    dispatch_to_organisation(other, world.township_centre, world.clerk, version=other.version,
-                             reason="村调委会主任回避")
+    dispatch_to_organisation(
+        other, world.township_centre, world.clerk, version=other.version, reason="村调委会主任回避"
+    )
     db.session.commit()
     events = [e for c in (case, other) for e in c.events if e.action == "dispatch"]
     assert events[0].data["suggested_rule_id"] == traffic_rule.id
@@ -178,8 +225,7 @@ def test_override_still_needs_a_reason(rules, world):
 
     case = world.case(CaseState.ACCEPTED, dtype=D.DLJT)
     with pytest.raises(ValidationFailed) as err:
-        dispatch_to_organisation(case, world.village_committee, world.clerk,
-                                 version=case.version)
+        dispatch_to_organisation(case, world.village_committee, world.clerk, version=case.version)
     assert err.value.field == "reason"
 
 
@@ -197,10 +243,17 @@ def test_query_count_does_not_grow_with_rules(rules, world, db, count_queries):
 
     before, s1 = count()
     for i in range(40):  # many more rules, of every kind, none matching
-        add_rule(db, 100 + i, f"Extra {i}", min_parties=20 + i, min_amount=Decimal(10**6),
-                 place_code=world.village.code, risk_levels=["red"],
-                 level=RoutingLevel.TOWNSHIP if i % 2 else None,
-                 target=None if i % 2 else world.county_centre)
+        add_rule(
+            db,
+            100 + i,
+            f"Extra {i}",
+            min_parties=20 + i,
+            min_amount=Decimal(10**6),
+            place_code=world.village.code,
+            risk_levels=["red"],
+            level=RoutingLevel.TOWNSHIP if i % 2 else None,
+            target=None if i % 2 else world.county_centre,
+        )
     db.session.commit()
     after, s2 = count()
     assert before == after

@@ -22,8 +22,10 @@ def test_closed_states_only_archive_or_reopen():
     a party went back on) is mediated again with both parties' consent. Archived is final."""
     for (state, action), target in TRANSITIONS.items():
         if state in CLOSED_STATES and target != state:
-            assert (target, action) in {(CaseState.ARCHIVED, Action.ARCHIVE),
-                                        (CaseState.MEDIATING, Action.REOPEN)}
+            assert (target, action) in {
+                (CaseState.ARCHIVED, Action.ARCHIVE),
+                (CaseState.MEDIATING, Action.REOPEN),
+            }
         assert state != CaseState.ARCHIVED
 
 

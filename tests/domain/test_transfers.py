@@ -29,10 +29,8 @@ from tests.factories import events_of, org, user
 
 
 def test_directions_from_region_levels(world):
-    assert direction_between(world.village_committee, world.township_centre) == \
-        TransferDirection.UP
-    assert direction_between(world.county_centre, world.village_committee) == \
-        TransferDirection.DOWN
+    assert direction_between(world.village_committee, world.township_centre) == TransferDirection.UP
+    assert direction_between(world.county_centre, world.village_committee) == TransferDirection.DOWN
     assert direction_between(world.county_centre, world.traffic) == TransferDirection.ACROSS
     assert direction_between(world.county_centre, world.court) == TransferDirection.OUT
 
@@ -43,8 +41,13 @@ def test_up_and_acknowledged_moves_the_case_and_keeps_the_number(world, db):
     township_director = user("tdir", Role.DIRECTOR, world.township_centre)
     _db.session.add(TimeLimitRule(organisation=world.township_centre, days=20))
     db.session.flush()
-    t = send_transfer(case, world.mediator, version=case.version,
-                      to_org=world.township_centre, reason="涉及两个村，需由镇调处中心调解")
+    t = send_transfer(
+        case,
+        world.mediator,
+        version=case.version,
+        to_org=world.township_centre,
+        reason="涉及两个村，需由镇调处中心调解",
+    )
     assert t.direction == "up" and t.status == "pending"
     assert t.from_org == world.village_committee
     assert case.state == CaseState.MEDIATING  # nothing moves until acknowledged
@@ -68,8 +71,9 @@ def test_up_and_acknowledged_moves_the_case_and_keeps_the_number(world, db):
 
 def test_down_from_the_centre_before_dispatch(world, db):
     case = world.case(CaseState.ACCEPTED)
-    t = send_transfer(case, world.clerk, version=None, to_org=world.village_committee,
-                      reason="属地调解")
+    t = send_transfer(
+        case, world.clerk, version=None, to_org=world.village_committee, reason="属地调解"
+    )
     assert t.direction == "down" and t.from_org == world.county_centre
     accept_transfer(case, t.id, world.director, version=None)
     assert case.handling_org == world.village_committee
@@ -78,8 +82,13 @@ def test_down_from_the_centre_before_dispatch(world, db):
 
 def test_across_to_another_county_visible_to_its_clerk(world, db):
     case = world.case(CaseState.DISPATCHED)
-    t = send_transfer(case, world.director, version=None, to_org=world.village3_committee,
-                      reason="当事人居住在长江社区")
+    t = send_transfer(
+        case,
+        world.director,
+        version=None,
+        to_org=world.village3_committee,
+        reason="当事人居住在长江社区",
+    )
     assert t.direction == "across"
     db.session.flush()
     assert get_case_for(world.clerk2, case.number) is case
@@ -95,8 +104,9 @@ def test_across_to_another_county_visible_to_its_clerk(world, db):
 def test_decline_keeps_the_case_where_it_was(world, db):
     case = world.case(CaseState.MEDIATING)
     version_before_send = case.version
-    t = send_transfer(case, world.director, version=None, to_org=world.township_centre,
-                      reason="疑难")
+    t = send_transfer(
+        case, world.director, version=None, to_org=world.township_centre, reason="疑难"
+    )
     tdir = user("tdir", Role.DIRECTOR, world.township_centre)
     db.session.flush()
     with pytest.raises(ValidationFailed) as err:
@@ -116,8 +126,9 @@ def test_decline_keeps_the_case_where_it_was(world, db):
 
 def test_withdraw_and_one_pending_only(world, db):
     case = world.case(CaseState.SUSPENDED)
-    t = send_transfer(case, world.mediator, version=None, to_org=world.township_centre,
-                      reason="需要镇里协调")
+    t = send_transfer(
+        case, world.mediator, version=None, to_org=world.township_centre, reason="需要镇里协调"
+    )
     with pytest.raises(ValidationFailed) as err:
         send_transfer(case, world.clerk, version=None, to_org=world.county_centre, reason="x")
     assert "already has a transfer" in err.value.message
@@ -133,22 +144,35 @@ def test_withdraw_and_one_pending_only(world, db):
 
 def test_out_to_a_court_ends_mediation(world, db):
     case = world.case(CaseState.MEDIATING)
-    t = send_transfer(case, world.mediator, version=None, to_org=world.court,
-                      reason="涉及确权，属法院管辖")
+    t = send_transfer(
+        case, world.mediator, version=None, to_org=world.court, reason="涉及确权，属法院管辖"
+    )
     assert t.direction == "out" and t.to_name == world.court.name
     with pytest.raises(ValidationFailed):  # the outside body does not use the system
         accept_transfer(case, t.id, world.clerk, version=None)
     with pytest.raises(ValidationFailed) as err:
-        record_out_acknowledgement(case, t.id, world.mediator, version=None,
-                                   receiver_name="", received_on=local_today())
+        record_out_acknowledgement(
+            case, t.id, world.mediator, version=None, receiver_name="", received_on=local_today()
+        )
     assert err.value.field == "receiver_name"
     with pytest.raises(ValidationFailed) as err:
-        record_out_acknowledgement(case, t.id, world.mediator, version=None,
-                                   receiver_name="立案庭 李某",
-                                   received_on=local_today() + timedelta(days=1))
+        record_out_acknowledgement(
+            case,
+            t.id,
+            world.mediator,
+            version=None,
+            receiver_name="立案庭 李某",
+            received_on=local_today() + timedelta(days=1),
+        )
     assert err.value.field == "received_on"
-    record_out_acknowledgement(case, t.id, world.mediator, version=case.version,
-                               receiver_name="立案庭 李某", received_on=local_today())
+    record_out_acknowledgement(
+        case,
+        t.id,
+        world.mediator,
+        version=case.version,
+        receiver_name="立案庭 李某",
+        received_on=local_today(),
+    )
     assert case.state == CaseState.TERMINATED
     assert case.closure_reason == ClosureReason.TRANSFERRED_OUT
     assert case.closed_at is not None and case.closure_notice == world.court.name
@@ -162,11 +186,17 @@ def test_out_to_a_typed_body_and_follow_up_for_petitions(world, db):
 
     case = world.case(CaseState.ACCEPTED)
     case.source = Source.PETITION
-    t = send_transfer(case, world.clerk, version=None, to_name="公安县人力资源和社会保障局",
-                      reason="劳动争议应先行仲裁")
+    t = send_transfer(
+        case,
+        world.clerk,
+        version=None,
+        to_name="公安县人力资源和社会保障局",
+        reason="劳动争议应先行仲裁",
+    )
     assert t.direction == "out" and t.to_org is None
-    record_out_acknowledgement(case, t.id, world.clerk, version=None, receiver_name="张某",
-                               received_on=local_today())
+    record_out_acknowledgement(
+        case, t.id, world.clerk, version=None, receiver_name="张某", received_on=local_today()
+    )
     assert case.state == CaseState.TERMINATED
     assert len(case.follow_ups) == 1  # petition-sourced cases are visited however they end
 
@@ -177,39 +207,40 @@ def test_send_validation_and_states(world, db):
         send_transfer(case, world.mediator, version=None, reason="x")
     assert err.value.field == "to_org"
     with pytest.raises(ValidationFailed) as err:
-        send_transfer(case, world.mediator, version=None, to_org=world.township_centre,
-                      reason="  ")
+        send_transfer(case, world.mediator, version=None, to_org=world.township_centre, reason="  ")
     assert err.value.field == "reason"
     with pytest.raises(ValidationFailed) as err:
-        send_transfer(case, world.mediator, version=None, to_org=world.village_committee,
-                      reason="x")
+        send_transfer(
+            case, world.mediator, version=None, to_org=world.village_committee, reason="x"
+        )
     assert err.value.field == "to_org"
     closed = org("停用委员会", OrgKind.VILLAGE_COMMITTEE, world.village2)
     closed.active = False
     with pytest.raises(ValidationFailed):
         send_transfer(case, world.mediator, version=None, to_org=closed, reason="x")
     with pytest.raises(StaleCase):
-        send_transfer(case, world.mediator, version=case.version - 1,
-                      to_org=world.township_centre, reason="x")
+        send_transfer(
+            case, world.mediator, version=case.version - 1, to_org=world.township_centre, reason="x"
+        )
     for state in (CaseState.REGISTERED, CaseState.AGREED, CaseState.JOINT_MEDIATION):
         other = world.case(state)
         with pytest.raises(InvalidTransition):
-            send_transfer(other, world.clerk, version=None, to_org=world.township_centre,
-                          reason="x")
+            send_transfer(
+                other, world.clerk, version=None, to_org=world.township_centre, reason="x"
+            )
 
 
 def test_who_may_send_and_answer(world, db):
     case = world.case(CaseState.MEDIATING)
     with pytest.raises(NotPermitted):  # a co-worker who is not on the case
-        send_transfer(case, world.mediator_b, version=None, to_org=world.township_centre,
-                      reason="x")
+        send_transfer(
+            case, world.mediator_b, version=None, to_org=world.township_centre, reason="x"
+        )
     far_director = user("fdir", Role.DIRECTOR, world.village3_committee)
     db.session.flush()
     with pytest.raises(NotPermitted):
-        send_transfer(case, far_director, version=None, to_org=world.township_centre,
-                      reason="x")
-    t = send_transfer(case, world.leader, version=None, to_org=world.township_centre,
-                      reason="x")
+        send_transfer(case, far_director, version=None, to_org=world.township_centre, reason="x")
+    t = send_transfer(case, world.leader, version=None, to_org=world.township_centre, reason="x")
     with pytest.raises(NotPermitted):  # the sending committee's director
         accept_transfer(case, t.id, world.director, version=None)
     with pytest.raises(NotPermitted):  # another county's clerk
@@ -231,8 +262,9 @@ def test_the_sender_does_not_see_its_own_transfer_to_acknowledge(world, db):
     from domain.transfers import incoming_transfers
 
     case = world.case(CaseState.MEDIATING)
-    t = send_transfer(case, world.clerk, version=None, to_org=world.township_centre,
-                      reason="镇中心统一调处")
+    t = send_transfer(
+        case, world.clerk, version=None, to_org=world.township_centre, reason="镇中心统一调处"
+    )
     db.session.flush()
     assert t not in incoming_transfers(world.clerk)
     assert t in incoming_transfers(world.leader)
@@ -241,8 +273,9 @@ def test_the_sender_does_not_see_its_own_transfer_to_acknowledge(world, db):
 def test_suspended_case_restarts_its_clock_at_the_receiver(world, db):
     case = world.case(CaseState.SUSPENDED)
     assert case.suspended_since is not None
-    t = send_transfer(case, world.clerk, version=None, to_org=world.township_centre,
-                      reason="镇中心统一调处")
+    t = send_transfer(
+        case, world.clerk, version=None, to_org=world.township_centre, reason="镇中心统一调处"
+    )
     accept_transfer(case, t.id, world.leader, version=None)
     assert case.state == CaseState.DISPATCHED
     assert case.suspended_since is None and case.due_on is not None
@@ -258,10 +291,16 @@ def test_days_suspended_are_kept_when_the_receiver_takes_the_case(world, db):
 
     case = world.case(CaseState.MEDIATING)
     before = case.due_on
-    suspend(case, world.mediator, version=None, reason="当事人住院",
-            now=datetime.now(UTC) - timedelta(days=10))
-    t = send_transfer(case, world.clerk, version=None, to_org=world.township_centre,
-                      reason="镇中心统一调处")
+    suspend(
+        case,
+        world.mediator,
+        version=None,
+        reason="当事人住院",
+        now=datetime.now(UTC) - timedelta(days=10),
+    )
+    t = send_transfer(
+        case, world.clerk, version=None, to_org=world.township_centre, reason="镇中心统一调处"
+    )
     accept_transfer(case, t.id, world.leader, version=None)
     assert case.due_on == add_days(before, 10, case.working_days)
     # Recomputing the limit again (another dispatch) still keeps the 10 days.

@@ -66,8 +66,9 @@ def test_dispatch_override_needs_reason(world):
     with pytest.raises(ValidationFailed) as info:
         dispatch_to_organisation(case, world.township_centre, world.clerk, version=None)
     assert info.value.field == "reason"
-    dispatch_to_organisation(case, world.township_centre, world.clerk, version=None,
-                             reason="当事人要求到镇里调解")
+    dispatch_to_organisation(
+        case, world.township_centre, world.clerk, version=None, reason="当事人要求到镇里调解"
+    )
     assert case.handling_org == world.township_centre
     assert case.state == CaseState.DISPATCHED
 
@@ -93,8 +94,15 @@ def test_only_assigned_mediator_records(world):
     case = world.case(CaseState.MEDIATING)
     with pytest.raises(NotPermitted):
         record_failure(case, world.mediator_b, version=None, reason="x")
-    record_session(case, world.director, version=None, held_at=datetime.now(UTC), place="x",
-                   mode=SessionMode.PHONE, notes="电话沟通")
+    record_session(
+        case,
+        world.director,
+        version=None,
+        held_at=datetime.now(UTC),
+        place="x",
+        mode=SessionMode.PHONE,
+        notes="电话沟通",
+    )
     assert case.state == CaseState.MEDIATING
 
 
@@ -121,7 +129,9 @@ def test_every_state_change_has_its_event(world, db):
     changes = [e for e in events(db, case) if e.to_state]
     chain = [(e.from_state, e.to_state) for e in changes if e.from_state != e.to_state]
     assert chain == [
-        ("registered", "accepted"), ("accepted", "dispatched"), ("dispatched", "mediating"),
+        ("registered", "accepted"),
+        ("accepted", "dispatched"),
+        ("dispatched", "mediating"),
         ("mediating", "agreed"),
     ]
 
@@ -179,12 +189,19 @@ def test_overdue_after_30_days(world, app):
 def test_session_and_agreement_dates_not_before_acceptance(world):
     case = world.case(CaseState.MEDIATING, accepted_days_ago=3)
     with pytest.raises(ValidationFailed) as info:
-        record_session(case, world.mediator, version=None,
-                       held_at=datetime(1900, 1, 1, tzinfo=UTC), place="x",
-                       mode=SessionMode.IN_PERSON, notes="x")
+        record_session(
+            case,
+            world.mediator,
+            version=None,
+            held_at=datetime(1900, 1, 1, tzinfo=UTC),
+            place="x",
+            mode=SessionMode.IN_PERSON,
+            notes="x",
+        )
     assert info.value.field == "held_at"
-    oral = AgreementData(kind=AgreementKind.ORAL, terms=["x"],
-                         agreed_on=local_today() - timedelta(days=30))
+    oral = AgreementData(
+        kind=AgreementKind.ORAL, terms=["x"], agreed_on=local_today() - timedelta(days=30)
+    )
     with pytest.raises(ValidationFailed) as info:
         record_agreement(case, world.mediator, version=None, data=oral)
     assert info.value.field == "agreed_on"
@@ -202,8 +219,15 @@ def test_session_needs_the_no_conflict_declaration(world):
         link.declared_no_conflict_at = None
 
     def session():
-        record_session(case, world.mediator, version=None, held_at=datetime.now(UTC),
-                       place="x", mode=SessionMode.IN_PERSON, notes="n")
+        record_session(
+            case,
+            world.mediator,
+            version=None,
+            held_at=datetime.now(UTC),
+            place="x",
+            mode=SessionMode.IN_PERSON,
+            notes="n",
+        )
 
     with pytest.raises(ValidationFailed, match="Declare"):
         session()
@@ -215,5 +239,12 @@ def test_session_needs_the_no_conflict_declaration(world):
 def test_session_needs_consent_and_notice(world):
     case = world.case(CaseState.MEDIATING, consented=False)
     with pytest.raises(ValidationFailed, match="consent"):
-        record_session(case, world.mediator, version=None, held_at=datetime.now(UTC),
-                       place="x", mode=SessionMode.IN_PERSON, notes="n")
+        record_session(
+            case,
+            world.mediator,
+            version=None,
+            held_at=datetime.now(UTC),
+            place="x",
+            mode=SessionMode.IN_PERSON,
+            notes="n",
+        )

@@ -61,8 +61,7 @@ def open_case(page, number: str) -> None:
 
 def actions_of(db, case_id: int) -> list[str]:
     db.session.expire_all()
-    return [e.action for e in db.session.query(Event).filter_by(case_id=case_id)
-            .order_by(Event.id)]
+    return [e.action for e in db.session.query(Event).filter_by(case_id=case_id).order_by(Event.id)]
 
 
 def reload_case(db, number: str) -> Case:
@@ -118,8 +117,9 @@ def test_consent_to_archive(world, db, new_page):
     expect(outcome.locator("input[name='agreement-kind'][value='written']")).to_be_checked()
     mediator.fill("[name='agreement-facts']", "被申请人修房时堵塞排水沟，雨天积水流入申请人院子。")
     mediator.fill("[name='agreement-responsibilities']", "被申请人负主要责任。")
-    mediator.fill("[name='agreement-terms']",
-                  "1. 被申请人于十日内疏通排水沟\n2. 被申请人赔偿申请人损失500元")
+    mediator.fill(
+        "[name='agreement-terms']", "1. 被申请人于十日内疏通排水沟\n2. 被申请人赔偿申请人损失500元"
+    )
     mediator.fill("[name='agreement-performance_manner']", "现金当面支付")
     mediator.fill("[name='agreement-performance_place']", "新民村村委会")
     mediator.fill("[name='agreement-performance_deadline']", deadline.isoformat())
@@ -176,11 +176,13 @@ def test_consent_to_archive(world, db, new_page):
     docs = mediator.locator("#panel-documents")
     id_proof = docs.locator("#doc-id_proof-0")
     id_proof.locator("input[type=file]").set_input_files(
-        files=[{"name": "id-cards.png", "mimeType": "image/png", "buffer": PNG}])
+        files=[{"name": "id-cards.png", "mimeType": "image/png", "buffer": PNG}]
+    )
     submit(mediator, id_proof.locator("button[type=submit]"))
     expect(id_proof).to_contain_text("In the file")
     missing = docs.locator("article").filter(
-        has=mediator.locator(".badge", has_text="Missing (mandatory)"))
+        has=mediator.locator(".badge", has_text="Missing (mandatory)")
+    )
     to_sign = missing.evaluate_all("items => items.map(item => item.id)")
     assert "doc-agreement-0" in to_sign and "doc-notice-0" in to_sign
     for dom_id in to_sign:
@@ -190,7 +192,8 @@ def test_consent_to_archive(world, db, new_page):
         submit(mediator, item.get_by_role("button", name="Mark signed"))
         expect(item).to_contain_text("Signed, frozen")
     expect(docs.locator("#panel-documents-missing")).to_contain_text(
-        "Every mandatory document is in the file")
+        "Every mandatory document is in the file"
+    )
     shot(mediator, "04_documents_in_the_file")
 
     # The checklist is empty: archive.
@@ -212,9 +215,16 @@ def test_consent_to_archive(world, db, new_page):
     assert citizen_status(citizen, number, code) == zh(PublicState.CLOSED.label)
     body = citizen.inner_text("body")
     assert "被申请人于十日内疏通排水沟" in body
-    for internal in ("内部记录", "双方情绪激动", "被申请人承认修房时堵塞", "回访备注",
-                     "被申请人负主要责任", "鄂1022民特1号", world.mediator.name,
-                     world.director.name):
+    for internal in (
+        "内部记录",
+        "双方情绪激动",
+        "被申请人承认修房时堵塞",
+        "回访备注",
+        "被申请人负主要责任",
+        "鄂1022民特1号",
+        world.mediator.name,
+        world.director.name,
+    ):
         assert internal not in body
     shot(citizen, "06_citizen_closed")
 
@@ -226,11 +236,25 @@ def test_consent_to_archive(world, db, new_page):
     assert case.confirmations[0].ruling == Ruling.CONFIRMED
     assert all(v.done_at is not None for v in case.follow_ups)
     assert actions_of(db, case.id) == [
-        "register", "accept", "dispatch", "assign",
-        "record_consent", "ack_notice", "record_consent", "ack_notice", "declare_no_conflict",
-        "record_session", "record_agreement", *["sign_agreement"] * 4,
-        "record_follow_up", "apply_confirmation", "record_ruling", "sign_record",
-        "upload_document", *["generate_document", "sign_document"] * len(to_sign), "archive",
+        "register",
+        "accept",
+        "dispatch",
+        "assign",
+        "record_consent",
+        "ack_notice",
+        "record_consent",
+        "ack_notice",
+        "declare_no_conflict",
+        "record_session",
+        "record_agreement",
+        *["sign_agreement"] * 4,
+        "record_follow_up",
+        "apply_confirmation",
+        "record_ruling",
+        "sign_record",
+        "upload_document",
+        *["generate_document", "sign_document"] * len(to_sign),
+        "archive",
     ]
     assert case.file_number is not None
 
@@ -263,8 +287,9 @@ def test_failures_escalate_to_joint_mediation_then_fail(world, db, new_page):
     mediator.fill("[name='fail-reason']", "第二次失败：被申请人拒绝赔偿。")
     mediator.fill("[name='fail-departments']", "埠河镇司法所\n埠河派出所")
     shot(mediator, "10_second_failure")
-    submit(mediator, closing.get_by_role("button",
-                                         name="Record failure and move to joint mediation"))
+    submit(
+        mediator, closing.get_by_role("button", name="Record failure and move to joint mediation")
+    )
     expect(mediator.locator("h1")).to_contain_text("In joint mediation")
     expect(closing).to_contain_text(f"Joint mediation organised by {organiser.name}.")
     expect(closing).to_contain_text("Departments taking part: 埠河镇司法所, 埠河派出所.")
@@ -279,8 +304,12 @@ def test_failures_escalate_to_joint_mediation_then_fail(world, db, new_page):
     expect(mediator.locator("#panel-closing")).to_have_count(0)
     notice = mediator.locator("#panel-closing_notice")
     expect(notice).to_contain_text("Notice given to the parties")
-    for channel in ("arbitration", "administrative body", "people's court",
-                    "Joint mediation also failed"):
+    for channel in (
+        "arbitration",
+        "administrative body",
+        "people's court",
+        "Joint mediation also failed",
+    ):
         expect(notice).to_contain_text(channel)
     shot(mediator, "12_failed_notice")
 
@@ -290,8 +319,13 @@ def test_failures_escalate_to_joint_mediation_then_fail(world, db, new_page):
     body = citizen.inner_text("body")
     assert zh(PublicState.ENDED.explanation) in body
     assert zh(ClosureReason.FAILED.label) in body
-    for internal in ("第一次失败", "第二次失败", "被申请人拒绝赔偿", "埠河派出所",
-                     world.mediator.name):
+    for internal in (
+        "第一次失败",
+        "第二次失败",
+        "被申请人拒绝赔偿",
+        "埠河派出所",
+        world.mediator.name,
+    ):
         assert internal not in body
     shot(citizen, "13_citizen_ended")
 
@@ -303,9 +337,16 @@ def test_failures_escalate_to_joint_mediation_then_fail(world, db, new_page):
     assert case.joint_departments == ["埠河镇司法所", "埠河派出所"]
     assert case.closed_at is not None
     assert actions_of(db, case.id) == [
-        "register", "accept", "dispatch", "assign", "declare_no_conflict",
+        "register",
+        "accept",
+        "dispatch",
+        "assign",
+        "declare_no_conflict",
         *["record_consent", "ack_notice"] * 2,  # the factory's consented case
-        "record_failure", "record_failure", "escalate_joint", "record_failure",
+        "record_failure",
+        "record_failure",
+        "escalate_joint",
+        "record_failure",
     ]
 
 

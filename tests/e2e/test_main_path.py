@@ -44,8 +44,9 @@ def record_consent_and_notice(page, method="phone", how="oral"):
 
 
 def declare_no_conflict(page):
-    submit(page, page.get_by_role(
-        "button", name="I declare no conflict of interest with the parties"))
+    submit(
+        page, page.get_by_role("button", name="I declare no conflict of interest with the parties")
+    )
     expect(page.locator("#panel-mediators")).not_to_contain_text("Not yet declared")
 
 
@@ -137,11 +138,20 @@ def test_citizen_desk_mediator_citizen(world, db, new_page):
 
     case = db.session.query(Case).filter_by(number=number).one()
     assert case.state == CaseState.AGREED
-    actions = [e.action for e in db.session.query(Event).filter_by(case_id=case.id)
-               .order_by(Event.id)]
-    assert actions == ["register", "accept", "dispatch", "assign", "reveal_pii",
-                       *["record_consent", "ack_notice"] * 3, "declare_no_conflict",
-                       "record_session", "record_agreement"]
+    actions = [
+        e.action for e in db.session.query(Event).filter_by(case_id=case.id).order_by(Event.id)
+    ]
+    assert actions == [
+        "register",
+        "accept",
+        "dispatch",
+        "assign",
+        "reveal_pii",
+        *["record_consent", "ack_notice"] * 3,
+        "declare_no_conflict",
+        "record_session",
+        "record_agreement",
+    ]
 
 
 def test_htmx_add_party_and_place_cascade(world, new_page):
@@ -157,7 +167,8 @@ def test_htmx_add_party_and_place_cascade(world, new_page):
     expect(page.locator("button[value='refresh_place']")).to_be_hidden()
     # Wait until htmx has settled the swapped-in selects (a person is never this fast).
     page.wait_for_function(
-        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
     page.select_option("[name='township']", str(world.township.id))
     expect(page.locator("[name='village'] option", has_text="新民村")).to_have_count(1)
     expect(page.locator("[name='applicants-0-name']")).to_have_value("Wang")

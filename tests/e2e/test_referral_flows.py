@@ -55,19 +55,28 @@ def docking(world, db):
     neighbourhood disputes of 新民村 to its committee (so the dispatch panel names a rule)."""
     office = org("公安县信访局", OrgKind.PETITION_OFFICE, world.county)
     station = org("公安县公安局埠河派出所", OrgKind.POLICE_STATION, world.township)
-    db.session.add(RoutingRule(scope_code=world.county.code, position=1, name=RULE_NAME,
-                               dispute_types=["LL"], place_code=world.village.code,
-                               target_org=world.village_committee))
+    db.session.add(
+        RoutingRule(
+            scope_code=world.county.code,
+            position=1,
+            name=RULE_NAME,
+            dispute_types=["LL"],
+            place_code=world.village.code,
+            target_org=world.village_committee,
+        )
+    )
     db.session.commit()
     return {"office": office, "station": station}
 
 
 # ---- helpers -------------------------------------------------------------------------------
 
+
 def fact(page, label: str):
     """The <dd> after the <dt> reading exactly `label` in the case's facts."""
-    return page.locator("#case-facts dt", has_text=re.compile(f"^{re.escape(label)}$")) \
-        .locator("xpath=following-sibling::dd[1]")
+    return page.locator("#case-facts dt", has_text=re.compile(f"^{re.escape(label)}$")).locator(
+        "xpath=following-sibling::dd[1]"
+    )
 
 
 def fill_case(page, world, applicant: str, respondent: str, summary: str) -> None:
@@ -97,7 +106,8 @@ def accept_dispatch_assign(page, world) -> None:
     submit(page, page.locator("#panel-screen button[type=submit]").first)  # Accept
     dispatch = page.locator("#panel-dispatch")
     expect(dispatch.locator("#dispatch-suggestion")).to_contain_text(
-        f"Rule 1 · {RULE_NAME} → {world.village_committee.name}")
+        f"Rule 1 · {RULE_NAME} → {world.village_committee.name}"
+    )
     submit(page, dispatch.get_by_role("button", name="Dispatch", exact=True))
     page.select_option("[name='assign-mediator']", str(world.mediator.id))
     submit(page, dispatch.get_by_role("button", name="Assign"))
@@ -114,9 +124,11 @@ def referral_of(db, number: str) -> Referral:
 
 def feedback_events(db, case_id: int) -> list[Event]:
     db.session.expire_all()
-    return list(db.session.query(Event).filter_by(case_id=case_id,
-                                                  action="record_referral_feedback")
-                .order_by(Event.id))
+    return list(
+        db.session.query(Event)
+        .filter_by(case_id=case_id, action="record_referral_feedback")
+        .order_by(Event.id)
+    )
 
 
 def end_of_day(day) -> datetime:
@@ -128,6 +140,7 @@ def gaps(page):
 
 
 # ---- 诉调对接 ------------------------------------------------------------------------------
+
 
 def test_court_referral_to_report_back(world, db, docking, new_page):
     """委派 (pre-filing) referral: 30 calendar days from the day the materials were signed for;
@@ -146,8 +159,9 @@ def test_court_referral_to_report_back(world, db, docking, new_page):
     clerk.fill("[name=external_no]", COURT_NO)
     clerk.fill("[name=received_at]", f"{signed_day.isoformat()}T09:30")
     clerk.fill("[name=contact_name]", "李法官")
-    fill_case(clerk, world, "周建华", "吴国强",
-              "吴国强在周建华屋后堆放建筑垃圾，双方发生争执，诉至法院。")
+    fill_case(
+        clerk, world, "周建华", "吴国强", "吴国强在周建华屋后堆放建筑垃圾，双方发生争执，诉至法院。"
+    )
     submit(clerk, clerk.get_by_role("button", name="Register the case"))
     expect(clerk.locator("#court_mode-error")).to_have_text("Choose delegated or entrusted.")
     expect(clerk.locator("[name=external_no]")).to_have_value(COURT_NO)  # input kept
@@ -163,8 +177,7 @@ def test_court_referral_to_report_back(world, db, docking, new_page):
     expect(panel).to_contain_text(COURT_NO)
     expect(panel).to_contain_text("Delegated by the court before filing · 30 days")
     status = clerk.locator(f"#panel-referral-{referral.id}-status")
-    expect(status).to_contain_text(
-        f"Due by {format_datetime(end_of_day(deadline), 'short')}")
+    expect(status).to_contain_text(f"Due by {format_datetime(end_of_day(deadline), 'short')}")
     expect(status.locator(".badge")).to_have_text("On time")
     expect(clerk.locator(f"#panel-referral-{referral.id} form")).to_have_count(0)  # no outcome
     expect(fact(clerk, "Source")).to_contain_text(en(Source.COURT.label))
@@ -174,7 +187,8 @@ def test_court_referral_to_report_back(world, db, docking, new_page):
     expect(fact(clerk, "Deadline")).to_contain_text(format_date(deadline))
     assert fact(clerk, "Deadline").inner_text().startswith(format_date(deadline))
     expect(clerk.locator("#court-period")).to_have_text(
-        f"From {format_date(signed_day)}, the day the materials were signed for")
+        f"From {format_date(signed_day)}, the day the materials were signed for"
+    )
     shot(clerk, "30_court_in_mediation")
 
     case = db.session.query(Case).filter_by(number=number).one()
@@ -204,31 +218,41 @@ def test_court_referral_to_report_back(world, db, docking, new_page):
     row.get_by_role("link", name=number).click()
     expect(clerk.locator("h1")).to_contain_text(number)
     expect(gaps(clerk)).to_contain_text(
-        f"The result has not been reported back to {world.court.name}.")
+        f"The result has not been reported back to {world.court.name}."
+    )
     expect(gaps(clerk)).to_contain_text(
-        "The case file lacks: Report to the court on the mediation.")
+        "The case file lacks: Report to the court on the mediation."
+    )
     form = clerk.locator(f"#panel-referral-{referral.id} form")
     expect(form.locator("h3")).to_have_text(f"Report the result to {world.court.name}")
     expect(form).to_contain_text("As the case ended: Mediation ended.")
     expect(form.locator(f"[name='feedback-{referral.id}-sent_on']")).to_have_value(
-        local_today().isoformat())
+        local_today().isoformat()
+    )
     shot(clerk, "31_court_report_form")
 
     # A date in the future is refused beside the field (htmx swaps the panel), input kept.
-    clerk.fill(f"[name='feedback-{referral.id}-sent_on']",
-               (local_today() + timedelta(days=1)).isoformat())
+    clerk.fill(
+        f"[name='feedback-{referral.id}-sent_on']", (local_today() + timedelta(days=1)).isoformat()
+    )
     clerk.fill(f"[name='feedback-{referral.id}-recipient']", "立案庭 陈书记员")
     form.get_by_role("button", name="Record the report").click()
     expect(clerk.locator(f"#feedback-{referral.id}-sent_on-error")).to_have_text(
-        "This cannot be in the future.")
+        "This cannot be in the future."
+    )
     expect(clerk.locator(f"[name='feedback-{referral.id}-recipient']")).to_have_value(
-        "立案庭 陈书记员")
+        "立案庭 陈书记员"
+    )
     assert referral_of(db, number).feedback_at is None
 
     clerk.fill(f"[name='feedback-{referral.id}-sent_on']", local_today().isoformat())
     clerk.fill(f"[name='feedback-{referral.id}-note']", "起诉状等材料已退回法院。")
-    submit(clerk, clerk.locator(f"#panel-referral-{referral.id} form")
-           .get_by_role("button", name="Record the report"))
+    submit(
+        clerk,
+        clerk.locator(f"#panel-referral-{referral.id} form").get_by_role(
+            "button", name="Record the report"
+        ),
+    )
     status = clerk.locator(f"#panel-referral-{referral.id}-status")
     expect(status).to_contain_text("Reported on")
     expect(status).to_contain_text(": Mediation ended · received by 立案庭 陈书记员")
@@ -248,14 +272,14 @@ def test_court_referral_to_report_back(world, db, docking, new_page):
     expect(item.locator(".badge").first).to_have_text("In the file")
     with clerk.expect_download() as download:
         item.locator("a[download]").first.click()
-    assert download.value.suggested_filename == \
-        f"{number}-court-report-v1.pdf"
+    assert download.value.suggested_filename == f"{number}-court-report-v1.pdf"
     pdf = download.value.path()
     with open(pdf, "rb") as fh:
         assert fh.read(5) == b"%PDF-"
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                              text=True, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
         flat = re.sub(r"\s+", "", text)
         assert "调解结果反馈函" in flat
         assert COURT_NO in flat, flat[:800]
@@ -277,14 +301,21 @@ def test_court_referral_to_report_back(world, db, docking, new_page):
     assert event.data["result"] == "terminated" and event.data["referral_id"] == r.id
     assert event.data["sent_on"] == local_today().isoformat()
     assert actions_of(db, r.case_id) == [
-        "register", "accept", "dispatch", "assign", "terminate", "record_referral_feedback",
-        "generate_document"]
+        "register",
+        "accept",
+        "dispatch",
+        "assign",
+        "terminate",
+        "record_referral_feedback",
+        "generate_document",
+    ]
     register_event = db.session.query(Event).filter_by(case_id=r.case_id, action="register").one()
     assert register_event.data["referral"] == "court"
     assert register_event.data["external_no"] == COURT_NO
 
 
 # ---- 访调对接 ------------------------------------------------------------------------------
+
 
 def test_petition_transfer_to_feedback(world, db, docking, new_page):
     """The 工作移交单: only with both parties' consent; the petition deadlines beside the
@@ -311,7 +342,8 @@ def test_petition_transfer_to_feedback(world, db, docking, new_page):
     # Without both parties' consent the transfer is refused, beside the box; input kept.
     submit(clerk, clerk.get_by_role("button", name="Register the case"))
     expect(clerk.locator("#both_consent-error")).to_have_text(
-        "A petition comes to mediation only with both parties' consent.")
+        "A petition comes to mediation only with both parties' consent."
+    )
     expect(clerk.locator("[name=external_no]")).to_have_value(PETITION_NO)
     expect(clerk.locator("[name=petition_due_on]")).to_have_value(petition_due.isoformat())
     clerk.check("[name=both_consent]")
@@ -320,11 +352,19 @@ def test_petition_transfer_to_feedback(world, db, docking, new_page):
     referral = referral_of(db, number)
     panel = clerk.locator("#panel-referral")
     expect(panel.locator("h2")).to_have_text("Petition office transfer")
-    for text in ("YJ-2026-015", PETITION_NO, office.name, "Letter", "信访件复印件",
-                 "属邻里纠纷，建议由村调委会调解。", format_date(received_on)):
+    for text in (
+        "YJ-2026-015",
+        PETITION_NO,
+        office.name,
+        "Letter",
+        "信访件复印件",
+        "属邻里纠纷，建议由村调委会调解。",
+        format_date(received_on),
+    ):
         expect(panel).to_contain_text(text)
     expect(fact(clerk, "Petition: decide by")).to_contain_text(
-        format_date(received_on + timedelta(days=15)))
+        format_date(received_on + timedelta(days=15))
+    )
     expect(fact(clerk, "Petition deadline")).to_contain_text(format_date(petition_due))
 
     # Accepted: the mediation deadline, with the petition's own deadline beside it.
@@ -336,9 +376,11 @@ def test_petition_transfer_to_feedback(world, db, docking, new_page):
     expect(petition.locator(".badge").first).to_have_text("On time")
     if petition_due < mediation_due:  # the petition deadline keeps running: flagged
         expect(petition.locator("#petition-before-mediation")).to_be_visible()
-    expect(clerk.locator("#case-facts dt").filter(has_text=re.compile("^(Deadline|Petition "
-                                                                       "deadline)$"))
-           ).to_have_count(2)
+    expect(
+        clerk.locator("#case-facts dt").filter(
+            has_text=re.compile("^(Deadline|Petition deadline)$")
+        )
+    ).to_have_count(2)
     status = clerk.locator(f"#panel-referral-{referral.id}-status")
     expect(status).to_contain_text(f"Due by {format_datetime(end_of_day(petition_due), 'short')}")
     shot(clerk, "40_petition_in_mediation")
@@ -350,14 +392,17 @@ def test_petition_transfer_to_feedback(world, db, docking, new_page):
     clerk.fill(f"[name='extend-{referral.id}-reason']", "需补充调查宅基地权属。")
     extension.get_by_role("button", name="Extend").click()  # refused: htmx swaps the panel
     expect(clerk.locator(f"#extend-{referral.id}-days-error")).to_have_text(
-        "Extend by 1 to 30 days.")
+        "Extend by 1 to 30 days."
+    )
     expect(clerk.locator(f"[name='extend-{referral.id}-reason']")).to_have_value(
-        "需补充调查宅基地权属。")
+        "需补充调查宅基地权属。"
+    )
     clerk.fill(f"[name='extend-{referral.id}-days']", "10")
     submit(clerk, extension.get_by_role("button", name="Extend"))
     petition_due += timedelta(days=10)
     expect(fact(clerk, "Petition deadline")).to_contain_text(
-        f"{format_date(petition_due)} (extended by 10 days)")
+        f"{format_date(petition_due)} (extended by 10 days)"
+    )
     expect(status).to_contain_text(f"Due by {format_datetime(end_of_day(petition_due), 'short')}")
     expect(clerk.locator(f"#panel-referral-{referral.id} details")).to_have_count(0)  # once
     expect(fact(clerk, "Deadline")).to_contain_text(format_date(mediation_due))  # unchanged
@@ -396,11 +441,13 @@ def test_petition_transfer_to_feedback(world, db, docking, new_page):
 
     # The leader, on the page loaded before, reports too: told, nothing recorded twice.
     leader.fill(f"[name='feedback-{referral.id}-note']", "重复反馈")
-    leader.locator(f"#panel-referral-{referral.id} form") \
-        .get_by_role("button", name="Record the report").click()  # htmx: <main> swapped
+    leader.locator(f"#panel-referral-{referral.id} form").get_by_role(
+        "button", name="Record the report"
+    ).click()  # htmx: <main> swapped
     expect(leader.locator("main")).to_contain_text("Someone else changed this case")
     expect(leader.locator(f"#panel-referral-{referral.id}-status")).to_contain_text(
-        ": Mediation failed · received by 何科长")
+        ": Mediation failed · received by 何科长"
+    )
     expect(leader.locator(f"#panel-referral-{referral.id} form")).to_have_count(0)
     expect(leader.locator("main")).to_contain_text("重复反馈")  # what was typed, not lost
 
@@ -424,15 +471,23 @@ def test_petition_transfer_to_feedback(world, db, docking, new_page):
     [event] = feedback_events(db, case.id)
     assert event.data["result"] == "failure" and event.actor_id == world.clerk.id
     assert actions_of(db, case.id) == [
-        "register", "accept", "dispatch", "assign", "extend_petition",
-        "record_failure", "record_failure", "escalate_joint", "record_failure",
-        "record_referral_feedback"]
-    extended = db.session.query(Event).filter_by(case_id=case.id,
-                                                 action="extend_petition").one()
+        "register",
+        "accept",
+        "dispatch",
+        "assign",
+        "extend_petition",
+        "record_failure",
+        "record_failure",
+        "escalate_joint",
+        "record_failure",
+        "record_referral_feedback",
+    ]
+    extended = db.session.query(Event).filter_by(case_id=case.id, action="extend_petition").one()
     assert extended.data["days"] == 10 and extended.data["to"] == petition_due.isoformat()
 
 
 # ---- 警调对接 ------------------------------------------------------------------------------
+
 
 def test_police_referral_progress_then_final_report(world, db, docking, new_page):
     """Feedback is due 24 hours after receipt: a progress report while mediating stops that
@@ -451,8 +506,9 @@ def test_police_referral_progress_then_final_report(world, db, docking, new_page
     expect(clerk.locator("[name=complex_case]")).not_to_be_checked()
     clerk.fill("[name=received_at]", received.strftime("%Y-%m-%dT%H:%M"))
     clerk.fill("[name=contact_name]", "刘警官")
-    fill_case(clerk, world, "钱小燕", "孙大勇",
-              "孙大勇饮酒后在钱小燕家门口吵闹，110出警后移交调解。")
+    fill_case(
+        clerk, world, "钱小燕", "孙大勇", "孙大勇饮酒后在钱小燕家门口吵闹，110出警后移交调解。"
+    )
     number = register(clerk)
 
     referral = referral_of(db, number)
@@ -480,11 +536,16 @@ def test_police_referral_progress_then_final_report(world, db, docking, new_page
     clerk.fill(f"[name='feedback-{referral.id}-recipient']", "刘警官")
     form.get_by_role("button", name="Record the report").click()
     expect(clerk.locator(f"#feedback-{referral.id}-note-error")).to_have_text(
-        "Say what was reported.")
+        "Say what was reported."
+    )
     expect(clerk.locator(f"[name='feedback-{referral.id}-recipient']")).to_have_value("刘警官")
     clerk.fill(f"[name='feedback-{referral.id}-note']", "已联系双方，定于明日上午调解。")
-    submit(clerk, clerk.locator(f"#panel-referral-{referral.id} form")
-           .get_by_role("button", name="Record the report"))
+    submit(
+        clerk,
+        clerk.locator(f"#panel-referral-{referral.id} form").get_by_role(
+            "button", name="Record the report"
+        ),
+    )
     expect(status).to_contain_text("Progress reported on")
     expect(status).to_contain_text("The final result is still to be reported.")
     expect(status.locator(".badge")).to_have_count(0)
@@ -496,8 +557,11 @@ def test_police_referral_progress_then_final_report(world, db, docking, new_page
     assert r.feedback_at is not None and r.feedback_result is None
     assert r.feedback_note == "已联系双方，定于明日上午调解。"
     assert feedback_events(db, r.case_id) == []  # not the final report
-    progress = db.session.query(Event).filter_by(case_id=r.case_id,
-                                                 action="report_referral_progress").one()
+    progress = (
+        db.session.query(Event)
+        .filter_by(case_id=r.case_id, action="report_referral_progress")
+        .one()
+    )
     assert progress.data["progress"] is True and "result" not in progress.data
     assert progress.note == "已联系双方，定于明日上午调解。" and not progress.public
     entry = clerk.locator("#case-timeline li").first
@@ -506,13 +570,17 @@ def test_police_referral_progress_then_final_report(world, db, docking, new_page
 
     # Mediation ends (covered by test_lifecycle): the respondent cannot be reached.
     case = db.session.query(Case).filter_by(number=number).one()
-    terminate(case, world.mediator, version=None, reason=ClosureReason.UNREACHABLE,
-              note="被申请人外出务工，无法联系。")
+    terminate(
+        case,
+        world.mediator,
+        version=None,
+        reason=ClosureReason.UNREACHABLE,
+        note="被申请人外出务工，无法联系。",
+    )
     db.session.commit()
 
     open_case(clerk, number)
-    expect(gaps(clerk)).to_contain_text(
-        f"The result has not been reported back to {station.name}.")
+    expect(gaps(clerk)).to_contain_text(f"The result has not been reported back to {station.name}.")
     form = clerk.locator(f"#panel-referral-{referral.id} form")
     expect(form.locator("h3")).to_have_text(f"Report the result to {station.name}")
     expect(form).to_contain_text("As the case ended: Mediation ended.")
@@ -530,7 +598,13 @@ def test_police_referral_progress_then_final_report(world, db, docking, new_page
     [final] = feedback_events(db, r.case_id)
     assert final.data["result"] == "terminated" and "progress" not in final.data
     assert actions_of(db, r.case_id) == [
-        "register", "accept", "dispatch", "assign", "report_referral_progress", "terminate",
-        "record_referral_feedback"]
+        "register",
+        "accept",
+        "dispatch",
+        "assign",
+        "report_referral_progress",
+        "terminate",
+        "record_referral_feedback",
+    ]
     assert r.complex_case is False and r.police_category == PoliceCategory.NON_POLICE
     assert r.feedback_due_at == due

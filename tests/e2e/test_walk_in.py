@@ -56,10 +56,13 @@ def choose(page, label: str) -> None:
 
 
 def test_walk_in_repeat_visitor_keyboard_only(world, db, new_page):
-    earlier = world.case(CaseState.ACCEPTED, parties=[
-        PartyData(role=PartyRole.APPLICANT, name="黄秀英", phone=PHONE, id_number=ID_NUMBER),
-        PartyData(role=PartyRole.RESPONDENT, name="黄建国"),
-    ])
+    earlier = world.case(
+        CaseState.ACCEPTED,
+        parties=[
+            PartyData(role=PartyRole.APPLICANT, name="黄秀英", phone=PHONE, id_number=ID_NUMBER),
+            PartyData(role=PartyRole.RESPONDENT, name="黄建国"),
+        ],
+    )
     db.session.commit()
     started = time.monotonic()
 

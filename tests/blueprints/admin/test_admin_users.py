@@ -393,11 +393,17 @@ def test_specialties_are_check_boxes_and_stay_checked(world, admin, client, db):
 
 
 def test_mediator_cannot_be_placed_in_a_court(world, admin, client, db):
-    response = client.post("/admin/users/new", data={
-        "username": "courtmed", "name": "法院调解员", "role": "mediator",
-        "organisation": str(world.court.id), "password": "long enough pw",
-        "confirm": "long enough pw",
-    })
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "username": "courtmed",
+            "name": "法院调解员",
+            "role": "mediator",
+            "organisation": str(world.court.id),
+            "password": "long enough pw",
+            "confirm": "long enough pw",
+        },
+    )
     assert response.status_code == 200
     assert "belong to a mediation committee" in response.get_data(as_text=True)
     assert get_user(db, "courtmed") is None

@@ -34,27 +34,40 @@ def test_list_shows_rules(rule, world, login, client):
 
 def test_add_rule(world, login, client, db):
     login("admin")
-    r = client.post("/admin/time-limits", data={
-        "organisation": world.township_centre.id, "source": "petition", "days": "60",
-        "working_days": "y"})
+    r = client.post(
+        "/admin/time-limits",
+        data={
+            "organisation": world.township_centre.id,
+            "source": "petition",
+            "days": "60",
+            "working_days": "y",
+        },
+    )
     assert r.status_code == 303
     [saved] = rules(db)
     assert (saved.organisation_id, saved.source, saved.days, saved.working_days) == (
-        world.township_centre.id, Source.PETITION, 60, True)
+        world.township_centre.id,
+        Source.PETITION,
+        60,
+        True,
+    )
     html = client.get("/admin/time-limits").get_data(as_text=True)
     assert "60 working days" in html
     assert "Time-limit rule saved" in html
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"days": "0"}, "Enter 1 to 365 days."),
-    ({"days": "400"}, "Enter 1 to 365 days."),
-    ({"days": ""}, "Enter the number of days."),
-    ({"days": "x"}, "Not a valid integer value"),
-    ({"days": "20", "source": "nope"}, "Not a valid choice"),
-    ({"days": "20", "organisation": "999999"}, "Not a valid choice"),
-    ({"days": "20", "organisation": "abc"}, "Not a valid choice"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"days": "0"}, "Enter 1 to 365 days."),
+        ({"days": "400"}, "Enter 1 to 365 days."),
+        ({"days": ""}, "Enter the number of days."),
+        ({"days": "x"}, "Not a valid integer value"),
+        ({"days": "20", "source": "nope"}, "Not a valid choice"),
+        ({"days": "20", "organisation": "999999"}, "Not a valid choice"),
+        ({"days": "20", "organisation": "abc"}, "Not a valid choice"),
+    ],
+)
 def test_add_rule_bad_input(world, login, client, db, data, message):
     login("admin")
     r = client.post("/admin/time-limits", data=data)

@@ -16,16 +16,22 @@ def test_login_page_and_role_home(world, client):
 
 @pytest.mark.parametrize(
     ("username", "target"),
-    [("mediator", "/workbench/"), ("director", "/workbench/"), ("leader", "/oversight/"),
-     ("admin", "/oversight/")],
+    [
+        ("mediator", "/workbench/"),
+        ("director", "/workbench/"),
+        ("leader", "/oversight/"),
+        ("admin", "/oversight/"),
+    ],
 )
 def test_each_role_lands_on_its_face(world, client, username, target):
     client.post("/auth/login", data={"username": username, "password": PASSWORD})
     assert client.get("/auth/home").headers["Location"].endswith(target)
 
 
-@pytest.mark.parametrize(("username", "password"), [("clerk", "wrong"), ("nobody", PASSWORD),
-                                                    ("", ""), ("x" * 500, "y" * 500)])
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [("clerk", "wrong"), ("nobody", PASSWORD), ("", ""), ("x" * 500, "y" * 500)],
+)
 def test_bad_login_gets_one_message(world, client, username, password):
     response = client.post("/auth/login", data={"username": username, "password": password})
     assert response.status_code == 200
@@ -49,11 +55,13 @@ def test_session_epoch_bump_logs_out(world, client, db, login):
 
 
 def test_open_redirect_refused(world, client):
-    response = client.post("/auth/login?next=https://evil.example/",
-                           data={"username": "clerk", "password": PASSWORD})
+    response = client.post(
+        "/auth/login?next=https://evil.example/", data={"username": "clerk", "password": PASSWORD}
+    )
     assert response.headers["Location"].endswith("/auth/home")
-    response = client.post("/auth/login?next=//evil.example/",
-                           data={"username": "clerk", "password": PASSWORD})
+    response = client.post(
+        "/auth/login?next=//evil.example/", data={"username": "clerk", "password": PASSWORD}
+    )
     assert "evil" not in response.headers["Location"]
 
 
@@ -68,8 +76,10 @@ def test_login_is_throttled(world, app, client):
     app.config["JIEFEN_LIMIT_LOGIN"] = "5 per minute"
     limiter.reset()
     try:
-        codes = [client.post("/auth/login", data={"username": "clerk", "password": "bad"})
-                 .status_code for _ in range(6)]
+        codes = [
+            client.post("/auth/login", data={"username": "clerk", "password": "bad"}).status_code
+            for _ in range(6)
+        ]
         assert codes[:5] == [200] * 5 and codes[5] == 429
     finally:
         app.config["JIEFEN_LIMIT_LOGIN"] = "100000 per minute"
@@ -113,10 +123,16 @@ def test_production_requires_secret_key(monkeypatch):
         create_app(NoSecret)
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    ("zh-CN,zh;q=0.9", "zh-Hans"), ("zh-TW", "zh-Hans"), ("zh", "zh-Hans"),
-    ("en-US,en;q=0.9", "en"), ("fr-FR", "zh-Hans"),
-])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("zh-CN,zh;q=0.9", "zh-Hans"),
+        ("zh-TW", "zh-Hans"),
+        ("zh", "zh-Hans"),
+        ("en-US,en;q=0.9", "en"),
+        ("fr-FR", "zh-Hans"),
+    ],
+)
 def test_locale_from_browser(client, world, header, expected):
     html = client.get("/", headers={"Accept-Language": header}).get_data(as_text=True)
     assert f'<html lang="{expected}"' in html
@@ -135,8 +151,12 @@ def test_successful_logins_do_not_count(world, app, client):
     limiter.reset()
     try:
         for _ in range(5):
-            assert client.post("/auth/login", data={"username": "clerk",
-                                                    "password": PASSWORD}).status_code == 302
+            assert (
+                client.post(
+                    "/auth/login", data={"username": "clerk", "password": PASSWORD}
+                ).status_code
+                == 302
+            )
             client.post("/auth/logout")
     finally:
         app.config["JIEFEN_LIMIT_LOGIN"] = "100000 per minute"

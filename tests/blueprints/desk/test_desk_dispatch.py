@@ -12,7 +12,8 @@ def _fresh(db, case):
 
 def _event(db, case, action):
     return db.session.scalars(
-        sa.select(Event).where(Event.case_id == case.id, Event.action == action)).one()
+        sa.select(Event).where(Event.case_id == case.id, Event.action == action)
+    ).one()
 
 
 def test_dispatch_panel_shows_suggestion_preselected(world, login, client, db):
@@ -32,10 +33,14 @@ def test_dispatch_to_suggestion_plain(world, login, client, db):
     case = world.case(CaseState.ACCEPTED)
     db.session.commit()
     login("clerk")
-    response = client.post(f"/desk/case/{case.number}/dispatch", data={
-        "dispatch-version": case.version, "dispatch-organisation": world.village_committee.id,
-        "dispatch-reason": "",
-    })
+    response = client.post(
+        f"/desk/case/{case.number}/dispatch",
+        data={
+            "dispatch-version": case.version,
+            "dispatch-organisation": world.village_committee.id,
+            "dispatch-reason": "",
+        },
+    )
     assert response.status_code == 303
     case = _fresh(db, case)
     assert case.state == CaseState.DISPATCHED
@@ -52,8 +57,11 @@ def test_dispatch_elsewhere_needs_reason(world, login, client, db, templates):
     case = world.case(CaseState.ACCEPTED)
     db.session.commit()
     login("clerk")
-    data = {"dispatch-version": case.version,
-            "dispatch-organisation": world.township_centre.id, "dispatch-reason": ""}
+    data = {
+        "dispatch-version": case.version,
+        "dispatch-organisation": world.township_centre.id,
+        "dispatch-reason": "",
+    }
 
     plain = client.post(f"/desk/case/{case.number}/dispatch", data=data)
     assert plain.status_code == 200
@@ -64,14 +72,16 @@ def test_dispatch_elsewhere_needs_reason(world, login, client, db, templates):
     assert f'<option selected value="{world.township_centre.id}">' in page  # choice kept
     assert _fresh(db, case).state == CaseState.ACCEPTED
 
-    fragment = client.post(f"/desk/case/{case.number}/dispatch", data=data,
-                           headers=hx("panel-dispatch")).get_data(as_text=True)
+    fragment = client.post(
+        f"/desk/case/{case.number}/dispatch", data=data, headers=hx("panel-dispatch")
+    ).get_data(as_text=True)
     assert "<html" not in fragment and 'id="dispatch-reason-error"' in fragment
     assert templates[-1] == "desk/partials/dispatch_panel.html"
 
     data["dispatch-reason"] = "涉及两个村，由镇中心调处"
-    response = client.post(f"/desk/case/{case.number}/dispatch", data=data,
-                           headers=hx("panel-dispatch"))
+    response = client.post(
+        f"/desk/case/{case.number}/dispatch", data=data, headers=hx("panel-dispatch")
+    )
     assert response.status_code == 204 and "HX-Redirect" in response.headers
     case = _fresh(db, case)
     assert case.state == CaseState.DISPATCHED
@@ -85,10 +95,14 @@ def test_dispatch_to_an_organisation_outside_the_choices(world, login, client, d
     db.session.commit()
     login("clerk")
     for org in (world.court, world.county2_centre):
-        response = client.post(f"/desk/case/{case.number}/dispatch", data={
-            "dispatch-version": case.version, "dispatch-organisation": org.id,
-            "dispatch-reason": "试试",
-        })
+        response = client.post(
+            f"/desk/case/{case.number}/dispatch",
+            data={
+                "dispatch-version": case.version,
+                "dispatch-organisation": org.id,
+                "dispatch-reason": "试试",
+            },
+        )
         assert response.status_code == 200
         assert "Not a valid choice" in response.get_data(as_text=True)
     assert _fresh(db, case).state == CaseState.ACCEPTED
@@ -102,20 +116,24 @@ def test_assign_mediator_plain_and_htmx(world, login, client, db):
     assert world.mediator.name in page and world.mediator_b.name in page
     assert world.mediator2.name not in page
 
-    bad = client.post(f"/desk/case/{case.number}/assign",
-                      data={"assign-version": case.version, "assign-mediator": ""})
-    assert bad.status_code == 200 and "Choose the presiding mediator." in bad.get_data(
-        as_text=True)
-    fragment = client.post(f"/desk/case/{case.number}/assign",
-                           data={"assign-version": case.version,
-                                 "assign-mediator": world.mediator2.id},
-                           headers=hx("panel-dispatch"))
+    bad = client.post(
+        f"/desk/case/{case.number}/assign",
+        data={"assign-version": case.version, "assign-mediator": ""},
+    )
+    assert bad.status_code == 200 and "Choose the presiding mediator." in bad.get_data(as_text=True)
+    fragment = client.post(
+        f"/desk/case/{case.number}/assign",
+        data={"assign-version": case.version, "assign-mediator": world.mediator2.id},
+        headers=hx("panel-dispatch"),
+    )
     text = fragment.get_data(as_text=True)
     assert fragment.status_code == 200 and "<html" not in text and "Not a valid choice" in text
     assert _fresh(db, case).state == CaseState.DISPATCHED
 
-    response = client.post(f"/desk/case/{case.number}/assign", data={
-        "assign-version": case.version, "assign-mediator": world.mediator_b.id})
+    response = client.post(
+        f"/desk/case/{case.number}/assign",
+        data={"assign-version": case.version, "assign-mediator": world.mediator_b.id},
+    )
     assert response.status_code == 303
     case = _fresh(db, case)
     assert case.state == CaseState.MEDIATING
@@ -128,10 +146,14 @@ def test_redispatch_of_dispatched_case(world, login, client, db):
     case = world.case(CaseState.DISPATCHED)
     db.session.commit()
     login("clerk")
-    response = client.post(f"/desk/case/{case.number}/dispatch", data={
-        "dispatch-version": case.version, "dispatch-organisation": world.township_centre.id,
-        "dispatch-reason": "",
-    })
+    response = client.post(
+        f"/desk/case/{case.number}/dispatch",
+        data={
+            "dispatch-version": case.version,
+            "dispatch-organisation": world.township_centre.id,
+            "dispatch-reason": "",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "<details open>" in page
     assert 'id="dispatch-reason-error"' in page
@@ -144,9 +166,11 @@ def test_stale_dispatch_changes_nothing(world, login, client, db):
     case.summary += "（补充）"
     db.session.commit()
     login("clerk")
-    response = client.post(f"/desk/case/{case.number}/dispatch", data={
-        "dispatch-version": old, "dispatch-organisation": world.village_committee.id},
-        headers=hx("panel-dispatch"))
+    response = client.post(
+        f"/desk/case/{case.number}/dispatch",
+        data={"dispatch-version": old, "dispatch-organisation": world.village_committee.id},
+        headers=hx("panel-dispatch"),
+    )
     assert response.status_code == 200
     assert "Someone else changed this case" in response.get_data(as_text=True)
     assert _fresh(db, case).state == CaseState.ACCEPTED

@@ -90,8 +90,9 @@ def test_bad_cursor_starts_from_the_beginning(world, login, client, db):
 
 
 @pytest.mark.parametrize("tab", ["registered", "accepted"])
-def test_queue_query_count_does_not_grow_with_rows(world, login, client, db, count_queries,
-                                                   monkeypatch, tab):
+def test_queue_query_count_does_not_grow_with_rows(
+    world, login, client, db, count_queries, monkeypatch, tab
+):
     monkeypatch.setattr(desk_views, "PAGE_SIZE", 50)
     state = CaseState.REGISTERED if tab == "registered" else CaseState.ACCEPTED
     login("clerk")

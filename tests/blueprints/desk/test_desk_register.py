@@ -34,7 +34,7 @@ def _form(world, **overrides):
 
 def test_register_form_renders_with_region_groups(world, login, client):
     page = login("clerk").get("/desk/register").get_data(as_text=True)
-    assert 'autofocus' in page
+    assert "autofocus" in page
     assert "<optgroup" in page and "新民村" in page and "天心眼村" in page
     assert "长江社区" not in page  # another county: outside the clerk's area
     assert 'value="walk_in" selected' in page or 'selected value="walk_in"' in page
@@ -71,8 +71,14 @@ def test_register_happy_path_shows_the_code_once(world, login, client, db):
 
 def test_register_phone_channel_and_initiative(world, login, client, db):
     login("clerk")
-    data = _form(world, channel="phone", source="initiative", region=str(world.township.id),
-                 amount="", applicant_id_number="")
+    data = _form(
+        world,
+        channel="phone",
+        source="initiative",
+        region=str(world.township.id),
+        amount="",
+        applicant_id_number="",
+    )
     assert client.post("/desk/register", data=data).status_code == 303
     case = db.session.scalars(sa.select(Case)).one()
     assert case.channel.value == "phone" and case.source.value == "initiative"
@@ -82,8 +88,15 @@ def test_register_phone_channel_and_initiative(world, login, client, db):
 
 def test_register_bad_input_keeps_input_and_shows_errors(world, login, client, db):
     login("clerk")
-    data = _form(world, applicant_id_number="421022199001011230", applicant_phone="12345",
-                 respondent_name="", respondent_phone="999", amount="-3", consent="")
+    data = _form(
+        world,
+        applicant_id_number="421022199001011230",
+        applicant_phone="12345",
+        respondent_name="",
+        respondent_phone="999",
+        amount="-3",
+        consent="",
+    )
     del data["consent"]
     response = client.post("/desk/register", data=data)
     assert response.status_code == 200

@@ -13,8 +13,9 @@ def test_reset_code_issues_new_code_once(world, login, client, db):
     login("clerk")
     page = client.get(f"/cases/{case.number}").get_data(as_text=True)
     assert "Issue a new query code" in page
-    response = client.post(f"/desk/case/{case.number}/reset-code",
-                           data={"reset-reason": "身份证已核对"})
+    response = client.post(
+        f"/desk/case/{case.number}/reset-code", data={"reset-reason": "身份证已核对"}
+    )
     assert response.status_code == 303
     shown = client.get("/desk/registered").get_data(as_text=True)
     assert "New query code issued" in shown
@@ -37,7 +38,9 @@ def test_reset_code_needs_reason_and_desk_role(world, login, client, db):
     assert response.status_code == 200
     assert 'id="reset-reason-error"' in response.get_data(as_text=True)
     login("mediator")
-    assert client.post(f"/desk/case/{case.number}/reset-code",
-                       data={"reset-reason": "x"}).status_code == 403
+    assert (
+        client.post(f"/desk/case/{case.number}/reset-code", data={"reset-reason": "x"}).status_code
+        == 403
+    )
     page = client.get(f"/cases/{case.number}").get_data(as_text=True)
     assert "Issue a new query code" not in page

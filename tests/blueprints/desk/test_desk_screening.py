@@ -14,8 +14,9 @@ def _fresh(db, case):
 
 
 def _events(db, case, action):
-    return list(db.session.scalars(
-        sa.select(Event).where(Event.case_id == case.id, Event.action == action)))
+    return list(
+        db.session.scalars(sa.select(Event).where(Event.case_id == case.id, Event.action == action))
+    )
 
 
 def test_case_page_shows_screen_panel_for_registered_case(world, login, client, db):
@@ -34,8 +35,7 @@ def test_screen_panel_hidden_for_other_states_and_roles(world, login, client, db
     registered = world.case()
     db.session.commit()
     login("clerk")
-    assert 'id="panel-screen"' not in client.get(f"/cases/{accepted.number}").get_data(
-        as_text=True)
+    assert 'id="panel-screen"' not in client.get(f"/cases/{accepted.number}").get_data(as_text=True)
     client.post("/auth/logout")
     login("admin")  # sees the case (city scope) but does not screen
     page = client.get(f"/cases/{registered.number}").get_data(as_text=True)
@@ -46,8 +46,10 @@ def test_accept_plain_redirects_with_due_date(world, login, client, db):
     case = world.case()
     db.session.commit()
     login("clerk")
-    response = client.post(f"/desk/case/{case.number}/accept",
-                           data={"accept-version": case.version, "accept-note": "双方同意调解"})
+    response = client.post(
+        f"/desk/case/{case.number}/accept",
+        data={"accept-version": case.version, "accept-note": "双方同意调解"},
+    )
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/cases/{case.number}")
     case = _fresh(db, case)
@@ -63,8 +65,11 @@ def test_accept_htmx_sends_hx_redirect(world, login, client, db):
     case = world.case()
     db.session.commit()
     login("leader")
-    response = client.post(f"/desk/case/{case.number}/accept",
-                           data={"accept-version": case.version}, headers=hx("panel-screen"))
+    response = client.post(
+        f"/desk/case/{case.number}/accept",
+        data={"accept-version": case.version},
+        headers=hx("panel-screen"),
+    )
     assert response.headers["HX-Redirect"].endswith(f"/cases/{case.number}")
     assert _fresh(db, case).state == CaseState.ACCEPTED
 
@@ -73,10 +78,14 @@ def test_not_accept_requires_both_texts_plain(world, login, client, db, template
     case = world.case()
     db.session.commit()
     login("clerk")
-    response = client.post(f"/desk/case/{case.number}/not-accept", data={
-        "not_accept-version": case.version, "not_accept-reason": "已由法院受理",
-        "not_accept-redirect_advice": "  ",
-    })
+    response = client.post(
+        f"/desk/case/{case.number}/not-accept",
+        data={
+            "not_accept-version": case.version,
+            "not_accept-reason": "已由法院受理",
+            "not_accept-redirect_advice": "  ",
+        },
+    )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "<html" in page and "cases/detail.html" in templates
@@ -85,9 +94,13 @@ def test_not_accept_requires_both_texts_plain(world, login, client, db, template
     assert "<details open>" in page  # the refusal form stays open
     assert _fresh(db, case).state == CaseState.REGISTERED
 
-    response = client.post(f"/desk/case/{case.number}/not-accept", data={
-        "not_accept-version": case.version, "not_accept-redirect_advice": "请向法院起诉",
-    })
+    response = client.post(
+        f"/desk/case/{case.number}/not-accept",
+        data={
+            "not_accept-version": case.version,
+            "not_accept-redirect_advice": "请向法院起诉",
+        },
+    )
     assert "Give the reason for not accepting." in response.get_data(as_text=True)
     assert _fresh(db, case).state == CaseState.REGISTERED
 
@@ -96,10 +109,15 @@ def test_not_accept_htmx_error_returns_panel_fragment(world, login, client, db, 
     case = world.case()
     db.session.commit()
     login("clerk")
-    response = client.post(f"/desk/case/{case.number}/not-accept", data={
-        "not_accept-version": case.version, "not_accept-reason": "",
-        "not_accept-redirect_advice": "请向法院起诉",
-    }, headers=hx("panel-screen"))
+    response = client.post(
+        f"/desk/case/{case.number}/not-accept",
+        data={
+            "not_accept-version": case.version,
+            "not_accept-reason": "",
+            "not_accept-redirect_advice": "请向法院起诉",
+        },
+        headers=hx("panel-screen"),
+    )
     assert response.status_code == 200
     fragment = response.get_data(as_text=True)
     assert "<html" not in fragment and fragment.lstrip().startswith("{#") is False
@@ -112,10 +130,15 @@ def test_not_accept_success(world, login, client, db):
     case = world.case()
     db.session.commit()
     login("clerk")
-    response = client.post(f"/desk/case/{case.number}/not-accept", data={
-        "not_accept-version": case.version, "not_accept-reason": "属于行政机关职权",
-        "not_accept-redirect_advice": "请向县自然资源局申请确权",
-    }, headers=hx("panel-screen"))
+    response = client.post(
+        f"/desk/case/{case.number}/not-accept",
+        data={
+            "not_accept-version": case.version,
+            "not_accept-reason": "属于行政机关职权",
+            "not_accept-redirect_advice": "请向县自然资源局申请确权",
+        },
+        headers=hx("panel-screen"),
+    )
     assert response.status_code == 204 and "HX-Redirect" in response.headers
     case = _fresh(db, case)
     assert case.state == CaseState.NOT_ACCEPTED
@@ -132,9 +155,11 @@ def test_stale_version_shows_message_and_changes_nothing(world, login, client, d
     db.session.commit()
     login("clerk")
     for headers in ({}, hx("panel-screen")):
-        response = client.post(f"/desk/case/{case.number}/accept",
-                               data={"accept-version": old, "accept-note": "我的备注"},
-                               headers=headers)
+        response = client.post(
+            f"/desk/case/{case.number}/accept",
+            data={"accept-version": old, "accept-note": "我的备注"},
+            headers=headers,
+        )
         assert response.status_code == 200
         page = response.get_data(as_text=True)
         assert "Someone else changed this case" in page
@@ -153,16 +178,20 @@ def test_stale_when_case_already_accepted_by_someone_else(world, login, client, 
     db.session.commit()
     old = case.version
     login("clerk")
-    assert client.post(f"/desk/case/{case.number}/accept",
-                       data={"accept-version": old}).status_code == 303
+    assert (
+        client.post(f"/desk/case/{case.number}/accept", data={"accept-version": old}).status_code
+        == 303
+    )
     # A second clerk's form, loaded before, is now stale and the panel no longer applies.
     response = client.post(f"/desk/case/{case.number}/accept", data={"accept-version": old})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Someone else changed this case" in page and 'id="panel-screen"' not in page
-    response = client.post(f"/desk/case/{case.number}/accept",
-                           data={"accept-version": old, "accept-note": "我的备注"},
-                           headers=hx("panel-screen"))
+    response = client.post(
+        f"/desk/case/{case.number}/accept",
+        data={"accept-version": old, "accept-note": "我的备注"},
+        headers=hx("panel-screen"),
+    )
     assert response.status_code == 200 and response.headers["HX-Retarget"] == "#main"
     assert "我的备注" in response.get_data(as_text=True)  # shown back, not lost
     assert len(_events(db, case, "accept")) == 1

@@ -20,11 +20,23 @@ def _aged(case, days: float, db):
     return case
 
 
-def _referral(case, db, *, due_in_days=None, done=False, external_no="（2026）鄂1022民诉前调1号",
-              kind=ReferralKind.COURT, body="公安县人民法院"):
+def _referral(
+    case,
+    db,
+    *,
+    due_in_days=None,
+    done=False,
+    external_no="（2026）鄂1022民诉前调1号",
+    kind=ReferralKind.COURT,
+    body="公安县人民法院",
+):
     now = datetime.now(UTC)
     r = Referral(
-        case_id=case.id, kind=kind, body_name=body, external_no=external_no, received_at=now,
+        case_id=case.id,
+        kind=kind,
+        body_name=body,
+        external_no=external_no,
+        received_at=now,
         feedback_due_at=None if due_in_days is None else now + timedelta(days=due_in_days),
         feedback_at=now if done else None,
     )
@@ -34,8 +46,14 @@ def _referral(case, db, *, due_in_days=None, done=False, external_no="（2026）
 
 
 def _transfer(case, db, to_org, *, status="pending", from_org=None):
-    t = Transfer(case_id=case.id, direction="down", status=status, to_org_id=to_org.id,
-                 from_org_id=from_org.id if from_org else None, reason="属地管辖")
+    t = Transfer(
+        case_id=case.id,
+        direction="down",
+        status=status,
+        to_org_id=to_org.id,
+        from_org_id=from_org.id if from_org else None,
+        reason="属地管辖",
+    )
     db.session.add(t)
     db.session.flush()
     return t
@@ -102,9 +120,17 @@ def test_waiting_cases_by_age_bucket(world, login, db):
 
     page = login("clerk").get(URL).get_data(as_text=True)
     assert [_bucket(page, "registered", k) for k in ("under_1", "1_3", "3_7", "over_7")] == [
-        "2", "1", "2", "1"]
+        "2",
+        "1",
+        "2",
+        "1",
+    ]
     assert [_bucket(page, "accepted", k) for k in ("under_1", "1_3", "3_7", "over_7")] == [
-        "0", "1", "0", "1"]
+        "0",
+        "1",
+        "0",
+        "1",
+    ]
     row = _row(page, "waiting-registered")
     assert 'href="/desk/?tab=registered"' in row and "<strong>6</strong>" in row
     assert 'href="/desk/?tab=accepted"' in _row(page, "waiting-accepted")
@@ -113,13 +139,20 @@ def test_waiting_cases_by_age_bucket(world, login, db):
 def test_referrals_awaiting_feedback_soonest_first(world, login, db):
     case = world.case(CaseState.ACCEPTED)
     late = _referral(case, db, due_in_days=-1, external_no="JQ-LATE")
-    soon = _referral(case, db, due_in_days=1, external_no="JQ-SOON", kind=ReferralKind.POLICE,
-                     body="公安县公安局斗埠派出所")
+    soon = _referral(
+        case,
+        db,
+        due_in_days=1,
+        external_no="JQ-SOON",
+        kind=ReferralKind.POLICE,
+        body="公安县公安局斗埠派出所",
+    )
     later = _referral(case, db, due_in_days=20, external_no="JQ-LATER")
     undated = _referral(case, db, external_no="JQ-NODATE")
     done = _referral(case, db, due_in_days=2, done=True, external_no="JQ-DONE")
-    theirs = _referral(world.case(village=world.village3), db, due_in_days=-5,
-                       external_no="JQ-THEIRS")
+    theirs = _referral(
+        world.case(village=world.village3), db, due_in_days=-5, external_no="JQ-THEIRS"
+    )
     db.session.commit()
 
     page = login("clerk").get(URL).get_data(as_text=True)
@@ -158,8 +191,9 @@ def test_pending_transfers_into_the_region(world, login, db):
     case = world.case(CaseState.DISPATCHED)
     mine = _transfer(case, db, world.village_committee, from_org=world.township_centre)
     done = _transfer(case, db, world.township_centre, status="acknowledged")
-    theirs = _transfer(world.case(CaseState.ACCEPTED, village=world.village3), db,
-                       world.village3_committee)
+    theirs = _transfer(
+        world.case(CaseState.ACCEPTED, village=world.village3), db, world.village3_committee
+    )
     db.session.commit()
 
     page = login("clerk").get(URL).get_data(as_text=True)
@@ -229,8 +263,9 @@ def test_leader_sees_the_overview_and_the_nav_link(world, login, db):
 
 def _seed(world, db, n):
     for i in range(n):
-        case = world.case(CaseState.ACCEPTED if i % 3 == 0 else CaseState.REGISTERED,
-                          online=bool(i % 2))
+        case = world.case(
+            CaseState.ACCEPTED if i % 3 == 0 else CaseState.REGISTERED, online=bool(i % 2)
+        )
         if i % 4 == 0:
             _aged(case, i, db)
         _referral(case, db, due_in_days=i - 2 if i % 5 else None, external_no=f"X-{i}")
@@ -264,8 +299,9 @@ def test_police_progress_report_then_the_final_result_is_still_owed(world, login
     open_case = world.case(CaseState.MEDIATING)
     ended = world.case(CaseState.TERMINATED)
     reported = world.case(CaseState.FAILED)
-    progress = _referral(open_case, db, done=True, external_no="JQ-PROGRESS",
-                         kind=ReferralKind.POLICE)
+    progress = _referral(
+        open_case, db, done=True, external_no="JQ-PROGRESS", kind=ReferralKind.POLICE
+    )
     owed = _referral(ended, db, done=True, external_no="JQ-OWED", kind=ReferralKind.POLICE)
     final = _referral(reported, db, done=True, external_no="JQ-FINAL", kind=ReferralKind.POLICE)
     final.feedback_result = ReferralResult.FAILURE

@@ -95,10 +95,19 @@ def test_walk_in_with_cross_region(world, login, client, db):
 def test_register_court_referral(world, login, client, db):
     login("clerk")
     signed = (local_today() - timedelta(days=3)).isoformat() + "T09:30"
-    response = client.post("/desk/register/court", data=_case_fields(
-        world, body_org=str(world.court.id), body_name="", external_no="（2026）鄂1022民初77号",
-        court_mode="entrusted", court_procedure="summary", received_at=signed,
-        contact_name="王法官"))
+    response = client.post(
+        "/desk/register/court",
+        data=_case_fields(
+            world,
+            body_org=str(world.court.id),
+            body_name="",
+            external_no="（2026）鄂1022民初77号",
+            court_mode="entrusted",
+            court_procedure="summary",
+            received_at=signed,
+            contact_name="王法官",
+        ),
+    )
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     case = _only_case(db)
     assert case.source == Source.COURT and case.channel == Channel.REFERRAL
@@ -111,8 +120,10 @@ def test_register_court_referral(world, login, client, db):
     # Accepting it today: the 7-day period still runs from the signed-for day.
     login("clerk")
     page = client.get(f"/cases/{case.number}")
-    client.post(f"/desk/case/{case.number}/accept",
-                data={"accept-version": str(case.version), "accept-note": ""})
+    client.post(
+        f"/desk/case/{case.number}/accept",
+        data={"accept-version": str(case.version), "accept-note": ""},
+    )
     case = fresh(db, case)
     assert case.due_on == local_today() - timedelta(days=3) + timedelta(days=7)
     page = client.get(f"/cases/{case.number}").get_data(as_text=True)
@@ -123,9 +134,19 @@ def test_register_court_referral(world, login, client, db):
 
 def test_bad_court_input_kept_with_messages(world, login, client, db):
     login("clerk")
-    response = client.post("/desk/register/court", data=_case_fields(
-        world, body_org="", body_name="", external_no="", court_mode="entrusted",
-        court_procedure="", received_at="2026-13-45T99:00", summary="占道纠纷原文"))
+    response = client.post(
+        "/desk/register/court",
+        data=_case_fields(
+            world,
+            body_org="",
+            body_name="",
+            external_no="",
+            court_mode="entrusted",
+            court_procedure="",
+            received_at="2026-13-45T99:00",
+            summary="占道纠纷原文",
+        ),
+    )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Enter the court case number or pre-filing number." in page
@@ -134,9 +155,17 @@ def test_bad_court_input_kept_with_messages(world, login, client, db):
     assert "占道纠纷原文" in page and 'value="黄大山"' in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0
     # Typed court name only, missing: the domain's message beside the court field.
-    response = client.post("/desk/register/court", data=_case_fields(
-        world, body_org="", body_name="", external_no="X-1", court_mode="delegated",
-        received_at=(local_today() - timedelta(days=1)).isoformat() + "T08:00"))
+    response = client.post(
+        "/desk/register/court",
+        data=_case_fields(
+            world,
+            body_org="",
+            body_name="",
+            external_no="X-1",
+            court_mode="delegated",
+            received_at=(local_today() - timedelta(days=1)).isoformat() + "T08:00",
+        ),
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'id="body_org-error"' in page and "Choose the court or type its name." in page
@@ -147,20 +176,31 @@ def test_register_petition_transfer(world, login, client, db):
     login("clerk")
     received = local_today() - timedelta(days=20)
     fields = dict(
-        transfer_no="YJ-2026-008", body_org="", body_name="公安县信访局", contact_name="刘经办",
-        contact_phone="0716-5221234", external_no="XF20260456",
-        petition_received_on=received.isoformat(), petition_form="visit", collective="y",
-        petitioner_count="6", repeat_petition="y", transfer_reason="建议调解",
-        attachments="信访件复印件\n\n身份证复印件\n", petition_due_on="",
-        received_at=(local_today() - timedelta(days=1)).isoformat() + "T10:00")
+        transfer_no="YJ-2026-008",
+        body_org="",
+        body_name="公安县信访局",
+        contact_name="刘经办",
+        contact_phone="0716-5221234",
+        external_no="XF20260456",
+        petition_received_on=received.isoformat(),
+        petition_form="visit",
+        collective="y",
+        petitioner_count="6",
+        repeat_petition="y",
+        transfer_reason="建议调解",
+        attachments="信访件复印件\n\n身份证复印件\n",
+        petition_due_on="",
+        received_at=(local_today() - timedelta(days=1)).isoformat() + "T10:00",
+    )
     response = client.post("/desk/register/petition", data=_case_fields(world, **fields))
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "A petition comes to mediation only with both parties" in page
     assert 'value="XF20260456"' in page and "信访件复印件" in page
 
-    response = client.post("/desk/register/petition",
-                           data=_case_fields(world, both_consent="y", **fields))
+    response = client.post(
+        "/desk/register/petition", data=_case_fields(world, both_consent="y", **fields)
+    )
     assert response.status_code == 303, response.get_data(as_text=True)[:3000]
     case = _only_case(db)
     r = case.referrals[0]
@@ -173,7 +213,7 @@ def test_register_petition_transfer(world, login, client, db):
     # The case page: the petition deadlines beside the mediation deadline, decide-by overdue.
     page = client.get(f"/cases/{case.number}").get_data(as_text=True)
     decide = re.search(r'id="petition-decide-by">(.*?)</dd>', page, re.S).group(1)
-    assert 'badge overdue' in decide
+    assert "badge overdue" in decide
     due = re.search(r'id="petition-due">(.*?)</dd>', page, re.S).group(1)
     assert "40 days left" not in due and "On time" in due
     assert "XF20260456" in page and "刘经办" in page
@@ -181,10 +221,18 @@ def test_register_petition_transfer(world, login, client, db):
 
 def test_register_police_referral_complex(world, login, client, db):
     login("clerk")
-    response = client.post("/desk/register/police", data=_case_fields(
-        world, body_org="", body_name="埠河派出所", external_no="J20260101001",
-        police_category="minor", complex_case="y",
-        received_at=(local_today() - timedelta(days=1)).isoformat() + "T08:00"))
+    response = client.post(
+        "/desk/register/police",
+        data=_case_fields(
+            world,
+            body_org="",
+            body_name="埠河派出所",
+            external_no="J20260101001",
+            police_category="minor",
+            complex_case="y",
+            received_at=(local_today() - timedelta(days=1)).isoformat() + "T08:00",
+        ),
+    )
     assert response.status_code == 303
     case = _only_case(db)
     r = case.referrals[0]
@@ -196,9 +244,15 @@ def test_register_police_referral_complex(world, login, client, db):
 
 def test_police_missing_category(world, login, client, db):
     login("clerk")
-    response = client.post("/desk/register/police", data=_case_fields(
-        world, body_name="埠河派出所", external_no="J1",
-        received_at=(local_today() - timedelta(days=1)).isoformat() + "T08:00"))
+    response = client.post(
+        "/desk/register/police",
+        data=_case_fields(
+            world,
+            body_name="埠河派出所",
+            external_no="J1",
+            received_at=(local_today() - timedelta(days=1)).isoformat() + "T08:00",
+        ),
+    )
     assert response.status_code == 200
     assert "Choose the kind of dispute." in response.get_data(as_text=True)
 
@@ -211,24 +265,41 @@ def test_feedback_panel_records_the_return_leg(world, login, client, db):
     db.session.commit()
     r = case.referrals[0]
     login("mediator2")  # another county's committee: not even the case
-    assert client.post(f"/cases/{case.number}/referral/{r.id}/feedback",
-                       data={}).status_code in (403, 404)
+    assert client.post(f"/cases/{case.number}/referral/{r.id}/feedback", data={}).status_code in (
+        403,
+        404,
+    )
     login("mediator")
     page = client.get(f"/cases/{case.number}").get_data(as_text=True)
     assert f"/cases/{case.number}/referral/{r.id}/feedback" in page
     prefix = f"feedback-{r.id}-"
     # Bad input: a date in the future, kept with the message.
-    response = client.post(f"/cases/{case.number}/referral/{r.id}/feedback", data={
-        prefix + "version": str(case.version), prefix + "referral": str(r.id),
-        prefix + "result": "", prefix + "sent_on": (local_today() + timedelta(days=3)).isoformat(),
-        prefix + "recipient": "王法官", prefix + "note": "材料已退回"}, headers=hx())
+    response = client.post(
+        f"/cases/{case.number}/referral/{r.id}/feedback",
+        data={
+            prefix + "version": str(case.version),
+            prefix + "referral": str(r.id),
+            prefix + "result": "",
+            prefix + "sent_on": (local_today() + timedelta(days=3)).isoformat(),
+            prefix + "recipient": "王法官",
+            prefix + "note": "材料已退回",
+        },
+        headers=hx(),
+    )
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert "This cannot be in the future." in body and 'value="王法官"' in body
-    response = client.post(f"/cases/{case.number}/referral/{r.id}/feedback", data={
-        prefix + "version": str(case.version), prefix + "referral": str(r.id),
-        prefix + "result": "", prefix + "sent_on": local_today().isoformat(),
-        prefix + "recipient": "王法官", prefix + "note": "材料已退回"})
+    response = client.post(
+        f"/cases/{case.number}/referral/{r.id}/feedback",
+        data={
+            prefix + "version": str(case.version),
+            prefix + "referral": str(r.id),
+            prefix + "result": "",
+            prefix + "sent_on": local_today().isoformat(),
+            prefix + "recipient": "王法官",
+            prefix + "note": "材料已退回",
+        },
+    )
     assert response.status_code == 303
     r = db.session.get(Referral, r.id)
     db.session.refresh(r)
@@ -247,14 +318,27 @@ def test_petition_extension_through_the_panel(world, login, client, db):
     login("mediator")
     prefix = f"extend-{r.id}-"
     url = f"/cases/{case.number}/referral/{r.id}/extend"
-    response = client.post(url, data={prefix + "version": str(case.version),
-                                      prefix + "referral": str(r.id), prefix + "days": "45",
-                                      prefix + "reason": "案情复杂"})
+    response = client.post(
+        url,
+        data={
+            prefix + "version": str(case.version),
+            prefix + "referral": str(r.id),
+            prefix + "days": "45",
+            prefix + "reason": "案情复杂",
+        },
+    )
     assert response.status_code == 200 and "Extend by 1 to 30 days." in response.get_data(
-        as_text=True)
-    response = client.post(url, data={prefix + "version": str(case.version),
-                                      prefix + "referral": str(r.id), prefix + "days": "30",
-                                      prefix + "reason": "案情复杂"})
+        as_text=True
+    )
+    response = client.post(
+        url,
+        data={
+            prefix + "version": str(case.version),
+            prefix + "referral": str(r.id),
+            prefix + "days": "30",
+            prefix + "reason": "案情复杂",
+        },
+    )
     assert response.status_code == 303
     page = client.get(f"/cases/{case.number}").get_data(as_text=True)
     assert "extended by 30 days" in page and url not in page
@@ -267,25 +351,34 @@ def test_petition_extension_through_the_panel(world, login, client, db):
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
 def test_court_report_generates_with_the_court_case_number(world, login, client, db, tmp_path):
-    case = world.referral_case(ReferralKind.COURT, CaseState.FAILED,
-                               external_no="（2026）鄂1022民诉前调999号")
+    case = world.referral_case(
+        ReferralKind.COURT, CaseState.FAILED, external_no="（2026）鄂1022民诉前调999号"
+    )
     db.session.commit()
     login("clerk")
     page = client.get(f"/cases/{case.number}").get_data(as_text=True)
     assert 'value="court_report"' in page
-    response = client.post(f"/cases/{case.number}/documents/generate",
-                           data={"doc-version": str(case.version), "doc-kind": "court_report",
-                                 "doc-subject": "0"})
+    response = client.post(
+        f"/cases/{case.number}/documents/generate",
+        data={"doc-version": str(case.version), "doc-kind": "court_report", "doc-subject": "0"},
+    )
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
-    doc = db.session.scalars(sa.select(Document).where(
-        Document.case_id == case.id, Document.kind == DocumentKind.COURT_REPORT)).one()
+    doc = db.session.scalars(
+        sa.select(Document).where(
+            Document.case_id == case.id, Document.kind == DocumentKind.COURT_REPORT
+        )
+    ).one()
     pdf = client.get(f"/cases/{case.number}/documents/{doc.id}/file")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf.data)
-    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(path), "-"],
-                                             capture_output=True, text=True,
-                                             check=True).stdout)
+    text = re.sub(
+        r"\s+",
+        "",
+        subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout,
+    )
     assert "调解结果反馈函" in text and "（2026）鄂1022民诉前调999号" in text
     assert "公安县人民法院" in text and "委派调解（诉前）" in text
     assert "退回贵院" in text and "登记立案" in text
@@ -320,5 +413,6 @@ def test_a_petition_marked_repeat_by_the_office_is_a_repeat_on_the_case_page(wor
     db.session.commit()
     client = login("clerk")
     assert 'id="panel-links-repeat"' in client.get(f"/cases/{case.number}").get_data(as_text=True)
-    assert 'id="panel-links-repeat"' not in client.get(
-        f"/cases/{plain.number}").get_data(as_text=True)
+    assert 'id="panel-links-repeat"' not in client.get(f"/cases/{plain.number}").get_data(
+        as_text=True
+    )

@@ -74,8 +74,11 @@ def test_submit_creates_case_and_shows_code_once(world, client, db):
     [
         ({"applicants-0-name": ""}, "applicants-0-name", "13812345678"),
         ({"applicants-0-phone": "12345"}, "applicants-0-phone", "12345"),
-        ({"applicants-0-id_number": "421022199001011230"}, "applicants-0-id_number",
-         "421022199001011230"),
+        (
+            {"applicants-0-id_number": "421022199001011230"},
+            "applicants-0-id_number",
+            "421022199001011230",
+        ),
         ({"applicants-0-age": "abc"}, "applicants-0-age", "王大明"),
         ({"respondents-0-name": ""}, "respondents-0-name", "王大明"),
         ({"summary": "短"}, "summary", "短"),
@@ -88,8 +91,9 @@ def test_submit_creates_case_and_shows_code_once(world, client, db):
         ({"amount": "lots"}, "amount", "王大明"),
     ],
 )
-def test_bad_input_shows_error_beside_field_and_keeps_input(world, client, overrides, field_id,
-                                                            kept):
+def test_bad_input_shows_error_beside_field_and_keeps_input(
+    world, client, overrides, field_id, kept
+):
     response = client.post("/apply", data=form_data(world, **overrides))
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -117,8 +121,9 @@ def test_add_party_without_js_keeps_input(world, client):
 
 
 def test_add_party_with_htmx_returns_fragment(world, client, templates):
-    response = client.post("/apply", data=form_data(world, action="add_respondent"),
-                           headers=hx("respondents"))
+    response = client.post(
+        "/apply", data=form_data(world, action="add_respondent"), headers=hx("respondents")
+    )
     html = response.get_data(as_text=True)
     assert "<html" not in html and 'id="respondents"' in html
     assert 'name="respondents-1-name"' in html
@@ -126,8 +131,9 @@ def test_add_party_with_htmx_returns_fragment(world, client, templates):
 
 
 def test_two_respondents_are_saved(world, client, db):
-    data = form_data(world, **{"respondents-1-name": "李大红",
-                               "respondents-1-kind": "organisation"})
+    data = form_data(
+        world, **{"respondents-1-name": "李大红", "respondents-1-kind": "organisation"}
+    )
     assert client.post("/apply", data=data).status_code == 303
     names = [p.name for p in db.session.query(Party).order_by(Party.position)]
     assert names == ["王大明", "李小红", "李大红"]
@@ -140,8 +146,11 @@ def test_refresh_place_without_js_lists_townships(world, client):
 
 
 def test_refresh_place_with_htmx(world, client):
-    data = {"action": "refresh_place", "county": str(world.county.id),
-            "township": str(world.township.id)}
+    data = {
+        "action": "refresh_place",
+        "county": str(world.county.id),
+        "township": str(world.township.id),
+    }
     response = client.post("/apply", data=data, headers=hx("place"))
     html = response.get_data(as_text=True)
     assert "<html" not in html and "新民村" in html and 'id="place"' in html
@@ -167,10 +176,15 @@ def test_public_form_with_csrf_enabled(world, app, client):
         app.config["WTF_CSRF_ENABLED"] = False
 
 
-@pytest.mark.parametrize(("field", "blank"), [
-    ("applicants-0-name", "     "), ("respondents-0-name", "\u3000\u3000"),
-    ("summary", " " * 12), ("requests", "  \n  "),
-])
+@pytest.mark.parametrize(
+    ("field", "blank"),
+    [
+        ("applicants-0-name", "     "),
+        ("respondents-0-name", "\u3000\u3000"),
+        ("summary", " " * 12),
+        ("requests", "  \n  "),
+    ],
+)
 def test_blank_text_is_refused(world, client, field, blank):
     response = client.post("/apply", data=form_data(world, **{field: blank}))
     assert response.status_code == 200

@@ -25,8 +25,10 @@ def test_lookup_with_right_code_shows_public_status(world, client, db):
         lambda n, c: (n, c.lower()),
         lambda n, c: (" " + n.replace("-", "") + " ", c[:4] + "-" + c[4:]),
         # full-width digits and letters, as typed on a Chinese phone keyboard
-        lambda n, c: (n.translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789-"}),
-                      c.translate({ord(x): ord(x) + 0xFEE0 for x in c})),
+        lambda n, c: (
+            n.translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789-"}),
+            c.translate({ord(x): ord(x) + 0xFEE0 for x in c}),
+        ),
         lambda n, c: (n, " ".join(c)),
     ],
 )
@@ -90,8 +92,13 @@ def test_status_follows_state_changes(world, client, db):
     from models.enums import ClosureReason
 
     # A first failed attempt keeps mediating; ending mediation changes what the citizen sees.
-    terminate(db.session.merge(case), world.mediator, version=None,
-              reason=ClosureReason.PARTY_WITHDREW, note="x")
+    terminate(
+        db.session.merge(case),
+        world.mediator,
+        version=None,
+        reason=ClosureReason.PARTY_WITHDREW,
+        note="x",
+    )
     db.session.commit()
     ended = client.get("/status").get_data(as_text=True)
     assert in_mediation != ended
