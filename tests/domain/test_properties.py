@@ -12,7 +12,7 @@ the invariants of the lifecycle:
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from domain import closing, consent
@@ -193,6 +193,17 @@ def check_agreement(case):
     derandomize=True,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+# The walks are derandomised from the test's source, so any edit reshuffles them: these
+# examples make sure the deep states are always visited, whatever the draw.
+@example(from_mediation=True, steps=[("fail_twice", "mediator"), ("fail", "mediator")])
+@example(
+    from_mediation=True,
+    steps=[("suspend", "mediator"), ("resume", "mediator"), ("terminate", "mediator")],
+)
+@example(
+    from_mediation=True,
+    steps=[("session", "mediator"), ("agree_oral", "mediator"), ("archive", "mediator")],
 )
 @given(
     from_mediation=st.booleans(),
