@@ -1,13 +1,24 @@
-"""Running a case action from a view: domain errors become messages, concurrent edits become
-StaleCase, and the commit happens once."""
+"""The one way a case-page action is answered (see README, "How a case-page panel works").
+
+An action view loads the case (404 outside the user's scope), checks the role (403), builds
+its form from the request and hands both to `panel_action` with the domain call bound in a
+lambda. Everything after that is the same for every panel: validation, the domain call and
+one commit, the domain's refusal put beside its field, the answer for htmx and for a plain
+POST, and what happens when a second tab or a colleague changed the case meanwhile.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask import flash, url_for
+from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from domain.errors import DomainError, StaleCase
+from blueprints.case_page import load_case, render_panel, unsaved_text, whole_page
+from blueprints.htmx import is_htmx, redirect_303
+from blueprints.panels import Opening, build
+from domain.errors import DomainError, InvalidTransition, StaleCase
 from extensions import db
 
 
@@ -29,58 +40,84 @@ def run_action(fn: Callable[[], object]) -> DomainError | None:
     return None
 
 
-def _holds(value, form) -> bool:
-    """Whether `form` is somewhere in a panel's context (dicts and lists searched)."""
-    if value is form:
-        return True
-    if isinstance(value, dict):
-        return any(_holds(v, form) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(_holds(v, form) for v in value)
-    return False
+def attach_error(form, error: DomainError) -> None:
+    """Put a domain error beside the field it names, or at the top of the form."""
+    if error.field and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, error.message]
+    else:
+        form.form_errors = [*form.form_errors, error.message]
+
+
+def form_key(form) -> str:
+    """A form's key in its panel: its prefix ("agreement-" → "agreement")."""
+    return form._prefix.rstrip("-")
 
 
 def panel_action(
-    case, name: str, form, done, call: Callable[[], object], *, provider, override=None
+    case,
+    name: str,
+    form,
+    done: str | Callable[[], str],
+    call: Callable[[], object],
+    *,
+    key: str | None = None,
+    keep_open: bool = False,
+    back: str | None = None,
+    then: str | None = None,
 ):
-    """The one way a case-page panel answers a POST.
+    """Validate `form`, run the domain `call`, and answer.
 
-    Validate `form` and run the domain `call`. On success: flash `done` (a string, or a
-    callable for a message that depends on the outcome) and go back to the case page (303, or
-    HX-Redirect for htmx). When refused: the message goes beside its field or at the top of
-    the form; htmx gets the panel alone, re-rendered by `provider` with the user's input
-    (`override` when the panel wants another object than the form). When the case changed
-    meanwhile (stale version, or the action no longer fits its state), or the form is no
-    longer on the page, the whole current case page comes back with the message, keeping
-    what was typed — in the form, or in the "not saved" box.
+    - Done: flash `done` (or `done()`, for a message that depends on the outcome) and show the
+      case page at the panel `name` (htmx: the page swapped in and scrolled there; plain: a 303
+      to the page's anchor). With `keep_open` the form `key` stays open there (a panel worked
+      row by row, such as the documents). With `then` (a page of ours) go there instead; with
+      `back` (e.g. the director's queue) go back there whether done or refused, with the
+      message.
+    - Refused: the message goes beside its field or at the top of the form, and the panel
+      comes back with the form `key` (default: the form's prefix) open and what was typed in
+      it: the fragment for htmx, the panel on its own page for a plain POST.
+    - The case moved on (stale version, or the action no longer fits its state) or the form is
+      no longer offered: the whole current page, with the message at the top and what was
+      typed kept, in the form when it is still offered (with the new version, so a resubmit is
+      deliberate) or else in a "not saved" box.
     """
-    from flask import flash, render_template, url_for
-    from flask_login import current_user
-
-    from blueprints.cases.views import unsaved_text, whole_page
-    from blueprints.htmx import is_htmx, redirect_303
-    from domain.errors import InvalidTransition
-
+    key = key or form_key(form)
     error = None
     if form.validate_on_submit():
         error = run_action(call)
         if error is None:
             flash(done() if callable(done) else done, "success")
-            return redirect_303(url_for("cases.detail", number=case.number))
+            if back or then:
+                return redirect_303(back or then)
+            return _done(case, name, key if keep_open else None)
+    if back:
+        messages = [error.message] if error else [m for f in form for m in f.errors]
+        for message in messages:
+            flash(message, "error")
+        return redirect_303(back)
+    if error is not None:
+        case = load_case(case.number)  # as it is now, after the rollback
     moved_on = isinstance(error, StaleCase | InvalidTransition)
-    if moved_on:  # keep the input, but let the user resubmit against what they now see
+    if moved_on and hasattr(form, "version"):
         form.version.data, form.version.raw_data = case.version, [str(case.version)]
-    override = form if override is None else override
-    p = provider(case, current_user._get_current_object(), {name: override})
-    shown = p is not None and _holds(p.context, form)
-    if error is not None and (not shown or moved_on):
+    p = build(name, case, current_user, Opening(key, form))
+    shown = p is not None and p.opened == key
+    if error is not None and (moved_on or not shown):
         flash(error.message, "error")
-    elif error is not None and error.field and hasattr(form, error.field):
-        getattr(form, error.field).errors.append(error.message)
     elif error is not None:
-        form.form_errors.append(error.message)
-    if not shown:  # the case moved on: this form is gone, so show back what was typed
+        attach_error(form, error)
+    if not shown:
         return whole_page(case, unsaved=unsaved_text(form))
-    if is_htmx() and not moved_on:
-        return render_template(p.template, case=case, p=p)
-    return whole_page(case, overrides={name: override})
+    if moved_on:
+        return whole_page(case, (name, Opening(key, form)), focus=name)
+    return render_panel(case, p)
+
+
+def _done(case, name: str, key: str | None):
+    if is_htmx():
+        case = load_case(case.number)
+        return whole_page(case, (name, Opening(key)) if key else None, focus=name)
+    params = {"open": f"{name}:{key}"} if key else {}
+    return redirect_303(
+        url_for("cases.detail", number=case.number, _anchor=f"panel-{name}", **params)
+    )

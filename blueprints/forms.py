@@ -13,24 +13,46 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form
-from wtforms.fields import DecimalField, PasswordField, StringField, TextAreaField
+from wtforms.fields import (
+    DecimalField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, StopValidation
+from wtforms.widgets import HiddenInput
+
+from domain.ids import is_row_id, row_id
 
 
 def optional_int(value):
-    """Coerce a select's value: '' (none chosen) stays None; text that is not a whole number
-    becomes -1, which is no choice, so the field's choice check reports it (never a 500)."""
+    """Coerce a select's value (the one coercer for ids chosen in a form): '' (none chosen)
+    stays None; text that is not a whole number, or a number no row can have, becomes -1,
+    which names no row and no choice, so the field's choice check or the domain reports it
+    (a forged value never reaches the database as an overflowing integer, never a 500)."""
     if value in (None, ""):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if is_row_id(value) else -1
+    number = row_id(str(value))
+    return -1 if number is None else number
 
 
 def optional_str(value):
     """A select's value, '' (none chosen) as None."""
     return value or None
+
+
+class ChoiceField(SelectField):
+    """A select whose empty option means "not chosen yet": InputRequired reports that with its
+    own message instead of a second, generic "Not a valid choice"."""
+
+    def pre_validate(self, form) -> None:
+        if self.data in (None, ""):
+            return
+        super().pre_validate(form)
 
 
 def _strip(value):
@@ -86,3 +108,14 @@ class TrimmedSubForm(Form):
 
     class Meta(_TrimMeta, Form.Meta):
         pass
+
+
+class CaseActionForm(TrimmedForm):
+    """The base of every case-page action form: the hidden case version the user saw, so the
+    domain refuses a write against a case that changed meanwhile (optimistic lock)."""
+
+    version = IntegerField(
+        _l("Case version"),
+        widget=HiddenInput(),
+        validators=[InputRequired(_l("The form is incomplete. Reload the page and try again."))],
+    )

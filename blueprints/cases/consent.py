@@ -2,13 +2,11 @@
 
 On the `cases` blueprint because the desk records consent before dispatch and the committee's
 mediators afterwards: every staff role reaches these routes and domain.consent decides who may
-act. Also holds `act()`, the run-and-re-render helper the workbench's people panels share.
+act (PML Art. 17: mediation needs the parties' consent; PML Arts. 23-24: their rights and
+obligations are told before mediation).
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Any
 
 from flask import abort
 from flask_babel import gettext as _
@@ -19,10 +17,10 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from blueprints.actions import panel_action
+from blueprints.case_page import load_case
 from blueprints.cases import bp
-from blueprints.cases.panels import Panel, Provider, panel
-from blueprints.cases.views import load_case
-from blueprints.forms import TrimmedForm
+from blueprints.forms import CaseActionForm
+from blueprints.panels import Panel, panel
 from domain import consent
 from domain.errors import ValidationFailed
 from domain.states import CaseState
@@ -41,17 +39,7 @@ CONSENT_STATES = (
 # ---- forms ------------------------------------------------------------------------------------
 
 
-class VersionedForm(TrimmedForm):
-    """Base: the hidden case version the user saw (optimistic lock)."""
-
-    version = IntegerField(
-        _l("Case version"),
-        widget=HiddenInput(),
-        validators=[InputRequired(_l("The form is incomplete. Reload the page and try again."))],
-    )
-
-
-class PartyActionForm(VersionedForm):
+class PartyActionForm(CaseActionForm):
     party = IntegerField(
         _l("Party"),
         widget=HiddenInput(),
@@ -92,23 +80,11 @@ def per_party(form, key: int | str):
     return form
 
 
-# ---- running an action ------------------------------------------------------------------------
+# ---- the panel --------------------------------------------------------------------------------
 
 
 def me() -> User:
     return current_user._get_current_object()
-
-
-def act(
-    case: Case,
-    provider: Provider,
-    name: str,
-    form,
-    done: str | Callable[[], str],
-    call: Callable[[], object],
-):
-    """Validate `form`, run the domain call, answer as every panel does."""
-    return panel_action(case, name, form, done, call, provider=provider)
 
 
 def party_of(case: Case, party_id: int | None) -> Party:
@@ -119,29 +95,26 @@ def party_of(case: Case, party_id: int | None) -> Party:
     raise ValidationFailed(_l("Choose a party of this case."), field="party")
 
 
-# ---- the panel --------------------------------------------------------------------------------
-
-
-@panel(31)
-def consent_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:
+@panel(CONSENT)
+def consent_panel(case: Case, user: User) -> Panel | None:
     """Each party's consent and notice acknowledgement: the desk before dispatch, the case's
-    mediators and the committee director afterwards (domain.consent decides)."""
+    mediators and the committee director afterwards (domain.consent decides). Each party's
+    answer opens as "consent-<party id>", the acknowledgement as "notice-<party id>"."""
     if case.state not in CONSENT_STATES or not consent.can_record_consent(user, case):
         return None
-    failed = overrides.get(CONSENT)
-    rows, stray = [], failed
+    forms = {}
     for party in case.parties:
-        forms = {}
         for kind, cls in (("consent", ConsentForm), ("notice", NoticeForm)):
-            if isinstance(failed, cls) and failed.party.data == party.id:
-                forms[kind], stray = failed, None
-            else:
-                forms[kind] = cls(formdata=None, prefix=kind, version=case.version, party=party.id)
-            per_party(forms[kind], party.id)
-        rows.append({"party": party, **forms})
-    if stray is not None:
-        per_party(stray, "x")
-    return Panel(CONSENT, "workbench/partials/consent_panel.html", {"rows": rows, "stray": stray})
+            forms[f"{kind}-{party.id}"] = _party_form(case, cls, kind, party)
+    return Panel(CONSENT, "workbench/partials/consent_panel.html", forms=forms)
+
+
+def _party_form(case: Case, cls, kind: str, party: Party):
+    def build(failed):
+        form = failed or cls(formdata=None, prefix=kind, version=case.version, party=party.id)
+        return per_party(form, party.id)
+
+    return build
 
 
 # ---- routes -----------------------------------------------------------------------------------
@@ -169,9 +142,8 @@ def record_consent(number: str):
             )
         return _("Answer recorded.")
 
-    return act(
+    return panel_action(
         case,
-        consent_panel,
         CONSENT,
         form,
         done,
@@ -184,6 +156,7 @@ def record_consent(number: str):
             method=ContactMethod(form.method.data),
             note=form.note.data or None,
         ),
+        key=f"consent-{form.party.data}",
     )
 
 
@@ -193,9 +166,8 @@ def acknowledge_notice(number: str):
     dispatch, the case's mediators, the committee director)."""
     case, user = _authorised(number), me()
     form = NoticeForm(prefix="notice")
-    return act(
+    return panel_action(
         case,
-        consent_panel,
         CONSENT,
         form,
         _("Notice acknowledgement recorded."),
@@ -206,4 +178,5 @@ def acknowledge_notice(number: str):
             version=form.version.data,
             how=NoticeAck(form.how.data),
         ),
+        key=f"notice-{form.party.data}",
     )

@@ -24,10 +24,10 @@ from wtforms import IntegerField, StringField
 from wtforms.widgets import HiddenInput
 
 from blueprints.actions import panel_action
+from blueprints.case_page import load_case
 from blueprints.cases import bp
-from blueprints.cases.panels import Panel, panel
-from blueprints.cases.views import load_case
 from blueprints.forms import TrimmedForm
+from blueprints.panels import Panel, panel
 from domain import documents
 from domain.errors import ValidationFailed
 from domain.states import CaseState
@@ -78,7 +78,7 @@ def _documents(case: Case) -> list[Document]:
     return list(db.session.scalars(stmt))
 
 
-def _entries(case: Case, failed: UploadForm | None) -> list[dict[str, Any]]:
+def _entries(case: Case) -> list[dict[str, Any]]:
     """One row per document of the file: the applicable ones in the standard file order, then any
     mandatory one that has no record to generate it from (upload only)."""
     docs = _documents(case)
@@ -88,21 +88,10 @@ def _entries(case: Case, failed: UploadForm | None) -> list[dict[str, Any]]:
     extra = [s for s in documents.mandatory(case) if (s.kind, s.subject_id) not in known]
     rows = []
     for s in [*subjects, *extra]:
-        key = f"{s.kind.value}-{s.subject_id}"
-        if (
-            isinstance(failed, UploadForm)
-            and failed.kind.data == s.kind.value
-            and (failed.subject.data or 0) == s.subject_id
-        ):
-            form = failed
-        else:
-            form = UploadForm(
-                formdata=None, prefix="upload", kind=s.kind.value, subject=s.subject_id
-            )
         rows.append(
             {
                 "subject": s,
-                "key": key,
+                "key": _row_key(s.kind, s.subject_id),
                 "mandatory": (s.kind, s.subject_id) in needed,
                 "done": documents.is_done(case, s),
                 "versions": sorted(
@@ -111,20 +100,42 @@ def _entries(case: Case, failed: UploadForm | None) -> list[dict[str, Any]]:
                     reverse=True,
                 ),
                 "generate": s.kind not in UPLOAD_ONLY and (s.kind, s.subject_id) in known,
-                "upload_form": _keyed(form, key),
             }
         )
     return rows
 
 
-@panel(80)
-def documents_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:
-    """The case file's documents and their versions (the case's mediators, the director,
-    clerks and leaders)."""
+def _row_key(kind: DocumentKind | str, subject: int | None) -> str:
+    """A document's key in the panel: "<kind>-<record id>" (0 when it has no record)."""
+    return f"{getattr(kind, 'value', kind)}-{subject or 0}"
+
+
+def _opened(row: dict[str, Any]):
+    """One document opened: its versions, generate, print, mark signed and upload. A refused
+    upload comes back with its message beside the file; a refused generate or sign at the top."""
+    s = row["subject"]
+
+    def build(failed):
+        upload = failed if isinstance(failed, UploadForm) else None
+        upload = upload or UploadForm(
+            formdata=None, prefix="upload", kind=s.kind.value, subject=s.subject_id
+        )
+        refused = failed if isinstance(failed, DocumentForm) and failed is not upload else None
+        return {
+            "upload_form": _keyed(upload, row["key"]),
+            "errors": list(refused.form_errors) if refused else [],
+        }
+
+    return build
+
+
+@panel(DOCUMENTS)
+def documents_panel(case: Case, user: User) -> Panel | None:
+    """The case file's documents, one line each; a document opens (key "<kind>-<record id>")
+    with its versions and actions (the case's mediators, the director, clerks and leaders)."""
     if not documents.can_manage_documents(user, case):
         return None
-    failed = overrides.get(DOCUMENTS)
-    rows = _entries(case, failed)
+    rows = _entries(case)
     return Panel(
         DOCUMENTS,
         "cases/partials/documents_panel.html",
@@ -132,10 +143,8 @@ def documents_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel 
             "rows": rows,
             "missing": documents.missing(case),
             "closed": case.state == CaseState.ARCHIVED,
-            "action_form": failed
-            if isinstance(failed, DocumentForm) and not isinstance(failed, UploadForm)
-            else None,
         },
+        forms={row["key"]: _opened(row) for row in rows},
     )
 
 
@@ -190,7 +199,8 @@ def generate_document(number: str):
         form,
         _("New version generated. Print it for signing."),
         call,
-        provider=documents_panel,
+        key=_row_key(form.kind.data, form.subject.data),
+        keep_open=True,
     )
 
 
@@ -211,7 +221,8 @@ def sign_document(number: str, doc_id: int):
         form,
         _("Marked as signed. This version is frozen."),
         call,
-        provider=documents_panel,
+        key=_row_key(doc.kind, doc.subject_id),
+        keep_open=True,
     )
 
 
@@ -234,7 +245,15 @@ def upload_document(number: str):
         content = data.read(documents.MAX_UPLOAD_BYTES + 1) if data else b""
         documents.upload(case, kind, content, user, subject)
 
-    return panel_action(case, DOCUMENTS, form, _("File uploaded."), call, provider=documents_panel)
+    return panel_action(
+        case,
+        DOCUMENTS,
+        form,
+        _("File uploaded."),
+        call,
+        key=_row_key(form.kind.data, form.subject.data),
+        keep_open=True,
+    )
 
 
 @bp.route("/<number>/documents/<kind>/<int(signed=True):subject>/print")

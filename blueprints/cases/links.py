@@ -5,8 +5,6 @@ clerks and leaders, or the director of the committee handling both cases."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,10 +13,10 @@ from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAre
 from wtforms.validators import InputRequired, Length, Optional
 
 from blueprints.actions import panel_action
+from blueprints.case_page import load_case
 from blueprints.cases import bp
-from blueprints.cases.panels import Panel, panel
-from blueprints.cases.views import load_case
-from blueprints.workbench.forms import CaseActionForm
+from blueprints.forms import CaseActionForm
+from blueprints.panels import Panel, fresh, panel
 from domain import links
 from domain.ids import row_id
 from domain.states import Action, CaseState, allowed
@@ -66,23 +64,20 @@ class MergeForm(CaseActionForm):
     )
 
 
-@panel(7)
-def links_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel:
-    """Related cases, both ways; the link and merge forms."""
-    failed = overrides.get(LINKS)
+@panel(LINKS)
+def links_panel(case: Case, user: User) -> Panel:
+    """Related cases, both ways; the link and merge forms, and removing a link (opens as
+    "unlink-<link id>")."""
     rows = links.links_of(case)
-    may_link = case.state != CaseState.MERGED
-    may_merge = allowed(case.state, Action.MERGE_INTO) and links.can_merge(user, case)
-    link_form = (
-        failed
-        if isinstance(failed, LinkForm)
-        else LinkForm(formdata=None, prefix="link", version=case.version)
-    )
-    merge_form = (
-        failed
-        if isinstance(failed, MergeForm)
-        else MergeForm(formdata=None, prefix="merge", version=case.version)
-    )
+    forms = {}
+    if case.state != CaseState.MERGED:
+        forms["link"] = fresh(LinkForm, case, "link")
+    if allowed(case.state, Action.MERGE_INTO) and links.can_merge(user, case):
+        forms["merge"] = fresh(MergeForm, case, "merge")
+    if case.state not in (CaseState.MERGED, CaseState.ARCHIVED):
+        for r in rows:
+            if r.kind != LinkKind.MERGED:
+                forms[f"unlink-{r.link.id}"] = fresh(UnlinkForm, case, "unlink", link=r.link.id)
     return Panel(
         LINKS,
         "cases/partials/links_panel.html",
@@ -90,25 +85,13 @@ def links_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel:
             "rows": rows,
             "repeat": links.is_repeat(case, rows),
             "merged_into": links.merged_into(case) if case.state == CaseState.MERGED else None,
-            "link_form": link_form if may_link else None,
-            "merge_form": merge_form if may_merge else None,
-            "unlink_form": failed
-            if isinstance(failed, UnlinkForm)
-            else UnlinkForm(formdata=None, prefix="unlink", version=case.version),
-            "open_form": (
-                "link"
-                if isinstance(failed, LinkForm)
-                else "merge"
-                if isinstance(failed, MergeForm)
-                else None
-            ),
-            "may_unlink": case.state not in (CaseState.MERGED, CaseState.ARCHIVED),
         },
+        forms=forms,
     )
 
 
-@panel(96)
-def merged_timelines_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:  # noqa: ARG001
+@panel(MERGED_TIMELINES)
+def merged_timelines_panel(case: Case, user: User) -> Panel | None:  # noqa: ARG001
     """The timelines of the cases merged into this one (they stay with their own case)."""
     merged = links.merged_timelines(case)
     if not merged:
@@ -120,8 +103,8 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _act(case: Case, form, done: str, call):
-    return panel_action(case, LINKS, form, done, call, provider=links_panel)
+def _act(case: Case, form, done: str, call, key: str | None = None):
+    return panel_action(case, LINKS, form, done, call, key=key)
 
 
 @bp.route("/<number>/links", methods=["POST"])
@@ -157,6 +140,7 @@ def unlink(number: str):
         form,
         _("Link removed."),
         lambda: links.unlink_cases(case, link_id, user, version=form.version.data),
+        key=f"unlink-{link_id}",
     )
 
 

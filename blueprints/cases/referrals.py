@@ -9,7 +9,6 @@ domain.referrals decides who may act.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from flask import abort
 from flask_babel import gettext as _
@@ -20,10 +19,10 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from blueprints.actions import panel_action
+from blueprints.case_page import load_case
 from blueprints.cases import bp
-from blueprints.cases.consent import VersionedForm
-from blueprints.cases.panels import Panel, panel
-from blueprints.cases.views import load_case
+from blueprints.forms import CaseActionForm
+from blueprints.panels import Panel, fresh, panel
 from domain import referrals
 from domain.clocks import local_today
 from domain.states import CaseState
@@ -35,7 +34,7 @@ from models.types import utcnow
 REFERRAL = "referral"  # the panel's name; its region is #panel-referral
 
 
-class _ReferralActionForm(VersionedForm):
+class _ReferralActionForm(CaseActionForm):
     referral = IntegerField(
         widget=HiddenInput(), validators=[InputRequired(_l("Reload the page and try again."))]
     )
@@ -85,35 +84,26 @@ def _due_state(referral: Referral, now: datetime) -> str:
     return referrals.feedback_urgency(referral, now).value
 
 
-@panel(15)
-def referral_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:
+@panel(REFERRAL)
+def referral_panel(case: Case, user: User) -> Panel | None:
     """The referring body, its numbers and clock, and the return leg (every staff role sees it;
-    the desk and the handling committee act)."""
+    the desk and the handling committee act). Per referral: the report opens as
+    "feedback-<id>", the petition extension as "extend-<id>"."""
     if not case.referrals:
         return None
-    failed = overrides.get(REFERRAL)
     may = referrals.can_manage(user, case) and case.state not in (
         CaseState.ARCHIVED,
         CaseState.MERGED,
     )
     now = utcnow()
-    rows = []
+    rows, forms = [], {}
     for r in case.referrals:
-        feedback = extension = None
         can_report = may and (
             case.state in referrals.OUTCOME_STATES or referrals.may_report_progress(case, r)
         )
         if can_report and r.feedback_result is None:
-            feedback = (
-                failed
-                if isinstance(failed, FeedbackForm) and failed.referral.data == r.id
-                else FeedbackForm(
-                    formdata=None,
-                    prefix=f"feedback-{r.id}",
-                    version=case.version,
-                    referral=r.id,
-                    sent_on=local_today(),
-                )
+            forms[f"feedback-{r.id}"] = fresh(
+                FeedbackForm, case, f"feedback-{r.id}", referral=r.id, sent_on=local_today()
             )
         if (
             may
@@ -121,24 +111,18 @@ def referral_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel |
             and not r.petition_extended_days
             and case.state not in referrals.OUTCOME_STATES
         ):
-            extension = (
-                failed
-                if isinstance(failed, PetitionExtensionForm) and failed.referral.data == r.id
-                else PetitionExtensionForm(
-                    formdata=None, prefix=f"extend-{r.id}", version=case.version, referral=r.id
-                )
+            forms[f"extend-{r.id}"] = fresh(
+                PetitionExtensionForm, case, f"extend-{r.id}", referral=r.id
             )
         rows.append(
             {
                 "r": r,
-                "feedback": feedback,
-                "extension": extension,
                 "due": _due_state(r, now),
                 "default_result": referrals.default_result(case),
                 "court_days": referrals.court_limit(r) if r.kind == ReferralKind.COURT else None,
             }
         )
-    return Panel(REFERRAL, "cases/partials/referral_panel.html", {"rows": rows})
+    return Panel(REFERRAL, "cases/partials/referral_panel.html", {"rows": rows}, forms=forms)
 
 
 def _load(number: str, referral_id: int) -> tuple[Case, Referral, User]:
@@ -172,7 +156,6 @@ def referral_feedback(number: str, referral_id: int):
             recipient=form.recipient.data,
             note=form.note.data,
         ),
-        provider=referral_panel,
     )
 
 
@@ -195,5 +178,4 @@ def referral_extend(number: str, referral_id: int):
             days=form.days.data,
             reason=form.reason.data,
         ),
-        provider=referral_panel,
     )

@@ -5,44 +5,34 @@ people, the outside body's acknowledgement, the history, and the printable trans
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort, make_response, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from blueprints.actions import panel_action
+from blueprints.case_page import load_case
 from blueprints.cases import bp
-from blueprints.cases.panels import Panel, panel
-from blueprints.cases.views import load_case
-from blueprints.workbench.forms import CaseActionForm
-from domain import transfers
+from blueprints.forms import CaseActionForm, optional_int
+from blueprints.panels import Panel, fresh, panel
+from domain import targets, transfers
 from domain.errors import ValidationFailed
 from domain.ids import row_id
 from domain.permissions import can_send_transfer, may_receive_transfer
-from domain.states import Action, CaseState, allowed
-from extensions import db
+from domain.states import Action, allowed
 from models import Case, Organisation, User
 from models.enums import DocumentKind, TransferDirection, TransferStatus
 
 TRANSFER = "transfer"
 
 
-def _int_or_none(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 class SendForm(CaseActionForm):
-    to_org = SelectField(
+    to_org = RadioField(
         _l("Receiving organisation"),
-        coerce=_int_or_none,
-        validate_choice=False,
+        coerce=optional_int,
+        validate_choice=False,  # domain.targets checks the chosen one in the database
         validators=[Optional()],
     )
     to_name = StringField(
@@ -86,25 +76,35 @@ class OutAckForm(AnswerForm):
     )
 
 
-FORMS = {
-    "send": SendForm,
-    "withdraw": AnswerForm,
-    "accept": AcceptForm,
-    "decline": DeclineForm,
-    "ack_out": OutAckForm,
-}
+def _label(case: Case, org: Organisation) -> str:
+    direction = transfers.direction_between(transfers.origin(case), org)
+    return f"{org.name} — {direction.label}"
 
 
-def target_choices(case: Case) -> list[SelectChoice]:
-    choices = [SelectChoice("", _("Choose an organisation"))]
-    for o in transfers.mediating_targets(case):
-        direction = transfers.direction_between(transfers.origin(case), o)
-        choices.append(SelectChoice(str(o.id), f"{o.name} — {direction.label}"))
-    return choices
+def send_form(case: Case):
+    """The send form, its organisations read in the database by what was typed (`?q=`),
+    the one already chosen kept in the list."""
+
+    def build(failed):
+        form = fresh(SendForm, case, "send")(failed)
+        here = transfers.origin(case)
+        q = request.args.get("q", "")[:64]
+        found = targets.transfer_targets(case, here, q, targets.LIMIT + 1)
+        form.truncated = targets.LIMIT if len(found) > targets.LIMIT else None
+        found = found[: targets.LIMIT]
+        chosen = form.to_org.data
+        if chosen and chosen not in {o.id for o in found}:
+            extra = targets.transfer_target(case, here, chosen)
+            found = [extra, *found] if extra else found
+        form.to_org.choices = [SelectChoice(o.id, _label(case, o)) for o in found]
+        form.q = q
+        return form
+
+    return build
 
 
-@panel(62)
-def transfer_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:
+@panel(TRANSFER)
+def transfer_panel(case: Case, user: User) -> Panel | None:
     """Send, answer and list transfers."""
     history = list(case.transfers)
     pending = next((t for t in history if t.status == transfers.PENDING), None)
@@ -117,57 +117,35 @@ def transfer_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel |
         return None
     out = pending is not None and pending.direction == TransferDirection.OUT.value
     sender_side = can_send_transfer(user, case)
-    may = {
-        "send": may_send,
-        "withdraw": pending is not None and sender_side,
-        "accept": (
-            pending is not None
-            and not out
-            and pending.to_org is not None
-            and may_receive_transfer(user, pending)
-        ),
-        "ack_out": out and sender_side,
-    }
-    may["decline"] = may["accept"]
-    failed = overrides.get(TRANSFER)
-    forms = {}
-    for name, cls in FORMS.items():
-        # A refused form comes back only where the user still has it (else: a flash).
-        if isinstance(failed, cls) and failed._prefix == f"{name}-" and may[name]:
-            forms[name] = failed
-        else:
-            forms[name] = cls(
-                formdata=None,
-                prefix=name,
-                version=case.version,
-                transfer=pending.id if pending else None,
-            )
-    # Before dispatch the desk normally dispatches: the transfer form (with its long list of
-    # organisations) opens on request (?transfer=1), which works without JS too.
-    folded = (
-        may_send
-        and case.state == CaseState.ACCEPTED
-        and forms["send"] is not failed
-        and not request.args.get("transfer")
+    receiver = (
+        pending is not None
+        and not out
+        and pending.to_org is not None
+        and may_receive_transfer(user, pending)
     )
-    if may_send and not folded:
-        forms["send"].to_org.choices = target_choices(case)
+    forms = {}
+    if may_send:
+        forms["send"] = send_form(case)
+    if pending is not None:
+        answers = {
+            "accept": (AcceptForm, receiver),
+            "decline": (DeclineForm, receiver),
+            "ack_out": (OutAckForm, out and sender_side),
+            "withdraw": (AnswerForm, sender_side),
+        }
+        for key, (cls, may) in answers.items():
+            if may:
+                forms[key] = fresh(cls, case, key, transfer=pending.id)
     return Panel(
         TRANSFER,
         "cases/partials/transfer_panel.html",
         {
-            **forms,
             "pending": pending,
             "history": [t for t in reversed(history) if t is not pending],
-            "may_send": may_send,
-            "folded": folded,
-            "may_withdraw": may["withdraw"],
-            "may_receive": may["accept"],
-            "may_ack_out": may["ack_out"],
-            "open_form": next((n for n, f in forms.items() if f is failed), None),
             "direction_label": lambda v: TransferDirection(v).label,
             "status_label": lambda v: TransferStatus(v).label,
         },
+        forms=forms,
     )
 
 
@@ -176,7 +154,7 @@ def _me() -> User:
 
 
 def _act(case: Case, form, done: str, call):
-    return panel_action(case, TRANSFER, form, done, call, provider=transfer_panel)
+    return panel_action(case, TRANSFER, form, done, call)
 
 
 def _transfer_id(form) -> int | None:
@@ -191,15 +169,13 @@ def send_transfer(number: str):
     if not can_send_transfer(user, case):
         abort(403)
     form = SendForm(prefix="send")
-    form.to_org.choices = target_choices(case)
 
     def call():
-        # Only an organisation offered in the list is looked up (a forged or huge id is not).
         target = None
-        if form.to_org.data is not None or form.to_org.raw_data not in (None, [], [""]):
-            if str(form.to_org.data) not in {c.value for c in form.to_org.choices}:
+        if form.to_org.data is not None:
+            target = targets.transfer_target(case, transfers.origin(case), form.to_org.data)
+            if target is None:
                 raise ValidationFailed(_l("Choose an organisation from the list."), field="to_org")
-            target = db.session.get(Organisation, form.to_org.data)
         return transfers.send_transfer(
             case,
             user,

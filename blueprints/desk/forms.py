@@ -20,9 +20,8 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import HiddenInput
 
-from blueprints.forms import TrimmedForm
+from blueprints.forms import ChoiceField, TrimmedForm, optional_int
 from domain.clocks import CHINA
 from domain.identity import IdentifierError, normalise_id_number, normalise_phone
 from domain.intake import CaseData, PartyData
@@ -75,22 +74,6 @@ def enum_choices(enum_cls, blank=None, only=None) -> list[SelectChoice]:
     return out
 
 
-def _int_or_none(value) -> int | None:
-    if value in (None, ""):
-        return None
-    return int(value)
-
-
-class ChoiceField(SelectField):
-    """A select whose empty option means "not chosen yet": InputRequired reports that with its
-    own message instead of a second, generic "Not a valid choice"."""
-
-    def pre_validate(self, form) -> None:
-        if self.data in (None, ""):
-            return
-        super().pre_validate(form)
-
-
 class RegisterForm(TrimmedForm):
     """A walk-in or phone case registered by the desk (the acceptance register, DOMAIN §2.2)."""
 
@@ -102,7 +85,7 @@ class RegisterForm(TrimmedForm):
     source = SelectField(_l("Case source"), default=Source.APPLICATION.value)
     region = ChoiceField(
         _l("Where the dispute happened"),
-        coerce=_int_or_none,
+        coerce=optional_int,
         validators=[InputRequired(_l("Choose the township or village where it happened."))],
     )
     dispute_type = ChoiceField(
@@ -256,7 +239,7 @@ class _ReferralForm(RegisterForm):
     channel = None
     source = None
 
-    body_org = ChoiceField(_l("Referring body"), coerce=_int_or_none)
+    body_org = ChoiceField(_l("Referring body"), coerce=optional_int)
     body_name = StringField(
         _l("Or type its name"),
         validators=[Length(max=128)],
@@ -309,7 +292,7 @@ class _ReferralForm(RegisterForm):
 
 class CourtRegisterForm(_ReferralForm):
     kind = ReferralKind.COURT
-    body_org = ChoiceField(_l("Court"), coerce=_int_or_none)
+    body_org = ChoiceField(_l("Court"), coerce=optional_int)
     external_no = StringField(
         _l("Court case number or pre-filing number"),
         validators=[
@@ -366,7 +349,7 @@ class PetitionRegisterForm(_ReferralForm):
 
     kind = ReferralKind.PETITION
     transfer_no = StringField(_l("Transfer number (optional)"), validators=[Length(max=64)])
-    body_org = ChoiceField(_l("Petition office"), coerce=_int_or_none)
+    body_org = ChoiceField(_l("Petition office"), coerce=optional_int)
     contact_name = StringField(_l("Handler at the office (optional)"), validators=[Length(max=64)])
     contact_phone = StringField(
         _l("Handler's phone (optional)"),
@@ -466,7 +449,7 @@ class PetitionRegisterForm(_ReferralForm):
 
 class PoliceRegisterForm(_ReferralForm):
     kind = ReferralKind.POLICE
-    body_org = ChoiceField(_l("Police station"), coerce=_int_or_none)
+    body_org = ChoiceField(_l("Police station"), coerce=optional_int)
     external_no = StringField(
         _l("Incident number"),
         validators=[InputRequired(_l("Enter the incident number.")), Length(max=64)],
@@ -528,64 +511,3 @@ def region_choices(regions: list[Region]) -> list[SelectChoice]:
             group = f"{county.name} · {township.name}" if county else township.name
             out.append(SelectChoice(r.id, r.name, optgroup=group))
     return out
-
-
-def _version_field() -> IntegerField:
-    # The case version the user saw; the domain refuses the action if it changed since.
-    return IntegerField(
-        widget=HiddenInput(),
-        validators=[InputRequired(_l("The form is incomplete. Reload the page and try again."))],
-    )
-
-
-class AcceptForm(TrimmedForm):
-    version = _version_field()
-    note = TextAreaField(
-        _l("Note for the case file (optional)"),
-        validators=[Length(max=2000, message=_l("Keep the note under %(max)d characters."))],
-        render_kw={"rows": 2},
-    )
-
-
-class NotAcceptForm(TrimmedForm):
-    version = _version_field()
-    reason = TextAreaField(
-        _l("Why it is not accepted"),
-        validators=[
-            InputRequired(_l("Give the reason for not accepting.")),
-            Length(max=2000, message=_l("Keep this under %(max)d characters.")),
-        ],
-        render_kw={"rows": 2},
-    )
-    redirect_advice = TextAreaField(
-        _l("Which body or channel the person should use instead"),
-        validators=[
-            InputRequired(_l("Tell the applicant which body or channel to use instead.")),
-            Length(max=2000, message=_l("Keep this under %(max)d characters.")),
-        ],
-        render_kw={"rows": 3},
-    )
-
-
-class DispatchForm(TrimmedForm):
-    version = _version_field()
-    organisation = ChoiceField(
-        _l("Send to"),
-        coerce=_int_or_none,
-        validators=[InputRequired(_l("Choose the organisation that will handle the case."))],
-    )
-    reason = TextAreaField(
-        _l("Reason for choosing a different organisation"),
-        validators=[Length(max=2000, message=_l("Keep this under %(max)d characters."))],
-        render_kw={"rows": 2},
-    )
-
-
-class AssignForm(TrimmedForm):
-    version = _version_field()
-    mediator = ChoiceField(
-        _l("Presiding mediator"),
-        coerce=_int_or_none,
-        validators=[InputRequired(_l("Choose the presiding mediator."))],
-    )
-    chosen_by_parties = BooleanField(_l("The parties chose this mediator (PML Art. 19)"))

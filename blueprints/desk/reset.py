@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from flask import abort, session, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from blueprints.actions import run_action
-from blueprints.cases.panels import Panel, panel
-from blueprints.cases.views import load_case, whole_page
-from blueprints.desk import bp
+from blueprints.actions import panel_action
+from blueprints.case_page import load_case
+from blueprints.desk import REGISTERED_KEY, bp
 from blueprints.forms import TrimmedForm
-from blueprints.htmx import redirect_303
+from blueprints.panels import Panel, panel
 from domain.intake import reset_query_code
+from models import Case, User
 from models.enums import Role
 
 PANEL = "reset_code"
@@ -30,32 +31,37 @@ class ResetCodeForm(TrimmedForm):
     )
 
 
-@panel(90)
-def reset_code_panel(case, user, overrides):
+@panel(PANEL)
+def reset_code_panel(case: Case, user: User) -> Panel | None:
+    """Issue a new query code when the applicant lost theirs (clerks and leaders)."""
     if user.role not in {Role.CLERK, Role.LEADER}:
         return None
-    form = overrides.get(PANEL) or ResetCodeForm(formdata=None, prefix="reset")
-    return Panel(PANEL, "desk/partials/reset_code_panel.html", {"form": form})
+    return Panel(
+        PANEL,
+        "desk/partials/reset_code_panel.html",
+        forms={"reset": lambda failed: failed or ResetCodeForm(formdata=None, prefix="reset")},
+    )
 
 
 @bp.route("/case/<number>/reset-code", methods=["POST"])
 def reset_code(number: str):
     """Issue a new query code for an applicant who lost theirs (clerk, leader)."""
-    from blueprints.desk.views import REGISTERED_KEY
-
     case = load_case(number)
     if current_user.role not in {Role.CLERK, Role.LEADER}:
         abort(403)
     form = ResetCodeForm(prefix="reset")
-    if form.validate_on_submit():
-        issued = {}
-        error = run_action(
-            lambda: issued.update(
-                code=reset_query_code(case, current_user, reason=form.reason.data)
-            )
-        )
-        if error is None:
-            session[REGISTERED_KEY] = {"number": case.number, "code": issued["code"], "reset": True}
-            return redirect_303(url_for("desk.registered"))
-        form.reason.errors = [*form.reason.errors, error.message]
-    return whole_page(case, overrides={PANEL: form})
+    issued: dict[str, str] = {}
+
+    def done() -> str:
+        # Shown once on the confirmation page, like a new registration's code.
+        session[REGISTERED_KEY] = {"number": case.number, "code": issued["code"], "reset": True}
+        return _("A new query code was issued.")
+
+    return panel_action(
+        case,
+        PANEL,
+        form,
+        done,
+        lambda: issued.update(code=reset_query_code(case, current_user, reason=form.reason.data)),
+        then=url_for("desk.registered"),
+    )

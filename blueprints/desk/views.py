@@ -1,5 +1,5 @@
-"""The front desk: the intake queue, registration of walk-ins and phone calls, and the
-screening, dispatch and assignment actions of the case-page panels."""
+"""The front desk: the intake queue and the registration of walk-ins, phone calls and
+referrals. Screening and dispatch on the case page are in screening.py."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from flask import (
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -21,36 +20,18 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from blueprints.actions import run_action
-from blueprints.cases.views import load_case, unsaved_text, whole_page
-from blueprints.desk import bp
-from blueprints.desk.forms import (
-    REFERRAL_FORMS,
-    AcceptForm,
-    AssignForm,
-    DispatchForm,
-    NotAcceptForm,
-    RegisterForm,
-)
-from blueprints.desk.panels import (
-    DISPATCH,
-    PROVIDERS,
-    SCREEN,
-    mediator_choices,
-    organisation_choices,
-)
-from blueprints.htmx import is_htmx, redirect_303, render
+from blueprints.actions import attach_error, run_action
+from blueprints.desk import LAST_NUMBER_KEY, REGISTERED_KEY, bp
+from blueprints.desk.forms import REFERRAL_FORMS, RegisterForm
+from blueprints.htmx import render
 from blueprints.pagination import keyset_page
-from domain.dispatch import assign_mediator, dispatch_to_organisation, eligible_mediators
-from domain.errors import DomainError, StaleCase, ValidationFailed
+from domain.errors import ValidationFailed
 from domain.identity import IdentifierError
 from domain.intake import register_case
 from domain.links import link_at_registration, repeat_case_ids
 from domain.people import find_earlier_cases
-from domain.permissions import can_assign, can_dispatch, can_screen, case_scope
+from domain.permissions import case_scope
 from domain.referrals import BODY_KINDS, register_referral
-from domain.routing import dispatch_targets
-from domain.screening import accept_case, not_accept_case
 from domain.states import CaseState
 from extensions import db
 from models import Case, Organisation, Region, User, code_range
@@ -58,9 +39,6 @@ from models.enums import Channel, PartyRole, ReferralKind, RegionLevel, Source
 
 PAGE_SIZE = 25
 QUEUES = {"registered": CaseState.REGISTERED, "accepted": CaseState.ACCEPTED}
-# One-time session key: the query code of the case just registered, shown once after PRG.
-REGISTERED_KEY = "desk_registered"
-LAST_NUMBER_KEY = "desk_last_registered"
 
 
 # ---- intake queue --------------------------------------------------------------------------
@@ -228,7 +206,7 @@ def register(kind: str | None = None):
         if error is None:
             session[REGISTERED_KEY] = {"number": done["case"].number, "code": done["code"]}
             return redirect(url_for("desk.registered"), 303)
-        _attach(form, error)
+        attach_error(form, error)
     return render_template(
         "desk/register.html",
         form=form,
@@ -287,130 +265,5 @@ def registered():
     )
 
 
-# ---- case-page actions ---------------------------------------------------------------------
-def _attach(form, error: DomainError) -> None:
-    """Put a domain error beside its field, or at the top of the form."""
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, error.message]
-    else:
-        form.form_errors = [*form.form_errors, error.message]
-
-
-def _answer(case: Case, name: str, form, valid: bool, error: DomainError | None, done: str):
-    """Respond to a panel action: on success back to the case page (its state changed); on
-    failure the panel again with the messages, as a fragment (htmx) or in the whole page."""
-    url = url_for("cases.detail", number=case.number)
-    if valid and error is None:
-        flash(done, "success")
-        return redirect_303(url)
-    if error is not None:
-        _attach(form, error)
-    case = load_case(case.number)  # as it is now, after the rollback
-    if isinstance(error, StaleCase):  # show the current state; a resubmit is then deliberate
-        form.version.data, form.version.raw_data = case.version, [str(case.version)]
-    p = PROVIDERS[name](case, current_user, {name: form})
-    if p is None:  # the case has moved on and this panel no longer applies
-        flash(error.message if error else _("This action is no longer possible."), "error")
-        return whole_page(case, unsaved=unsaved_text(form))
-    if is_htmx() and not isinstance(error, StaleCase):
-        return render_template(p.template, case=case, p=p)
-    return whole_page(case, overrides={name: form})
-
-
 def _text(value: str | None) -> str | None:
     return (value or "").strip() or None
-
-
-def _allow(permitted: bool) -> None:
-    if not permitted:
-        abort(403)
-
-
-@bp.route("/case/<number>/accept", methods=["POST"])
-def accept(number: str):
-    """Accept a registered case for mediation (clerk, leader)."""
-    case = load_case(number)
-    _allow(can_screen(current_user, case))
-    form = AcceptForm(prefix="accept")
-    valid = form.validate()
-    error = (
-        None
-        if not valid
-        else run_action(
-            lambda: accept_case(
-                case, current_user, version=form.version.data, note=_text(form.note.data)
-            )
-        )
-    )
-    return _answer(case, SCREEN, form, valid, error, _("Case accepted."))
-
-
-@bp.route("/case/<number>/not-accept", methods=["POST"])
-def not_accept(number: str):
-    """Not accept a registered case, saying where to go instead (clerk, leader)."""
-    case = load_case(number)
-    _allow(can_screen(current_user, case))
-    form = NotAcceptForm(prefix="not_accept")
-    valid = form.validate()
-    error = (
-        None
-        if not valid
-        else run_action(
-            lambda: not_accept_case(
-                case,
-                current_user,
-                version=form.version.data,
-                reason=form.reason.data,
-                redirect_advice=form.redirect_advice.data,
-            )
-        )
-    )
-    return _answer(case, SCREEN, form, valid, error, _("Case not accepted."))
-
-
-@bp.route("/case/<number>/dispatch", methods=["POST"])
-def dispatch(number: str):
-    """Dispatch an accepted case to a mediating organisation (clerk, leader)."""
-    case = load_case(number)
-    _allow(can_dispatch(current_user, case))
-    form = DispatchForm(prefix="dispatch")
-    form.organisation.choices = organisation_choices(dispatch_targets(case), None)
-    valid = form.validate()
-    error = (
-        None
-        if not valid
-        else run_action(
-            lambda: dispatch_to_organisation(
-                case,
-                db.session.get(Organisation, form.organisation.data),
-                current_user,
-                version=form.version.data,
-                reason=form.reason.data,
-            )
-        )
-    )
-    return _answer(case, DISPATCH, form, valid, error, _("Case dispatched."))
-
-
-@bp.route("/case/<number>/assign", methods=["POST"])
-def assign(number: str):
-    """Name the presiding mediator of a dispatched case (clerk, leader)."""
-    case = load_case(number)
-    _allow(can_assign(current_user, case))
-    form = AssignForm(prefix="assign")
-    form.mediator.choices = mediator_choices(eligible_mediators(case))
-    valid = form.validate()
-    error = (
-        None
-        if not valid
-        else run_action(
-            lambda: assign_mediator(
-                case,
-                db.session.get(User, form.mediator.data),
-                current_user,
-                version=form.version.data,
-                chosen_by_parties=bool(form.chosen_by_parties.data),
-            )
-        )
-    )
-    return _answer(case, DISPATCH, form, valid, error, _("Mediator assigned."))

@@ -9,7 +9,6 @@ protect(bp, "workbench")
 from blueprints.workbench import (  # noqa: E402,F401
     closing,
     outcomes,
-    panels,
     people,
     records,
     views,

@@ -1,19 +1,18 @@
 """How mediation goes on, pauses or ends, on the shared case page:
 
-- the closing panel (60): a failed attempt (the second escalates to joint mediation one level
-  up; a failed joint mediation ends the case), ending mediation for a reason of DOMAIN §1.6,
-  suspension and resumption (the clock stops), and an extension both parties agreed to;
-- the notice panel (65): what the parties were told when mediation ended without agreement
-  (the other channels, PML Art. 26);
-- the archive panel (68): what is still missing from the file, and archiving (PML Art. 27).
-
-Forms built for a page pass `formdata=None` (see workbench/panels.py).
+- the closing panel: a failed attempt (the second escalates to joint mediation one level up; a
+  failed joint mediation ends the case), ending mediation for a stated reason (a party
+  withdrew or cannot be reached, the time limit expired, a party refused to sign, the case
+  went to another body: PML Art. 26 and MOJ-2002), suspension and resumption (the clock
+  stops), and an extension both parties agreed to;
+- the notice panel: what the parties were told when mediation ended without agreement (the
+  other channels, PML Art. 26);
+- the archive panel: what is still missing from the file, and archiving (PML Art. 27).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from flask import abort
 from flask_babel import gettext as _
@@ -23,11 +22,11 @@ from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, TextA
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from blueprints.actions import panel_action
+from blueprints.case_page import load_case
 from blueprints.cases import bp as cases_bp
-from blueprints.cases.panels import Panel, panel
-from blueprints.cases.views import load_case
+from blueprints.forms import CaseActionForm
+from blueprints.panels import Panel, fresh, panel
 from blueprints.workbench import bp
-from blueprints.workbench.forms import CaseActionForm
 from domain import closing
 from domain.permissions import can_record
 from domain.states import CaseState
@@ -132,17 +131,19 @@ def _may_end(user: User, case: Case) -> bool:
     return can_record(user, case) or closing._joint_staff(user, case)
 
 
-@panel(60)
-def closing_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:
+@panel(CLOSING)
+def closing_panel(case: Case, user: User) -> Panel | None:
     """Failure, ending, suspension and extension while mediation is open."""
     if case.state not in OPEN_STATES or not _may_end(user, case):
         return None
-    failed = overrides.get(CLOSING)
-    forms = {
-        prefix: failed
-        if isinstance(failed, cls)
-        else cls(formdata=None, prefix=prefix, version=case.version)
-        for prefix, cls in FORMS.items()
+    records = can_record(user, case)
+    suspended = case.state == CaseState.SUSPENDED
+    offered = {
+        "fail": not suspended,
+        "terminate": True,
+        "suspend": records and case.state == CaseState.MEDIATING,
+        "resume": records and suspended,
+        "extend": records and not suspended,
     }
     escalates = (
         case.state == CaseState.MEDIATING
@@ -152,19 +153,17 @@ def closing_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | 
         CLOSING,
         "workbench/partials/closing_panel.html",
         {
-            **forms,
-            "open_form": next((p for p, f in forms.items() if f is failed), None),
-            "records": can_record(user, case),
             "failures": case.failure_count or 0,
             "escalates": escalates,
             "organiser": closing.joint_organiser(case) if escalates else None,
             "max_days": closing.MAX_EXTENSION_DAYS,
         },
+        forms={key: fresh(cls, case, key) for key, cls in FORMS.items() if offered[key]},
     )
 
 
-@panel(65)
-def notice_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:  # noqa: ARG001
+@panel(NOTICE)
+def notice_panel(case: Case, user: User) -> Panel | None:  # noqa: ARG001
     """What the parties were told when mediation ended without agreement (PML Art. 26)."""
     ended = case.state in NO_AGREEMENT or (
         case.state == CaseState.ARCHIVED
@@ -183,28 +182,19 @@ def notice_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | N
     )
 
 
-@panel(68)
-def archive_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:
+@panel(ARCHIVE)
+def archive_panel(case: Case, user: User) -> Panel | None:
     """The file's checklist and the Archive button once the lifecycle is complete."""
     if case.state == CaseState.ARCHIVED:
-        return Panel(
-            ARCHIVE,
-            "workbench/partials/archive_panel.html",
-            {"gaps": [], "form": None, "may": False},
-        )
+        return Panel(ARCHIVE, "workbench/partials/archive_panel.html", {"gaps": []})
     if case.state not in ARCHIVABLE or not closing.can_archive(user, case):
         return None
-    form = overrides.get(ARCHIVE) or CaseActionForm(
-        formdata=None, prefix="archive", version=case.version
-    )
     return Panel(
         ARCHIVE,
         "workbench/partials/archive_panel.html",
-        {"gaps": closing.archive_gaps(case), "form": form, "may": True},
+        {"gaps": closing.archive_gaps(case)},
+        forms={"archive": fresh(CaseActionForm, case, "archive")},
     )
-
-
-PROVIDERS = {CLOSING: closing_panel, ARCHIVE: archive_panel}
 
 
 # ---- actions --------------------------------------------------------------------------------
@@ -215,8 +205,8 @@ def _me() -> User:
 
 
 def _act(case: Case, name: str, form, done: str, call: Callable[[], object]):
-    """Validate `form`, run the domain call, then redirect (success) or show the errors."""
-    return panel_action(case, name, form, done, call, provider=PROVIDERS[name])
+    """Validate `form`, run the domain call, answer as every panel does."""
+    return panel_action(case, name, form, done, call)
 
 
 def _load(number: str, allowed: Callable[[User, Case], bool]) -> tuple[Case, User]:

@@ -3,15 +3,13 @@ effect, performance of each term, going back on it (re-mediate or advise the cou
 visits, and judicial confirmation (PML Art. 33). Forms, case-page panels (order 50-59) and the
 POST actions of this area.
 
-Panel providers build forms with `formdata=None` (the page may be re-rendered after another
-panel's failed POST); a refused action re-renders its panel with the failed form in
-`overrides[<panel name>]`, which the provider puts in place of its fresh form.
+Each panel offers its forms by key (built only when opened); a refused action comes back
+with its form open and what was typed (blueprints/actions.py).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from flask import abort
 from flask_babel import gettext as _
@@ -31,10 +29,10 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from blueprints.actions import panel_action
-from blueprints.cases.panels import Panel, panel
-from blueprints.cases.views import load_case
+from blueprints.case_page import load_case
+from blueprints.forms import CaseActionForm
+from blueprints.panels import Panel, fresh, panel
 from blueprints.workbench import bp
-from blueprints.workbench.forms import CaseActionForm
 from domain import aftercare, agreements, mediation
 from domain.clocks import local_today
 from domain.closing import _joint_staff
@@ -266,38 +264,24 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _pick(overrides: dict[str, Any], name: str, cls, make, prefix: str | None = None):
-    """The failed form of this panel if it is a `cls` (with that `prefix`, when several forms
-    of one class are shown), else a fresh one from `make()`."""
-    failed = overrides.get(name)
-    if isinstance(failed, cls) and (prefix is None or failed._prefix == prefix + "-"):
-        return failed
-    return make()
-
-
-@panel(50)
-def outcome_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:
+@panel(OUTCOME)
+def outcome_panel(case: Case, user: User) -> Panel | None:
     """Record the agreement: while mediating (or in joint mediation), for whoever records."""
     if case.state not in (CaseState.MEDIATING, CaseState.JOINT_MEDIATION):
         return None
     if not (can_record(user, case) or _joint_staff(user, case)):
         return None
-    form = _pick(
-        overrides,
-        OUTCOME,
-        AgreementForm,
-        lambda: AgreementForm(formdata=None, prefix="agreement", version=case.version),
-    )
     signing = [p for p in case.parties if p.role in agreements.SIGNING_ROLES]
     return Panel(
         OUTCOME,
         "workbench/partials/outcome_panel.html",
-        {"agreement": form, "forms": [form], "signing": signing, "copies": len(case.parties) + 1},
+        {"signing": signing, "copies": len(case.parties) + 1},
+        forms={"agreement": fresh(AgreementForm, case, "agreement")},
     )
 
 
-@panel(52)
-def agreement_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:
+@panel(AGREEMENT)
+def agreement_panel(case: Case, user: User) -> Panel | None:
     """The agreement's signatures and effect: after agreement, for anyone who sees the case;
     the signature form for whoever records, until the agreement takes effect."""
     if case.agreement is None or case.state not in (CaseState.AGREED, CaseState.ARCHIVED):
@@ -305,31 +289,32 @@ def agreement_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel 
     agreement = case.agreement
     written = agreement.kind == AgreementKind.WRITTEN
     rows = agreements.signers(case) if written else []
-    form = None
+    forms = {}
     if (
         written
         and agreement.effective_on is None
         and case.state == CaseState.AGREED
         and agreements.may_record_outcome(user, case)
     ):
-        form = _pick(
-            overrides,
-            AGREEMENT,
-            SignatureForm,
-            lambda: SignatureForm(formdata=None, prefix="sign", version=case.version),
-        )
-        form.signer.choices = [SelectChoice("", _("Choose who signed"))] + [
-            SelectChoice(r.key, r.label) for r in rows if r.signature is None
-        ]
+
+        def sign_form(failed):
+            form = fresh(SignatureForm, case, "sign")(failed)
+            form.signer.choices = [SelectChoice("", _("Choose who signed"))] + [
+                SelectChoice(r.key, r.label) for r in rows if r.signature is None
+            ]
+            return form
+
+        forms["sign"] = sign_form
     return Panel(
         AGREEMENT,
         "workbench/partials/agreement_signatures.html",
-        {"agreement": agreement, "rows": rows, "form": form, "forms": [form] if form else []},
+        {"agreement": agreement, "rows": rows},
+        forms=forms,
     )
 
 
-@panel(54)
-def performance_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:
+@panel(PERFORMANCE)
+def performance_panel(case: Case, user: User) -> Panel | None:
     """Performance of each term of an agreement in effect, and what to do when a party goes
     back on it: for whoever records, while the case is agreed."""
     agreement = case.agreement
@@ -339,77 +324,45 @@ def performance_panel(case: Case, user: User, overrides: dict[str, Any]) -> Pane
         return None
     statuses = list(agreement.performance or [])
     statuses += [Performance.PENDING.value] * (len(agreement.terms) - len(statuses))
-    terms = []
+    terms, forms = [], {}
     for n, (text, status) in enumerate(zip(agreement.terms, statuses, strict=True), start=1):
-        form = _pick(
-            overrides,
-            PERFORMANCE,
-            PerformanceForm,
-            lambda n=n, status=status: PerformanceForm(
-                formdata=None, prefix=f"term{n}", version=case.version, status=status
-            ),
-            prefix=f"term{n}",
-        )
-        terms.append((n, text, Performance(status), form))
-    forms = [t[3] for t in terms]
-    court = reopen = None
+        terms.append((n, text, Performance(status)))
+        forms[f"term{n}"] = fresh(PerformanceForm, case, f"term{n}", status=status)
     if agreement.performance_status == Performance.DISPUTED:
-        court = _pick(
-            overrides,
-            PERFORMANCE,
-            CourtAdviceForm,
-            lambda: CourtAdviceForm(formdata=None, prefix="court", version=case.version),
-        )
-        reopen = _pick(
-            overrides,
-            PERFORMANCE,
-            ReopenForm,
-            lambda: ReopenForm(formdata=None, prefix="reopen", version=case.version),
-        )
-        forms += [court, reopen]
+        forms["court"] = fresh(CourtAdviceForm, case, "court")
+        forms["reopen"] = fresh(ReopenForm, case, "reopen")
     return Panel(
         PERFORMANCE,
         "workbench/partials/agreement_performance.html",
-        {"agreement": agreement, "terms": terms, "court": court, "reopen": reopen, "forms": forms},
+        {"agreement": agreement, "terms": terms},
+        forms=forms,
     )
 
 
-@panel(56)
-def follow_up_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:
+@panel(FOLLOW_UP)
+def follow_up_panel(case: Case, user: User) -> Panel | None:
     """Follow-up visits: the list for anyone who sees the case; the visit form for the
     earliest open visit, for whoever may visit, once mediation has ended."""
     if not case.follow_ups:
         return None
     open_visit = next((v for v in case.follow_ups if v.done_at is None), None)
-    form = None
+    forms = {}
     if (
         open_visit is not None
         and allowed(case.state, Action.RECORD_FOLLOW_UP)
         and aftercare.may_visit(user, case)
     ):
-        form = _pick(
-            overrides,
-            FOLLOW_UP,
-            FollowUpForm,
-            lambda: FollowUpForm(
-                formdata=None, prefix="visit", version=case.version, visit=open_visit.id
-            ),
-        )
+        forms["visit"] = fresh(FollowUpForm, case, "visit", visit=open_visit.id)
     return Panel(
         FOLLOW_UP,
         "workbench/partials/followup_panel.html",
-        {
-            "visits": case.follow_ups,
-            "open_visit": open_visit,
-            "form": form,
-            "today": local_today(),
-            "forms": [form] if form else [],
-        },
+        {"visits": case.follow_ups, "open_visit": open_visit, "today": local_today()},
+        forms=forms,
     )
 
 
-@panel(58)
-def confirmation_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:
+@panel(CONFIRMATION)
+def confirmation_panel(case: Case, user: User) -> Panel | None:
     """Judicial confirmation (PML Art. 33): the 30-day window of an agreement in effect, the
     joint application and the court's ruling; forms for whoever records, while agreed."""
     agreement = case.agreement
@@ -421,23 +374,11 @@ def confirmation_panel(case: Case, user: User, overrides: dict[str, Any]) -> Pan
     pending = aftercare.confirmation_open(case)
     blocked = any(c.ruling in (Ruling.PENDING, Ruling.CONFIRMED) for c in case.confirmations)
     deadline = aftercare.confirmation_deadline(agreement.effective_on) if agreement else None
-    apply = ruling = None
+    forms = {}
     if may and not blocked and deadline is not None:
-        apply = _pick(
-            overrides,
-            CONFIRMATION,
-            ConfirmationForm,
-            lambda: ConfirmationForm(formdata=None, prefix="confirm", version=case.version),
-        )
+        forms["confirm"] = fresh(ConfirmationForm, case, "confirm")
     if may and pending is not None:
-        ruling = _pick(
-            overrides,
-            CONFIRMATION,
-            RulingForm,
-            lambda: RulingForm(
-                formdata=None, prefix="ruling", version=case.version, application=pending.id
-            ),
-        )
+        forms["ruling"] = fresh(RulingForm, case, "ruling", application=pending.id)
     days_left = (deadline - local_today()).days if deadline else None
     return Panel(
         CONFIRMATION,
@@ -446,29 +387,18 @@ def confirmation_panel(case: Case, user: User, overrides: dict[str, Any]) -> Pan
             "deadline": deadline,
             "days_left": days_left,
             "applications": case.confirmations,
-            "apply": apply,
-            "ruling": ruling,
             "pending": pending,
-            "forms": [f for f in (apply, ruling) if f],
         },
+        forms=forms,
     )
-
-
-PROVIDERS = {
-    OUTCOME: outcome_panel,
-    AGREEMENT: agreement_panel,
-    PERFORMANCE: performance_panel,
-    FOLLOW_UP: follow_up_panel,
-    CONFIRMATION: confirmation_panel,
-}
 
 
 # ---- Actions ------------------------------------------------------------------------------
 
 
 def _act(case: Case, name: str, form, done: str, call):
-    """Validate, run the domain call, then redirect to the case page or show the errors."""
-    return panel_action(case, name, form, done, call, provider=PROVIDERS[name])
+    """Validate, run the domain call, answer as every panel does."""
+    return panel_action(case, name, form, done, call)
 
 
 def _recording_case(number: str) -> tuple[Case, User]:

@@ -3,13 +3,9 @@ or by the parties, each mediator's no-conflict declaration) and the recusal pane
 request, the committee director's decision). Consent and the rights notice are on the `cases`
 blueprint (blueprints/cases/consent.py) because the desk records them too.
 
-Forms built for a panel pass `formdata=None`: the page may be re-rendered after a failed POST
-of another panel, and a form must not pick up that request's fields.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from flask import abort
 from flask_babel import gettext as _
@@ -18,13 +14,16 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectChoice, Select
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from blueprints.cases.consent import VersionedForm, act, me, per_party
-from blueprints.cases.panels import Panel, panel
-from blueprints.cases.views import load_case
+from blueprints.actions import panel_action
+from blueprints.case_page import load_case
+from blueprints.cases.assignment import mediator_choices
+from blueprints.cases.consent import me, per_party
+from blueprints.forms import CaseActionForm, optional_int
+from blueprints.panels import Panel, fresh, panel
 from blueprints.workbench import bp
-from blueprints.workbench.panels import mediator_choices
 from domain import recusal
 from domain.dispatch import eligible_mediators
+from domain.ids import row_id
 from domain.states import CaseState
 from extensions import db
 from models import Case, RecusalRequest, User
@@ -36,40 +35,33 @@ MEDIATOR_STATES = (CaseState.MEDIATING, CaseState.JOINT_MEDIATION)
 RECUSAL_STATES = (CaseState.MEDIATING, CaseState.SUSPENDED, CaseState.JOINT_MEDIATION)
 
 
-def _int_or_none(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 # ---- forms ------------------------------------------------------------------------------------
 
 
-class CoMediatorForm(VersionedForm):
+class CoMediatorForm(CaseActionForm):
     mediator = SelectField(
         _l("Mediator to add"),
-        coerce=_int_or_none,
+        coerce=optional_int,
         validate_choice=False,  # eligibility is a workflow rule: domain.recusal checks it
         validators=[InputRequired(_l("Choose a mediator."))],
     )
     chosen_by_parties = BooleanField(_l("Chosen by the parties (PML Art. 19)"))
 
 
-class DeclareForm(VersionedForm):
+class DeclareForm(CaseActionForm):
     """Only the version: the declaration is the button."""
 
 
-class RecusalRequestForm(VersionedForm):
+class RecusalRequestForm(CaseActionForm):
     party = SelectField(
         _l("Party asking"),
-        coerce=_int_or_none,
+        coerce=optional_int,
         validate_choice=False,
         validators=[InputRequired(_l("Choose a party of this case."))],
     )
     mediator = SelectField(
         _l("Mediator to be recused"),
-        coerce=_int_or_none,
+        coerce=optional_int,
         validate_choice=False,
         validators=[InputRequired(_l("Choose a mediator of this case."))],
     )
@@ -80,7 +72,7 @@ class RecusalRequestForm(VersionedForm):
     )
 
 
-class RecusalDecisionForm(VersionedForm):
+class RecusalDecisionForm(CaseActionForm):
     request = IntegerField(
         _l("Request"),
         widget=HiddenInput(),
@@ -96,7 +88,7 @@ class RecusalDecisionForm(VersionedForm):
     )
     replacement = SelectField(
         _l("Replacement mediator"),
-        coerce=_int_or_none,
+        coerce=optional_int,
         validate_choice=False,
         validators=[Optional()],
     )
@@ -108,105 +100,96 @@ class RecusalDecisionForm(VersionedForm):
 # ---- panels -----------------------------------------------------------------------------------
 
 
-@panel(33)
-def mediators_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:
+@panel(MEDIATORS)
+def mediators_panel(case: Case, user: User) -> Panel | None:
     """The mediators of the case, who has declared no conflict of interest; the director adds
     co-mediators, each mediator declares for themselves. Shown while mediating."""
     if case.state not in MEDIATOR_STATES:
         return None
-    failed = overrides.get(MEDIATORS)
     links = recusal.active_links(case)
-    add = None
+    forms = {}
     if recusal.can_manage_mediators(user, case):
         on_case = {m.user_id for m in links}
-        add = (
-            failed
-            if isinstance(failed, CoMediatorForm)
-            else CoMediatorForm(formdata=None, prefix="comediator", version=case.version)
-        )
-        add.mediator.choices = mediator_choices(
-            [u for u in eligible_mediators(case) if u.id not in on_case]
-        )
+
+        def add_form(failed):
+            form = fresh(CoMediatorForm, case, "comediator")(failed)
+            form.mediator.choices = mediator_choices(
+                [u for u in eligible_mediators(case) if u.id not in on_case]
+            )
+            return form
+
+        forms["comediator"] = add_form
     mine = recusal.link_of(case, user)
-    declare = None
     if mine is not None and mine.declared_no_conflict_at is None:
-        declare = (
-            failed
-            if isinstance(failed, DeclareForm)
-            else DeclareForm(formdata=None, prefix="declare", version=case.version)
-        )
+        forms["declare"] = fresh(DeclareForm, case, "declare")
     return Panel(
         MEDIATORS,
         "workbench/partials/mediators_panel.html",
         {
             "links": links,
             "ended": [m for m in case.mediators if not m.active and m.ended_reason],
-            "add": add,
-            "declare": declare,
             "me": user,
         },
+        forms=forms,
     )
 
 
-@panel(35)
-def recusal_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:
-    """Recusal requests: staff working the case record a party's request; the committee
-    director grants (with a replacement) or refuses (with reasons)."""
+@panel(RECUSAL)
+def recusal_panel(case: Case, user: User) -> Panel | None:
+    """Recusal requests (MOJ-2002 Art. 26): staff working the case record a party's request;
+    the committee director grants (with a replacement) or refuses (with reasons). A pending
+    request's decision opens as "decide-<request id>"."""
     if case.state not in RECUSAL_STATES:
         return None
     may_request = recusal.can_request_recusal(user, case)
     may_decide = recusal.can_manage_mediators(user, case)
     if not (may_request or may_decide):
         return None
-    failed = overrides.get(RECUSAL)
     links = recusal.active_links(case)
-    form = None
+    forms = {}
     if may_request:
-        form = (
-            failed
-            if isinstance(failed, RecusalRequestForm)
-            else RecusalRequestForm(formdata=None, prefix="recusal", version=case.version)
-        )
-        form.party.choices = [
-            SelectChoice("", _("Choose a party")),
-            *(
-                SelectChoice(p.id, _("%(name)s (%(role)s)", name=p.name, role=p.role.label))
-                for p in case.parties
-            ),
-        ]
-        form.mediator.choices = mediator_choices([m.user for m in links])
-    pending, decided, stray = [], [], failed if isinstance(failed, RecusalDecisionForm) else None
-    eligible = eligible_mediators(case) if may_decide else []
+
+        def request_form(failed):
+            form = fresh(RecusalRequestForm, case, "recusal")(failed)
+            form.party.choices = [
+                SelectChoice("", _("Choose a party")),
+                *(
+                    SelectChoice(p.id, _("%(name)s (%(role)s)", name=p.name, role=p.role.label))
+                    for p in case.parties
+                ),
+            ]
+            form.mediator.choices = mediator_choices([m.user for m in links])
+            return form
+
+        forms["recusal"] = request_form
+    pending, decided = [], []
     for r in case.recusals:
         if r.decision != RecusalDecision.PENDING:
             decided.append({"request": r})
             continue
-        decide = None
         if may_decide:
-            if stray is not None and stray.request.data == r.id:
-                decide, stray = stray, None
-            else:
-                decide = RecusalDecisionForm(
-                    formdata=None, prefix="decide", version=case.version, request=r.id
-                )
-            decide.replacement.choices = mediator_choices(
-                [u for u in eligible if u.id != r.mediator_id]
-            )
-            per_party(decide, r.id)
+            forms[f"decide-{r.id}"] = _decide_form(case, r)
         link = recusal.link_of(case, r.mediator)
-        pending.append({"request": r, "form": decide, "presiding": bool(link and link.presiding)})
-    if stray is not None:
-        per_party(stray, "x")
+        pending.append({"request": r, "presiding": bool(link and link.presiding)})
     return Panel(
         RECUSAL,
         "workbench/partials/recusal_panel.html",
-        {
-            "form": form,
-            "pending": pending,
-            "decided": decided,
-            "stray": stray,
-        },
+        {"pending": pending, "decided": decided},
+        forms=forms,
     )
+
+
+def _decide_form(case: Case, r: RecusalRequest):
+    def build(failed):
+        form = failed or RecusalDecisionForm(
+            formdata=None, prefix="decide", version=case.version, request=r.id
+        )
+        form.replacement.choices = mediator_choices(
+            [u for u in eligible_mediators(case) if u.id != r.mediator_id]
+        )
+        return per_party(form, r.id)
+
+    return build
 
 
 # ---- routes -----------------------------------------------------------------------------------
@@ -223,9 +206,8 @@ def add_co_mediator(number: str):
     if not recusal.can_manage_mediators(user, case):
         abort(403)
     form = CoMediatorForm(prefix="comediator")
-    return act(
+    return panel_action(
         case,
-        mediators_panel,
         MEDIATORS,
         form,
         _("Co-mediator added."),
@@ -246,9 +228,8 @@ def declare_no_conflict(number: str):
     if recusal.link_of(case, user) is None:
         abort(403)
     form = DeclareForm(prefix="declare")
-    return act(
+    return panel_action(
         case,
-        mediators_panel,
         MEDIATORS,
         form,
         _("Declaration recorded."),
@@ -265,9 +246,8 @@ def request_recusal(number: str):
         abort(403)
     form = RecusalRequestForm(prefix="recusal")
     party = next((p for p in case.parties if p.id == form.party.data), None)
-    return act(
+    return panel_action(
         case,
-        recusal_panel,
         RECUSAL,
         form,
         _("Recusal request recorded. The committee director decides on it."),
@@ -290,11 +270,11 @@ def decide_recusal(number: str):
     if not recusal.can_manage_mediators(user, case):
         abort(403)
     form = RecusalDecisionForm(prefix="decide")
-    request = db.session.get(RecusalRequest, form.request.data) if form.request.data else None
+    request_id = row_id(form.request.data)
+    request = db.session.get(RecusalRequest, request_id) if request_id else None
     grant = form.decision.data == "grant"
-    return act(
+    return panel_action(
         case,
-        recusal_panel,
         RECUSAL,
         form,
         _("Mediator replaced.") if grant else _("Recusal request refused."),
@@ -307,4 +287,5 @@ def decide_recusal(number: str):
             replacement=_user(form.replacement.data),
             note=form.note.data,
         ),
+        key=f"decide-{form.request.data}",
     )

@@ -1,8 +1,7 @@
-"""Workbench: session and investigation records (DOMAIN §2.2).
-
-Panels on the case page: record a session (40), record an investigation (42), and the list of
-every record of the case (45), where an unsigned record can be corrected inline and marked as
-signed, after which it is frozen. Who: the case's mediators, the committee director, and the
+"""Workbench: session and investigation records (调解记录, 调查记录), the national formats of
+the case file. Panels on the case page: record a session, record an investigation, and the list
+of every record of the case, where an unsigned record can be corrected and marked as signed,
+after which it is frozen. Who: the case's mediators, the committee director, and the
 staff of the centre organising a joint mediation (domain.records.may_keep_records).
 """
 
@@ -12,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, flash, make_response, render_template, request, url_for
+from flask import abort, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -28,12 +27,11 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from blueprints.actions import panel_action, run_action
-from blueprints.cases.panels import Panel, panel
-from blueprints.cases.views import load_case, render_detail
-from blueprints.htmx import is_htmx, redirect_303
+from blueprints.actions import panel_action
+from blueprints.case_page import load_case
+from blueprints.forms import CaseActionForm
+from blueprints.panels import Panel, panel
 from blueprints.workbench import bp
-from blueprints.workbench.forms import CaseActionForm
 from domain import mediation, records
 from domain.clocks import CHINA
 from domain.consent import DECIDING_ROLES
@@ -227,22 +225,28 @@ def _working(case: Case, user: User) -> bool:
     return case.state in WORKING_STATES and records.may_keep_records(user, case)
 
 
-@panel(40)
-def session_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:
+@panel(SESSION)
+def session_panel(case: Case, user: User) -> Panel | None:
     """Record a mediation session: while mediating or in joint mediation."""
     if not _working(case, user):
         return None
-    form = overrides.get(SESSION) or session_form(case)
-    return Panel(SESSION, "workbench/partials/session_panel.html", {"form": form})
+    return Panel(
+        SESSION,
+        "workbench/partials/session_panel.html",
+        forms={"session": lambda failed: failed or session_form(case)},
+    )
 
 
-@panel(42)
-def investigation_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:
+@panel(INVESTIGATION)
+def investigation_panel(case: Case, user: User) -> Panel | None:
     """Record an investigation: while mediating or in joint mediation."""
     if not _working(case, user):
         return None
-    form = overrides.get(INVESTIGATION) or investigation_form(case)
-    return Panel(INVESTIGATION, "workbench/partials/investigation_panel.html", {"form": form})
+    return Panel(
+        INVESTIGATION,
+        "workbench/partials/investigation_panel.html",
+        forms={"investigation": lambda failed: failed or investigation_form(case)},
+    )
 
 
 def _key(record) -> str:
@@ -259,49 +263,47 @@ def _case_records(case: Case) -> list:
     return sorted(out, key=lambda r: (r.held_at, r.created_at, r.id))
 
 
-@panel(45)
-def records_panel(case: Case, user: User, overrides: dict[str, Any]) -> Panel | None:
-    """Every record of the case; unsigned ones can be corrected (while mediating) and marked
-    as signed. `overrides["records"]` = {"editing": key, "form": form with errors}."""
+@panel(RECORDS)
+def records_panel(case: Case, user: User) -> Panel | None:
+    """Every record of the case, one line each; a record opens (key "<kind>-<id>") to show
+    it in full, with the correction form while it is unsigned and mediation goes on, and the
+    button that marks it signed."""
     if not records.may_keep_records(user, case):
         return None
     items = _case_records(case)
     if not items:
         return None
     editable = case.state in WORKING_STATES
-    wanted = overrides.get(RECORDS) or {}
-    edit_form, editing = None, None
-    for r in items:
-        if editable and r.signed_at is None and _key(r) == wanted.get("editing"):
-            editing = _key(r)
-            edit_form = wanted.get("form") or (
-                session_form(case, r, prefix=editing)
-                if isinstance(r, MediationSession)
-                else investigation_form(case, r, prefix=editing)
-            )
+
+    def opened(record):
+        def build(failed):
+            edit = None
+            if editable and record.signed_at is None:
+                if isinstance(failed, SessionForm | InvestigationForm):
+                    edit = failed
+                elif isinstance(record, MediationSession):
+                    edit = session_form(case, record, prefix=_key(record))
+                else:
+                    edit = investigation_form(case, record, prefix=_key(record))
+            signing = isinstance(failed, SignForm)
+            sign_errors = [m for f in failed for m in f.errors] if signing else []
+            return {"edit": edit, "sign_errors": sign_errors}
+
+        return build
+
     return Panel(
         RECORDS,
         "workbench/partials/records_panel.html",
         {
             "items": items,
             "parties": {p.id: p for p in case.parties},
-            "editable": editable,
             "signable": allowed(case.state, Action.SIGN_RECORD),
-            "editing": editing,
-            "edit_form": edit_form,
         },
+        forms={_key(r): opened(r) for r in items},
     )
 
 
-PROVIDERS = {SESSION: session_panel, INVESTIGATION: investigation_panel, RECORDS: records_panel}
-
-
 # ---- Actions --------------------------------------------------------------------------------
-
-
-def _act(case: Case, name: str, form, done: str, call, override=None):
-    """Validate, run the domain call, redirect to the case page or show the errors."""
-    return panel_action(case, name, form, done, call, provider=PROVIDERS[name], override=override)
 
 
 def _allowed_case(number: str) -> Case:
@@ -328,7 +330,7 @@ def record_session(number: str):
     """Record a mediation session (the case's mediators, the committee director)."""
     case, user = _allowed_case(number), _me()
     form = session_form(case, formdata=request.form)
-    return _act(
+    return panel_action(
         case,
         SESSION,
         form,
@@ -354,7 +356,7 @@ def record_investigation(number: str):
     """Record an investigation (the case's mediators, the committee director)."""
     case, user = _allowed_case(number), _me()
     form = investigation_form(case, formdata=request.form)
-    return _act(
+    return panel_action(
         case,
         INVESTIGATION,
         form,
@@ -370,22 +372,6 @@ def record_investigation(number: str):
             record=form.record.data,
         ),
     )
-
-
-@bp.route("/case/<number>/records")
-def records_list(number: str):
-    """The case's records, with one of them open for correction when `?edit=<kind>-<id>`
-    (the case's mediators, the committee director). htmx gets the panel alone."""
-    case = _allowed_case(number)
-    overrides = {RECORDS: {"editing": request.args.get("edit")}}
-    p = records_panel(case, _me(), overrides)
-    if p is None:
-        abort(404)
-    response = make_response(
-        render_template(p.template, case=case, p=p) if is_htmx() else render_detail(case, overrides)
-    )
-    response.vary.add("HX-Request")
-    return response
 
 
 @bp.route("/case/<number>/records/<kind>/<int:record_id>", methods=["POST"])
@@ -424,9 +410,7 @@ def edit_record(number: str, kind: str, record_id: int):
             interviewee=form.interviewee.data,
             record=form.record.data,
         )
-    return _act(
-        case, RECORDS, form, _("Record saved."), call, override={"editing": key, "form": form}
-    )
+    return panel_action(case, RECORDS, form, _("Record saved."), call, key=key, keep_open=True)
 
 
 @bp.route("/case/<number>/records/<kind>/<int:record_id>/sign", methods=["POST"])
@@ -436,14 +420,12 @@ def sign_record(number: str, kind: str, record_id: int):
     case, user = _allowed_case(number), _me()
     record = _record(case, kind, record_id)
     form = SignForm(prefix=f"sign-{_key(record)}")
-    error = (
-        run_action(lambda: records.sign_record(case, record, user, version=form.version.data))
-        if form.validate_on_submit()
-        else None
+    return panel_action(
+        case,
+        RECORDS,
+        form,
+        _("Record marked as signed."),
+        lambda: records.sign_record(case, record, user, version=form.version.data),
+        key=_key(record),
+        keep_open=True,
     )
-    messages = [error.message] if error else [m for f in form for m in f.errors]
-    for message in messages:
-        flash(message, "error")
-    if not messages:
-        flash(_("Record marked as signed."), "success")
-    return redirect_303(url_for("cases.detail", number=case.number) + f"#record-{_key(record)}")

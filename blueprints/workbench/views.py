@@ -1,28 +1,23 @@
-"""The mediator's workbench: "My cases" by deadline, and the case actions of the workbench
-panels (assignment by directors; session records are in records.py, the outcome's in
-outcomes.py)."""
+"""The mediator's workbench: "My cases" by deadline, the follow-up visits due, and for
+directors the cases waiting for a mediator and the transfers to acknowledge. The case-page
+panels of the workbench are in people.py, records.py, outcomes.py and closing.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, request, url_for
-from flask_babel import gettext as _
+from flask import current_app, request
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from blueprints.actions import panel_action, run_action
-from blueprints.cases.views import load_case
-from blueprints.htmx import htmx_target, redirect_303, render
+from blueprints.cases.assignment import mediator_choices
+from blueprints.htmx import htmx_target, render
 from blueprints.pagination import keyset_page
 from blueprints.workbench import bp
-from blueprints.workbench.forms import AssignForm
-from blueprints.workbench.panels import ASSIGN, PROVIDERS, mediator_choices
 from domain import aftercare, dispatch
 from domain.clocks import local_today
-from domain.permissions import can_assign, case_scope
+from domain.permissions import case_scope
 from domain.states import CaseState
 from domain.transfers import incoming_transfers
 from extensions import db
@@ -132,54 +127,4 @@ def queue():
         choices=choices,
         summary=_summary(user, states),
         transfers=incoming_transfers(user) if director else [],
-    )
-
-
-# ---- Case actions -----------------------------------------------------------------------
-
-
-def _act(
-    case: Case, name: str, form, done: str, call: Callable[[], object], back: str | None = None
-):
-    """Validate `form`, run the domain call, then redirect (success) or show the errors.
-    With `back` (a page of ours), success and failure both return there with a message."""
-    if not back:
-        return panel_action(case, name, form, done, call, provider=PROVIDERS[name])
-    error = None
-    if form.validate_on_submit():
-        error = run_action(call)
-        if error is None:
-            flash(done, "success")
-            return redirect_303(back)
-    messages = [error.message] if error else [m for f in form for m in f.errors]
-    for message in messages:
-        flash(message, "error")
-    return redirect_303(back)
-
-
-def _user(user_id: int | None) -> User | None:
-    return db.session.get(User, user_id) if user_id else None
-
-
-@bp.route("/case/<number>/assign", methods=["POST"])
-def assign(number: str):
-    """Choose or change a case's presiding mediator (the handling committee's director)."""
-    case, user = load_case(number), _me()
-    if user.role != Role.DIRECTOR or not can_assign(user, case):
-        abort(403)
-    form = AssignForm(prefix="assign")
-    back = url_for("workbench.queue") if request.form.get("from") == "queue" else None
-    return _act(
-        case,
-        ASSIGN,
-        form,
-        _("Mediator assigned to case %(number)s.", number=case.number),
-        lambda: dispatch.assign_mediator(
-            case,
-            _user(form.mediator.data),
-            user,
-            version=form.version.data,
-            chosen_by_parties=bool(form.chosen_by_parties.data),
-        ),
-        back=back,
     )

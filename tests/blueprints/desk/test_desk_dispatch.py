@@ -50,7 +50,7 @@ def test_dispatch_to_suggestion_plain(world, login, client, db):
     assert event.data["overridden"] is False
     page = client.get(f"/cases/{case.number}").get_data(as_text=True)
     assert "Case dispatched." in page
-    assert "/desk/case/" + case.number + "/assign" in page  # step two: the mediator
+    assert "/cases/" + case.number + "/assign" in page  # step two: the mediator
 
 
 def test_dispatch_elsewhere_needs_reason(world, login, client, db, templates):
@@ -117,12 +117,12 @@ def test_assign_mediator_plain_and_htmx(world, login, client, db):
     assert world.mediator2.name not in page
 
     bad = client.post(
-        f"/desk/case/{case.number}/assign",
+        f"/cases/{case.number}/assign",
         data={"assign-version": case.version, "assign-mediator": ""},
     )
     assert bad.status_code == 200 and "Choose the presiding mediator." in bad.get_data(as_text=True)
     fragment = client.post(
-        f"/desk/case/{case.number}/assign",
+        f"/cases/{case.number}/assign",
         data={"assign-version": case.version, "assign-mediator": world.mediator2.id},
         headers=hx("panel-dispatch"),
     )
@@ -131,7 +131,7 @@ def test_assign_mediator_plain_and_htmx(world, login, client, db):
     assert _fresh(db, case).state == CaseState.DISPATCHED
 
     response = client.post(
-        f"/desk/case/{case.number}/assign",
+        f"/cases/{case.number}/assign",
         data={"assign-version": case.version, "assign-mediator": world.mediator_b.id},
     )
     assert response.status_code == 303

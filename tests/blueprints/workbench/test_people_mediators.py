@@ -226,7 +226,7 @@ def test_presiding_mediator_chosen_by_the_parties(world, db, login, client):
     db.session.commit()
     login("director")
     response = client.post(
-        f"/workbench/case/{case.number}/assign",
+        f"/cases/{case.number}/assign",
         data={
             "assign-version": case.version,
             "assign-mediator": world.mediator.id,

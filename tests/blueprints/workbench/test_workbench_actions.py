@@ -60,7 +60,7 @@ def test_director_assigns_on_case_page(world, login, client, db, htmx):
     db.session.commit()
     login("director")
     response = client.post(
-        f"/workbench/case/{case.number}/assign",
+        f"/cases/{case.number}/assign",
         headers=hx("panel-assign_mediator") if htmx else {},
         data={"assign-mediator": world.mediator_b.id, "assign-version": case.version},
     )
@@ -82,7 +82,7 @@ def test_assign_ineligible_mediator_is_a_field_error(world, login, client, db, h
     db.session.commit()
     login("director")
     response = client.post(
-        f"/workbench/case/{case.number}/assign",
+        f"/cases/{case.number}/assign",
         headers=hx("panel-assign_mediator") if htmx else {},
         data={"assign-mediator": world.mediator2.id, "assign-version": case.version},
     )
@@ -99,7 +99,7 @@ def test_assign_ineligible_mediator_is_a_field_error(world, login, client, db, h
 def test_mediator_may_not_assign(mediating, world, login, client, db):
     login("mediator")
     response = client.post(
-        f"/workbench/case/{mediating.number}/assign",
+        f"/cases/{mediating.number}/assign",
         data={"assign-mediator": world.mediator_b.id, "assign-version": mediating.version},
     )
     assert response.status_code == 403

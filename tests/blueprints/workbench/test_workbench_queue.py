@@ -143,7 +143,7 @@ def test_director_assigns_from_the_queue_plain(world, login, client, db):
     db.session.commit()
     login("director")
     response = client.post(
-        f"/workbench/case/{case.number}/assign",
+        f"/cases/{case.number}/assign",
         data={
             "assign-mediator": world.mediator_b.id,
             "assign-version": case.version,
@@ -170,7 +170,7 @@ def test_director_assigns_from_the_queue_htmx_and_errors(world, login, client, d
     login("director")
     # No mediator chosen: back to the queue with the message, nothing changed.
     response = client.post(
-        f"/workbench/case/{case.number}/assign",
+        f"/cases/{case.number}/assign",
         headers=hx(),
         data={
             "assign-mediator": "",
@@ -184,7 +184,7 @@ def test_director_assigns_from_the_queue_htmx_and_errors(world, login, client, d
     assert db.session.get(Case, case.id).state == CaseState.DISPATCHED
 
     response = client.post(
-        f"/workbench/case/{case.number}/assign",
+        f"/cases/{case.number}/assign",
         headers=hx(),
         data={
             "assign-mediator": world.mediator.id,
