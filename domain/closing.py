@@ -13,12 +13,13 @@ from domain import documents
 from domain.clocks import extend_clock, local_today, resume_clock, suspend_clock
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import can_record
-from domain.states import Action, CaseState, next_state
+from domain.states import Action, next_state
 from domain.timeline import transition
 from domain.versioning import check_version
 from extensions import db
 from models import Case, Organisation, Region, User
 from models.enums import TERMINATION_REASONS, ClosureReason, OrgKind, Role
+from models.states import CaseState
 from models.types import utcnow
 
 FAILURES_BEFORE_JOINT = 2

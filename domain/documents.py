@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from domain.clocks import local_today
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import can_record
-from domain.states import Action, CaseState
+from domain.states import Action
 from domain.timeline import record
 from extensions import db
 from models import Case, Document, FileSequence, User
@@ -34,6 +34,7 @@ from models.enums import (
     Role,
     Source,
 )
+from models.states import CaseState
 from models.types import utcnow
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024

@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from domain.clocks import CHINA, end_of_day, local_today
 from domain.errors import NotPermitted, ValidationFailed
 from domain.intake import CaseData, register_case
-from domain.states import Action, CaseState
+from domain.states import Action
 from domain.timeline import transition
 from domain.versioning import check_version
 from extensions import db
@@ -45,6 +45,7 @@ from models.enums import (
     Role,
     Source,
 )
+from models.states import CaseState
 from models.types import utcnow
 
 COURT_DAYS = {

@@ -25,9 +25,9 @@ from blueprints.cases.views import load_case
 from blueprints.forms import TrimmedForm
 from domain import consent
 from domain.errors import ValidationFailed
-from domain.states import CaseState
 from models import Case, Party, User
 from models.enums import ConsentStatus, ContactMethod, NoticeAck
+from models.states import CaseState
 
 CONSENT = "consent"  # the panel's name; its region is #panel-consent
 CONSENT_STATES = (

@@ -23,10 +23,11 @@ from domain import transfers
 from domain.errors import ValidationFailed
 from domain.ids import row_id
 from domain.permissions import can_send_transfer, may_receive_transfer
-from domain.states import Action, CaseState, allowed
+from domain.states import Action, allowed
 from extensions import db
 from models import Case, Organisation, User
 from models.enums import DocumentKind, TransferDirection, TransferStatus
+from models.states import CaseState
 
 TRANSFER = "transfer"
 

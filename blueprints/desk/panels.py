@@ -18,9 +18,9 @@ from blueprints.desk.forms import AcceptForm, AssignForm, DispatchForm, NotAccep
 from domain.dispatch import eligible_mediators
 from domain.permissions import can_assign, can_dispatch, can_screen
 from domain.routing import dispatch_targets, suggest_organisation
-from domain.states import CaseState
 from models import Case, User
 from models.enums import Role
+from models.states import CaseState
 
 SCREEN = "screen"
 DISPATCH = "dispatch"

@@ -51,10 +51,10 @@ from domain.permissions import can_assign, can_dispatch, can_screen, case_scope
 from domain.referrals import BODY_KINDS, register_referral
 from domain.routing import dispatch_targets
 from domain.screening import accept_case, not_accept_case
-from domain.states import CaseState
 from extensions import db
 from models import Case, Organisation, Region, User, code_range
 from models.enums import Channel, PartyRole, ReferralKind, RegionLevel, Source
+from models.states import CaseState
 
 PAGE_SIZE = 25
 QUEUES = {"registered": CaseState.REGISTERED, "accepted": CaseState.ACCEPTED}

@@ -10,8 +10,8 @@ from wtforms import BooleanField, SearchField, SelectField
 from wtforms.validators import Length, Optional
 
 from blueprints.forms import TrimmedForm
-from domain.states import CaseState
 from models.enums import DisputeType, Source
+from models.states import CaseState
 
 
 def _with_any(choices, label):

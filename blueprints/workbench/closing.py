@@ -30,9 +30,9 @@ from blueprints.workbench import bp
 from blueprints.workbench.forms import CaseActionForm
 from domain import closing
 from domain.permissions import can_record
-from domain.states import CaseState
 from models import Case, User
 from models.enums import TERMINATION_REASONS, ClosureReason
+from models.states import CaseState
 
 CLOSING = "closing"
 NOTICE = "closing_notice"

@@ -39,10 +39,11 @@ from domain import aftercare, agreements, mediation
 from domain.clocks import local_today
 from domain.closing import _joint_staff
 from domain.permissions import can_record
-from domain.states import Action, CaseState, allowed
+from domain.states import Action, allowed
 from extensions import db
 from models import Case, FollowUp, JudicialConfirmation, Party, User
 from models.enums import AgreementKind, Performance, Ruling, Satisfaction, SignerKind
+from models.states import CaseState
 
 OUTCOME = "outcome"
 AGREEMENT = "agreement"

@@ -16,9 +16,9 @@ from blueprints.cases.panels import Panel, panel
 from blueprints.workbench.forms import AssignForm
 from domain.dispatch import eligible_mediators
 from domain.permissions import can_assign
-from domain.states import CaseState
 from models import Case, User
 from models.enums import Role
+from models.states import CaseState
 
 ASSIGN = "assign_mediator"
 

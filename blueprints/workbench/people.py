@@ -25,10 +25,10 @@ from blueprints.workbench import bp
 from blueprints.workbench.panels import mediator_choices
 from domain import recusal
 from domain.dispatch import eligible_mediators
-from domain.states import CaseState
 from extensions import db
 from models import Case, RecusalRequest, User
 from models.enums import RecusalDecision
+from models.states import CaseState
 
 MEDIATORS = "mediators"
 RECUSAL = "recusal"

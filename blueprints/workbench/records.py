@@ -37,10 +37,11 @@ from blueprints.workbench.forms import CaseActionForm
 from domain import mediation, records
 from domain.clocks import CHINA
 from domain.consent import DECIDING_ROLES
-from domain.states import WORKING_STATES, Action, allowed
+from domain.states import Action, allowed
 from extensions import db
 from models import Case, Investigation, MediationSession, User
 from models.enums import SessionMode
+from models.states import WORKING_STATES
 
 SESSION = "session"
 INVESTIGATION = "investigation"

@@ -10,9 +10,9 @@ import pytest
 from domain import clocks
 from domain.clocks import add_days, days_between, is_workday, limit_for
 from domain.closing import extend, resume, suspend
-from domain.states import CaseState
 from models import TimeLimitRule
 from models.enums import Source
+from models.states import CaseState
 
 
 def test_2026_national_day_calendar():
