@@ -33,6 +33,7 @@ from wtforms.widgets import HiddenInput
 from blueprints.actions import panel_action
 from blueprints.cases.panels import Panel, panel
 from blueprints.cases.views import load_case
+from blueprints.forms import enum_choices
 from blueprints.workbench import bp
 from blueprints.workbench.forms import CaseActionForm
 from domain import aftercare, agreements, mediation
@@ -88,7 +89,7 @@ def _hidden_id(label):
 class AgreementForm(CaseActionForm):
     kind = RadioField(
         _l("Kind of agreement"),
-        choices=AgreementKind.choices,
+        choices=lambda: enum_choices(AgreementKind),
         default=AgreementKind.WRITTEN.value,
         validators=[InputRequired(_l("Choose written or oral."))],
     )
@@ -151,7 +152,7 @@ class SignatureForm(CaseActionForm):
 class PerformanceForm(CaseActionForm):
     status = SelectField(
         _l("Performance"),
-        choices=Performance.choices,
+        choices=lambda: enum_choices(Performance),
         validators=[InputRequired(_l("Choose how the term is performed."))],
     )
     note = TextAreaField(
@@ -195,12 +196,12 @@ class FollowUpForm(CaseActionForm):
     )
     performance = SelectField(
         _l("Performance of the agreement"),
-        choices=Performance.choices,
+        choices=lambda: enum_choices(Performance),
         validators=[InputRequired(_l("Choose how the agreement is performed."))],
     )
     satisfaction = RadioField(
         _l("Satisfaction with the outcome"),
-        choices=Satisfaction.choices,
+        choices=lambda: enum_choices(Satisfaction),
         validators=[InputRequired(_l("Choose how satisfied the parties are."))],
     )
     remaining_risk = TextAreaField(

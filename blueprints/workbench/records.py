@@ -31,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from blueprints.actions import panel_action, run_action
 from blueprints.cases.panels import Panel, panel
 from blueprints.cases.views import load_case, render_detail
+from blueprints.forms import enum_choices
 from blueprints.htmx import is_htmx, redirect_303
 from blueprints.workbench import bp
 from blueprints.workbench.forms import CaseActionForm
@@ -88,7 +89,7 @@ class SessionForm(_HeldAtForm):
     place = StringField(_l("Place"), validators=[Optional(), Length(max=128)])
     mode = RadioField(
         _l("How the session was held"),
-        choices=SessionMode.choices,
+        choices=lambda: enum_choices(SessionMode),
         default=SessionMode.IN_PERSON.value,
         validators=[InputRequired(_l("Choose how the session was held."))],
     )
