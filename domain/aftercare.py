@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from domain.agreements import may_record_outcome
-from domain.clocks import local_today
+from domain.calendar import local_today
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import can_record, case_scope
 from domain.states import Action

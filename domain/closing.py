@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from domain import documents
-from domain.clocks import extend_clock, local_today, resume_clock, suspend_clock
+from domain.calendar import local_today
+from domain.clocks import extend_clock, resume_clock, suspend_clock
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import can_record
 from domain.states import Action, next_state

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import cn2an
 
-from domain.clocks import CHINA, local_today
+from domain.calendar import CHINA, local_today
 from models import Case
 from models.enums import DocumentKind, ReferralKind
 

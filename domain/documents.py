@@ -18,7 +18,7 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from domain.clocks import local_today
+from domain.calendar import local_today
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import can_record
 from domain.states import Action

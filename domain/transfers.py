@@ -15,7 +15,8 @@ from datetime import UTC, date, datetime, time
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from domain.clocks import CHINA, apply_limit, local_today, resume_clock
+from domain.calendar import CHINA, local_today
+from domain.clocks import apply_limit, resume_clock
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import can_send_transfer, may_receive_transfer
 from domain.states import Action, next_state
