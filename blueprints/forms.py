@@ -21,10 +21,21 @@ from wtforms.fields import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, StopValidation
 from wtforms.widgets import HiddenInput
 
 from domain.ids import is_row_id, row_id
+
+
+def enum_choices(enum_cls, members=None, *, blank=None) -> list[SelectChoice]:
+    """Options for a select or radio field from a LabelledEnum: each member's value with its
+    translated label (lazy, so it follows the language of the request that renders it), in the
+    enum's order, or only `members` in the order given; `blank` puts an empty "choose…"
+    option first."""
+    out = [SelectChoice("", blank)] if blank is not None else []
+    out += [SelectChoice(m.value, m.label) for m in (enum_cls if members is None else members)]
+    return out
 
 
 def optional_int(value):

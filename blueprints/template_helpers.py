@@ -8,8 +8,9 @@ from flask_babel import format_date, format_datetime, get_locale
 from domain.clocks import days_left, local_today, urgency
 from domain.codes import format_query_code
 from domain.identity import mask_address, mask_id_number, mask_phone
-from domain.states import Action, CaseState, PublicState
+from domain.states import Action
 from models.enums import DisputeType, OrgKind, PartyRole, Role, Source
+from models.states import CaseState, PublicState
 from models.types import utcnow
 
 

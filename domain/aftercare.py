@@ -9,14 +9,14 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from domain.agreements import may_record_outcome
-from domain.clocks import local_today
+from domain.calendar import local_today
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import can_record, case_scope
 from domain.states import Action
 from domain.timeline import transition
 from domain.versioning import check_version
 from models import Case, FollowUp, JudicialConfirmation, User
-from models.enums import Performance, Role, Ruling, Satisfaction, Source
+from models.enums import Performance, ReferralKind, Role, Ruling, Satisfaction, Source
 from models.types import utcnow
 
 FOLLOW_UP_WITHIN_DAYS = 30
@@ -33,8 +33,6 @@ def schedule_follow_up(case: Case, ended_on: date, reason: str) -> FollowUp:
 def needs_follow_up(case: Case) -> bool:
     """Every agreement, and every petition case however it ended (S0: 100%) — one that came
     from a petition office, or absorbed a petition transfer by a merge."""
-    from models.enums import ReferralKind
-
     return (
         case.agreement is not None
         or case.source == Source.PETITION

@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
-from domain.clocks import local_today
+from domain.calendar import local_today
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import can_record
 from domain.states import Action

@@ -2,7 +2,7 @@
 
 A case's limit comes from the most specific TimeLimitRule (organisation + source, then
 organisation, then source) or the default of 30 calendar days (MOJ-2002 Art. 33). Working-day
-limits follow China's public holidays and make-up workdays (chinese-calendar). Suspension stops
+limits follow China's public holidays and make-up workdays (domain.calendar). Suspension stops
 the clock: resuming moves the deadline by the days spent suspended. An extension with both
 parties' consent adds days.
 """
@@ -10,57 +10,20 @@ parties' consent adds days.
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-import chinese_calendar
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-CHINA = ZoneInfo("Asia/Shanghai")
-
-
-def local_today(now: datetime | None = None) -> date:
-    """Today's date in China, whatever the server's zone."""
-    return (now or datetime.now(UTC)).astimezone(CHINA).date()
-
-
-def is_workday(day: date) -> bool:
-    """A working day in China: holidays are off, make-up Saturdays/Sundays (调休) are on.
-    Beyond the years the calendar package knows, Monday to Friday."""
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return day.weekday() < 5
-
-
-def add_days(start: date, days: int, working: bool) -> date:
-    """The last day of a limit of `days` days counted from the day after `start`."""
-    if not working:
-        return start + timedelta(days=days)
-    day, left = start, days
-    while left > 0:
-        day += timedelta(days=1)
-        if is_workday(day):
-            left -= 1
-    return day
-
-
-def days_between(first: date, last: date, working: bool) -> int:
-    """Days from `first` (exclusive) to `last` (inclusive): calendar or working days."""
-    if last <= first:
-        return 0
-    if not working:
-        return (last - first).days
-    return sum(
-        1 for n in range(1, (last - first).days + 1) if is_workday(first + timedelta(days=n))
-    )
-
-
-def end_of_day(day: date) -> datetime:
-    """The last moment of a China calendar day, as an aware datetime (a deadline "by" a day)."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=CHINA)
+# The calendar arithmetic lives in domain.calendar; CHINA is offered here too for callers that
+# take every time-limit name from this module.
+from domain.calendar import CHINA as CHINA
+from domain.calendar import add_days, days_between, end_of_day, local_today
+from extensions import db
+from models import Case, TimeLimitRule
+from models.docking import Referral
+from models.enums import ReferralKind
 
 
 def due_date(start: datetime, days: int | None = None, working: bool = False) -> date:
@@ -69,27 +32,19 @@ def due_date(start: datetime, days: int | None = None, working: bool = False) ->
     return add_days(local_today(start), limit, working)
 
 
-def _court(case):
+def _court(case: Case) -> Referral | None:
     """The case's court referral, if any (its period is set by the court, SPC-TY Art. 27)."""
-    from domain.referrals import court_referral
-    from extensions import db
-
     # Loading the referrals must not flush: callers may still be writing the new event.
     with db.session.no_autoflush:
-        return court_referral(case)
+        return next((r for r in case.referrals if r.kind == ReferralKind.COURT), None)
 
 
-def limit_for(case) -> tuple[int, bool]:
+def limit_for(case: Case) -> tuple[int, bool]:
     """(days, working_days) for the case: a court referral's own period (30 / 15 / 7 calendar
-    days), else the most specific configured rule, else the default."""
-    from extensions import db
-    from models import TimeLimitRule
-
+    days, SPC-TY Art. 27), else the most specific configured rule, else the default."""
     court = _court(case)
     if court is not None:
-        from domain.referrals import court_limit
-
-        return court_limit(court), False
+        return court.court_days, False
 
     org_ids = [i for i in (case.handling_org_id, case.intake_org_id) if i is not None]
     rules = db.session.scalars(

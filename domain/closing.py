@@ -10,15 +10,19 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from domain import documents
-from domain.clocks import extend_clock, local_today, resume_clock, suspend_clock
+from domain.aftercare import schedule_closing_follow_ups
+from domain.calendar import local_today
+from domain.clocks import extend_clock, resume_clock, suspend_clock
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import can_record
-from domain.states import Action, CaseState, next_state
+from domain.referrals import feedback_gaps
+from domain.states import Action, next_state
 from domain.timeline import transition
 from domain.versioning import check_version
 from extensions import db
 from models import Case, Organisation, Region, User
-from models.enums import TERMINATION_REASONS, ClosureReason, OrgKind, Role
+from models.enums import TERMINATION_REASONS, ClosureReason, OrgKind, ReferralKind, Role, Ruling
+from models.states import CaseState
 from models.types import utcnow
 
 FAILURES_BEFORE_JOINT = 2
@@ -164,7 +168,7 @@ def record_failure(
         case.failure_reason = reason
         case.closure_reason = ClosureReason.FAILED
         case.closed_at = now
-        _follow_up_after_ending(case, now)
+        schedule_closing_follow_ups(case, local_today(now))
         return
     case.failure_count = (case.failure_count or 0) + 1
     transition(
@@ -183,7 +187,7 @@ def record_failure(
         transition(case, Action.FAIL_BACK_TO_COURT, actor, public=True)
         case.closure_reason = ClosureReason.FAILED
         case.closed_at = now
-        _follow_up_after_ending(case, now)
+        schedule_closing_follow_ups(case, local_today(now))
         return
     if case.failure_count >= FAILURES_BEFORE_JOINT:
         organiser = joint_organiser(case)
@@ -203,16 +207,7 @@ def record_failure(
 
 
 def _from_court(case: Case) -> bool:
-    from models.enums import ReferralKind
-
     return any(r.kind == ReferralKind.COURT for r in case.referrals)
-
-
-def _follow_up_after_ending(case: Case, when: datetime) -> None:
-    """Every petition-sourced case is visited after it ends, however it ends (S0)."""
-    from domain.aftercare import schedule_closing_follow_ups  # aftercare imports closing
-
-    schedule_closing_follow_ups(case, local_today(when))
 
 
 def _joint_staff(user: User, case: Case) -> bool:
@@ -249,13 +244,11 @@ def terminate(
     transition(case, Action.TERMINATE, actor, note=note, public=True, data={"reason": reason.value})
     case.closure_reason = reason
     case.closed_at = now or utcnow()
-    _follow_up_after_ending(case, case.closed_at)
+    schedule_closing_follow_ups(case, local_today(case.closed_at))
 
 
 def archive_gaps(case: Case) -> list:
     """What still keeps the case from being archived (empty when its lifecycle is complete)."""
-    from models.enums import Ruling
-
     gaps = []
     agreement = case.agreement
     if case.state == CaseState.AGREED and agreement is not None and agreement.effective_on is None:
@@ -270,8 +263,6 @@ def archive_gaps(case: Case) -> list:
         gaps.append(_l("A follow-up visit is still to be made."))
     if any(c.ruling == Ruling.PENDING for c in case.confirmations):
         gaps.append(_l("The court has not yet ruled on the judicial confirmation."))
-    from domain.referrals import feedback_gaps  # referrals imports intake, clocks
-
     gaps += feedback_gaps(case)  # the return leg to every referring body (DOMAIN §4)
     gaps += [
         _l("The case file lacks: %(document)s.", document=name) for name in documents.missing(case)

@@ -11,6 +11,8 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
+from domain.aftercare import schedule_closing_follow_ups
+from domain.calendar import local_today
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import can_record, can_screen
 from domain.states import Action
@@ -69,9 +71,7 @@ def record_consent(
         transition(case, Action.REFUSE, actor, note=note, public=True, data=data)
         case.closure_reason = ClosureReason.PARTY_REFUSED
         case.closed_at = now
-        from domain.closing import _follow_up_after_ending  # closing imports consent
-
-        _follow_up_after_ending(case, now)
+        schedule_closing_follow_ups(case, local_today(now))
     else:
         transition(case, Action.RECORD_CONSENT, actor, note=note, public=False, data=data)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from domain.clocks import apply_limit
 from domain.errors import NotPermitted, ValidationFailed
@@ -67,10 +68,6 @@ def dispatch_to_organisation(
 
 def eligible_mediators(case: Case) -> list[User]:
     """Active mediators and directors of the handling organisation."""
-    from sqlalchemy import select
-
-    from extensions import db
-
     if case.handling_org_id is None:
         return []
     stmt = (

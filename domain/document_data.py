@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import cn2an
 
-from domain.clocks import CHINA, local_today
+from domain.calendar import CHINA, local_today
+from domain.referrals import court_limit, default_result
 from models import Case
 from models.enums import DocumentKind, ReferralKind
 
@@ -57,8 +58,6 @@ def _referral(case: Case, kind: ReferralKind):
 def referral_context(case: Case, kind: DocumentKind) -> dict:
     """The referral a document reports on: the court's for the court report, the petition
     office's for the transfer form (工作移交单), with the result to report back."""
-    from domain.referrals import court_limit, default_result
-
     wanted = {
         DocumentKind.COURT_REPORT: ReferralKind.COURT,
         DocumentKind.TRANSFER: ReferralKind.PETITION,

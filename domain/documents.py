@@ -18,10 +18,12 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from domain.clocks import local_today
+from domain import document_data
+from domain.calendar import local_today
+from domain.document_transfer import transfer_note_context
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import can_record
-from domain.states import Action, CaseState
+from domain.states import Action
 from domain.timeline import record
 from extensions import db
 from models import Case, Document, FileSequence, User
@@ -34,6 +36,7 @@ from models.enums import (
     Role,
     Source,
 )
+from models.states import CaseState
 from models.types import utcnow
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -185,20 +188,16 @@ def missing(case: Case) -> list[str]:
 
 def render_html(case: Case, kind: DocumentKind, subject_id: int = 0, **extra) -> str:
     """The document as HTML for print, always in Chinese (the national formats)."""
-    from domain import document_data
-
     with force_locale("zh_Hans"):
         context = document_data.context(case, kind, subject_id)
         if kind == DocumentKind.TRANSFER_NOTE:  # one per transfer: domain/document_transfer.py
-            from domain.document_transfer import transfer_note_context
-
             context.update(transfer_note_context(case, subject_id))
         return render_template(f"documents/{kind.value}.html", **context, **extra)
 
 
 def html_to_pdf(html: str, base_url: str | None = None):
     """Render with WeasyPrint; returns the WeasyPrint document (pages and write_pdf)."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # slow to import (Pango, fonts): loaded only to make a PDF
 
     return HTML(string=html, base_url=base_url).render()
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from domain.clocks import local_today
+from domain.calendar import local_today
 from domain.codes import hash_query_code, new_query_code, next_case_number
 from domain.errors import NotPermitted, ValidationFailed
 from domain.identity import normalise_id_number, normalise_phone

@@ -27,7 +27,7 @@ from domain.timeline import transition
 from domain.versioning import check_version
 from extensions import db
 from models import Case, Event, Party, User
-from models.docking import CaseLink
+from models.docking import CaseLink, Referral
 from models.enums import ClosureReason, LinkKind, RiskLevel, Role, TransferStatus
 from models.types import utcnow
 
@@ -223,8 +223,6 @@ def repeat_case_ids(case_ids: list[int]) -> set[int]:
     list page."""
     if not case_ids:
         return set()
-    from models.docking import Referral
-
     links = sa.select(CaseLink.case_id, CaseLink.other_id).where(
         CaseLink.kind == LinkKind.REPEAT.value,
         sa.or_(CaseLink.case_id.in_(case_ids), CaseLink.other_id.in_(case_ids)),

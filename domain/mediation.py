@@ -8,7 +8,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 
 from domain.aftercare import schedule_follow_up
-from domain.clocks import local_today
+from domain.calendar import local_today
 from domain.closing import _joint_staff
 from domain.closing import record_failure as record_failure  # re-exported for callers
 from domain.consent import DECIDING_ROLES, check_all_consented, check_ready_for_session

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from domain.clocks import local_today
+from domain.calendar import local_today
 from domain.closing import _joint_staff
 from domain.consent import check_ready_for_session
 from domain.errors import NotPermitted, ValidationFailed

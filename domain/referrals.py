@@ -3,9 +3,9 @@
 
 - Court: the mediation time limit is 30 days (委派, pre-filing), 15 days (委托, ordinary
   procedure) or 7 days (委托, summary procedure), calendar days counted from the day our side
-  signed for the court's materials, not from acceptance (SPC-TY Art. 27). domain.clocks asks
-  `court_limit` for it, so acceptance and dispatch keep it; extensions add to it as usual. The
-  court's feedback is due by the mediation deadline.
+  signed for the court's materials, not from acceptance (SPC-TY Art. 27). The referral knows
+  its period (Referral.court_days) and domain.clocks asks it, so acceptance and dispatch keep
+  it; extensions add to it as usual. The court's feedback is due by the mediation deadline.
 - Petition: the office's own deadlines keep running beside ours: decide how to handle within
   15 days of the office's receipt, conclude by the remaining deadline (default receipt + 60
   days), which may be extended once by at most 30 days, with a reason. Only with both
@@ -23,10 +23,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from domain.clocks import CHINA, end_of_day, local_today
+from domain.calendar import CHINA, end_of_day, local_today
+from domain.clocks import Urgency, urgency
 from domain.errors import NotPermitted, ValidationFailed
 from domain.intake import CaseData, register_case
-from domain.states import Action, CaseState
+from domain.states import Action
 from domain.timeline import transition
 from domain.versioning import check_version
 from extensions import db
@@ -45,15 +46,9 @@ from models.enums import (
     Role,
     Source,
 )
+from models.states import CaseState
 from models.types import utcnow
 
-COURT_DAYS = {
-    (CourtMode.DELEGATED, None): 30,
-    (CourtMode.DELEGATED, CourtProcedure.ORDINARY): 30,
-    (CourtMode.DELEGATED, CourtProcedure.SUMMARY): 30,
-    (CourtMode.ENTRUSTED, CourtProcedure.ORDINARY): 15,
-    (CourtMode.ENTRUSTED, CourtProcedure.SUMMARY): 7,
-}
 PETITION_DECIDE_DAYS = 15
 PETITION_DUE_DAYS = 60
 PETITION_MAX_EXTENSION = 30
@@ -117,13 +112,9 @@ class ReferralData:
     complex_case: bool = False
 
 
-def court_referral(case: Case) -> Referral | None:
-    return next((r for r in case.referrals if r.kind == ReferralKind.COURT), None)
-
-
 def court_limit(referral: Referral) -> int:
     """Calendar days of a court referral's mediation period (SPC-TY Art. 27)."""
-    return COURT_DAYS[(referral.court_mode, referral.court_procedure)]
+    return referral.court_days
 
 
 def court_clock_start(referral: Referral) -> date:
@@ -511,8 +502,6 @@ def feedback_urgency(referral: Referral, now: datetime | None = None):
     """The return leg's clock for a badge (a domain.clocks.Urgency): overdue once the due
     moment has passed (police feedback is due within hours), else by China dates as every
     other deadline; NONE when answered or when the referrer set no date."""
-    from domain.clocks import Urgency, urgency
-
     now = now or utcnow()
     due = referral.feedback_due_at
     if referral.feedback_at is not None or due is None:

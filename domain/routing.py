@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 from sqlalchemy.orm import joinedload
 
 from extensions import db
@@ -200,8 +201,6 @@ class ConditionText:
         return "; ".join(self.parts()) or str(_l("any case"))
 
     def __html__(self) -> str:
-        from markupsafe import escape
-
         return str(escape(str(self)))
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm.attributes import flag_modified
 
-from domain.states import Action, CaseState, next_state
+from domain.states import Action, next_state
 from extensions import db
 from models import Case, Event, User
+from models.states import CaseState
 
 
 def record(

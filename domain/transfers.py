@@ -14,17 +14,20 @@ from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
-from domain.clocks import CHINA, apply_limit, local_today, resume_clock
+from domain.aftercare import schedule_closing_follow_ups
+from domain.calendar import CHINA, local_today
+from domain.clocks import apply_limit, resume_clock
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import can_send_transfer, may_receive_transfer
 from domain.states import Action, next_state
 from domain.timeline import transition
 from domain.versioning import check_version
 from extensions import db
-from models import Case, Organisation, User
+from models import Case, Organisation, Region, User, code_range
 from models.docking import Transfer
-from models.enums import ClosureReason, TransferDirection, TransferStatus
+from models.enums import ClosureReason, OrgKind, Role, TransferDirection, TransferStatus
 from models.types import utcnow
 
 PENDING = TransferStatus.PENDING.value
@@ -237,8 +240,6 @@ def record_out_acknowledgement(
     get the notice of termination, follow-up is scheduled as for any ending.
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed (receiver_name,
     received_on)."""
-    from domain.closing import _follow_up_after_ending
-
     if not can_send_transfer(actor, case):
         raise NotPermitted()
     check_version(case, version)
@@ -273,7 +274,7 @@ def record_out_acknowledgement(
     case.closure_reason = ClosureReason.TRANSFERRED_OUT
     case.closure_notice = transfer.to_name
     case.closed_at = now
-    _follow_up_after_ending(case, now)
+    schedule_closing_follow_ups(case, local_today(now))
     return transfer
 
 
@@ -282,9 +283,6 @@ def awaiting_answer_from(user: User) -> sa.ColumnElement[bool]:
     organisation (a director), or for clerks and leaders to organisations inside their region;
     never an outward one (its receiver is outside the system), never one's own transfers nor
     those of one's own committee (see may_receive_transfer)."""
-    from models import Region, code_range
-    from models.enums import Role
-
     answerable = sa.and_(
         Transfer.status == PENDING,
         Transfer.direction != TransferDirection.OUT.value,
@@ -310,8 +308,6 @@ def to_acknowledge(user: User) -> sa.Select:
 def incoming_transfers(user: User, limit: int = 100) -> list[Transfer]:
     """Pending transfers `user` may acknowledge, with their case and organisations (one
     query), oldest first."""
-    from sqlalchemy.orm import joinedload
-
     stmt = (
         to_acknowledge(user)
         .options(
@@ -329,8 +325,6 @@ def mediating_targets(case: Case) -> list[Organisation]:
     orgs = db.session.scalars(
         sa.select(Organisation).where(Organisation.active.is_(True)).order_by(Organisation.name)
     ).all()
-    from models.enums import OrgKind
-
     outside = {OrgKind.COURT, OrgKind.ARBITRATION}
     county = case.region_code[:6]
 

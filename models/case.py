@@ -8,7 +8,6 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from domain.states import CaseState
 from extensions import db
 from models.enums import (
     AgreementKind,
@@ -33,6 +32,7 @@ from models.enums import (
 )
 from models.organisation import Organisation
 from models.region import Region
+from models.states import CaseState
 from models.types import UTCDateTime, str_enum, utcnow
 from models.user import User
 

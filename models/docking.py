@@ -26,6 +26,17 @@ from models.organisation import Organisation
 from models.types import UTCDateTime, str_enum, utcnow
 from models.user import User
 
+# Calendar days of the mediation period a court sets (SPC-TY Art. 27): 30 for a case delegated
+# before filing (委派), 15 or 7 for one entrusted after filing (委托) under the ordinary or the
+# summary procedure.
+COURT_DAYS = {
+    (CourtMode.DELEGATED, None): 30,
+    (CourtMode.DELEGATED, CourtProcedure.ORDINARY): 30,
+    (CourtMode.DELEGATED, CourtProcedure.SUMMARY): 30,
+    (CourtMode.ENTRUSTED, CourtProcedure.ORDINARY): 15,
+    (CourtMode.ENTRUSTED, CourtProcedure.SUMMARY): 7,
+}
+
 
 class Referral(db.Model):
     __tablename__ = "referral"
@@ -91,6 +102,12 @@ class Referral(db.Model):
     @property
     def returned(self) -> bool:
         return self.feedback_at is not None
+
+    @property
+    def court_days(self) -> int:
+        """Calendar days of a court referral's mediation period, counted from the day our side
+        signed for the materials (SPC-TY Art. 27)."""
+        return COURT_DAYS[(self.court_mode, self.court_procedure)]
 
 
 class CaseLink(db.Model):

@@ -9,11 +9,11 @@ from __future__ import annotations
 import enum
 
 from flask_babel import lazy_gettext as _l
-from wtforms.fields.choices import SelectChoice
 
 
 class LabelledEnum(enum.StrEnum):
-    """A str Enum whose members carry a translated `label`."""
+    """A str Enum whose members carry a translated `label`. Options for a form field are made
+    from it in the forms layer (blueprints.forms.enum_choices)."""
 
     @property
     def label(self):  # noqa: ANN201 - a LazyString
@@ -22,11 +22,6 @@ class LabelledEnum(enum.StrEnum):
     @classmethod
     def _labels(cls) -> dict:
         return {}  # each subclass supplies its table
-
-    @classmethod
-    def choices(cls) -> list[SelectChoice]:
-        """Options for a WTForms select or radio field."""
-        return [SelectChoice(m.value, m.label) for m in cls]
 
 
 class RegionLevel(LabelledEnum):

@@ -19,7 +19,6 @@ from domain.records import sign_record
 from domain.recusal import declare_no_conflict
 from domain.routing import suggest_organisation
 from domain.screening import accept_case, not_accept_case
-from domain.states import CaseState
 from extensions import db
 from models import Case, Organisation, Region, User
 from models.enums import (
@@ -39,6 +38,7 @@ from models.enums import (
     SessionMode,
     Sex,
 )
+from models.states import CaseState
 
 PASSWORD = "correct horse battery"  # noqa: S105 - test-only
 VALID_ID = "421022199001011234"  # not checked here; see valid_id()

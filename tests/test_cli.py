@@ -12,7 +12,6 @@ from stdnum.cn import ric
 import cli
 from domain.clocks import Urgency, local_today, urgency
 from domain.permissions import case_scope
-from domain.states import CaseState
 from models import (
     Agreement,
     Case,
@@ -37,6 +36,7 @@ from models.enums import (
     Ruling,
     Source,
 )
+from models.states import CaseState
 
 # 1 city + 2 counties + 33 townships + 99 villages/communities + 2 groups.
 REGIONS, ORGANISATIONS, USERS, CASES = 137, 151, 50, 201

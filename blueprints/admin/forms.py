@@ -14,13 +14,13 @@ from wtforms import (
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from blueprints.forms import TrimmedForm, optional_int
+from blueprints.forms import TrimmedForm, enum_choices, optional_int
 from domain.accounts import MIN_PASSWORD_LENGTH
 from models.enums import DisputeType, Role
 
 
 def role_choices(blank=None) -> list[tuple[str, object]]:
-    choices = Role.choices()
+    choices = enum_choices(Role)
     return [("", blank), *choices] if blank is not None else choices
 
 
@@ -129,7 +129,7 @@ class EditUserForm(_ProfileForm):
     # Check boxes rather than a multi-select: no Ctrl-click, and usable on a phone.
     specialties = SelectMultipleField(
         _l("Specialties (mediators)"),
-        choices=DisputeType.choices,
+        choices=lambda: enum_choices(DisputeType),
         validate_choice=True,
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),

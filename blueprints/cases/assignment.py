@@ -19,10 +19,10 @@ from blueprints.forms import CaseActionForm, optional_int
 from blueprints.panels import Panel, fresh, panel
 from domain.dispatch import assign_mediator, eligible_mediators
 from domain.permissions import can_assign
-from domain.states import CaseState
 from extensions import db
 from models import Case, User
 from models.enums import Role
+from models.states import CaseState
 
 ASSIGN = "assign_mediator"
 

@@ -12,20 +12,20 @@ from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import IntegerField, RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from blueprints.actions import panel_action
 from blueprints.case_page import load_case
 from blueprints.cases import bp
-from blueprints.forms import CaseActionForm
+from blueprints.forms import CaseActionForm, enum_choices
 from blueprints.panels import Panel, panel
 from domain import consent
 from domain.errors import ValidationFailed
-from domain.states import CaseState
 from models import Case, Party, User
 from models.enums import ConsentStatus, ContactMethod, NoticeAck
+from models.states import CaseState
 
 CONSENT = "consent"  # the panel's name; its region is #panel-consent
 CONSENT_STATES = (
@@ -50,12 +50,14 @@ class PartyActionForm(CaseActionForm):
 class ConsentForm(PartyActionForm):
     status = RadioField(
         _l("The party's answer"),
-        choices=[c for c in ConsentStatus.choices() if c.value != ConsentStatus.PENDING.value],
+        choices=enum_choices(
+            ConsentStatus, [s for s in ConsentStatus if s != ConsentStatus.PENDING]
+        ),
         validators=[InputRequired(_l("Choose the party's answer."))],
     )
     method = SelectField(
         _l("How the answer was given"),
-        choices=[SelectChoice("", _l("Choose…")), *ContactMethod.choices()],
+        choices=enum_choices(ContactMethod, blank=_l("Choose…")),
         validators=[InputRequired(_l("Choose how the answer was given."))],
     )
     note = TextAreaField(
@@ -66,7 +68,7 @@ class ConsentForm(PartyActionForm):
 class NoticeForm(PartyActionForm):
     how = RadioField(
         _l("How the notice was acknowledged"),
-        choices=[c for c in NoticeAck.choices() if c.value != NoticeAck.NONE.value],
+        choices=enum_choices(NoticeAck, [a for a in NoticeAck if a != NoticeAck.NONE]),
         validators=[InputRequired(_l("Choose how the notice was acknowledged."))],
     )
 

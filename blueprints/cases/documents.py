@@ -30,10 +30,10 @@ from blueprints.forms import TrimmedForm
 from blueprints.panels import Panel, panel
 from domain import documents
 from domain.errors import ValidationFailed
-from domain.states import CaseState
 from extensions import db
 from models import Case, Document, User
 from models.enums import DocumentKind
+from models.states import CaseState
 
 DOCUMENTS = "documents"  # the panel's name; its region is #panel-documents
 UPLOAD_ONLY = {DocumentKind.ID_PROOF}

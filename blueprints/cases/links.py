@@ -19,9 +19,10 @@ from blueprints.forms import CaseActionForm
 from blueprints.panels import Panel, fresh, panel
 from domain import links
 from domain.ids import row_id
-from domain.states import Action, CaseState, allowed
+from domain.states import Action, allowed
 from models import Case, User
 from models.enums import LinkKind
+from models.states import CaseState
 
 LINKS = "links"
 MERGED_TIMELINES = "merged_timelines"

@@ -25,10 +25,10 @@ from blueprints.forms import CaseActionForm
 from blueprints.panels import Panel, fresh, panel
 from domain import referrals
 from domain.clocks import local_today
-from domain.states import CaseState
 from models import Case, User
 from models.docking import Referral
 from models.enums import ReferralKind, ReferralResult
+from models.states import CaseState
 from models.types import utcnow
 
 REFERRAL = "referral"  # the panel's name; its region is #panel-referral

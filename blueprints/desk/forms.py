@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from blueprints.forms import ChoiceField, TrimmedForm, optional_int
+from blueprints.forms import ChoiceField, TrimmedForm, enum_choices, optional_int
 from domain.clocks import CHINA
 from domain.identity import IdentifierError, normalise_id_number, normalise_phone
 from domain.intake import CaseData, PartyData
@@ -65,13 +65,6 @@ def _phone(form, field) -> None:
             normalise_phone(field.data)
         except IdentifierError as error:
             raise ValidationError(str(error.message)) from None
-
-
-def enum_choices(enum_cls, blank=None, only=None) -> list[SelectChoice]:
-    """Options for a LabelledEnum, optionally after an empty "choose" option."""
-    out = [SelectChoice("", blank)] if blank is not None else []
-    out += [SelectChoice(m.value, m.label) for m in (only or enum_cls)]
-    return out
 
 
 class RegisterForm(TrimmedForm):
@@ -181,7 +174,7 @@ class RegisterForm(TrimmedForm):
     def __init__(self, regions: list[Region], *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.channel is not None:  # the referral forms have neither
-            self.channel.choices = enum_choices(Channel, only=DESK_CHANNELS)
+            self.channel.choices = enum_choices(Channel, DESK_CHANNELS)
         if self.source is not None:
             self.source.choices = enum_choices(Source)
         self.region.choices = region_choices(regions)

@@ -20,11 +20,11 @@ from domain import transfers
 from domain.clocks import CHINA, local_today
 from domain.permissions import case_scope
 from domain.referrals import feedback_urgency
-from domain.states import CaseState
 from extensions import db
 from models import Case, Organisation
 from models.docking import Referral, Transfer
 from models.enums import Channel
+from models.states import CaseState
 
 LATEST = 10  # today's registrations listed
 REFERRALS_PER_PAGE = 10

@@ -26,8 +26,8 @@ from domain.errors import ValidationFailed
 from domain.permissions import can_dispatch, can_screen
 from domain.routing import suggest_organisation
 from domain.screening import accept_case, not_accept_case
-from domain.states import CaseState
 from models import Case, User
+from models.states import CaseState
 
 SCREEN = "screen"
 DISPATCH = "dispatch"

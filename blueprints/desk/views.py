@@ -32,10 +32,10 @@ from domain.links import link_at_registration, repeat_case_ids
 from domain.people import find_earlier_cases
 from domain.permissions import case_scope
 from domain.referrals import BODY_KINDS, register_referral
-from domain.states import CaseState
 from extensions import db
 from models import Case, Organisation, Region, User, code_range
 from models.enums import Channel, PartyRole, ReferralKind, RegionLevel, Source
+from models.states import CaseState
 
 PAGE_SIZE = 25
 QUEUES = {"registered": CaseState.REGISTERED, "accepted": CaseState.ACCEPTED}

@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SearchField, SelectField
 from wtforms.validators import Length, Optional
 
-from blueprints.forms import TrimmedForm
-from domain.states import CaseState
+from blueprints.forms import TrimmedForm, enum_choices
 from models.enums import DisputeType, Source
+from models.states import CaseState
 
 
 def _with_any(choices, label):
@@ -57,5 +57,5 @@ class CaseFilterForm(TrimmedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.state.choices = _with_any([(s.value, s.label) for s in CaseState], _l("Any state"))
-        self.dispute_type.choices = _with_any(DisputeType.choices(), _l("Any type"))
-        self.source.choices = _with_any(Source.choices(), _l("Any source"))
+        self.dispute_type.choices = _with_any(enum_choices(DisputeType), _l("Any type"))
+        self.source.choices = _with_any(enum_choices(Source), _l("Any source"))

@@ -17,10 +17,10 @@ from blueprints.pagination import keyset_page
 from domain.clocks import local_today
 from domain.codes import normalise_case_number
 from domain.permissions import case_scope
-from domain.states import OPEN_STATES, CaseState
 from extensions import db
 from models import Case, Region, code_range
 from models.enums import DisputeType, RegionLevel, Source
+from models.states import OPEN_STATES, CaseState
 
 
 def overdue_condition(today: date) -> sa.ColumnElement[bool]:

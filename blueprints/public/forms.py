@@ -14,7 +14,6 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -24,7 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from blueprints.forms import TrimmedForm, TrimmedSubForm
+from blueprints.forms import TrimmedForm, TrimmedSubForm, enum_choices
 from domain.identity import IdentifierError, normalise_id_number, normalise_phone
 from models.enums import DisputeType, PartyKind, Sex
 
@@ -62,11 +61,13 @@ class PartyForm(TrimmedSubForm):
         render_kw={"type": "tel", "inputmode": "tel", "autocomplete": "off"},
     )
     kind = SelectField(
-        _l("Person or organisation"), choices=PartyKind.choices, default=PartyKind.PERSON.value
+        _l("Person or organisation"),
+        choices=lambda: enum_choices(PartyKind),
+        default=PartyKind.PERSON.value,
     )
     sex = SelectField(
         _l("Sex"),
-        choices=lambda: [SelectChoice("", _l("Not stated")), *Sex.choices()],
+        choices=lambda: enum_choices(Sex, blank=_l("Not stated")),
         default="",
     )
     age = IntegerField(
@@ -125,7 +126,7 @@ class ApplicationForm(TrimmedForm):
     village = SelectField(_l("Village or community"), validate_choice=False)
     dispute_type = RadioField(
         _l("What is the dispute about?"),
-        choices=DisputeType.choices,
+        choices=lambda: enum_choices(DisputeType),
         validators=[InputRequired(_l("Choose what the dispute is about."))],
     )
     summary = TextAreaField(

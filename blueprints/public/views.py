@@ -28,10 +28,10 @@ from domain.errors import ValidationFailed
 from domain.identity import IdentifierError
 from domain.intake import CaseData, PartyData, submit_application
 from domain.links import merged_into
-from domain.states import CaseState
 from extensions import csrf, db, limiter
 from models import Case, Event
 from models.enums import DisputeType, PartyKind, PartyRole, Sex
+from models.states import CaseState
 
 # Buttons that change the form itself rather than submitting it (they work without JS).
 EDIT_ACTIONS = {

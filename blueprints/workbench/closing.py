@@ -29,9 +29,9 @@ from blueprints.panels import Panel, fresh, panel
 from blueprints.workbench import bp
 from domain import closing
 from domain.permissions import can_record
-from domain.states import CaseState
 from models import Case, User
 from models.enums import TERMINATION_REASONS, ClosureReason
+from models.states import CaseState
 
 CLOSING = "closing"
 NOTICE = "closing_notice"

@@ -30,17 +30,18 @@ from wtforms.widgets import HiddenInput
 
 from blueprints.actions import panel_action
 from blueprints.case_page import load_case
-from blueprints.forms import CaseActionForm
+from blueprints.forms import CaseActionForm, enum_choices
 from blueprints.panels import Panel, fresh, panel
 from blueprints.workbench import bp
 from domain import aftercare, agreements, mediation
 from domain.clocks import local_today
 from domain.closing import _joint_staff
 from domain.permissions import can_record
-from domain.states import Action, CaseState, allowed
+from domain.states import Action, allowed
 from extensions import db
 from models import Case, FollowUp, JudicialConfirmation, Party, User
 from models.enums import AgreementKind, Performance, Ruling, Satisfaction, SignerKind
+from models.states import CaseState
 
 OUTCOME = "outcome"
 AGREEMENT = "agreement"
@@ -85,7 +86,7 @@ def _hidden_id(label):
 class AgreementForm(CaseActionForm):
     kind = RadioField(
         _l("Kind of agreement"),
-        choices=AgreementKind.choices,
+        choices=lambda: enum_choices(AgreementKind),
         default=AgreementKind.WRITTEN.value,
         validators=[InputRequired(_l("Choose written or oral."))],
     )
@@ -148,7 +149,7 @@ class SignatureForm(CaseActionForm):
 class PerformanceForm(CaseActionForm):
     status = SelectField(
         _l("Performance"),
-        choices=Performance.choices,
+        choices=lambda: enum_choices(Performance),
         validators=[InputRequired(_l("Choose how the term is performed."))],
     )
     note = TextAreaField(
@@ -192,12 +193,12 @@ class FollowUpForm(CaseActionForm):
     )
     performance = SelectField(
         _l("Performance of the agreement"),
-        choices=Performance.choices,
+        choices=lambda: enum_choices(Performance),
         validators=[InputRequired(_l("Choose how the agreement is performed."))],
     )
     satisfaction = RadioField(
         _l("Satisfaction with the outcome"),
-        choices=Satisfaction.choices,
+        choices=lambda: enum_choices(Satisfaction),
         validators=[InputRequired(_l("Choose how satisfied the parties are."))],
     )
     remaining_risk = TextAreaField(

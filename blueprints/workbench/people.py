@@ -24,10 +24,10 @@ from blueprints.workbench import bp
 from domain import recusal
 from domain.dispatch import eligible_mediators
 from domain.ids import row_id
-from domain.states import CaseState
 from extensions import db
 from models import Case, RecusalRequest, User
 from models.enums import RecusalDecision
+from models.states import CaseState
 
 MEDIATORS = "mediators"
 RECUSAL = "recusal"

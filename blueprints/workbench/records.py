@@ -29,16 +29,17 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.actions import panel_action
 from blueprints.case_page import load_case
-from blueprints.forms import CaseActionForm
+from blueprints.forms import CaseActionForm, enum_choices
 from blueprints.panels import Panel, panel
 from blueprints.workbench import bp
 from domain import mediation, records
 from domain.clocks import CHINA
 from domain.consent import DECIDING_ROLES
-from domain.states import WORKING_STATES, Action, allowed
+from domain.states import Action, allowed
 from extensions import db
 from models import Case, Investigation, MediationSession, User
 from models.enums import SessionMode
+from models.states import WORKING_STATES
 
 SESSION = "session"
 INVESTIGATION = "investigation"
@@ -85,7 +86,7 @@ class SessionForm(_HeldAtForm):
     place = StringField(_l("Place"), validators=[Optional(), Length(max=128)])
     mode = RadioField(
         _l("How the session was held"),
-        choices=SessionMode.choices,
+        choices=lambda: enum_choices(SessionMode),
         default=SessionMode.IN_PERSON.value,
         validators=[InputRequired(_l("Choose how the session was held."))],
     )

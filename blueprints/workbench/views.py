@@ -18,11 +18,11 @@ from blueprints.workbench import bp
 from domain import aftercare, dispatch
 from domain.clocks import local_today
 from domain.permissions import case_scope
-from domain.states import CaseState
 from domain.transfers import incoming_transfers
 from extensions import db
 from models import Case, CaseMediator, FollowUp, User
 from models.enums import Role
+from models.states import CaseState
 
 DUE_FILTERS = ("overdue", "soon")
 

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 from domain.mediation import record_session
 from domain.records import record_investigation
-from domain.states import CaseState
 from models.enums import SessionMode
+from models.states import CaseState
 
 
 def add_records(world, case, n):

@@ -1,5 +1,5 @@
-from domain.states import CaseState
 from models import Event
+from models.states import CaseState
 from tests.conftest import hx
 
 

@@ -9,9 +9,9 @@ import subprocess
 import pytest
 
 from domain import documents
-from domain.states import CaseState
 from models import Document
 from models.enums import DocumentKind
+from models.states import CaseState
 from tests.conftest import hx
 from tests.factories import PNG, events_of, fresh
 

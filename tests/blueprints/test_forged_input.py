@@ -17,11 +17,11 @@ from domain.errors import ValidationFailed
 from domain.ids import MAX_ID, row_id
 from domain.links import link_cases
 from domain.referrals import ReferralData, extend_petition, register_referral
-from domain.states import CaseState
 from domain.transfers import send_transfer
 from models import Case, RoutingRule
 from models.docking import CaseLink, Transfer
 from models.enums import PoliceCategory, ReferralKind, Role, RoutingLevel
+from models.states import CaseState
 from tests.blueprints.desk.test_register_referrals import _case_fields
 from tests.factories import count_rows, fresh, user
 

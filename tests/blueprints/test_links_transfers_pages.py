@@ -7,11 +7,12 @@ from __future__ import annotations
 import pytest
 
 from domain.clocks import local_today
-from domain.states import Action, CaseState
+from domain.states import Action
 from domain.transfers import send_transfer
 from models import Case
 from models.docking import CaseLink, Transfer
 from models.enums import Role
+from models.states import CaseState
 from tests.conftest import hx
 from tests.factories import count_rows, events, fresh, user
 

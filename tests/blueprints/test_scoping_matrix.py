@@ -18,8 +18,8 @@ import pytest
 from flask import url_for
 
 from domain.permissions import FACE_ROLES
-from domain.states import CaseState
 from models.enums import Role
+from models.states import CaseState
 
 STAFF_FACES = ("desk", "workbench", "oversight", "admin", "cases")
 IGNORED_METHODS = {"HEAD", "OPTIONS"}

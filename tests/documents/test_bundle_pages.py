@@ -3,8 +3,8 @@
 import re
 import subprocess
 
-from domain.states import CaseState
 from models.enums import DocumentKind
+from models.states import CaseState
 
 
 def test_bundle_pages_are_numbered_continuously(world, db, tmp_path):

@@ -19,8 +19,8 @@ from domain.clocks import local_today
 from domain.documents import html_to_pdf, render_html
 from domain.intake import PartyData
 from domain.mediation import AgreementData, record_agreement, record_session
-from domain.states import CaseState
 from models.enums import AgreementKind, DocumentKind, PartyKind, PartyRole, SessionMode, Sex, Source
+from models.states import CaseState
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("pdftotext") and shutil.which("pdffonts") and shutil.which("pdfinfo")),

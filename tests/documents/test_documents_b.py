@@ -17,10 +17,10 @@ from flask import render_template, url_for
 from flask_babel import force_locale
 
 from domain.documents import html_to_pdf, render_html
-from domain.states import CaseState
 from extensions import db
 from models import Document, JudicialConfirmation
 from models.enums import ClosureReason, DisputeType, DocumentKind, PartyKind, Source
+from models.states import CaseState
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
 

@@ -1,5 +1,6 @@
-"""Time limits (domain.clocks): working days across the 2026 holidays and make-up workdays,
-the rule precedence of limit_for, suspension and extension moving the deadline."""
+"""Time limits (domain.clocks, counting days with domain.calendar): working days across the 2026
+holidays and make-up workdays, the rule precedence of limit_for, suspension and extension moving
+the deadline."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from domain import clocks
-from domain.clocks import add_days, days_between, is_workday, limit_for
+from domain import calendar
+from domain.calendar import add_days, days_between, is_workday
+from domain.clocks import limit_for
 from domain.closing import extend, resume, suspend
-from domain.states import CaseState
 from models import TimeLimitRule
 from models.enums import Source
+from models.states import CaseState
 
 
 def test_2026_national_day_calendar():
@@ -44,7 +46,7 @@ def test_beyond_the_calendar_monday_to_friday(monkeypatch):
     def unknown(day):
         raise NotImplementedError
 
-    monkeypatch.setattr(clocks.chinese_calendar, "is_workday", unknown)
+    monkeypatch.setattr(calendar.chinese_calendar, "is_workday", unknown)
     assert is_workday(date(2099, 1, 5))  # a Monday
     assert not is_workday(date(2099, 1, 4))  # a Sunday
 

@@ -16,9 +16,9 @@ from domain.closing import (
     terminate,
 )
 from domain.errors import InvalidTransition, NotPermitted, StaleCase, ValidationFailed
-from domain.states import CaseState
 from models import TimeLimitRule
 from models.enums import ClosureReason, OrgKind, Role, Source
+from models.states import CaseState
 from tests.factories import complete_file, org, user
 
 

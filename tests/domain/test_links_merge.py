@@ -15,10 +15,11 @@ from domain.links import (
     merged_timelines,
     unlink_cases,
 )
-from domain.states import Action, CaseState
+from domain.states import Action
 from models import Case, Event, Party
 from models.docking import CaseLink
 from models.enums import ClosureReason, LinkKind
+from models.states import CaseState
 from tests.factories import count_rows, events_of
 
 

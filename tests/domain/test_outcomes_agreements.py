@@ -11,9 +11,9 @@ from domain import aftercare, agreements
 from domain.clocks import local_today
 from domain.errors import NotPermitted, StaleCase, ValidationFailed
 from domain.mediation import AgreementData, record_agreement
-from domain.states import CaseState
 from models import Agreement, AgreementSignature, Event
 from models.enums import AgreementKind, Performance, Ruling, SignerKind, Source
+from models.states import CaseState
 
 
 def _events(case, action):

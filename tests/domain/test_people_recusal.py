@@ -4,9 +4,9 @@ import pytest
 
 from domain import recusal
 from domain.errors import InvalidTransition, NotPermitted, StaleCase, ValidationFailed
-from domain.states import CaseState
 from models import Event
 from models.enums import RecusalDecision
+from models.states import CaseState
 
 
 @pytest.fixture

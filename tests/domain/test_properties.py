@@ -21,7 +21,7 @@ from domain.dispatch import assign_mediator, dispatch_to_organisation
 from domain.errors import DomainError
 from domain.mediation import AgreementData, record_agreement, record_session
 from domain.screening import accept_case, not_accept_case
-from domain.states import CLOSED_STATES, TRANSITIONS, Action, CaseState
+from domain.states import TRANSITIONS, Action
 from models import Event
 from models.enums import (
     AgreementKind,
@@ -32,6 +32,7 @@ from models.enums import (
     SessionMode,
     SignerKind,
 )
+from models.states import CLOSED_STATES, CaseState
 
 ACTIONS = [
     "to_mediating",

@@ -9,9 +9,10 @@ from domain import records
 from domain.consent import acknowledge_notice, record_consent
 from domain.errors import InvalidTransition, NotPermitted, StaleCase, ValidationFailed
 from domain.mediation import record_session
-from domain.states import Action, CaseState
+from domain.states import Action
 from models import Investigation, MediationSession
 from models.enums import ConsentStatus, ContactMethod, NoticeAck, Role, SessionMode
+from models.states import CaseState
 from tests.factories import events_of, user
 
 

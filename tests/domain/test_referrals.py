@@ -18,7 +18,7 @@ from domain.referrals import (
     register_referral,
 )
 from domain.screening import accept_case
-from domain.states import Action, CaseState
+from domain.states import Action
 from models import TimeLimitRule
 from models.enums import (
     AgreementKind,
@@ -33,6 +33,7 @@ from models.enums import (
     Satisfaction,
     Source,
 )
+from models.states import CaseState
 from tests.factories import complete_file, events_of
 
 

@@ -4,9 +4,9 @@ import sqlalchemy as sa
 
 from domain.permissions import case_scope, get_case_for
 from domain.routing import suggest_organisation
-from domain.states import CaseState
 from models import Case
 from models.enums import DisputeType, RiskLevel
+from models.states import CaseState
 
 
 def test_traffic_dispute_goes_to_industry_committee(world):

@@ -10,7 +10,6 @@ import pytest
 
 from domain.dispatch import dispatch_to_organisation
 from domain.routing import CaseProbe, suggest_organisation
-from domain.states import CaseState
 from models import Event, Referral, RoutingRule
 from models.enums import (
     DisputeType,
@@ -21,6 +20,7 @@ from models.enums import (
     RiskLevel,
     RoutingLevel,
 )
+from models.states import CaseState
 from tests.factories import org
 
 GONGAN, SONGZI = "421022", "421087"

@@ -1,14 +1,6 @@
 from domain.errors import InvalidTransition
-from domain.states import (
-    CLOSED_STATES,
-    PUBLIC_STATE,
-    TRANSITIONS,
-    Action,
-    CaseState,
-    PublicState,
-    actions_from,
-    next_state,
-)
+from domain.states import TRANSITIONS, Action, actions_from, next_state
+from models.states import CLOSED_STATES, PUBLIC_STATE, CaseState, PublicState
 
 
 def test_every_state_has_a_public_state_and_label():

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from domain.clocks import local_today
 from domain.errors import InvalidTransition, NotPermitted, StaleCase, ValidationFailed
 from domain.permissions import case_scope, get_case_for
-from domain.states import Action, CaseState
+from domain.states import Action
 from domain.transfers import (
     accept_transfer,
     decline_transfer,
@@ -25,6 +25,7 @@ from domain.transfers import (
 from extensions import db as _db
 from models import Case, TimeLimitRule
 from models.enums import ClosureReason, OrgKind, Role, TransferDirection
+from models.states import CaseState
 from tests.factories import events_of, org, user
 
 

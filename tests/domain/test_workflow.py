@@ -10,9 +10,9 @@ from domain.dispatch import assign_mediator, dispatch_to_organisation
 from domain.errors import InvalidTransition, NotPermitted, StaleCase, ValidationFailed
 from domain.mediation import AgreementData, record_agreement, record_failure, record_session
 from domain.screening import accept_case, not_accept_case
-from domain.states import CaseState
 from models import Event, ImmutableEventError
 from models.enums import AgreementKind, SessionMode
+from models.states import CaseState
 
 
 def events(db, case):

@@ -1,5 +1,5 @@
-from domain.states import CaseState
 from models import Case, Event
+from models.states import CaseState
 from tests.factories import count_rows
 
 

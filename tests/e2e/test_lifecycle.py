@@ -19,9 +19,9 @@ from flask_babel import force_locale
 from playwright.sync_api import expect
 
 from domain.clocks import local_today
-from domain.states import CaseState, PublicState
 from models import Case, Event
 from models.enums import ClosureReason, Ruling
+from models.states import CaseState, PublicState
 from tests.e2e.test_main_path import (
     citizen_status,
     declare_no_conflict,

@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from domain.states import CaseState
 from models import Case, Event
+from models.states import CaseState
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e

@@ -23,7 +23,6 @@ from playwright.sync_api import expect
 
 from domain.clocks import CHINA, local_today
 from domain.closing import record_failure, terminate
-from domain.states import CaseState
 from models import Case, Event
 from models.docking import Referral
 from models.enums import (
@@ -37,6 +36,7 @@ from models.enums import (
     Source,
 )
 from models.routing import RoutingRule
+from models.states import CaseState
 from tests.e2e.test_lifecycle import actions_of, en, open_case, shot
 from tests.e2e.test_main_path import login, submit
 from tests.factories import org

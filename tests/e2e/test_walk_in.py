@@ -9,10 +9,10 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from domain.states import CaseState
 from models import Case, Party
 from models.docking import CaseLink
 from models.enums import Channel, DisputeType, PartyRole
+from models.states import CaseState
 from tests.e2e.test_main_path import login
 from tests.factories import PartyData, valid_id
 

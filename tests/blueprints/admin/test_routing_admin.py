@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from domain.states import CaseState
 from models import RoutingRule
 from models.enums import DisputeType, RiskLevel, Role, RoutingLevel
+from models.states import CaseState
 from tests.factories import user
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from domain.states import CaseState
+from models.states import CaseState
 
 ACTIONS = ["accept", "not-accept", "dispatch", "assign"]
 # The desk's own actions, and naming the mediator, which the desk shares with directors.

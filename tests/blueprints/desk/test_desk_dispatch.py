@@ -1,7 +1,7 @@
 import sqlalchemy as sa
 
-from domain.states import CaseState
 from models import Case, Event
+from models.states import CaseState
 from tests.conftest import hx
 
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from blueprints.desk import views as desk_views
-from domain.states import CaseState
+from models.states import CaseState
 from tests.conftest import hx
 
 

@@ -2,8 +2,8 @@
 
 import re
 
-from domain.states import CaseState
 from models import Event
+from models.states import CaseState
 
 
 def test_reset_code_issues_new_code_once(world, login, client, db):

@@ -3,8 +3,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from domain.clocks import local_today
-from domain.states import CaseState
 from models import Case, Event
+from models.states import CaseState
 from tests.conftest import hx
 
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from blueprints.desk import overview as overview_view
-from domain.states import CaseState
 from models.docking import Referral, Transfer
 from models.enums import Channel, ReferralKind
+from models.states import CaseState
 
 URL = "/desk/overview"
 

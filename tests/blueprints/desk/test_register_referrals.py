@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from domain.clocks import CHINA, local_today
-from domain.states import Action, CaseState
+from domain.states import Action
 from models import Case, Document
 from models.docking import Referral
 from models.enums import (
@@ -24,6 +24,7 @@ from models.enums import (
     ReferralResult,
     Source,
 )
+from models.states import CaseState
 from tests.conftest import hx
 from tests.factories import events, fresh, valid_id
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from domain.states import CaseState
 from models.enums import DisputeType, Source
+from models.states import CaseState
 from tests.conftest import hx
 
 URL = "/oversight/"

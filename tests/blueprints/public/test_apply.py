@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from domain.states import CaseState
 from models import Case, Event, Party
+from models.states import CaseState
 from tests.conftest import hx
 from tests.factories import count_rows, valid_id
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from domain.states import CaseState
 from models.enums import ClosureReason
+from models.states import CaseState
 from tests.conftest import hx
 from tests.factories import events, fresh
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from domain.states import CaseState
 from models import Event
+from models.states import CaseState
 from tests.conftest import hx
 from tests.factories import complete_file, fresh
 

@@ -9,9 +9,9 @@ import pytest
 
 from domain import agreements
 from domain.clocks import local_today
-from domain.states import CaseState
 from models import Agreement, FollowUp, JudicialConfirmation
 from models.enums import Performance, Ruling
+from models.states import CaseState
 from tests.conftest import hx
 from tests.factories import events, fresh
 

@@ -3,9 +3,9 @@ blueprint (/cases/<number>/consent, /notice): desk before dispatch, mediators af
 
 import pytest
 
-from domain.states import CaseState
 from models import Party
 from models.enums import ClosureReason, ConsentStatus, NoticeAck
+from models.states import CaseState
 from tests.conftest import hx
 from tests.factories import events, fresh
 

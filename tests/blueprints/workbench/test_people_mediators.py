@@ -3,8 +3,8 @@ each mediator declares no conflict of interest."""
 
 import pytest
 
-from domain.states import CaseState
 from models import Case, CaseMediator
+from models.states import CaseState
 from tests.conftest import hx
 from tests.factories import events, fresh
 

@@ -3,9 +3,9 @@
 import pytest
 
 from domain import recusal
-from domain.states import CaseState
 from models import RecusalRequest
 from models.enums import RecusalDecision
+from models.states import CaseState
 from tests.conftest import hx
 from tests.factories import events, fresh
 

@@ -9,9 +9,9 @@ import pytest
 
 from domain.clocks import local_today
 from domain.mediation import record_session
-from domain.states import CaseState
 from models import Case, Investigation, MediationSession
 from models.enums import Role, SessionMode
+from models.states import CaseState
 from tests.conftest import hx
 from tests.factories import PASSWORD, events, user
 

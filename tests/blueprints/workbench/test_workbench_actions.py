@@ -4,7 +4,7 @@ in the closing tests; session and investigation records in test_records_*.py."""
 
 import pytest
 
-from domain.states import CaseState
+from models.states import CaseState
 from tests.conftest import hx
 from tests.factories import events, fresh
 

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from domain.states import CaseState
 from models import Case, Event
+from models.states import CaseState
 from tests.conftest import hx
 
 

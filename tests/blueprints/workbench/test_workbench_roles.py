@@ -2,7 +2,7 @@
 
 import pytest
 
-from domain.states import CaseState
+from models.states import CaseState
 
 ACTIONS = ["assign", "session", "agreement", "failure"]
 
