@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload
 
 from extensions import db
 from models import Case, Organisation, Region, RoutingRule
-from models.enums import MEDIATING_KINDS, DisputeType, OrgKind, RiskLevel, RoutingLevel
+from models.enums import DisputeType, OrgKind, RiskLevel, RoutingLevel
 
 # A dispute above this amount (yuan) is "large" and goes at least to the township centre.
 LARGE_AMOUNT = Decimal("100000")
@@ -285,20 +285,3 @@ def default_suggestion(case: Case | CaseProbe) -> Suggestion | None:
     if centres:
         return Suggestion(centres[0], _l("Handled by the county centre."))
     return None
-
-
-def dispatch_targets(case: Case) -> list[Organisation]:
-    """Organisations the desk may choose: every active mediating body in the case's county."""
-    low, high = case.region_code[:6], case.region_code[:6] + "\uffff"
-    stmt = (
-        sa.select(Organisation)
-        .join(Region, Organisation.region_id == Region.id)
-        .where(
-            Organisation.active.is_(True),
-            Organisation.kind.in_(sorted(MEDIATING_KINDS)),
-            Region.code >= low,
-            Region.code < high,
-        )
-        .order_by(Region.code, Organisation.name)
-    )
-    return list(db.session.scalars(stmt))

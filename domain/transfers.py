@@ -27,7 +27,7 @@ from domain.versioning import check_version
 from extensions import db
 from models import Case, Organisation, Region, User, code_range
 from models.docking import Transfer
-from models.enums import ClosureReason, OrgKind, Role, TransferDirection, TransferStatus
+from models.enums import ClosureReason, Role, TransferDirection, TransferStatus
 from models.types import utcnow
 
 PENDING = TransferStatus.PENDING.value
@@ -316,24 +316,3 @@ def incoming_transfers(user: User, limit: int = 100) -> list[Transfer]:
         .limit(limit)
     )
     return list(db.session.scalars(stmt).unique())
-
-
-def mediating_targets(case: Case) -> list[Organisation]:
-    """Organisations offered on the send form: active mediating ones and the courts and
-    arbitration bodies of the case's county or above it, except where it is now."""
-    here = origin(case)
-    orgs = db.session.scalars(
-        sa.select(Organisation).where(Organisation.active.is_(True)).order_by(Organisation.name)
-    ).all()
-    outside = {OrgKind.COURT, OrgKind.ARBITRATION}
-    county = case.region_code[:6]
-
-    def near(o: Organisation) -> bool:  # the case's county, or a body above it (the city)
-        code = o.region.code
-        return code.startswith(county) or case.region_code.startswith(code)
-
-    return [
-        o
-        for o in orgs
-        if (o.mediates or o.kind in outside) and near(o) and (here is None or o.id != here.id)
-    ]
