@@ -419,3 +419,10 @@ def fresh(db_, case: Case) -> Case:
 def events(db_, case: Case, action) -> list:
     """Page tests' shorthand for events_of."""
     return events_of(case, action)
+
+
+def open_panel(client, case: Case, name: str, key: str | None = None, *, htmx: bool = True):
+    """GET one panel of the case page with the form `key` open, as the opener link does (the
+    htmx fragment, or the panel on its own page with `htmx=False`); the response."""
+    url = f"/cases/{case.number}/panels/{name}" + (f"?open={key}" if key else "")
+    return client.get(url, headers={"HX-Request": "true"} if htmx else {})

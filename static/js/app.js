@@ -16,3 +16,13 @@ document.addEventListener("htmx:afterSwap", function (evt) {
   var summary = evt.detail.target.querySelector && evt.detail.target.querySelector("#error-summary");
   if (summary) { summary.focus(); }
 });
+// A form opened in a panel (an htmx GET of the panel) takes the focus, so keyboard users
+// land in it; after a refused POST the error summary above already has it.
+document.addEventListener("htmx:afterSettle", function (evt) {
+  var cfg = evt.detail.requestConfig;
+  if (!cfg || cfg.verb !== "get") { return; }
+  var open = document.querySelector("[data-panel-open]");
+  if (!open || open.querySelector("#error-summary")) { return; }
+  var first = open.querySelector("input:not([type=hidden]), select, textarea, button");
+  if (first && !(evt.detail.elt && evt.detail.elt.type === "search")) { first.focus(); }
+});
