@@ -24,7 +24,6 @@ from models import Case, User
 # The order of the panels on the page, top to bottom: the one list to edit when a panel is
 # added. Every registered provider must be named here (tests/blueprints/test_panel_kit.py).
 ORDER = (
-    "links",
     "screen",
     "referral",
     "dispatch",
@@ -44,6 +43,7 @@ ORDER = (
     "transfer",
     "closing_notice",
     "archive",
+    "links",
     "documents",
     "reset_code",
     "merged_timelines",

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import date as date_cls
+from urllib.parse import urlencode
+
 from flask import current_app, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, gettext
 
 from domain.clocks import days_left, local_today, urgency
 from domain.codes import format_query_code
 from domain.identity import mask_address, mask_id_number, mask_phone
+from domain.next_step import next_step
+from domain.referrals import feedback_urgency
 from domain.states import Action
-from models.enums import DisputeType, OrgKind, PartyRole, Role, Source
+from models.enums import (
+    DisputeType,
+    LinkKind,
+    OrgKind,
+    PartyRole,
+    ReferralResult,
+    Role,
+    Ruling,
+    Source,
+)
 from models.states import CaseState, PublicState
 from models.types import utcnow
 
@@ -40,7 +54,6 @@ def state_label(value: str | None):
 
 def page_url(**overrides) -> str:
     """The current URL with some query arguments replaced (for pagination links)."""
-    from urllib.parse import urlencode
 
     args = request.args.to_dict()
     args.update({k: v for k, v in overrides.items() if v is not None})
@@ -53,18 +66,11 @@ def page_url(**overrides) -> str:
 def event_text(event) -> str | None:
     """The line under a timeline entry, in the reader's language. Events store raw values
     (dates, codes, names), never text translated for whoever acted."""
-    from datetime import date as date_cls
-
-    from flask_babel import gettext
-
-    from models.enums import Ruling
 
     data = event.data or {}
     if data.get("public_text"):
         return data["public_text"]  # a name (organisation, centre): not translated
     if event.action in (Action.LINK_CASE, Action.UNLINK_CASE) and data.get("other"):
-        from models.enums import LinkKind
-
         return gettext(
             "%(number)s (%(kind)s)",
             number=data["other"],
@@ -98,27 +104,18 @@ def event_text(event) -> str | None:
             "Progress reported (sent %(date)s).",
             date=format_date(date_cls.fromisoformat(data["sent_on"])),
         )
-    if event.action == Action.RECORD_REFERRAL_FEEDBACK:
-        from models.enums import ReferralResult
-
-        if data.get("result"):
-            return gettext(
-                "%(result)s (sent %(date)s).",
-                result=ReferralResult(data["result"]).label,
-                date=format_date(date_cls.fromisoformat(data["sent_on"])),
-            )
+    if event.action == Action.RECORD_REFERRAL_FEEDBACK and data.get("result"):
+        return gettext(
+            "%(result)s (sent %(date)s).",
+            result=ReferralResult(data["result"]).label,
+            date=format_date(date_cls.fromisoformat(data["sent_on"])),
+        )
     if event.action == Action.EXTEND_PETITION and data.get("to"):
         return gettext(
             "The petition deadline moved to %(date)s.",
             date=format_date(date_cls.fromisoformat(data["to"])),
         )
     return None
-
-
-def _feedback_urgency(referral):  # noqa: ANN202 - an Urgency
-    from domain.referrals import feedback_urgency
-
-    return feedback_urgency(referral)
 
 
 def centre_phone() -> str:
@@ -134,7 +131,8 @@ GLOBALS = {
     "days_left": days_left,
     "local_today": local_today,
     "now_utc": utcnow,
-    "feedback_urgency": _feedback_urgency,
+    "feedback_urgency": feedback_urgency,
+    "next_step": next_step,
     "page_url": page_url,
     "centre_phone": centre_phone,
     "event_text": event_text,

@@ -11,7 +11,7 @@ import pytest
 from models.enums import ClosureReason
 from models.states import CaseState
 from tests.conftest import hx
-from tests.factories import events, fresh
+from tests.factories import events, fresh, open_panel
 
 
 def page(client, case) -> str:
@@ -33,13 +33,35 @@ def post(client, case, action, data, htmx=False):
     )
 
 
-def assert_redirected(response, case, htmx):
+def assert_redirected(response, case, htmx, message):
+    """Done: plain, a 303 to the closing panel of the case page; htmx, the whole current page
+    swapped into <main> with the success message."""
     if htmx:
-        assert response.status_code == 204
-        assert response.headers["HX-Redirect"].endswith(f"/cases/{case.number}")
+        assert response.status_code == 200
+        assert response.headers["HX-Retarget"] == "#main"
+        assert response.headers["HX-Reselect"] == "#main"
+        assert response.headers["HX-Reswap"].startswith("outerHTML show:")
+        html = response.get_data(as_text=True)
+        assert "<html" in html
+        assert message in html
     else:
         assert response.status_code == 303
-        assert response.headers["Location"].endswith(f"/cases/{case.number}")
+        assert response.headers["Location"].endswith(f"/cases/{case.number}#panel-closing")
+
+
+def opener(case, key) -> str:
+    """The link on the case page that opens the closing panel's form `key`."""
+    return f'href="/cases/{case.number}/panels/closing?open={key}"'
+
+
+def open_form(client, case, key) -> str:
+    """The closing panel with the form `key` open, after checking the page offers it."""
+    assert opener(case, key) in page(client, case)
+    response = open_panel(client, case, "closing", key)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'id="panel-closing-{key}" data-panel-open' in html
+    return html
 
 
 # ---- the panel ------------------------------------------------------------------------------
@@ -50,10 +72,14 @@ def test_panel_explains_the_failure_rule_and_names_the_organiser(mediating, logi
     html = page(client, mediating)
     assert 'id="panel-closing"' in html
     assert "0 failed attempts recorded so far." in html
+    assert "Suspend mediation" in html and "Extend the time limit" in html
+    for key in ("fail", "suspend", "extend", "terminate"):
+        assert opener(mediating, key) in html
+    assert opener(mediating, "resume") not in html  # not suspended
+    html = open_form(client, mediating, "fail")
     assert "After the second, the case goes to joint mediation" in html
     assert "fail-departments" not in html  # the first failure does not escalate
     assert f'name="fail-version" type="hidden" value="{mediating.version}"' in html
-    assert "Suspend mediation" in html and "Extend the time limit" in html
 
 
 def test_before_the_second_failure_the_organiser_is_named(mediating, world, login, client, db):
@@ -64,8 +90,8 @@ def test_before_the_second_failure_the_organiser_is_named(mediating, world, logi
         "failure",
         {"fail-version": mediating.version, "fail-reason": "双方分歧较大"},
     )
-    html = page(client, mediating)
-    assert "1 failed attempt recorded so far." in html
+    assert "1 failed attempt recorded so far." in page(client, mediating)
+    html = open_form(client, mediating, "fail")
     # The village committee's joint mediation is organised by the township centre.
     assert (
         f"the case then goes to joint mediation organised by {world.township_centre.name}"
@@ -97,7 +123,7 @@ def test_two_failures_escalate_then_joint_failure_ends(mediating, world, login, 
         {"fail-version": mediating.version, "fail-reason": "第一次未果"},
         htmx,
     )
-    assert_redirected(r, mediating, htmx)
+    assert_redirected(r, mediating, htmx, "Failed attempt recorded.")
     case = fresh(db, mediating)
     assert (case.state, case.failure_count) == (CaseState.MEDIATING, 1)
     [first] = events(db, case, "record_failure")
@@ -114,7 +140,7 @@ def test_two_failures_escalate_then_joint_failure_ends(mediating, world, login, 
         },
         htmx,
     )
-    assert_redirected(r, case, htmx)
+    assert_redirected(r, case, htmx, "Failed attempt recorded.")
     case = fresh(db, case)
     assert case.state == CaseState.JOINT_MEDIATION
     assert case.joint_org_id == world.township_centre.id
@@ -122,13 +148,14 @@ def test_two_failures_escalate_then_joint_failure_ends(mediating, world, login, 
     assert events(db, case, "escalate_joint")[0].public is True
 
     html = page(client, case)
-    assert "recording its failure ends the case as failed" in html
     assert "Suspend mediation" not in html  # not from joint mediation
+    assert opener(case, "suspend") not in html
+    assert "recording its failure ends the case as failed" in open_form(client, case, "fail")
 
     r = post(
         client, case, "failure", {"fail-version": case.version, "fail-reason": "联动调解未果"}, htmx
     )
-    assert_redirected(r, case, htmx)
+    assert_redirected(r, case, htmx, "Mediation recorded as failed. The case is closed.")
     case = fresh(db, case)
     assert case.state == CaseState.FAILED
     assert case.closure_reason == ClosureReason.FAILED
@@ -193,6 +220,9 @@ def test_stale_failure_shows_the_current_case(mediating, login, client, db, htmx
     assert "Someone else changed this case" in html
     assert "我的理由" in html  # kept
     assert "<html" in html  # the whole current page
+    assert 'id="panel-closing-fail" data-panel-open' in html  # with the form open
+    if htmx:
+        assert r.headers["HX-Retarget"] == "#main"
     assert fresh(db, mediating).failure_count == 0
 
 
@@ -225,7 +255,7 @@ def test_terminate(mediating, world, login, client, db, htmx):
         },
         htmx,
     )
-    assert_redirected(r, mediating, htmx)
+    assert_redirected(r, mediating, htmx, "Mediation ended. The case is closed.")
     case = fresh(db, mediating)
     assert case.state == CaseState.TERMINATED
     assert case.closure_reason == ClosureReason.PARTY_WITHDREW
@@ -299,7 +329,7 @@ def test_suspend_and_resume(mediating, world, login, client, db, htmx):
         {"suspend-version": mediating.version, "suspend-reason": "当事人住院"},
         htmx,
     )
-    assert_redirected(r, mediating, htmx)
+    assert_redirected(r, mediating, htmx, "Mediation suspended. The clock is stopped.")
     case = fresh(db, mediating)
     assert case.state == CaseState.SUSPENDED
     assert case.suspended_since is not None
@@ -307,10 +337,12 @@ def test_suspend_and_resume(mediating, world, login, client, db, htmx):
     html = page(client, case)
     assert "Suspended since" in html
     assert "Resume mediation" in html
+    assert opener(case, "resume") in html
     assert "This attempt failed" not in html
+    assert opener(case, "fail") not in html
 
     r = post(client, case, "resume", {"resume-version": case.version, "resume-note": ""}, htmx)
-    assert_redirected(r, case, htmx)
+    assert_redirected(r, case, htmx, "Mediation resumed. The deadline moved by the days suspended.")
     case = fresh(db, case)
     assert case.state == CaseState.MEDIATING
     assert case.suspended_since is None
@@ -367,7 +399,7 @@ def test_extend(mediating, world, login, client, db, htmx):
         },
         htmx,
     )
-    assert_redirected(r, mediating, htmx)
+    assert_redirected(r, mediating, htmx, "Time limit extended.")
     case = fresh(db, mediating)
     assert case.due_on == due + timedelta(days=10)
     assert case.extended_days == 10
@@ -408,7 +440,11 @@ def test_extend_bad_input(mediating, login, client, db, htmx, data, message, fie
     html = r.get_data(as_text=True)
     assert message in html
     assert f'id="{field}"' in html
-    assert '<details id="panel-closing-extend" open>' in html
+    assert 'id="panel-closing-extend" data-panel-open' in html  # the form comes back open
+    assert ("<html" in html) is not htmx  # the fragment, or the panel on its own page
+    assert f'value="{data["extend-days"]}"' in html  # what was typed is kept
+    if data["extend-reason"].strip():
+        assert data["extend-reason"] in html
     assert fresh(db, mediating).extended_days == 0
 
 

@@ -8,7 +8,7 @@ import pytest
 from models import Event
 from models.states import CaseState
 from tests.conftest import hx
-from tests.factories import complete_file, fresh
+from tests.factories import complete_file, fresh, open_panel
 
 
 def page(client, case) -> str:
@@ -71,16 +71,22 @@ def test_archive_a_terminated_case(world, login, client, db, htmx, who):
     complete_file(case, world.mediator)
     db.session.commit()
     login(who)
+    assert f"/cases/{case.number}/panels/archive?open=archive" in page(client, case)
     r = client.post(
         f"/cases/{case.number}/archive",
         data={"archive-version": case.version},
         headers=hx("panel-archive") if htmx else {},
     )
-    if htmx:
-        assert r.status_code == 204
-        assert r.headers["HX-Redirect"].endswith(f"/cases/{case.number}")
+    if htmx:  # the whole current page swapped into <main>, with the message
+        assert r.status_code == 200
+        assert r.headers["HX-Retarget"] == "#main"
+        assert r.headers["HX-Reselect"] == "#main"
+        assert r.headers["HX-Reswap"] == "outerHTML show:#panel-archive:top"
+        assert "Case archived." in r.get_data(as_text=True)
+        assert "Archived on" in r.get_data(as_text=True)
     else:
         assert r.status_code == 303
+        assert r.headers["Location"].endswith(f"/cases/{case.number}#panel-archive")
     case = fresh(db, case)
     assert case.state == CaseState.ARCHIVED
     event = db.session.query(Event).filter_by(case_id=case.id, action="archive").one()
@@ -88,7 +94,10 @@ def test_archive_a_terminated_case(world, login, client, db, htmx, who):
     assert event.public is True
     html = page(client, case)
     assert "Archived on" in html
-    assert 'name="archive-version"' not in html
+    assert f"/cases/{case.number}/panels/archive?open=archive" not in html  # nothing to open
+    opened = open_panel(client, case, "archive", "archive").get_data(as_text=True)
+    assert 'id="panel-archive"' in opened
+    assert 'name="archive-version"' not in opened
     assert case.file_number and case.file_number in html
     assert "Download the case file (PDF)" in html
 

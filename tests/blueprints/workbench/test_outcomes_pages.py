@@ -13,13 +13,47 @@ from models import Agreement, FollowUp, JudicialConfirmation
 from models.enums import Performance, Ruling
 from models.states import CaseState
 from tests.conftest import hx
-from tests.factories import events, fresh
+from tests.factories import events, fresh, open_panel
 
 TODAY = local_today
 
 
 def post(client, url, data, htmx=False, target=None):
     return client.post(url, data=data, headers=hx(target) if htmx else {})
+
+
+def page(client, case) -> str:
+    return client.get(f"/cases/{case.number}").get_data(as_text=True)
+
+
+def opener(case, panel, key) -> str:
+    """The link on the case page that opens the form `key` of `panel`."""
+    return f'href="/cases/{case.number}/panels/{panel}?open={key}"'
+
+
+def open_form(client, case, panel, key) -> str:
+    """The panel with the form `key` open, after checking the case page offers it."""
+    assert opener(case, panel, key) in page(client, case)
+    response = open_panel(client, case, panel, key)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'id="panel-{panel}-{key}" data-panel-open' in html
+    return html
+
+
+def assert_done(response, case, panel, htmx, message):
+    """Done: plain, a 303 to the panel on the case page; htmx, the whole current page swapped
+    into <main> with the success message."""
+    if htmx:
+        assert response.status_code == 200, response.get_data(as_text=True)
+        assert response.headers["HX-Retarget"] == "#main"
+        assert response.headers["HX-Reselect"] == "#main"
+        assert response.headers["HX-Reswap"].startswith("outerHTML show:")
+        html = response.get_data(as_text=True)
+        assert "<html" in html and message in html
+    else:
+        assert response.status_code == 303, response.get_data(as_text=True)
+        assert response.headers["Location"].endswith(f"/cases/{case.number}#panel-{panel}")
 
 
 def sign_all(case, who, skip=0):
@@ -72,8 +106,10 @@ def agreement_data(case, **kw):
 
 def test_outcome_panel_has_no_failure_form(mediating, login, client):
     login("mediator")
-    html = client.get(f"/cases/{mediating.number}").get_data(as_text=True)
+    html = page(client, mediating)
     assert 'id="panel-outcome"' in html
+    assert "failure-reason" not in html
+    html = open_form(client, mediating, "outcome", "agreement")
     assert "failure-reason" not in html
     assert "one for each party and one kept by the committee" in html  # copies: 2 + 1
     assert 'name="agreement-facts"' in html and 'name="agreement-responsibilities"' in html
@@ -89,7 +125,7 @@ def test_record_agreement(mediating, world, login, client, db, htmx):
         htmx,
         "panel-outcome",
     )
-    assert response.status_code == (204 if htmx else 303)
+    assert_done(response, mediating, "outcome", htmx, "Agreement recorded. The case is closed.")
     case = fresh(db, mediating)
     assert case.state == CaseState.AGREED and case.closed_at is not None
     agreement = db.session.query(Agreement).filter_by(case_id=case.id).one()
@@ -196,17 +232,20 @@ def test_sign_until_effective(agreed, world, login, client, db, htmx):
     html = client.get(f"/cases/{agreed.number}").get_data(as_text=True)
     assert 'id="panel-agreement"' in html and "Not yet signed" in html
     assert "Copies: 3" in html
+    assert 'name="sign-signer"' in open_form(client, agreed, "agreement", "sign")
     keys = [r.key for r in agreements.signers(agreed)]
     for key in keys:
         response = post(client, url, sign_data(fresh(db, agreed), key), htmx, "panel-agreement")
-        assert response.status_code == (204 if htmx else 303), response.get_data(as_text=True)
+        assert_done(response, agreed, "agreement", htmx, "Signature recorded.")
     case = fresh(db, agreed)
     assert case.agreement.effective_on == TODAY()
     assert len(case.agreement.signatures) == 4
     last = events(db, case, "sign_agreement")[-1]
     assert last.public is True and last.data["effective_on"] == TODAY().isoformat()
-    html = client.get(f"/cases/{agreed.number}").get_data(as_text=True)
-    assert "In effect" in html and 'name="sign-signer"' not in html  # frozen
+    html = page(client, agreed)
+    assert "In effect" in html and opener(agreed, "agreement", "sign") not in html  # frozen
+    html = open_panel(client, agreed, "agreement", "sign").get_data(as_text=True)
+    assert 'id="panel-agreement"' in html and 'name="sign-signer"' not in html
 
 
 @pytest.mark.parametrize("htmx", [False, True])
@@ -245,8 +284,10 @@ def test_sign_stale_version(agreed, login, client, db):
 @pytest.mark.parametrize("htmx", [False, True])
 def test_record_performance(effective, login, client, db, htmx):
     login("mediator")
-    html = client.get(f"/cases/{effective.number}").get_data(as_text=True)
-    assert 'id="panel-performance"' in html and "Term 1" in html
+    html = page(client, effective)
+    assert 'id="panel-performance"' in html
+    html = open_form(client, effective, "performance", "term1")
+    assert "Term 1" in html and 'name="term1-status"' in html
     response = post(
         client,
         f"/workbench/case/{effective.number}/agreement/terms/1",
@@ -254,7 +295,7 @@ def test_record_performance(effective, login, client, db, htmx):
         htmx,
         "panel-performance",
     )
-    assert response.status_code == (204 if htmx else 303)
+    assert_done(response, effective, "performance", htmx, "Performance recorded.")
     case = fresh(db, effective)
     assert case.agreement.performance_status == Performance.PERFORMED
     assert events(db, case, "record_performance")[0].public is False
@@ -295,10 +336,12 @@ def test_disputed_needs_note_then_offers_both_routes(effective, login, client, d
             "term1-note": "被申请人反悔",
         },
     )
-    assert response.status_code == 303
-    html = client.get(f"/cases/{effective.number}").get_data(as_text=True)
+    assert_done(response, effective, "performance", False, "Performance recorded.")
+    html = page(client, effective)
     assert "A party goes back on the agreement" in html
-    assert 'name="court-note"' in html and 'name="reopen-both_parties_consent"' in html
+    assert 'name="court-note"' in open_form(client, effective, "performance", "court")
+    html = open_form(client, effective, "performance", "reopen")
+    assert 'name="reopen-both_parties_consent"' in html
 
 
 def _dispute(case, world, db):
@@ -357,7 +400,8 @@ def test_reopen(effective, world, login, client, db, htmx):
         htmx,
         "panel-performance",
     )
-    assert response.status_code == (204 if htmx else 303)
+    done = "Mediation reopened. Record a new outcome when it ends."
+    assert_done(response, effective, "performance", htmx, done)
     case = fresh(db, effective)
     assert case.state == CaseState.MEDIATING and case.agreement is None
     [event] = events(db, case, "reopen")
@@ -395,8 +439,10 @@ def test_record_follow_up(agreed, world, login, client, db, htmx):
         == 404
     )
     login("mediator")
-    html = client.get(f"/cases/{agreed.number}").get_data(as_text=True)
+    html = page(client, agreed)
     assert 'id="panel-follow_up"' in html and "Not yet made" in html
+    html = open_form(client, agreed, "follow_up", "visit")
+    assert f'name="visit-visit" type="hidden" value="{visit.id}"' in html
     response = post(
         client,
         f"/workbench/case/{agreed.number}/follow-up",
@@ -404,14 +450,16 @@ def test_record_follow_up(agreed, world, login, client, db, htmx):
         htmx,
         "panel-follow_up",
     )
-    assert response.status_code == (204 if htmx else 303)
+    assert_done(response, agreed, "follow_up", htmx, "Follow-up visit recorded.")
     db.session.expire_all()
     visit = db.session.get(FollowUp, visit.id)
     assert visit.done_at is not None and visit.satisfaction.value == "satisfied"
     [event] = events(db, agreed, "record_follow_up")
     assert event.public is False and event.actor_id == world.mediator.id
-    html = client.get(f"/cases/{agreed.number}").get_data(as_text=True)
-    assert "Visited on" in html and 'name="visit-visited_on"' not in html
+    html = page(client, agreed)
+    assert "Visited on" in html and opener(agreed, "follow_up", "visit") not in html
+    html = open_panel(client, agreed, "follow_up", "visit").get_data(as_text=True)
+    assert 'id="panel-follow_up"' in html and 'name="visit-visited_on"' not in html
 
 
 @pytest.mark.parametrize("htmx", [False, True])
@@ -491,14 +539,18 @@ def test_confirmation_window_shown_only_when_effective(agreed, world, login, cli
 def test_apply_and_rule(effective, login, client, db, htmx):
     login("mediator")
     url = f"/workbench/case/{effective.number}/confirmation"
+    assert 'name="confirm-court"' in open_form(client, effective, "confirmation", "confirm")
     response = post(client, url, confirm_data(effective), htmx, "panel-confirmation")
-    assert response.status_code == (204 if htmx else 303)
+    done = "Application for judicial confirmation recorded."
+    assert_done(response, effective, "confirmation", htmx, done)
     case = fresh(db, effective)
     [application] = case.confirmations
     assert application.ruling == Ruling.PENDING and application.all_parties_joined
     assert events(db, case, "apply_confirmation")[0].public is True
-    html = client.get(f"/cases/{case.number}").get_data(as_text=True)
-    assert 'name="ruling-ruling_number"' in html and 'name="confirm-court"' not in html
+    assert opener(case, "confirmation", "confirm") not in page(client, case)
+    html = open_panel(client, case, "confirmation", "confirm").get_data(as_text=True)
+    assert 'id="panel-confirmation"' in html and 'name="confirm-court"' not in html
+    assert 'name="ruling-ruling_number"' in open_form(client, case, "confirmation", "ruling")
     ruling = {
         "ruling-version": case.version,
         "ruling-application": application.id,
@@ -512,7 +564,7 @@ def test_apply_and_rule(effective, login, client, db, htmx):
     assert response.status_code == 200
     assert 'id="ruling-ruling_number-error"' in response.get_data(as_text=True)
     response = post(client, f"{url}/ruling", ruling, htmx, "panel-confirmation")
-    assert response.status_code == (204 if htmx else 303)
+    assert_done(response, case, "confirmation", htmx, "Court ruling recorded.")
     db.session.expire_all()
     application = db.session.get(JudicialConfirmation, application.id)
     assert application.ruling == Ruling.CONFIRMED

@@ -5,6 +5,10 @@ import pytest
 from models.states import CaseState
 
 ACTIONS = ["assign", "session", "agreement", "failure"]
+# The workbench's own actions, and changing the mediator, which directors share with the desk.
+URLS = {a: f"/workbench/case/{{number}}/{a}" for a in ACTIONS} | {
+    "assign": "/cases/{number}/assign"
+}
 
 
 @pytest.fixture
@@ -15,7 +19,7 @@ def case(world, db):
 
 
 def urls(case):
-    return [f"/workbench/case/{case.number}/{a}" for a in ACTIONS]
+    return [URLS[a].format(number=case.number) for a in ACTIONS]
 
 
 def test_anonymous_is_sent_to_login(case, client):
