@@ -48,6 +48,17 @@ def attach_error(form, error: DomainError) -> None:
         form.form_errors = [*form.form_errors, error.message]
 
 
+def _holds(value, form) -> bool:
+    """Whether `form` is what a panel's factory returned, or inside it (dicts, lists)."""
+    if value is form:
+        return True
+    if isinstance(value, dict):
+        return any(_holds(v, form) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds(v, form) for v in value)
+    return False
+
+
 def form_key(form) -> str:
     """A form's key in its panel: its prefix ("agreement-" → "agreement")."""
     return form._prefix.rstrip("-")
@@ -101,12 +112,17 @@ def panel_action(
     if moved_on and hasattr(form, "version"):
         form.version.data, form.version.raw_data = case.version, [str(case.version)]
     p = build(name, case, current_user, Opening(key, form))
-    shown = p is not None and p.opened == key
+    # Shown: the panel still offers this form and puts the refused one back (a record that
+    # was signed meanwhile still opens, but without its correction form).
+    shown = p is not None and p.opened == key and _holds(p.form(key), form)
     if error is not None and (moved_on or not shown):
         flash(error.message, "error")
     elif error is not None:
         attach_error(form, error)
     if not shown:
+        if error is None:  # refused by the form itself, which is not on the page: say why
+            for message in (m for messages in form.errors.values() for m in messages):
+                flash(message, "error")
         return whole_page(case, unsaved=unsaved_text(form))
     if moved_on:
         return whole_page(case, (name, Opening(key, form)), focus=name)

@@ -1,4 +1,4 @@
-"""Routing rules (DOMAIN §4.5): the ordered list of rules that suggests where an accepted case
+"""Routing rules: the ordered list of rules that suggests where an accepted case
 goes. List, add, change, deactivate/activate, delete, move up/down, and a "try it" box that shows
 which rule fires for a made-up case. Admin only (the admin blueprint is guarded); an
 administrator manages the rules inside their region."""

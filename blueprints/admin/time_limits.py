@@ -1,4 +1,4 @@
-"""Time-limit rules (DOMAIN §1.10): list, add, change and delete the rules that set a case's
+"""Time-limit rules: list, add, change and delete the rules that set a case's
 time limit per source and/or organisation. Admin only (the admin blueprint is guarded)."""
 
 from __future__ import annotations

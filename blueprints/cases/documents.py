@@ -1,4 +1,4 @@
-"""The case-file documents on the shared case page (DOMAIN §2): each document that applies to
+"""The case-file documents on the shared case page (the 2010 national formats): each document that applies to
 the case with its versions; generate a new version, print it, download its PDF, mark the
 printed copy signed (frozen), or upload a signed scan (the parties' ID documents are upload
 only). Shows which mandatory documents the file still lacks.
@@ -123,7 +123,7 @@ def _opened(row: dict[str, Any]):
         refused = failed if isinstance(failed, DocumentForm) and failed is not upload else None
         return {
             "upload_form": _keyed(upload, row["key"]),
-            "errors": list(refused.form_errors) if refused else [],
+            "refused": refused,
         }
 
     return build

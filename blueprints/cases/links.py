@@ -104,17 +104,14 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _act(case: Case, form, done: str, call, key: str | None = None):
-    return panel_action(case, LINKS, form, done, call, key=key)
-
-
 @bp.route("/<number>/links", methods=["POST"])
 def link(number: str):
     """Link this case to another case in the user's scope (any staff who sees both)."""
     case, user = load_case(number), _me()
     form = LinkForm(prefix="link")
-    return _act(
+    return panel_action(
         case,
+        LINKS,
         form,
         _("Cases linked."),
         lambda: links.link_cases(
@@ -136,8 +133,9 @@ def unlink(number: str):
     link_id = row_id(form.link.data)
     if link_id is None:
         abort(404)  # a forged or out-of-range id names no link
-    return _act(
+    return panel_action(
         case,
+        LINKS,
         form,
         _("Link removed."),
         lambda: links.unlink_cases(case, link_id, user, version=form.version.data),
@@ -153,8 +151,9 @@ def merge(number: str):
     if not links.can_merge(user, case):
         abort(403)
     form = MergeForm(prefix="merge")
-    return _act(
+    return panel_action(
         case,
+        LINKS,
         form,
         _("Case merged. Work goes on in the other case."),
         lambda: links.merge_cases(

@@ -1,4 +1,4 @@
-"""The referral panel on the shared case page (诉调对接 / 访调对接 / 警调对接, DOMAIN §4.1–§4.3):
+"""The referral panel on the shared case page (诉调对接 / 访调对接 / 警调对接):
 who referred the case, their numbers and clock, the petition deadline's one extension, and the
 return leg (the result reported back to the referring body).
 

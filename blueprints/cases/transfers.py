@@ -153,10 +153,6 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _act(case: Case, form, done: str, call):
-    return panel_action(case, TRANSFER, form, done, call)
-
-
 def _transfer_id(form) -> int | None:
     return row_id(form.transfer.data)  # None (out of range, not a number): "no longer waiting"
 
@@ -185,7 +181,9 @@ def send_transfer(number: str):
             reason=form.reason.data,
         )
 
-    return _act(case, form, _("Transfer sent. It waits for the receiver's acknowledgement."), call)
+    return panel_action(
+        case, TRANSFER, form, _("Transfer sent. It waits for the receiver's acknowledgement."), call
+    )
 
 
 @bp.route("/<number>/transfers/withdraw", methods=["POST"])
@@ -195,8 +193,9 @@ def withdraw_transfer(number: str):
     if not can_send_transfer(user, case):
         abort(403)
     form = AnswerForm(prefix="withdraw")
-    return _act(
+    return panel_action(
         case,
+        TRANSFER,
         form,
         _("Transfer withdrawn."),
         lambda: transfers.withdraw_transfer(
@@ -211,8 +210,9 @@ def accept_transfer(number: str):
     or a clerk or leader of its region)."""
     case, user = load_case(number), _me()
     form = AcceptForm(prefix="accept")
-    return _act(
+    return panel_action(
         case,
+        TRANSFER,
         form,
         _("Transfer acknowledged. The case is now handled here."),
         lambda: transfers.accept_transfer(
@@ -226,8 +226,9 @@ def decline_transfer(number: str):
     """Decline a transfer with a reason: the case stays where it was (the receiver)."""
     case, user = load_case(number), _me()
     form = DeclineForm(prefix="decline")
-    return _act(
+    return panel_action(
         case,
+        TRANSFER,
         form,
         _("Transfer declined."),
         lambda: transfers.decline_transfer(
@@ -243,8 +244,9 @@ def ack_transfer_out(number: str):
     if not can_send_transfer(user, case):
         abort(403)
     form = OutAckForm(prefix="ack_out")
-    return _act(
+    return panel_action(
         case,
+        TRANSFER,
         form,
         _("Acknowledgement recorded. Mediation has ended."),
         lambda: transfers.record_out_acknowledgement(

@@ -68,7 +68,8 @@ def _phone(form, field) -> None:
 
 
 class RegisterForm(TrimmedForm):
-    """A walk-in or phone case registered by the desk (the acceptance register, DOMAIN §2.2)."""
+    """A walk-in or phone case registered by the desk (the acceptance register, 受理登记表:
+    an oral application is registered, MOJ-2002 Art. 23)."""
 
     # Keyboard order follows the paper form: how it came, where, what, who.
     channel = SelectField(
@@ -338,7 +339,7 @@ class CourtRegisterForm(_ReferralForm):
 
 
 class PetitionRegisterForm(_ReferralForm):
-    """The 工作移交单 of the petition office (DOMAIN §4.2)."""
+    """The 工作移交单 of the petition office (访调对接; no published format)."""
 
     kind = ReferralKind.PETITION
     transfer_no = StringField(_l("Transfer number (optional)"), validators=[Length(max=64)])

@@ -1,4 +1,4 @@
-"""The desk overview (issue 5): what came in today, what waits and for how long, referrals
+"""The desk overview: what came in today, what waits and for how long, referrals
 whose return leg is still owed, and transfers sent to the desk's area to acknowledge.
 
 Every figure is read within `case_scope(current_user)` and the page sends the same number of

@@ -204,11 +204,6 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _act(case: Case, name: str, form, done: str, call: Callable[[], object]):
-    """Validate `form`, run the domain call, answer as every panel does."""
-    return panel_action(case, name, form, done, call)
-
-
 def _load(number: str, allowed: Callable[[User, Case], bool]) -> tuple[Case, User]:
     case, user = load_case(number), _me()
     if not allowed(user, case):
@@ -223,7 +218,7 @@ def record_failure(number: str):
     case, user = _load(number, _may_end)
     form = FailureForm(prefix="fail")
     final = case.state == CaseState.JOINT_MEDIATION
-    return _act(
+    return panel_action(
         case,
         CLOSING,
         form,
@@ -246,7 +241,7 @@ def terminate(number: str):
     organiser's staff)."""
     case, user = _load(number, _may_end)
     form = TerminateForm(prefix="terminate")
-    return _act(
+    return panel_action(
         case,
         CLOSING,
         form,
@@ -266,7 +261,7 @@ def suspend(number: str):
     """Suspend mediation; the clock stops (the case's mediator, the committee director)."""
     case, user = _load(number, can_record)
     form = SuspendForm(prefix="suspend")
-    return _act(
+    return panel_action(
         case,
         CLOSING,
         form,
@@ -280,7 +275,7 @@ def resume(number: str):
     """Resume suspended mediation; the deadline moves (the case's mediator, the director)."""
     case, user = _load(number, can_record)
     form = ResumeForm(prefix="resume")
-    return _act(
+    return panel_action(
         case,
         CLOSING,
         form,
@@ -294,7 +289,7 @@ def extend(number: str):
     """Extend the time limit with both parties' consent (the case's mediator, the director)."""
     case, user = _load(number, can_record)
     form = ExtendForm(prefix="extend")
-    return _act(
+    return panel_action(
         case,
         CLOSING,
         form,
@@ -317,7 +312,7 @@ def archive(number: str):
     """Archive a finished case once nothing is missing (mediator, director, clerk, leader)."""
     case, user = _load(number, closing.can_archive)
     form = CaseActionForm(prefix="archive")
-    return _act(
+    return panel_action(
         case,
         ARCHIVE,
         form,

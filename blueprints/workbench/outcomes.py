@@ -397,11 +397,6 @@ def confirmation_panel(case: Case, user: User) -> Panel | None:
 # ---- Actions ------------------------------------------------------------------------------
 
 
-def _act(case: Case, name: str, form, done: str, call):
-    """Validate, run the domain call, answer as every panel does."""
-    return panel_action(case, name, form, done, call)
-
-
 def _recording_case(number: str) -> tuple[Case, User]:
     """The case (404 outside the user's scope) if the user records its outcome (else 403)."""
     case, user = load_case(number), _me()
@@ -418,7 +413,7 @@ def record_agreement(number: str):
     if not (can_record(user, case) or _joint_staff(user, case)):
         abort(403)
     form = AgreementForm(prefix="agreement")
-    return _act(
+    return panel_action(
         case,
         OUTCOME,
         form,
@@ -456,7 +451,7 @@ def sign_agreement(number: str):
     case, user = _recording_case(number)
     form = SignatureForm(prefix="sign")
     kind, party = _signer(case, form.signer.data)
-    return _act(
+    return panel_action(
         case,
         AGREEMENT,
         form,
@@ -477,7 +472,7 @@ def record_performance(number: str, term: int):
     """Record how one term is performed (whoever records the case)."""
     case, user = _recording_case(number)
     form = PerformanceForm(prefix=f"term{term}")
-    return _act(
+    return panel_action(
         case,
         PERFORMANCE,
         form,
@@ -499,7 +494,7 @@ def advise_court(number: str):
     records the case)."""
     case, user = _recording_case(number)
     form = CourtAdviceForm(prefix="court")
-    return _act(
+    return panel_action(
         case,
         PERFORMANCE,
         form,
@@ -514,7 +509,7 @@ def reopen(number: str):
     case, user = _recording_case(number)
     form = ReopenForm(prefix="reopen")
     done = _("Mediation reopened. Record a new outcome when it ends.")
-    return _act(
+    return panel_action(
         case,
         PERFORMANCE,
         form,
@@ -539,7 +534,7 @@ def record_follow_up(number: str):
     visit = db.session.get(FollowUp, form.visit.data) if form.visit.data else None
     if form.visit.data and (visit is None or visit.case_id != case.id):
         abort(404)
-    return _act(
+    return panel_action(
         case,
         FOLLOW_UP,
         form,
@@ -564,7 +559,7 @@ def apply_confirmation(number: str):
     """Record the parties' joint application for judicial confirmation (whoever records)."""
     case, user = _recording_case(number)
     form = ConfirmationForm(prefix="confirm")
-    return _act(
+    return panel_action(
         case,
         CONFIRMATION,
         form,
@@ -595,7 +590,7 @@ def record_ruling(number: str):
     )
     if form.application.data and (application is None or application.case_id != case.id):
         abort(404)
-    return _act(
+    return panel_action(
         case,
         CONFIRMATION,
         form,

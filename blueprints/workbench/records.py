@@ -286,9 +286,7 @@ def records_panel(case: Case, user: User) -> Panel | None:
                     edit = session_form(case, record, prefix=_key(record))
                 else:
                     edit = investigation_form(case, record, prefix=_key(record))
-            signing = isinstance(failed, SignForm)
-            sign_errors = [m for f in failed for m in f.errors] if signing else []
-            return {"edit": edit, "sign_errors": sign_errors}
+            return {"edit": edit, "sign": failed if isinstance(failed, SignForm) else None}
 
         return build
 

@@ -7,7 +7,9 @@ from models import Party
 from models.enums import ClosureReason, ConsentStatus, NoticeAck
 from models.states import CaseState
 from tests.conftest import hx
-from tests.factories import events, fresh
+from tests.factories import events, fresh, open_panel
+
+PANEL = "consent"
 
 
 def consent_data(case, party, **kw):
@@ -28,6 +30,30 @@ def notice_data(case, party, **kw):
     return data
 
 
+def opener(case, key):
+    """The link of the case page that opens the form `key` of the consent panel."""
+    return f'href="/cases/{case.number}/panels/{PANEL}?open={key}"'
+
+
+def assert_done(client, response, case, htmx, message):
+    """The answer to a successful POST: htmx gets the whole page swapped into <main>,
+    scrolled to the panel; a plain POST is sent back to the panel's anchor. Returns the case
+    page as it is after the action (with the success message)."""
+    if htmx:
+        assert response.status_code == 200
+        assert "HX-Redirect" not in response.headers
+        assert response.headers["HX-Retarget"] == "#main"
+        assert response.headers["HX-Reswap"] == f"outerHTML show:#panel-{PANEL}:top"
+        html = response.get_data(as_text=True)
+    else:
+        assert response.status_code == 303
+        location = response.headers["Location"]
+        assert location.endswith(f"/cases/{case.number}#panel-{PANEL}")
+        html = client.get(location).get_data(as_text=True)
+    assert message in html
+    return html
+
+
 @pytest.fixture
 def pending(world, db):
     """In mediation, nobody asked yet."""
@@ -43,11 +69,18 @@ def test_panel_lists_parties_for_desk_before_dispatch(world, db, login, client):
     html = client.get(f"/cases/{case.number}").get_data(as_text=True)
     assert 'id="panel-consent"' in html
     assert "Not asked yet" in html and "Not yet acknowledged" in html
+    for party in case.parties:  # one form of each kind per party, opened from the page
+        assert opener(case, f"consent-{party.id}") in html
+        assert opener(case, f"notice-{party.id}") in html
     for party in case.parties:
-        assert f'id="consent-{party.id}-status-1"' in html  # one copy of the form per party
+        html = open_panel(client, case, PANEL, f"consent-{party.id}").get_data(as_text=True)
+        assert f'id="consent-{party.id}-status-1"' in html
+        assert f'action="/cases/{case.number}/consent"' in html
+        if party.role.value in ("applicant", "respondent"):
+            assert "the case closes as refused" in html  # the warning beside "refuses"
+        html = open_panel(client, case, PANEL, f"notice-{party.id}").get_data(as_text=True)
         assert f'id="notice-{party.id}-how-0"' in html
-    assert "the case closes as refused" in html  # the warning beside "refuses"
-    assert f'action="/cases/{case.number}/consent"' in html
+        assert f'action="/cases/{case.number}/notice"' in html
 
 
 @pytest.mark.parametrize(
@@ -78,12 +111,8 @@ def test_clerk_records_consent_before_dispatch(world, db, login, client, htmx):
         headers=hx("panel-consent") if htmx else {},
         data=consent_data(case, party),
     )
-    if htmx:
-        assert response.status_code == 204
-        assert response.headers["HX-Redirect"].endswith(f"/cases/{case.number}")
-    else:
-        assert response.status_code == 303
-        assert response.headers["Location"].endswith(f"/cases/{case.number}")
+    html = assert_done(client, response, case, htmx, "Answer recorded.")
+    assert "Agrees to mediation" in html
     case = fresh(db, case)
     party = db.session.get(Party, party.id)
     assert party.consent == ConsentStatus.AGREED and party.consent_at is not None
@@ -91,8 +120,6 @@ def test_clerk_records_consent_before_dispatch(world, db, login, client, htmx):
     (event,) = events(db, case, "record_consent")
     assert event.actor_id == world.clerk.id and event.public is False
     assert event.note == "电话联系，本人同意"
-    html = client.get(f"/cases/{case.number}").get_data(as_text=True)
-    assert "Answer recorded." in html and "Agrees to mediation" in html
 
 
 @pytest.mark.parametrize("htmx", [False, True])
@@ -104,7 +131,8 @@ def test_mediator_acknowledges_notice(pending, world, db, login, client, htmx):
         headers=hx("panel-consent") if htmx else {},
         data=notice_data(pending, party, **{"notice-how": "electronic"}),
     )
-    assert response.status_code == (204 if htmx else 303)
+    html = assert_done(client, response, pending, htmx, "Notice acknowledgement recorded.")
+    assert "Acknowledged electronically" in html
     db.session.expire_all()
     party = db.session.get(Party, party.id)
     assert party.notice_ack == NoticeAck.ELECTRONIC and party.notice_ack_at is not None
@@ -146,8 +174,9 @@ def test_missing_answer_is_a_field_error(pending, db, login, client, htmx, templ
     assert "Choose the party&#39;s answer." in html
     assert f'id="consent-{party.id}-status-error"' in html
     assert "电话联系，本人同意" in html  # the note is kept
+    assert f'id="panel-consent-consent-{party.id}" data-panel-open' in html
     assert templates[-1 if htmx else 0] == (
-        "workbench/partials/consent_panel.html" if htmx else "cases/detail.html"
+        "workbench/partials/consent_panel.html" if htmx else "cases/panel.html"
     )
     assert db.session.get(Party, party.id).consent == ConsentStatus.PENDING
 
@@ -166,11 +195,17 @@ def test_party_must_belong_to_the_case(world, pending, db, login, client, bad):
         response = client.post(
             f"/cases/{pending.number}/{url}", headers=hx("panel-consent"), data=data
         )
+        # No such form is offered: the whole page, with the message at the top.
         assert response.status_code == 200, url
+        assert response.headers["HX-Retarget"] == "#main", url
         html = response.get_data(as_text=True)
-        assert 'class="error-summary"' in html
+        flashes = html[html.index('id="flashes"') : html.index('id="panel-')]
         # A number that is no party of this case is named; "abc" is not a number at all.
-        assert ("Choose a party of this case." if bad != "abc" else "Not a valid integer") in html
+        message = "Choose a party of this case." if bad != "abc" else "Not a valid integer"
+        assert f'<p class="flash flash-error">{message}' in flashes, url
+        if url == "consent":  # the note typed is shown back, not lost
+            unsaved = html[html.index('id="unsaved"') :]
+            assert "电话联系，本人同意" in unsaved[: unsaved.index("</section>")]
     assert events(db, pending, "record_consent") == events(db, pending, "ack_notice") == []
     db.session.expire_all()
     assert db.session.get(Party, other.parties[0].id).notice_ack == NoticeAck.ORAL  # untouched

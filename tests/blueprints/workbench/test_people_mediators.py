@@ -6,7 +6,9 @@ import pytest
 from models import Case, CaseMediator
 from models.states import CaseState
 from tests.conftest import hx
-from tests.factories import events, fresh
+from tests.factories import events, fresh, open_panel
+
+PANEL = "mediators"
 
 
 def section(html: str, dom_id: str) -> str:
@@ -24,6 +26,30 @@ def mediating(world, db):
     return case
 
 
+def opener(case, key):
+    """The link of the case page that opens the form `key` of the mediators panel."""
+    return f'href="/cases/{case.number}/panels/{PANEL}?open={key}"'
+
+
+def assert_done(client, response, case, htmx, message):
+    """The answer to a successful POST: htmx gets the whole page swapped into <main>,
+    scrolled to the panel; a plain POST is sent back to the panel's anchor. Returns the case
+    page as it is after the action (with the success message)."""
+    if htmx:
+        assert response.status_code == 200
+        assert "HX-Redirect" not in response.headers
+        assert response.headers["HX-Retarget"] == "#main"
+        assert response.headers["HX-Reswap"] == f"outerHTML show:#panel-{PANEL}:top"
+        html = response.get_data(as_text=True)
+    else:
+        assert response.status_code == 303
+        location = response.headers["Location"]
+        assert location.endswith(f"/cases/{case.number}#panel-{PANEL}")
+        html = client.get(location).get_data(as_text=True)
+    assert message in html
+    return html
+
+
 def add_data(case, mediator_id, **kw):
     data = {"comediator-version": case.version, "comediator-mediator": mediator_id}
     data.update(kw)
@@ -35,8 +61,12 @@ def test_mediator_sees_list_and_declare_button(mediating, login, client):
     html = client.get(f"/cases/{mediating.number}").get_data(as_text=True)
     assert 'id="panel-mediators"' in html
     assert "Not yet declared" in html
-    assert "I declare no conflict of interest with the parties" in html
+    assert opener(mediating, "declare") in html
     assert "Add a co-mediator" not in html  # the director's
+    html = open_panel(client, mediating, PANEL, "declare").get_data(as_text=True)
+    assert "I declare no conflict of interest with the parties" in html
+    html = open_panel(client, mediating, PANEL, "comediator").get_data(as_text=True)
+    assert 'name="comediator-mediator"' not in html  # cannot be opened either
 
 
 def test_director_sees_add_form_without_those_on_the_case(mediating, world, login, client):
@@ -44,10 +74,17 @@ def test_director_sees_add_form_without_those_on_the_case(mediating, world, logi
     html = section(
         client.get(f"/cases/{mediating.number}").get_data(as_text=True), "panel-mediators"
     )
-    assert "Add a co-mediator" in html
+    assert opener(mediating, "comediator") in html
+    assert opener(mediating, "declare") not in html  # not a mediator of this case
+    html = section(
+        open_panel(client, mediating, PANEL, "comediator").get_data(as_text=True),
+        "panel-mediators",
+    )
+    assert "Add a co-mediator" in html and 'name="comediator-mediator"' in html
     assert f'<option value="{world.mediator_b.id}">' in html
     assert f'<option value="{world.mediator.id}">' not in html  # already presiding
-    assert "I declare no conflict" not in html  # not a mediator of this case
+    html = open_panel(client, mediating, PANEL, "declare").get_data(as_text=True)
+    assert "I declare no conflict" not in html  # cannot be opened either
 
 
 @pytest.mark.parametrize("state", [CaseState.DISPATCHED, CaseState.SUSPENDED, CaseState.AGREED])
@@ -66,11 +103,8 @@ def test_declare(mediating, world, db, login, client, htmx):
         headers=hx("panel-mediators") if htmx else {},
         data={"declare-version": mediating.version},
     )
-    if htmx:
-        assert response.status_code == 204
-        assert response.headers["HX-Redirect"].endswith(f"/cases/{mediating.number}")
-    else:
-        assert response.status_code == 303
+    html = assert_done(client, response, mediating, htmx, "Declaration recorded.")
+    assert "Declared " in html and opener(mediating, "declare") not in html
     case = fresh(db, mediating)
     link = next(m for m in case.mediators if m.user_id == world.mediator.id)
     assert link.declared_no_conflict_at is not None
@@ -78,7 +112,9 @@ def test_declare(mediating, world, db, login, client, htmx):
     event = events(db, case, "declare_no_conflict")[-1]
     assert event.actor_id == world.mediator.id and event.public is False
     html = client.get(f"/cases/{case.number}").get_data(as_text=True)
-    assert "Declared " in html and "I declare no conflict" not in html
+    assert "Declared " in html and opener(case, "declare") not in html
+    html = open_panel(client, case, PANEL, "declare").get_data(as_text=True)
+    assert "I declare no conflict" not in html
 
 
 @pytest.mark.parametrize("htmx", [False, True])
@@ -113,7 +149,7 @@ def test_director_adds_co_mediator_chosen_by_parties(mediating, world, db, login
         headers=hx("panel-mediators") if htmx else {},
         data=add_data(mediating, world.mediator_b.id, **{"comediator-chosen_by_parties": "y"}),
     )
-    assert response.status_code == (204 if htmx else 303)
+    assert_done(client, response, mediating, htmx, "Co-mediator added.")
     case = fresh(db, mediating)
     link = (
         db.session.query(CaseMediator).filter_by(case_id=case.id, user_id=world.mediator_b.id).one()
@@ -125,7 +161,9 @@ def test_director_adds_co_mediator_chosen_by_parties(mediating, world, db, login
     # The co-mediator now sees the case and is asked to declare.
     login("mediator_b")
     html = client.get(f"/cases/{case.number}").get_data(as_text=True)
-    assert "Chosen by the parties" in html and "I declare no conflict" in html
+    assert "Chosen by the parties" in html and opener(case, "declare") in html
+    html = open_panel(client, case, PANEL, "declare").get_data(as_text=True)
+    assert "I declare no conflict" in html
 
 
 @pytest.mark.parametrize("htmx", [False, True])
@@ -151,8 +189,9 @@ def test_add_bad_input(mediating, world, db, login, client, templates, htmx, val
     assert ("<html" in html) is not htmx
     assert message in html
     assert 'checked id="comediator-chosen_by_parties"' in html  # input kept
+    assert 'id="panel-mediators-comediator" data-panel-open' in html
     assert templates[-1 if htmx else 0] == (
-        "workbench/partials/mediators_panel.html" if htmx else "cases/detail.html"
+        "workbench/partials/mediators_panel.html" if htmx else "cases/panel.html"
     )
     assert events(db, mediating, "add_co_mediator") == []
 

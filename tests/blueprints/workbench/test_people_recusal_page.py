@@ -7,7 +7,9 @@ from models import RecusalRequest
 from models.enums import RecusalDecision
 from models.states import CaseState
 from tests.conftest import hx
-from tests.factories import events, fresh
+from tests.factories import events, fresh, open_panel
+
+PANEL = "recusal"
 
 
 @pytest.fixture
@@ -43,6 +45,43 @@ def request_data(case, world, **kw):
     return data
 
 
+def opener(case, key):
+    """The link of the case page that opens the form `key` of the recusal panel."""
+    return f'href="/cases/{case.number}/panels/{PANEL}?open={key}"'
+
+
+def assert_done(client, response, case, htmx, message):
+    """The answer to a successful POST: htmx gets the whole page swapped into <main>,
+    scrolled to the panel; a plain POST is sent back to the panel's anchor. Returns the case
+    page as it is after the action (with the success message)."""
+    if htmx:
+        assert response.status_code == 200
+        assert "HX-Redirect" not in response.headers
+        assert response.headers["HX-Retarget"] == "#main"
+        assert response.headers["HX-Reswap"] == f"outerHTML show:#panel-{PANEL}:top"
+        html = response.get_data(as_text=True)
+    else:
+        assert response.status_code == 303
+        location = response.headers["Location"]
+        assert location.endswith(f"/cases/{case.number}#panel-{PANEL}")
+        html = client.get(location).get_data(as_text=True)
+    assert message in html
+    return html
+
+
+def assert_refused(response, templates, htmx, key):
+    """A refused POST: the panel with the form `key` open again, the fragment for htmx, else
+    the panel on a page of its own. Returns the HTML."""
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert ("<html" in html) is not htmx
+    assert templates[-1 if htmx else 0] == (
+        "workbench/partials/recusal_panel.html" if htmx else "cases/panel.html"
+    )
+    assert f'id="panel-{PANEL}-{key}" data-panel-open' in html
+    return html
+
+
 def decide_data(case, request, **kw):
     data = {
         "decide-version": case.version,
@@ -59,12 +98,21 @@ def test_panel_for_mediator_and_director(mediating, pending, login, client):
     login("mediator")
     html = client.get(f"/cases/{mediating.number}").get_data(as_text=True)
     assert 'id="panel-recusal"' in html
+    assert opener(mediating, "recusal") in html
     assert "Record a party's request for recusal" in html
     assert "调解员是申请人的表兄" in html  # pending request listed
     assert "close relative of a party" in html  # the grounds, as help
-    assert "Record decision" not in html  # the director decides
+    html = open_panel(client, mediating, PANEL, "recusal").get_data(as_text=True)
+    assert 'name="recusal-grounds"' in html and "Record request" in html
+    # The director decides: the mediator is offered no decision, and cannot open one.
+    assert opener(mediating, f"decide-{pending.id}") not in html
+    html = open_panel(client, mediating, PANEL, f"decide-{pending.id}").get_data(as_text=True)
+    assert "Record decision" not in html and f'id="decide-{pending.id}-replacement"' not in html
     login("director")
     html = client.get(f"/cases/{mediating.number}").get_data(as_text=True)
+    assert opener(mediating, f"decide-{pending.id}") in html
+    assert "Record decision" not in html  # folded until opened
+    html = open_panel(client, mediating, PANEL, f"decide-{pending.id}").get_data(as_text=True)
     assert "Record decision" in html
     assert f'id="decide-{pending.id}-replacement"' in html
 
@@ -88,7 +136,13 @@ def test_mediator_records_a_request(mediating, world, db, login, client, htmx):
         headers=hx("panel-recusal") if htmx else {},
         data=request_data(mediating, world),
     )
-    assert response.status_code == (204 if htmx else 303)
+    assert_done(
+        client,
+        response,
+        mediating,
+        htmx,
+        "Recusal request recorded. The committee director decides on it.",
+    )
     case = fresh(db, mediating)
     (r,) = case.recusals
     assert (r.party_id, r.mediator_id, r.decision) == (
@@ -122,15 +176,10 @@ def test_request_bad_input(mediating, world, db, login, client, templates, htmx,
         headers=hx("panel-recusal") if htmx else {},
         data=data,
     )
-    assert response.status_code == 200
-    html = response.get_data(as_text=True)
-    assert ("<html" in html) is not htmx
+    html = assert_refused(response, templates, htmx, "recusal")
     assert message in html
     if "recusal-grounds" not in changes:
         assert "他们是亲戚" in html  # input kept
-    assert templates[-1 if htmx else 0] == (
-        "workbench/partials/recusal_panel.html" if htmx else "cases/detail.html"
-    )
     assert fresh(db, mediating).recusals == []
 
 
@@ -151,7 +200,7 @@ def test_director_grants_with_replacement(mediating, pending, world, db, login, 
         headers=hx("panel-recusal") if htmx else {},
         data=decide_data(mediating, pending, **{"decide-replacement": world.mediator_b.id}),
     )
-    assert response.status_code == (204 if htmx else 303)
+    assert_done(client, response, mediating, htmx, "Mediator replaced.")
     case = fresh(db, mediating)
     assert case.presiding_mediator.id == world.mediator_b.id
     old = next(m for m in case.mediators if m.user_id == world.mediator.id)
@@ -182,7 +231,7 @@ def test_director_refuses_with_reasons(mediating, pending, world, db, login, cli
             mediating, pending, **{"decide-decision": "refuse", "decide-note": "经核实并无亲属关系"}
         ),
     )
-    assert response.status_code == (204 if htmx else 303)
+    assert_done(client, response, mediating, htmx, "Recusal request refused.")
     r = db.session.get(RecusalRequest, pending.id)
     db.session.refresh(r)
     assert r.decision == RecusalDecision.REFUSED and r.decision_note == "经核实并无亲属关系"
@@ -219,28 +268,32 @@ def test_decide_bad_input(
         headers=hx("panel-recusal") if htmx else {},
         data=decide_data(mediating, pending, **changes),
     )
-    assert response.status_code == 200
-    html = response.get_data(as_text=True)
-    assert ("<html" in html) is not htmx
+    html = assert_refused(response, templates, htmx, f"decide-{pending.id}")
     assert message in html
     assert f'id="decide-{pending.id}-{field}-error"' in html  # beside the field
-    assert templates[-1 if htmx else 0] == (
-        "workbench/partials/recusal_panel.html" if htmx else "cases/detail.html"
-    )
     assert db.session.get(RecusalRequest, pending.id).decision == RecusalDecision.PENDING
 
 
-@pytest.mark.parametrize("value", ["", "abc", "999999", "OTHER"])
-def test_decide_unknown_request(world, db, mediating, pending, login, client, value):
-    if value == "OTHER":
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("", "Choose a recusal request of this case."),
+        ("abc", "Not a valid integer value"),
+        ("999999", "Choose a recusal request of this case."),
+        ("OTHER", "Choose a recusal request of this case."),
+    ],
+)
+def test_decide_unknown_request(world, db, mediating, pending, login, client, value, message):
+    """A decision for no request of this case: no such form is offered, so the whole page
+    comes back with the message at the top and the typed reasons kept."""
+    other_request = None
+    if value == "OTHER":  # a pending request of another case of the same committee
         other = world.case(CaseState.MEDIATING)
-        value = (
-            recusal.request_recusal(
-                other, other.parties[0], world.mediator, world.mediator, version=None, grounds="x"
-            ).id
-            or 0
+        other_request = recusal.request_recusal(
+            other, other.parties[0], world.mediator, world.mediator, version=None, grounds="x"
         )
         db.session.commit()
+        value = other_request.id
     login("director")
     response = client.post(
         f"/workbench/case/{mediating.number}/recusal/decide",
@@ -252,9 +305,17 @@ def test_decide_unknown_request(world, db, mediating, pending, login, client, va
         ),
     )
     assert response.status_code == 200
+    assert response.headers["HX-Retarget"] == "#main"  # the whole page
     html = response.get_data(as_text=True)
-    assert 'class="error-summary"' in html
+    flashes = html[html.index('id="flashes"') : html.index('id="panel-')]
+    assert f'<p class="flash flash-error">{message}' in flashes
+    unsaved = html[html.index('id="unsaved"') :]
+    assert "不同意" in unsaved[: unsaved.index("</section>")]  # what was typed, kept
     assert events(db, mediating, "decide_recusal") == []
+    if other_request is not None:
+        assert db.session.get(RecusalRequest, other_request.id).decision == (
+            RecusalDecision.PENDING
+        )
 
 
 def test_decide_stale(mediating, pending, world, db, login, client):

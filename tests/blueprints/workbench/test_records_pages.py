@@ -13,7 +13,7 @@ from models import Case, Investigation, MediationSession
 from models.enums import Role, SessionMode
 from models.states import CaseState
 from tests.conftest import hx
-from tests.factories import PASSWORD, events, user
+from tests.factories import PASSWORD, events, open_panel, user
 
 TODAY = f"{local_today().isoformat()}T00:00"  # midnight in Beijing: never in the future
 
@@ -63,6 +63,40 @@ def investigation_data(case, prefix="investigation", **kw):
     return data
 
 
+def opener(case, name, key):
+    """The link of the case page that opens the form `key` of the panel `name`."""
+    return f'href="/cases/{case.number}/panels/{name}?open={key}"'
+
+
+def assert_done(client, response, case, htmx, name, message, key=None):
+    """The answer to a successful POST: htmx gets the whole page swapped into <main>,
+    scrolled to the panel `name`; a plain POST is sent back to the panel's anchor, with the
+    record `key` still open for the records panel. Returns the case page as it is after the
+    action (with the success message)."""
+    if htmx:
+        assert response.status_code == 200
+        assert "HX-Redirect" not in response.headers
+        assert response.headers["HX-Retarget"] == "#main"
+        assert response.headers["HX-Reswap"] == f"outerHTML show:#panel-{name}:top"
+        html = response.get_data(as_text=True)
+    else:
+        assert response.status_code == 303
+        location = response.headers["Location"]
+        opened = f"?open={name}:{key}" if key else ""
+        assert location.endswith(f"/cases/{case.number}{opened}#panel-{name}")
+        html = client.get(location).get_data(as_text=True)
+    assert message in html
+    if key:
+        assert f'id="panel-{name}-{key}" data-panel-open' in html
+    return html
+
+
+def refused_template(htmx, fragment):
+    """The template of a refused POST's answer: the panel alone for htmx, else the panel on
+    a page of its own."""
+    return fragment if htmx else "cases/panel.html"
+
+
 def add_session(db, case, actor):
     session = record_session(
         db.session.get(Case, case.id),
@@ -84,6 +118,10 @@ def test_session_panel_ticks_applicants_and_respondents(mediating, login, client
     login("mediator")
     html = client.get(f"/cases/{mediating.number}").get_data(as_text=True)
     assert 'id="panel-session"' in html and 'id="panel-investigation"' in html
+    assert opener(mediating, "session", "session") in html
+    assert opener(mediating, "investigation", "investigation") in html
+    assert 'id="panel-records"' not in html  # nothing recorded yet
+    html = open_panel(client, mediating, "session", "session").get_data(as_text=True)
     assert f'name="session-version" type="hidden" value="{mediating.version}"' in html
     for pid in deciding(mediating):  # ticked by default
         assert re.search(
@@ -92,7 +130,6 @@ def test_session_panel_ticks_applicants_and_respondents(mediating, login, client
             html,
         )
     assert 'name="session-participants"' in html and 'name="session-result"' in html
-    assert 'id="panel-records"' not in html  # nothing recorded yet
 
 
 @pytest.mark.parametrize("state", [CaseState.DISPATCHED, CaseState.SUSPENDED, CaseState.AGREED])
@@ -119,7 +156,7 @@ def test_record_session(mediating, world, login, client, db, htmx):
         headers=hx("panel-session") if htmx else {},
         data=session_data(mediating),
     )
-    assert response.status_code == (204 if htmx else 303)
+    page = assert_done(client, response, mediating, htmx, "session", "Session recorded.")
     case = fresh(db, Case, mediating.id)
     assert case.state == CaseState.MEDIATING
     [record] = db.session.query(MediationSession).filter_by(case_id=case.id).all()
@@ -132,9 +169,10 @@ def test_record_session(mediating, world, login, client, db, htmx):
     assert record.recorded_by_id == world.mediator.id
     [event] = events(db, case, "record_session")
     assert event.actor_id == world.mediator.id and event.public is False
-    page = client.get(f"/cases/{case.number}").get_data(as_text=True)
-    assert "Session recorded." in page
-    assert 'id="record-session-' in page and "约定下周再谈" in page
+    assert f'id="record-session-{record.id}"' in page
+    assert opener(case, "records", f"session-{record.id}") in page
+    html = open_panel(client, case, "records", f"session-{record.id}").get_data(as_text=True)
+    assert "约定下周再谈" in html
 
 
 @pytest.mark.parametrize("htmx", [False, True])
@@ -153,8 +191,9 @@ def test_record_session_bad_input_keeps_text(mediating, login, client, db, htmx,
     assert "Tick the parties present at the session." in html
     assert 'value="张家堂屋"' in html and "村支书李四" in html  # input kept
     assert f'value="{TODAY}"' in html
-    assert templates[-1 if htmx else 0] == (
-        "workbench/partials/session_panel.html" if htmx else "cases/detail.html"
+    assert 'id="panel-session-session" data-panel-open' in html
+    assert templates[-1 if htmx else 0] == refused_template(
+        htmx, "workbench/partials/session_panel.html"
     )
     assert db.session.query(MediationSession).count() == 0
 
@@ -271,15 +310,18 @@ def test_record_investigation(mediating, world, login, client, db, htmx):
         headers=hx("panel-investigation") if htmx else {},
         data=investigation_data(mediating),
     )
-    assert response.status_code == (204 if htmx else 303)
+    page = assert_done(
+        client, response, mediating, htmx, "investigation", "Investigation recorded."
+    )
     [record] = db.session.query(Investigation).filter_by(case_id=mediating.id).all()
     assert record.interviewee == "王五，男，60岁，邻居"
     assert record.recorded_by_id == world.director.id
     [event] = events(db, mediating, "record_investigation")
     assert event.public is False and event.actor_id == world.director.id
-    page = client.get(f"/cases/{mediating.number}").get_data(as_text=True)
-    assert "Investigation recorded." in page and f'id="record-investigation-{record.id}"' in page
-    assert "去年夏天" in page
+    assert f'id="record-investigation-{record.id}"' in page
+    assert opener(mediating, "records", f"investigation-{record.id}") in page
+    html = open_panel(client, mediating, "records", f"investigation-{record.id}")
+    assert "去年夏天" in html.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("htmx", [False, True])
@@ -296,8 +338,10 @@ def test_investigation_bad_input_keeps_text(mediating, login, client, db, htmx, 
     assert "Name the person interviewed." in html
     assert 'id="investigation-held_at-error"' in html
     assert "去年夏天" in html and 'value="排水沟现场"' in html
-    if htmx:
-        assert templates[-1] == "workbench/partials/investigation_panel.html"
+    assert 'id="panel-investigation-investigation" data-panel-open' in html
+    assert templates[-1 if htmx else 0] == refused_template(
+        htmx, "workbench/partials/investigation_panel.html"
+    )
     assert db.session.query(Investigation).count() == 0
 
 
@@ -320,17 +364,19 @@ def test_stale_investigation(mediating, login, client, db):
 def test_open_a_record_for_correction(mediating, world, login, client, db, htmx, templates):
     session = add_session(db, mediating, world.mediator)
     login("mediator")
-    response = client.get(
-        f"/workbench/case/{mediating.number}/records?edit=session-{session.id}",
-        headers=hx("panel-records") if htmx else {},
-    )
+    page = client.get(f"/cases/{mediating.number}").get_data(as_text=True)
+    assert opener(mediating, "records", f"session-{session.id}") in page
+    assert f'name="session-{session.id}-notes"' not in page  # folded until opened
+    templates.clear()
+    response = open_panel(client, mediating, "records", f"session-{session.id}", htmx=htmx)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert ("<html" in html) is not htmx
+    assert f'id="panel-records-session-{session.id}" data-panel-open' in html
     assert f'name="session-{session.id}-notes"' in html
     assert "双方陈述事实" in html
-    assert templates[-1 if htmx else 0] == (
-        "workbench/partials/records_panel.html" if htmx else "cases/detail.html"
+    assert templates[-1 if htmx else 0] == refused_template(
+        htmx, "workbench/partials/records_panel.html"
     )
     assert "HX-Request" in response.headers["Vary"]
 
@@ -345,7 +391,10 @@ def test_correct_a_session(mediating, world, login, client, db, htmx):
         headers=hx("panel-records") if htmx else {},
         data=session_data(case, prefix=f"session-{session.id}", notes="补充：申请人出示照片"),
     )
-    assert response.status_code == (204 if htmx else 303)
+    page = assert_done(
+        client, response, case, htmx, "records", "Record saved.", key=f"session-{session.id}"
+    )
+    assert "补充：申请人出示照片" in page  # the record stays open, corrected
     record = fresh(db, MediationSession, session.id)
     assert record.notes == "补充：申请人出示照片" and record.result == "约定下周再谈"
     [edit] = [e for e in events(db, case, "record_session") if e.data.get("edited")]
@@ -369,8 +418,10 @@ def test_correction_bad_input_keeps_text(mediating, world, login, client, db, ht
     html = response.get_data(as_text=True)
     assert ("<html" in html) is not htmx
     assert f'id="{prefix}-notes-error"' in html and "新的陈述内容" in html
-    if htmx:
-        assert templates[-1] == "workbench/partials/records_panel.html"
+    assert f'id="panel-records-{prefix}" data-panel-open' in html
+    assert templates[-1 if htmx else 0] == refused_template(
+        htmx, "workbench/partials/records_panel.html"
+    )
     assert fresh(db, MediationSession, session.id).notes == "双方陈述事实"
 
 
@@ -403,7 +454,9 @@ def test_correct_an_investigation(mediating, world, login, client, db):
         f"/workbench/case/{case.number}/records/investigation/{record.id}",
         data=investigation_data(case, prefix=f"investigation-{record.id}", place="王五家"),
     )
-    assert response.status_code == 303
+    assert_done(
+        client, response, case, False, "records", "Record saved.", key=f"investigation-{record.id}"
+    )
     assert fresh(db, Investigation, record.id).place == "王五家"
     [edit] = [e for e in events(db, case, "record_investigation") if e.data.get("edited")]
     assert edit.data["fields"] == ["place"]
@@ -417,19 +470,21 @@ def test_sign_freezes_the_record(mediating, world, login, client, db):
         f"/workbench/case/{case.number}/records/session/{session.id}/sign",
         data={f"sign-session-{session.id}-version": case.version},
     )
-    assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"#record-session-{session.id}")
+    key = f"session-{session.id}"
+    page = assert_done(client, response, case, False, "records", "Record marked as signed.", key)
     assert fresh(db, MediationSession, session.id).signed_at is not None
     [event] = events(db, case, "sign_record")
     assert event.actor_id == world.mediator.id and event.public is False
+    # Shown open after signing: the record, with neither the correction form nor the button.
+    assert "Signed on" in page and "双方陈述事实" in page
+    assert f'name="{key}-notes"' not in page and "Mark as signed" not in page
     page = client.get(f"/cases/{case.number}").get_data(as_text=True)
-    assert "Record marked as signed." in page and "Signed on" in page
-    assert "Correct this record" not in page and "Mark as signed" not in page
+    assert "Signed on" in page and "Open this record" in page
+    assert "Open, correct or mark signed" not in page
     # Asking for the edit form or posting a correction changes nothing.
-    html = client.get(f"/workbench/case/{case.number}/records?edit=session-{session.id}").get_data(
-        as_text=True
-    )
-    assert f'name="session-{session.id}-notes"' not in html
+    html = open_panel(client, case, "records", key).get_data(as_text=True)
+    assert f'id="panel-records-{key}" data-panel-open' in html and "双方陈述事实" in html
+    assert f'name="{key}-notes"' not in html and "Mark as signed" not in html
     case = fresh(db, Case, case.id)
     response = client.post(
         f"/workbench/case/{case.number}/records/session/{session.id}",
@@ -437,7 +492,24 @@ def test_sign_freezes_the_record(mediating, world, login, client, db):
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "can no longer be changed" in html and "签字后再改" in html  # shown back, unsaved
+    # Why (the domain's message, not the panel's help text), and what was typed, shown back.
+    assert "This record was signed on" in html and "can no longer be changed" in html
+    assert "签字后再改" in html
+    assert fresh(db, MediationSession, session.id).notes == "双方陈述事实"
+
+
+def test_correction_after_the_case_ended_keeps_what_was_typed(mediating, world, login, client, db):
+    """A second tab corrects an unsigned record after the case ended: refused, text kept."""
+    session = add_session(db, mediating, world.mediator)
+    case = fresh(db, Case, mediating.id)
+    data = session_data(case, prefix=f"session-{session.id}", notes="另一个标签页的更正")
+    case.state = CaseState.AGREED  # ended meanwhile
+    db.session.commit()
+    login("mediator")
+    response = client.post(f"/workbench/case/{case.number}/records/session/{session.id}", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="unsaved"' in html and "另一个标签页的更正" in html
     assert fresh(db, MediationSession, session.id).notes == "双方陈述事实"
 
 
@@ -445,22 +517,36 @@ def test_sign_with_stale_or_missing_version(mediating, world, login, client, db)
     session = add_session(db, mediating, world.mediator)
     login("mediator")
     url = f"/workbench/case/{mediating.number}/records/session/{session.id}/sign"
+    key = f"session-{session.id}"
+    # No version: refused, the record comes back open with the message and the button.
     response = client.post(url, data={})
-    assert response.status_code == 303
-    response = client.post(url, data={f"sign-session-{session.id}-version": 1})
-    assert response.status_code == 303
-    page = client.get(f"/cases/{mediating.number}").get_data(as_text=True)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'id="panel-records-{key}" data-panel-open' in html
+    summary = html[html.index('class="error-summary"') :]
+    assert "The form is incomplete" in summary[: summary.index("</div>")]
+    assert "Mark as signed" in html
+    # A stale version: the whole current page, the message at the top, the record open.
+    response = client.post(url, data={f"sign-{key}-version": 1})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'id="main"' in page and 'id="panel-session"' in page
     assert "Someone else changed this case" in page
+    assert f'id="panel-records-{key}" data-panel-open' in page and "Mark as signed" in page
     assert fresh(db, MediationSession, session.id).signed_at is None
 
 
 def test_records_signable_after_the_case_ended(world, login, client, db):
     case = world.case(CaseState.AGREED)
     db.session.commit()
+    [session] = case.sessions
+    key = f"session-{session.id}"
     login("mediator")
     html = client.get(f"/cases/{case.number}").get_data(as_text=True)
-    assert 'id="panel-records"' in html
-    assert "Mark as signed" in html and "Correct this record" not in html
+    assert 'id="panel-records"' in html and opener(case, "records", key) in html
+    html = open_panel(client, case, "records", key).get_data(as_text=True)
+    assert f'id="panel-records-{key}" data-panel-open' in html
+    assert "Mark as signed" in html and f'name="{key}-notes"' not in html  # no correcting
 
 
 # ---- who may do it --------------------------------------------------------------------------
@@ -471,15 +557,25 @@ def _urls(case, session):
     return [
         ("POST", f"{base}/session"),
         ("POST", f"{base}/investigation"),
-        ("GET", f"{base}/records"),
         ("POST", f"{base}/records/session/{session.id}"),
         ("POST", f"{base}/records/session/{session.id}/sign"),
     ]
 
 
+def _panel_urls(case, session):
+    """Opening a record (the records panel) and the record forms (their panels); a panel
+    that does not apply to the user is a 404, like a case outside their scope."""
+    base = f"/cases/{case.number}/panels"
+    return [
+        ("GET", f"{base}/records?open=session-{session.id}"),
+        ("GET", f"{base}/session?open=session"),
+        ("GET", f"{base}/investigation?open=investigation"),
+    ]
+
+
 def test_role_matrix(mediating, world, login, client, db):
     session = add_session(db, mediating, world.mediator)
-    urls = _urls(mediating, session)
+    urls = _urls(mediating, session) + _panel_urls(mediating, session)
     for method, url in urls:  # anonymous
         response = client.open(url, method=method)
         assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
@@ -491,10 +587,15 @@ def test_role_matrix(mediating, world, login, client, db):
         ("mediator2", 404),
     ]:
         login(name)
-        for method, url in urls:
+        for method, url in _urls(mediating, session):
             assert client.open(url, method=method).status_code == status, (name, url)
+        for method, url in _panel_urls(mediating, session):
+            assert client.open(url, method=method).status_code == 404, (name, url)
     login("director")
-    assert client.get(urls[2][1]).status_code == 200
+    for method, url in _panel_urls(mediating, session):
+        response = client.open(url, method=method)
+        assert response.status_code == 200, url
+        assert "data-panel-open" in response.get_data(as_text=True), url
 
 
 def test_in_scope_but_not_working_the_case_is_403(world, login, client, db):
@@ -502,10 +603,14 @@ def test_in_scope_but_not_working_the_case_is_403(world, login, client, db):
     user("tdirector", Role.DIRECTOR, world.township_centre)
     db.session.commit()
     login("tdirector")
-    assert client.get(f"/cases/{case.number}").status_code == 200  # still in scope
+    page = client.get(f"/cases/{case.number}")
+    assert page.status_code == 200  # still in scope
+    assert 'id="panel-records"' not in page.get_data(as_text=True)
     [session] = case.sessions
     for method, url in _urls(case, session):
         assert client.open(url, method=method).status_code == 403, url
+    for method, url in _panel_urls(case, session):  # no panel for them: nothing to open
+        assert client.open(url, method=method).status_code == 404, url
 
 
 def test_record_of_another_case_or_kind_is_404(mediating, world, login, client, db):
@@ -517,4 +622,7 @@ def test_record_of_another_case_or_kind_is_404(mediating, world, login, client, 
     assert client.post(f"{base}/session/{session.id}").status_code == 404
     assert client.post(f"{base}/session/{session.id}/sign").status_code == 404
     assert client.post(f"{base}/minutes/{session.id}").status_code == 404
-    assert client.get(base).status_code == 404  # no records on this case yet
+    # No records on this case yet: no records panel to open, even for another case's record.
+    panel = f"/cases/{mediating.number}/panels/records"
+    assert client.get(panel).status_code == 404
+    assert client.get(f"{panel}?open=session-{session.id}").status_code == 404
