@@ -1,4 +1,4 @@
-"""Time the desk's person lookup (issue 5) at two scales: `domain.people.find_earlier_cases`
+"""Time the desk's person lookup at two scales: `domain.people.find_earlier_cases`
 by ID number, by phone and by exact name, and the POST /desk/related fragment the registration
 form asks for while the clerk types, with the SQL statements each sends and their plans.
 

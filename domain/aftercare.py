@@ -1,5 +1,5 @@
-"""After mediation: follow-up visits (回访, within one month; S0) and the parties' joint
-application for judicial confirmation (PML Art. 33: within 30 days of the effective date)."""
+"""After mediation: follow-up visits (回访, within one month: a local rule) and the parties'
+joint application for judicial confirmation (PML Art. 33: within 30 days of the effective date)."""
 
 from __future__ import annotations
 
@@ -24,15 +24,15 @@ CONFIRMATION_WINDOW_DAYS = 30
 
 
 def schedule_follow_up(case: Case, ended_on: date, reason: str) -> FollowUp:
-    """Schedule a visit due within one month after mediation ended (S0 联调回访制度)."""
+    """Schedule a visit due within one month after mediation ended (a local rule)."""
     visit = FollowUp(due_on=ended_on + timedelta(days=FOLLOW_UP_WITHIN_DAYS), reason=reason)
     case.follow_ups.append(visit)
     return visit
 
 
 def needs_follow_up(case: Case) -> bool:
-    """Every agreement, and every petition case however it ended (S0: 100%) — one that came
-    from a petition office, or absorbed a petition transfer by a merge."""
+    """Every agreement, and every petition case however it ended (a local rule: 100%): one
+    that came from a petition office, or absorbed a petition transfer by a merge."""
     return (
         case.agreement is not None
         or case.source == Source.PETITION
@@ -42,7 +42,7 @@ def needs_follow_up(case: Case) -> bool:
 
 def schedule_closing_follow_ups(case: Case, ended_on: date | None = None) -> FollowUp | None:
     """When a case ends (however it ends), schedule the visit it needs, unless one is already
-    open: every petition-sourced case is visited (S0: 100%); an agreement schedules its own
+    open: every petition-sourced case is visited (a local rule); an agreement schedules its own
     visit in record_agreement. Call it from every ending (failure, termination, refusal).
     Returns the new visit, or None."""
     if not needs_follow_up(case) or any(v.done_at is None for v in case.follow_ups):
@@ -118,7 +118,7 @@ def record_follow_up(
     )
 
 
-# ---- judicial confirmation (PML Art. 33; DOMAIN §1.8) ---------------------------------------
+# ---- judicial confirmation (PML Art. 33; CPL Arts. 205-206) ----------------------------------
 
 
 def confirmation_open(case: Case) -> JudicialConfirmation | None:

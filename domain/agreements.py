@@ -1,6 +1,6 @@
 """After the parties agree: signatures and effect of a written agreement (PML Art. 29),
 performance of each term (Art. 31: the committee supervises it), and what happens when a party
-goes back on it (Art. 32 and the local rule of DOMAIN §1.7: re-mediate with both parties'
+goes back on it (a party may sue, Art. 32; a local rule: re-mediate with both parties'
 consent, otherwise advise the court).
 
 Re-mediation (REOPEN) and the one-agreement-per-case table: `agreement.case_id` is unique, so
@@ -267,7 +267,7 @@ def snapshot(agreement: Agreement) -> dict:
 def reopen(
     case: Case, actor: User, *, version: int | None, note: str, both_parties_consent: bool
 ) -> None:
-    """Re-mediate a disputed agreement with both parties' consent (DOMAIN §1.7, local rule):
+    """Re-mediate a disputed agreement with both parties' consent (a local rule):
     the case goes back to mediating. The old agreement moves into the REOPEN event's data and
     its row is deleted (see the module docstring); open follow-up visits scheduled for it are
     dropped (a new agreement schedules its own). Not after a court confirmed the agreement or

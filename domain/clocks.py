@@ -1,10 +1,11 @@
-"""Time limits (DOMAIN §1.10).
+"""Time limits: normally one month (MOJ-2002 Art. 33); court cases 30 days (委派) or 15/7
+days (委托, ordinary/summary procedure) from signing for the materials (SPC-TY Art. 27).
 
-A case's limit comes from the most specific TimeLimitRule (organisation + source, then
-organisation, then source) or the default of 30 calendar days (MOJ-2002 Art. 33). Working-day
-limits follow China's public holidays and make-up workdays (domain.calendar). Suspension stops
-the clock: resuming moves the deadline by the days spent suspended. An extension with both
-parties' consent adds days.
+A court referral's own period comes first; otherwise the most specific TimeLimitRule
+(organisation + source, then organisation, then source), else the default of 30 calendar
+days. Working-day limits follow China's public holidays and make-up workdays
+(domain.calendar). Suspension stops the clock: resuming moves the deadline by the days spent
+suspended. An extension with both parties' consent adds days.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """How mediation goes on or ends: suspension and resumption, extension with both parties'
-consent, failed attempts and joint mediation (S0: two failures → the centre one level up),
-termination (DOMAIN §1.6), and archiving (PML Art. 27)."""
+consent, failed attempts and joint mediation (a local rule: two failures → the centre one
+level up), termination for a stated ground (PML Arts. 23, 26; SPC-TY Art. 26; SPC-ZX Art. 25),
+and archiving (PML Art. 27)."""
 
 from __future__ import annotations
 
@@ -116,8 +117,8 @@ def extend(
 
 
 def joint_organiser(case: Case) -> Organisation | None:
-    """The dispute-resolution centre one level above the handling organisation (S0: the
-    township's joint-mediation office organises; above a township, the county centre)."""
+    """The dispute-resolution centre one level above the handling organisation (a local rule:
+    the township's joint-mediation office organises; above a township, the county centre)."""
     org = case.handling_org
     if org is None:
         return None
@@ -229,9 +230,9 @@ def terminate(
     note: str,
     now: datetime | None = None,
 ) -> None:
-    """End mediation for one of the reasons of DOMAIN §1.6 (a party withdrew, cannot be
-    reached, the time limit expired, a party refused to sign, failure, transfer out). The
-    parties are told the other channels (PML Art. 26).
+    """End mediation for a stated ground (a party withdrew, cannot be reached, the time limit
+    expired, a party refused to sign, failure, transfer out: PML Arts. 23, 26; SPC-TY Art. 26;
+    SPC-ZX Art. 25). The parties are told the other channels (PML Art. 26).
 
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
     """
@@ -263,7 +264,7 @@ def archive_gaps(case: Case) -> list:
         gaps.append(_l("A follow-up visit is still to be made."))
     if any(c.ruling == Ruling.PENDING for c in case.confirmations):
         gaps.append(_l("The court has not yet ruled on the judicial confirmation."))
-    gaps += feedback_gaps(case)  # the return leg to every referring body (DOMAIN §4)
+    gaps += feedback_gaps(case)  # the return leg to every referring body
     gaps += [
         _l("The case file lacks: %(document)s.", document=name) for name in documents.missing(case)
     ]

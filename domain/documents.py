@@ -1,6 +1,7 @@
-"""The standard case-file documents (卷宗, DOMAIN §2): generated from case data as HTML for
-print and PDF (WeasyPrint), kept as versions, frozen once signed; uploads validated by content;
-archiving assembles the whole file in the standard order with its contents list.
+"""The case-file documents (卷宗: the 2010 national formats and a few others): generated
+from case data as HTML for print and PDF (WeasyPrint), kept as versions, frozen once signed;
+uploads validated by content; archiving assembles the whole file in the standard order with
+its contents list.
 
 Document templates live in templates/documents/<kind>.html and always render in Chinese: they
 are the national formats the committees are audited on.
@@ -72,7 +73,7 @@ class Subject:
 
 
 def _subjects(case: Case) -> list[Subject]:
-    """Every document that applies to the case now, in the standard 卷宗 order (DOMAIN §2.1)."""
+    """Every document that applies to the case now, in the order of the national 卷内目录."""
     out: list[Subject] = []
     if case.channel == Channel.ONLINE:
         out.append(Subject(DocumentKind.APPLICATION))
@@ -135,7 +136,9 @@ def applicable(case: Case) -> list[Subject]:
 
 
 def mandatory(case: Case) -> list[Subject]:
-    """What the 卷宗 must hold, signed (DOMAIN §2.1 必须 items)."""
+    """What the 卷宗 must hold, signed: the national 必须 items (application or register, rights
+    notice, ID proof, mediation record, agreement), and the non-acceptance notice and the court
+    report where they apply."""
     need = []
     for s in _subjects(case):
         if s.kind in (DocumentKind.APPLICATION, DocumentKind.REGISTER):

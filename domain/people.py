@@ -1,4 +1,4 @@
-"""People seen before: earlier cases of a person typed on the registration form (issue 5).
+"""People seen before: earlier cases of a person typed on the registration form.
 
 The desk sees a repeat visitor's history while registering, so a dispute that keeps coming back
 (or a party already in mediation elsewhere) is noticed before a second case is opened.

@@ -1,4 +1,5 @@
-"""Session and investigation records (DOMAIN §2.2).
+"""Session and investigation records (人民调解记录, 人民调解调查记录: the 2010 national document
+formats; the mediator records the mediation, PML Art. 27).
 
 A record can be corrected until the paper copy is signed by the parties, the mediator and the
 recorder; once it is marked as signed it is frozen. Every correction is an internal event, so

@@ -1,4 +1,4 @@
-"""Docking (对接, DOMAIN §4.1–§4.3): a case referred by a court (诉调对接), a petition office
+"""Docking (对接): a case referred by a court (诉调对接), a petition office
 (访调对接) or the police (警调对接), the clock the referrer sets, and the mandatory return leg.
 
 - Court: the mediation time limit is 30 days (委派, pre-filing), 15 days (委托, ordinary

@@ -1,4 +1,5 @@
-"""Where an accepted case should go (DOMAIN §4.5): by subject, then territory, then difficulty.
+"""Where an accepted case should go: by subject (归口), then territory (属地: where the dispute
+happened, MOJ-2002 Art. 21), then difficulty (分级).
 
 "小事不出村、大事不出镇、矛盾不上交". The administrator's routing rules (models.RoutingRule) are
 read first: the active rules whose scope contains the case's place, in order of position (then

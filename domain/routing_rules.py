@@ -1,4 +1,4 @@
-"""Managing routing rules (DOMAIN §4.5): administrators keep an ordered list of rules inside
+"""Managing routing rules: administrators keep an ordered list of rules inside
 their region. How a rule is applied to a case lives in domain.routing (suggest_organisation).
 
 A rule's scope (the region it applies in) and its place must lie inside the administrator's

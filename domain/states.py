@@ -27,7 +27,7 @@ class Action(enum.StrEnum):
     RECORD_FAILURE = "record_failure"
     REVEAL_PII = "reveal_pii"
     RESET_QUERY_CODE = "reset_query_code"
-    # The lifecycle of issue 3.
+    # The rest of the lifecycle: consent and notice to archiving.
     RECORD_CONSENT = "record_consent"
     ACK_NOTICE = "ack_notice"
     REFUSE = "refuse"
@@ -49,11 +49,11 @@ class Action(enum.StrEnum):
     APPLY_CONFIRMATION = "apply_confirmation"
     RECORD_RULING = "record_ruling"
     ARCHIVE = "archive"
-    # Documents (issue 4): not state changes; recorded on the timeline.
+    # Documents: not state changes; recorded on the timeline.
     GENERATE_DOCUMENT = "generate_document"
     SIGN_DOCUMENT = "sign_document"
     UPLOAD_DOCUMENT = "upload_document"
-    # Docking, related cases and transfers (issue 5).
+    # Docking, related cases and transfers.
     RECORD_REFERRAL_FEEDBACK = "record_referral_feedback"  # the return leg to the referrer
     REPORT_REFERRAL_PROGRESS = "report_referral_progress"  # police: the 24 h / 5-day report
     FAIL_BACK_TO_COURT = "fail_back_to_court"  # a court's case fails: back to the court
@@ -161,7 +161,8 @@ _add((_M,), Action.SUSPEND, _S)
 _add((_S,), Action.RESUME, _M)
 _add((_M, _J), Action.EXTEND)
 # A failed attempt: the first keeps mediating; after the second the domain escalates to
-# joint mediation one level up (S0); a failed joint mediation ends the case (PML Art. 26).
+# joint mediation one level up (a local rule); a failed joint mediation ends the case
+# (PML Art. 26).
 _add((_M,), Action.RECORD_FAILURE)
 _add((_M,), Action.ESCALATE_JOINT, _J)
 _add((_J,), Action.RECORD_FAILURE, CaseState.FAILED)
@@ -174,7 +175,7 @@ _add(_ENDED, Action.RECORD_FOLLOW_UP)
 _add((CaseState.AGREED,), Action.APPLY_CONFIRMATION)
 _add((CaseState.AGREED,), Action.RECORD_RULING)
 _add((*_ENDED, CaseState.NOT_ACCEPTED), Action.ARCHIVE, CaseState.ARCHIVED)
-# Docking (issue 5). The return leg is reported once the outcome is known and before the file
+# Docking. The return leg is reported once the outcome is known and before the file
 # is archived (archive_gaps insists); petitions may be extended while the case is open.
 _add((*_ENDED, CaseState.NOT_ACCEPTED), Action.RECORD_REFERRAL_FEEDBACK)
 _OPEN = tuple(s for s in CaseState if s not in CLOSED_STATES)

@@ -1,6 +1,7 @@
-"""Configuring time limits (DOMAIN §1.10): rules per source and/or per organisation, managed by
-administrators inside their region. How a case's limit is computed from the rules lives in
-domain.clocks (limit_for); a rule applies to cases whose clock starts after it is saved.
+"""Configuring time limits (default: normally one month, MOJ-2002 Art. 33): rules per source
+and/or per organisation, managed by administrators inside their region. How a case's limit is
+computed from the rules lives in domain.clocks (limit_for); a saved rule applies when a case's
+limit is next computed (acceptance, dispatch, an accepted transfer).
 
 A rule without an organisation applies everywhere, so only an administrator of a top-level
 region (the city) may create or change one.
@@ -124,7 +125,7 @@ def save_rule(
 
 
 def delete_rule(admin: User, rule: TimeLimitRule) -> None:
-    """Delete a rule; cases already running keep the limit they started with.
+    """Delete a rule; a running case keeps its limit until the limit is next computed.
 
     Raises NotPermitted.
     """

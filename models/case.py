@@ -103,7 +103,8 @@ class Case(db.Model):
     closure_notice: Mapped[str | None] = mapped_column(sa.Text)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    # Clock (DOMAIN §1.10): limit in days from clock_start, calendar or working days.
+    # Clock: limit in days from clock_start, calendar or working days (normally one month,
+    # MOJ-2002 Art. 33; a court's 30/15/7 days, SPC-TY Art. 27).
     # Suspension stops it; resuming moves due_on by the days suspended; extensions add days.
     time_limit_days: Mapped[int | None]
     working_days: Mapped[bool] = mapped_column(default=False)
@@ -111,10 +112,10 @@ class Case(db.Model):
     suspended_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     extended_days: Mapped[int] = mapped_column(default=0)
 
-    # Failed attempts; the second one escalates to joint mediation one level up (S0).
     # The committee's file number on the 卷宗 cover: （2026）<prefix>人调字第N号, set at archiving.
     file_number: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
+    # Failed attempts; the second one escalates to joint mediation one level up (a local rule).
     failure_count: Mapped[int] = mapped_column(default=0)
     joint_org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
     joint_departments: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
@@ -265,8 +266,8 @@ class MediationSession(db.Model):
     place: Mapped[str] = mapped_column(sa.String(128))
     mode: Mapped[SessionMode] = mapped_column(str_enum(SessionMode, 16))
     notes: Mapped[str] = mapped_column(sa.Text)
-    # 人民调解记录 (DOMAIN §2.2): invited helpers and experts (参加人), parties present, each
-    # party's account, the result. Editable until signed, then frozen.
+    # 人民调解记录 (2010 national format): invited helpers and experts (参加人), parties
+    # present, each party's account, the result. Editable until signed, then frozen.
     participants: Mapped[str | None] = mapped_column(sa.Text)
     present_party_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
     accounts: Mapped[str | None] = mapped_column(sa.Text)
@@ -384,7 +385,8 @@ class AgreementSignature(db.Model):
 
 
 class FollowUp(db.Model):
-    """A follow-up visit (回访): due within one month after mediation ends (S0)."""
+    """A follow-up visit (回访): due within one month after mediation ends (a local rule; the
+    committee supervises performance, PML Art. 31)."""
 
     __tablename__ = "follow_up"
     __table_args__ = (sa.Index("ix_follow_up_done_at_due_on", "done_at", "due_on"),)
@@ -426,8 +428,9 @@ class JudicialConfirmation(db.Model):
 
 
 class TimeLimitRule(db.Model):
-    """A configurable time limit: per source and/or per organisation (DOMAIN §1.10). The most
-    specific rule wins: (organisation, source) > (organisation) > (source) > the default."""
+    """A configurable time limit: per source and/or per organisation (the default: normally one
+    month, MOJ-2002 Art. 33). The most specific rule wins: (organisation, source) >
+    (organisation) > (source) > the default."""
 
     __tablename__ = "time_limit_rule"
     __table_args__ = (

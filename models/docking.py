@@ -1,5 +1,6 @@
 """Docking records (对接): a case referred by a court, a petition office, the police or another
-department, with the clock the referrer sets and the mandatory return leg (DOMAIN §4.1–§4.4).
+department, with the clock the referrer sets and the mandatory return leg: the result reported
+back to the referrer (to a court in writing, with the materials: SPC-TY Arts. 19-21, 26).
 
 One row per referring body; the case keeps its one number. Fields that belong to one kind of
 referral only are grouped and nullable.
@@ -65,7 +66,7 @@ class Referral(db.Model):
     court_mode: Mapped[CourtMode | None] = mapped_column(str_enum(CourtMode, 16))
     court_procedure: Mapped[CourtProcedure | None] = mapped_column(str_enum(CourtProcedure, 16))
 
-    # 访调对接: the 工作移交单 (DOMAIN §4.2)
+    # 访调对接: the 工作移交单 (no published format: a proposed set of fields)
     transfer_no: Mapped[str | None] = mapped_column(sa.String(64))  # 移交编号
     petition_form: Mapped[PetitionForm | None] = mapped_column(str_enum(PetitionForm, 16))
     petitioner_count: Mapped[int | None]  # 人数 (collective petitions)

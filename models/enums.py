@@ -43,7 +43,8 @@ class RegionLevel(LabelledEnum):
 
 
 class OrgKind(LabelledEnum):
-    """Kinds of organisation (PRODUCT.md "The model")."""
+    """Kinds of organisation: centres, mediation committees (village/residents', township,
+    enterprise, industry: PML Arts. 8, 34), stationed rooms, studios and partner bodies."""
 
     CENTRE = "centre"
     VILLAGE_COMMITTEE = "village_committee"
@@ -113,7 +114,7 @@ class Role(LabelledEnum):
 
 
 class DisputeType(LabelledEnum):
-    """The 15 national statistical dispute types (DOMAIN §3.1); exactly one per case."""
+    """The 15 dispute types of the justice bureaus' statistics; exactly one per case."""
 
     HYJT = "HYJT"
     LL = "LL"
@@ -174,7 +175,9 @@ class DisputeType(LabelledEnum):
 
 
 class Source(LabelledEnum):
-    """Case source (案件来源, DOMAIN §3.2); exactly one per case."""
+    """Case source (案件来源): a party's application or the committee's initiative (PML
+    Art. 17), or a referral by a court, the police, a petition office or a government
+    department; exactly one per case."""
 
     APPLICATION = "application"
     INITIATIVE = "initiative"
@@ -269,7 +272,8 @@ class SessionMode(LabelledEnum):
 
 
 class RiskLevel(LabelledEnum):
-    """Colour grades of DOMAIN §5.3."""
+    """Early-warning colour grades (local practice): red major, report at once; orange may
+    escalate; yellow ordinary; blue latent risk."""
 
     NONE = "none"
     BLUE = "blue"
@@ -355,7 +359,9 @@ class RecusalDecision(LabelledEnum):
 
 
 class ClosureReason(LabelledEnum):
-    """Why a case ended (DOMAIN §1.6)."""
+    """Why a case ended: an agreement (PML Arts. 28-30), failure (Art. 26), refusal or
+    withdrawal (Arts. 17, 23), unreachable, period expired, refused to sign (SPC-TY Art. 26;
+    SPC-ZX Art. 25), not accepted (MOJ-2002 Art. 22), transferred out, merged."""
 
     AGREEMENT_WRITTEN = "agreement_written"
     AGREEMENT_ORAL = "agreement_oral"
@@ -460,7 +466,8 @@ class Ruling(LabelledEnum):
 
 
 class DocumentKind(LabelledEnum):
-    """The standard case-file documents (DOMAIN §2.1-§2.2, 2010 national formats)."""
+    """The case-file documents: the 2010 national document formats (司法部 人民调解文书格式)
+    and the others a case may need (referrals, judicial confirmation, transfers)."""
 
     APPLICATION = "application"  # 人民调解申请书
     REGISTER = "register"  # 人民调解受理登记表
@@ -509,7 +516,7 @@ class DocumentKind(LabelledEnum):
         }
 
 
-# ---- Docking with courts, petition offices and police (DOMAIN §4.1–§4.4) --------------------
+# ---- Docking with courts, petition offices and police (PML Art. 18; SPC-TY Art. 11) ---------
 class ReferralKind(LabelledEnum):
     """Who referred the case to people's mediation (对接类别)."""
 
@@ -649,7 +656,7 @@ class TransferStatus(LabelledEnum):
         }
 
 
-# ---- Routing rules (DOMAIN §4.5) --------------------------------------------------------------
+# ---- Routing rules ----------------------------------------------------------------------------
 class RoutingLevel(LabelledEnum):
     """Where an escalation rule sends a case: the centre of its township or of its county."""
 

@@ -1,6 +1,7 @@
-"""Routing rules as data (DOMAIN §4.5): the administrator's ordered list that suggests where an
-accepted case goes. The first active rule whose conditions all hold wins; a condition left
-empty always holds. The desk sees the suggestion and the rule that produced it."""
+"""Routing rules as data: the administrator's ordered list that suggests where an accepted case
+goes (by subject, territory or difficulty). The first active rule whose conditions all hold
+wins; a condition left empty always holds. The desk sees the suggestion and the rule that
+produced it."""
 
 from __future__ import annotations
 

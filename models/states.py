@@ -17,11 +17,11 @@ class CaseState(enum.StrEnum):
     DISPATCHED = "dispatched"  # 分派: at an organisation, waiting for a mediator
     MEDIATING = "mediating"  # 调解中: a presiding mediator is assigned
     SUSPENDED = "suspended"  # 中止: the clock stops until mediation resumes
-    JOINT_MEDIATION = "joint_mediation"  # 联动调解: after two failures, one level up (S0)
+    JOINT_MEDIATION = "joint_mediation"  # 联动调解: after two failures, one level up (a local rule)
     AGREED = "agreed"  # 达成协议 (PML Arts. 28-30)
     FAILED = "failed"  # 调解不成 (PML Art. 26)
     REFUSED = "refused"  # a party refused mediation (PML Art. 17)
-    TERMINATED = "terminated"  # 终止 for another reason (DOMAIN §1.6)
+    TERMINATED = "terminated"  # 终止 on another ground (PML Art. 23; SPC-ZX Art. 25)
     ARCHIVED = "archived"  # 归档: the case file is complete (PML Art. 27)
     MERGED = "merged"  # the same dispute as another case: work goes on there (number kept)
 

@@ -42,14 +42,14 @@ def test_no_chinese_literals_outside_the_catalogue():
     offenders = []
     for path in _python_files():
         if path.name.startswith("document"):
-            continue  # the national document formats are Chinese by law (issue 4)
+            continue  # the national document formats are Chinese by law
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in _string_literals(tree):
             if HAN.search(node.value):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value[:30]}")
     for path in sorted((ROOT / "templates").rglob("*.html")):
         if "documents" in path.parts:
-            continue  # the national document formats are Chinese by law (issue 4)
+            continue  # the national document formats are Chinese by law
         text = re.sub(r"\{#.*?#\}", "", path.read_text(encoding="utf-8"), flags=re.S)
         for lineno, line in enumerate(text.splitlines(), 1):
             if "hreflang=" in line:

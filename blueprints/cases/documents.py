@@ -1,7 +1,7 @@
-"""The case-file documents on the shared case page (the 2010 national formats): each document that applies to
-the case with its versions; generate a new version, print it, download its PDF, mark the
-printed copy signed (frozen), or upload a signed scan (the parties' ID documents are upload
-only). Shows which mandatory documents the file still lacks.
+"""The case-file documents on the shared case page (the 2010 national formats): each
+document that applies to the case with its versions; generate a new version, print it,
+download its PDF, mark the printed copy signed (frozen), or upload a signed scan (the parties'
+ID documents are upload only). Shows which mandatory documents the file still lacks.
 
 On the `cases` blueprint because clerks and leaders keep the file as well as the case's
 mediators: domain.documents.can_manage_documents decides who may act. Document bytes are

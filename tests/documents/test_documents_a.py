@@ -1,4 +1,4 @@
-"""The first half of the national document formats as PDF (DOMAIN §2.2): application, register,
+"""The first half of the 2010 national document formats as PDF: application, register,
 notice, investigation and session records, written and oral agreements, follow-up record. Each
 is rendered from a case in the right state and read back with poppler: the case's own data is
 in the text, a CJK font is embedded and the page is A4."""

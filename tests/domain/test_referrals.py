@@ -1,5 +1,5 @@
-"""Docking (DOMAIN §4.1–§4.3): the referrer's clocks, the petition extension, the return leg and
-its place in archiving."""
+"""Docking with courts, petition offices and police: the referrer's clocks, the petition
+extension, the return leg and its place in archiving."""
 
 from datetime import UTC, datetime, timedelta
 

@@ -1,4 +1,4 @@
-"""Routing rules as data (DOMAIN §4.5): the first active rule whose conditions all hold
+"""Routing rules as data: the first active rule whose conditions all hold
 suggests the organisation; no match falls back to the built-in default. Tested as a table."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Earlier cases of the people typed on the registration form (issue 5)."""
+"""Earlier cases of the people typed on the registration form (the desk's person lookup)."""
 
 import re
 

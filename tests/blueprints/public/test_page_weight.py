@@ -1,5 +1,5 @@
-"""The public form must stay light for phones on slow networks (PRODUCT.md quality bar:
-under 60 KB compressed with everything it loads)."""
+"""The public form must stay light for phones on slow networks: under 60 KB compressed with
+everything it loads."""
 
 import gzip
 import re
