@@ -32,7 +32,10 @@ def test_mediator_cannot_post_desk_actions(world, login, db, action):
     case = world.case(CaseState.DISPATCHED)
     db.session.commit()
     client = login("mediator")
-    assert client.post(URLS[action].format(number=case.number)).status_code == 403
+    # The desk's own routes are closed to the workbench's roles (403); naming the mediator is
+    # shared with directors, and a mediator outside the handling committee does not see the case.
+    expected = 404 if action == "assign" else 403
+    assert client.post(URLS[action].format(number=case.number)).status_code == expected
 
 
 @pytest.mark.parametrize("action", ACTIONS)

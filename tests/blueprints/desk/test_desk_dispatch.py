@@ -1,8 +1,16 @@
+import re
+
 import sqlalchemy as sa
 
 from models import Case, Event
 from models.states import CaseState
 from tests.conftest import hx
+from tests.factories import open_panel
+
+
+def _checked(html: str, value) -> bool:
+    """Whether the radio button with `value` is the one chosen."""
+    return bool(re.search(rf'<input checked [^>]*type="radio" value="{value}"', html))
 
 
 def _fresh(db, case):
@@ -19,11 +27,14 @@ def _event(db, case, action):
 def test_dispatch_panel_shows_suggestion_preselected(world, login, client, db):
     case = world.case(CaseState.ACCEPTED)
     db.session.commit()
-    page = login("clerk").get(f"/cases/{case.number}").get_data(as_text=True)
+    client = login("clerk")
+    page = client.get(f"/cases/{case.number}").get_data(as_text=True)
     assert 'id="panel-dispatch"' in page
     assert "Suggested organisation" in page
     assert "Committee of the village or community where it happened." in page
-    assert f'<option selected value="{world.village_committee.id}">' in page
+    assert f"/cases/{case.number}/panels/dispatch?open=dispatch" in page
+    page = open_panel(client, case, "dispatch", "dispatch").get_data(as_text=True)
+    assert _checked(page, world.village_committee.id)
     assert world.township_centre.name in page  # another choice
     assert world.county2_centre.name not in page  # outside the case's county
     assert world.court.name not in page  # does not mediate
@@ -42,15 +53,19 @@ def test_dispatch_to_suggestion_plain(world, login, client, db):
         },
     )
     assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/cases/{case.number}#panel-dispatch")
     case = _fresh(db, case)
     assert case.state == CaseState.DISPATCHED
     assert case.handling_org_id == world.village_committee.id
     event = _event(db, case, "dispatch")
     assert event.actor_id == world.clerk.id and event.note is None
     assert event.data["overridden"] is False
-    page = client.get(f"/cases/{case.number}").get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Case dispatched." in page
-    assert "/cases/" + case.number + "/assign" in page  # step two: the mediator
+    # step two: the mediator
+    assert f"/cases/{case.number}/panels/assign_mediator?open=assign" in page
+    form = open_panel(client, case, "assign_mediator", "assign").get_data(as_text=True)
+    assert "/cases/" + case.number + "/assign" in form
 
 
 def test_dispatch_elsewhere_needs_reason(world, login, client, db, templates):
@@ -69,7 +84,7 @@ def test_dispatch_elsewhere_needs_reason(world, login, client, db, templates):
     assert "<html" in page
     assert 'id="dispatch-reason-error"' in page
     assert "give the reason" in page
-    assert f'<option selected value="{world.township_centre.id}">' in page  # choice kept
+    assert _checked(page, world.township_centre.id)  # choice kept
     assert _fresh(db, case).state == CaseState.ACCEPTED
 
     fragment = client.post(
@@ -82,7 +97,8 @@ def test_dispatch_elsewhere_needs_reason(world, login, client, db, templates):
     response = client.post(
         f"/desk/case/{case.number}/dispatch", data=data, headers=hx("panel-dispatch")
     )
-    assert response.status_code == 204 and "HX-Redirect" in response.headers
+    assert response.status_code == 200 and response.headers["HX-Retarget"] == "#main"
+    assert "Case dispatched." in response.get_data(as_text=True)
     case = _fresh(db, case)
     assert case.state == CaseState.DISPATCHED
     assert case.handling_org_id == world.township_centre.id
@@ -104,7 +120,9 @@ def test_dispatch_to_an_organisation_outside_the_choices(world, login, client, d
             },
         )
         assert response.status_code == 200
-        assert "Not a valid choice" in response.get_data(as_text=True)
+        page = response.get_data(as_text=True)
+        assert "Choose an organisation from the list." in page
+        assert 'id="dispatch-organisation-error"' in page
     assert _fresh(db, case).state == CaseState.ACCEPTED
 
 
@@ -112,7 +130,7 @@ def test_assign_mediator_plain_and_htmx(world, login, client, db):
     case = world.case(CaseState.DISPATCHED)
     db.session.commit()
     login("clerk")
-    page = client.get(f"/cases/{case.number}").get_data(as_text=True)
+    page = open_panel(client, case, "assign_mediator", "assign").get_data(as_text=True)
     assert world.mediator.name in page and world.mediator_b.name in page
     assert world.mediator2.name not in page
 
@@ -120,14 +138,15 @@ def test_assign_mediator_plain_and_htmx(world, login, client, db):
         f"/cases/{case.number}/assign",
         data={"assign-version": case.version, "assign-mediator": ""},
     )
-    assert bad.status_code == 200 and "Choose the presiding mediator." in bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "Choose a mediator." in bad.get_data(as_text=True)
     fragment = client.post(
         f"/cases/{case.number}/assign",
         data={"assign-version": case.version, "assign-mediator": world.mediator2.id},
-        headers=hx("panel-dispatch"),
+        headers=hx("panel-assign_mediator"),
     )
     text = fragment.get_data(as_text=True)
-    assert fragment.status_code == 200 and "<html" not in text and "Not a valid choice" in text
+    assert fragment.status_code == 200 and "<html" not in text
+    assert "Choose an active mediator of the handling organisation." in text
     assert _fresh(db, case).state == CaseState.DISPATCHED
 
     response = client.post(
@@ -155,7 +174,7 @@ def test_redispatch_of_dispatched_case(world, login, client, db):
         },
     )
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "<details open>" in page
+    assert response.status_code == 200 and 'id="panel-dispatch-dispatch" data-panel-open' in page
     assert 'id="dispatch-reason-error"' in page
 
 

@@ -6,6 +6,7 @@ from domain.clocks import local_today
 from models import Case, Event
 from models.states import CaseState
 from tests.conftest import hx
+from tests.factories import open_panel
 
 
 def _fresh(db, case):
@@ -22,12 +23,17 @@ def _events(db, case, action):
 def test_case_page_shows_screen_panel_for_registered_case(world, login, client, db):
     case = world.case()
     db.session.commit()
-    page = login("clerk").get(f"/cases/{case.number}").get_data(as_text=True)
+    client = login("clerk")
+    page = client.get(f"/cases/{case.number}").get_data(as_text=True)
     assert 'id="panel-screen"' in page
-    assert f"/desk/case/{case.number}/accept" in page
-    assert f"/desk/case/{case.number}/not-accept" in page
-    assert "labour dispute arbitration" in page  # advice examples as plain text
     assert 'id="panel-dispatch"' not in page
+    for key in ("accept", "not_accept"):  # each form one link away
+        assert f"/cases/{case.number}/panels/screen?open={key}" in page
+    accept = open_panel(client, case, "screen", "accept").get_data(as_text=True)
+    assert f"/desk/case/{case.number}/accept" in accept
+    refuse = open_panel(client, case, "screen", "not_accept").get_data(as_text=True)
+    assert f"/desk/case/{case.number}/not-accept" in refuse
+    assert "labour dispute arbitration" in refuse  # advice examples as plain text
 
 
 def test_screen_panel_hidden_for_other_states_and_roles(world, login, client, db):
@@ -51,7 +57,7 @@ def test_accept_plain_redirects_with_due_date(world, login, client, db):
         data={"accept-version": case.version, "accept-note": "双方同意调解"},
     )
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/cases/{case.number}")
+    assert response.headers["Location"].endswith(f"/cases/{case.number}#panel-screen")
     case = _fresh(db, case)
     assert case.state == CaseState.ACCEPTED
     assert case.due_on == local_today() + timedelta(days=30)
@@ -61,7 +67,7 @@ def test_accept_plain_redirects_with_due_date(world, login, client, db):
     assert "Case accepted." in page and 'id="panel-dispatch"' in page
 
 
-def test_accept_htmx_sends_hx_redirect(world, login, client, db):
+def test_accept_htmx_swaps_in_the_whole_page(world, login, client, db):
     case = world.case()
     db.session.commit()
     login("leader")
@@ -70,7 +76,9 @@ def test_accept_htmx_sends_hx_redirect(world, login, client, db):
         data={"accept-version": case.version},
         headers=hx("panel-screen"),
     )
-    assert response.headers["HX-Redirect"].endswith(f"/cases/{case.number}")
+    assert response.status_code == 200 and response.headers["HX-Retarget"] == "#main"
+    page = response.get_data(as_text=True)
+    assert "Case accepted." in page and 'id="panel-dispatch"' in page  # the page as it is now
     assert _fresh(db, case).state == CaseState.ACCEPTED
 
 
@@ -88,10 +96,10 @@ def test_not_accept_requires_both_texts_plain(world, login, client, db, template
     )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "<html" in page and "cases/detail.html" in templates
+    assert "<html" in page and "cases/panel.html" in templates  # the panel on its own page
     assert "which body or channel to use instead" in page
     assert "已由法院受理" in page  # input kept
-    assert "<details open>" in page  # the refusal form stays open
+    assert 'id="panel-screen-not_accept" data-panel-open' in page  # the refusal form stays open
     assert _fresh(db, case).state == CaseState.REGISTERED
 
     response = client.post(
@@ -139,7 +147,8 @@ def test_not_accept_success(world, login, client, db):
         },
         headers=hx("panel-screen"),
     )
-    assert response.status_code == 204 and "HX-Redirect" in response.headers
+    assert response.status_code == 200 and response.headers["HX-Retarget"] == "#main"
+    assert "Case not accepted." in response.get_data(as_text=True)
     case = _fresh(db, case)
     assert case.state == CaseState.NOT_ACCEPTED
     assert case.redirect_advice == "请向县自然资源局申请确权"

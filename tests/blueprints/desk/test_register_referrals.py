@@ -26,7 +26,7 @@ from models.enums import (
 )
 from models.states import CaseState
 from tests.conftest import hx
-from tests.factories import events, fresh, valid_id
+from tests.factories import events, fresh, open_panel, valid_id
 
 
 def _case_fields(world, **overrides):
@@ -272,7 +272,9 @@ def test_feedback_panel_records_the_return_leg(world, login, client, db):
     )
     login("mediator")
     page = client.get(f"/cases/{case.number}").get_data(as_text=True)
-    assert f"/cases/{case.number}/referral/{r.id}/feedback" in page
+    assert f"/cases/{case.number}/panels/referral?open=feedback-{r.id}" in page
+    form = open_panel(client, case, "referral", f"feedback-{r.id}").get_data(as_text=True)
+    assert f"/cases/{case.number}/referral/{r.id}/feedback" in form
     prefix = f"feedback-{r.id}-"
     # Bad input: a date in the future, kept with the message.
     response = client.post(
@@ -308,7 +310,7 @@ def test_feedback_panel_records_the_return_leg(world, login, client, db):
     assert len(events(db, case, Action.RECORD_REFERRAL_FEEDBACK)) == 1
     page = client.get(f"/cases/{case.number}").get_data(as_text=True)
     assert "Reported on" in page and "received by 王法官" in page
-    assert f"/referral/{r.id}/feedback" not in page
+    assert f"open=feedback-{r.id}" not in page  # reported once: no second report offered
 
 
 def test_petition_extension_through_the_panel(world, login, client, db):
@@ -358,7 +360,9 @@ def test_court_report_generates_with_the_court_case_number(world, login, client,
     db.session.commit()
     login("clerk")
     page = client.get(f"/cases/{case.number}").get_data(as_text=True)
-    assert 'value="court_report"' in page
+    assert f"/cases/{case.number}/panels/documents?open=court_report-0" in page
+    opened = open_panel(client, case, "documents", "court_report-0").get_data(as_text=True)
+    assert 'value="court_report"' in opened
     response = client.post(
         f"/cases/{case.number}/documents/generate",
         data={"doc-version": str(case.version), "doc-kind": "court_report", "doc-subject": "0"},
