@@ -16,6 +16,8 @@ then plans.py draws every case and cases.py makes them (intake, screening, dispa
 lifecycle.py (consent, sessions, outcomes), aftercare.py (signatures, visits, confirmation,
 archiving) and docking.py (referrals, return legs, the merged duplicate); texts.py and
 people.py write what the cases say. The texts and the regions are in data/.
+
+small.py is another world, small and fixed, for benchmarks and tests.
 """
 
 from __future__ import annotations
