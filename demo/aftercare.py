@@ -39,7 +39,7 @@ def sign_and_follow_up(
     world: DemoWorld, case: Case, mediator: User, end: datetime, plan: CasePlan
 ) -> None:
     """Signatures of a written agreement, then (by plan) a follow-up visit and the joint
-    application for judicial confirmation with the court's ruling."""
+    application for judicial confirmation (PML Art. 33) with the court's ruling."""
     rng = world.rng
     agreement = case.agreement
     step = plan.aftercare or rng.choices(["unsigned", "signed", "visited"], weights=[15, 50, 35])[0]
@@ -101,6 +101,7 @@ def sign_and_follow_up(
 
 
 def visit_all(world: DemoWorld, case: Case, mediator: User, at: datetime) -> None:
+    """Every follow-up visit still due, made at `at`: the agreement performed, parties satisfied."""
     for visit in [v for v in case.follow_ups if v.done_at is None]:
         world.clock.step(
             at,

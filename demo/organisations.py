@@ -124,6 +124,8 @@ def load_organisations(world: DemoWorld) -> None:
 
 
 def _user_specs(world: DemoWorld) -> list[dict[str, Any]]:
+    """The demo accounts: one for each role (the logins), then a mediator at every industry
+    committee and at every township centre but 埠河镇's (where `mediator` works)."""
     gongan, songzi = "421022", "421087"
     buhe = world.townships(gongan)[0]
     first_village = world.villages(buhe.code)[1]  # a 村 (2xx), not the community
