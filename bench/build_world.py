@@ -1,19 +1,19 @@
-"""Build a benchmark database: the tests' small World plus N cases, bulk-inserted.
+"""Build a benchmark database: the small world of demo.small plus N cases, bulk-inserted.
 
     .venv/bin/python bench/build_world.py /tmp/bench.sqlite3 --cases 100000
     .venv/bin/python bench/build_world.py --url postgresql+psycopg://... --cases 100000
 
 The schema comes from the migrations (flask_migrate.upgrade), the regions, organisations and
-staff from tests.factories.World plus a few dozen more villages, committees and mediators, and the
+staff from demo.small.SmallWorld plus a few dozen more villages, committees and mediators, and the
 cases, parties, events, mediator links, sessions and agreements from SQLAlchemy Core executemany
 inserts in batches (no ORM, no domain functions), so 100 000 cases take well under two minutes.
 
 Every case has the same query code, BENCH_QUERY_CODE, hashed once with a cheap method: the
 public lookup is then timed for its database work, not for the deliberately slow hash.
 
-The World's `mediator` presides ~0.2% of all cases as open (mediating) cases (200 at 100 000, at
-least 30) at the World's `village_committee`, which also has ~0.05% (at least 30) dispatched
-cases waiting for a mediator, so every staff queue of the World's users has more than one page
+The small world's `mediator` presides ~0.2% of all cases as open (mediating) cases (200 at
+100 000, at least 30) at its `village_committee`, which also has ~0.05% (at least 30) dispatched
+cases waiting for a mediator, so every staff queue of the small world's users has more than one page
 at every scale and the query counts can be compared across scales.
 """
 
@@ -60,7 +60,7 @@ STATE_AGE_DAYS = {
     "agreed": 3 * 365,
     "failed": 3 * 365,
 }
-# Where cases happen: the World's two counties and one more.
+# Where cases happen: the small world's two counties and one more.
 COUNTY_MIX = [("421022", 0.6), ("421087", 0.3), ("421002", 0.1)]
 DISPUTE_MIX = [
     ("LL", 25), ("HYJT", 15), ("FWZJD", 10), ("HT", 8), ("SHPC", 7), ("SLTD", 6),
@@ -113,14 +113,14 @@ def sqlite_url(path: str | Path) -> str:
 
 # ---- small world ---------------------------------------------------------------------------
 def build_staff_world(rng: random.Random):
-    """tests.factories.World plus more townships, villages, committees and ~50 mediators.
+    """demo.small.SmallWorld plus more townships, villages, committees and ~50 mediators.
     Returns (world, places) where places maps a county code to its villages' rows."""
+    from demo.small import SmallWorld, org, region, user
     from extensions import db
     from models import Organisation, Region, User
     from models.enums import OrgKind, RegionLevel, Role
-    from tests.factories import World, org, region, user
 
-    w = World()
+    w = SmallWorld()
     w.county3 = region("421002", "沙市区", RegionLevel.COUNTY, w.city)
     w.county3_centre = org("沙市区矛盾纠纷调处中心", OrgKind.CENTRE, w.county3)
     counties = {"421022": w.county, "421087": w.county2, "421002": w.county3}
@@ -192,8 +192,8 @@ def build_cases(
 
     code_hash = generate_password_hash(BENCH_QUERY_CODE, method=CHEAP_HASH)
     states = _pick(rng, STATE_MIX, n)
-    # The World's committee (village_committee) gets a fixed share of the mediating cases, all
-    # presided by the World's mediator, and of the dispatched ones (its director's waiting list).
+    # The small world's village_committee gets a fixed share of the mediating cases, all presided
+    # by its mediator, and of the dispatched ones (its director's waiting list).
     mine = set()
     for state, share in (("mediating", 500), ("dispatched", 2000)):
         ix = [i for i, s in enumerate(states) if s == state]

@@ -40,18 +40,18 @@ RECORD = (
 
 def build(app):
     """The scratch world and the big case, ready to archive (records signed)."""
+    from demo.aftercare import complete_file
+    from demo.small import SmallWorld
     from domain.aftercare import record_follow_up
     from domain.agreements import sign_agreement
     from domain.clocks import local_today
     from domain.mediation import AgreementData, record_agreement, record_session
     from domain.records import record_investigation, sign_record
-    from domain.states import CaseState
     from extensions import db
     from models.enums import AgreementKind, Performance, Satisfaction, SessionMode, SignerKind
-    from tests.factories import World, complete_file
 
-    world = World()
-    case = world.case(CaseState.MEDIATING, accepted_days_ago=25)
+    world = SmallWorld()
+    case = world.mediating_case(accepted_days_ago=25)
     mediator = world.mediator
     start = datetime.now(UTC) - timedelta(days=20)
     for i in range(INVESTIGATIONS):

@@ -22,7 +22,7 @@ import sqlalchemy as sa  # noqa: E402
 from build_world import BENCH_QUERY_CODE  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 
-from tests.factories import PASSWORD  # noqa: E402 - the World's users have it
+from demo.small import PASSWORD  # noqa: E402 - the small world's users have it
 
 
 class IsolatedClient(FlaskClient):
@@ -78,7 +78,7 @@ def login(app, username: str | None) -> FlaskClient:
 class Targets:
     """Data-dependent bits of the URLs, looked up once per database."""
 
-    case_number: str  # a mediating case of the World's mediator: visible to every role
+    case_number: str  # a mediating case of the small world's mediator: visible to every role
     prefix: str  # year-county prefix of the newest cases, for the number search
 
 

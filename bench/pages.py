@@ -7,7 +7,7 @@ SQL statements each request sends.
 
 The small-scale database is built on the fly (bench/build_world.py) unless given. Each page is
 requested `--warmup` times, then `--repeat` times timed, through the Flask test client logged in
-as the World's user of that role (the full WSGI stack: login loader, view, template).
+as the small world's user of that role (the full WSGI stack: login loader, view, template).
 
 Exit status 1 when any page's query count differs between the scales (the count must not grow
 with the data), differs between two requests of the same page, or when a staff page's median

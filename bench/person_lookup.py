@@ -6,7 +6,7 @@ form asks for while the clerk types, with the SQL statements each sends and thei
     .venv/bin/python bench/person_lookup.py --pg --cases 100000    # both scales on a throwaway PG
     .venv/bin/python bench/person_lookup.py --url URL --small-url URL2
 
-The lookups run as the World's clerk (公安县, one of the three counties) for a repeat visitor
+The lookups run as the small world's clerk (公安县, one of the three counties) for a repeat visitor
 planted as the applicant of the county's newest cases ("hit"; this updates 5 party rows of
 the database) and for values nobody has ("miss": the usual
 case while a new visitor's details are typed). Each is run `--warmup` times, then `--repeat`

@@ -1,5 +1,6 @@
-"""Builders for tests: a small region/organisation/user world and cases in any state, all made
-through the domain functions so timelines are real."""
+"""Builders for tests: the small region/organisation/user world of demo.small (its builders
+and PASSWORD re-exported here for the tests' own extra places and accounts) and cases in any
+state, all made through the domain functions so timelines are real."""
 
 from __future__ import annotations
 
@@ -8,6 +9,12 @@ from itertools import count
 
 import sqlalchemy as sa
 
+from demo.aftercare import complete_file as fill_file
+from demo.small import PASSWORD as PASSWORD
+from demo.small import SmallWorld
+from demo.small import org as org
+from demo.small import region as region
+from demo.small import user as user
 from domain.aftercare import record_follow_up
 from domain.clocks import local_today
 from domain.closing import archive_case, suspend, terminate
@@ -20,7 +27,7 @@ from domain.recusal import declare_no_conflict
 from domain.routing import suggest_organisation
 from domain.screening import accept_case, not_accept_case
 from extensions import db
-from models import Case, Organisation, Region, User
+from models import Case, Region, User
 from models.enums import (
     AgreementKind,
     ClosureReason,
@@ -28,19 +35,15 @@ from models.enums import (
     ContactMethod,
     DisputeType,
     NoticeAck,
-    OrgKind,
     PartyKind,
     PartyRole,
     Performance,
-    RegionLevel,
-    Role,
     Satisfaction,
     SessionMode,
     Sex,
 )
 from models.states import CaseState
 
-PASSWORD = "correct horse battery"  # noqa: S105 - test-only
 VALID_ID = "421022199001011234"  # not checked here; see valid_id()
 _seq = count(1)
 
@@ -53,66 +56,8 @@ def valid_id(birth: str = "19950101", serial: str = "123") -> str:
     return body + ric.calc_check_digit(body + "0")  # it ignores the last character
 
 
-def region(code: str, name: str, level: RegionLevel, parent: Region | None = None) -> Region:
-    r = Region(code=code, name=name, level=level, parent=parent)
-    db.session.add(r)
-    return r
-
-
-def org(name: str, kind: OrgKind, at: Region, types: list[str] | None = None) -> Organisation:
-    o = Organisation(name=name, kind=kind, region=at, dispute_types=types or [], phone="0716-1")
-    db.session.add(o)
-    return o
-
-
-def user(username: str, role: Role, at: Organisation, name: str | None = None) -> User:
-    u = User(username=username, name=name or username, role=role, organisation=at)
-    u.set_password(PASSWORD)
-    db.session.add(u)
-    return u
-
-
-class World:
-    """City 荆州市 > 公安县 > 埠河镇 > 新民村; and 松滋市 > 新江口街道 > 长江社区."""
-
-    def __init__(self):
-        self.city = region("4210", "荆州市", RegionLevel.CITY)
-        self.county = region("421022", "公安县", RegionLevel.COUNTY, self.city)
-        self.township = region("421022100", "埠河镇", RegionLevel.TOWNSHIP, self.county)
-        self.village = region("421022100201", "新民村", RegionLevel.VILLAGE, self.township)
-        self.village2 = region("421022100202", "天心眼村", RegionLevel.VILLAGE, self.township)
-        self.county2 = region("421087", "松滋市", RegionLevel.COUNTY, self.city)
-        self.township2 = region("421087001", "新江口街道", RegionLevel.TOWNSHIP, self.county2)
-        self.village3 = region("421087001001", "长江社区", RegionLevel.VILLAGE, self.township2)
-
-        self.city_centre = org("荆州市社会矛盾纠纷调处中心", OrgKind.CENTRE, self.city)
-        self.county_centre = org("公安县矛盾纠纷调处中心", OrgKind.CENTRE, self.county)
-        self.township_centre = org("埠河镇矛盾纠纷调处中心", OrgKind.CENTRE, self.township)
-        self.village_committee = org(
-            "新民村人民调解委员会", OrgKind.VILLAGE_COMMITTEE, self.village
-        )
-        self.traffic = org(
-            "公安县道路交通事故纠纷人民调解委员会",
-            OrgKind.INDUSTRY_COMMITTEE,
-            self.county,
-            ["DLJT"],
-        )
-        self.court = org("公安县人民法院", OrgKind.COURT, self.county)
-        self.county2_centre = org("松滋市矛盾纠纷调处中心", OrgKind.CENTRE, self.county2)
-        self.village3_committee = org(
-            "长江社区人民调解委员会", OrgKind.VILLAGE_COMMITTEE, self.village3
-        )
-
-        self.clerk = user("clerk", Role.CLERK, self.county_centre, "王前台")
-        self.clerk2 = user("clerk2", Role.CLERK, self.county2_centre, "李前台")
-        self.mediator = user("mediator", Role.MEDIATOR, self.village_committee, "张调解")
-        self.mediator_b = user("mediator_b", Role.MEDIATOR, self.village_committee, "赵调解")
-        self.mediator2 = user("mediator2", Role.MEDIATOR, self.village3_committee, "陈调解")
-        self.director = user("director", Role.DIRECTOR, self.village_committee, "刘主任")
-        self.leader = user("leader", Role.LEADER, self.county_centre, "孙主任")
-        self.leader2 = user("leader2", Role.LEADER, self.county2_centre, "周主任")
-        self.admin = user("admin", Role.ADMIN, self.city_centre, "吴管理")
-        db.session.flush()
+class World(SmallWorld):
+    """The small world of demo.small (regions, organisations, staff) with cases in any state."""
 
     # ---- cases -------------------------------------------------------------------------
     def case_data(self, *, village: Region | None = None, dtype=DisputeType.LL, **kw) -> CaseData:
@@ -360,24 +305,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def complete_file(case: Case, actor: User) -> None:
-    """Put every mandatory document into the case file, as staff do before archiving: generate
-    and mark signed what can be generated, upload the rest (the parties' ID documents; a
-    mediation record for a case that ended before any session)."""
-    from domain import documents
-    from models.enums import DocumentKind
-
-    db.session.flush()
-    generated = {(s.kind, s.subject_id) for s in documents.applicable(case)}
-    for subject in documents.mandatory(case):
-        if documents.is_done(case, subject):
-            continue
-        key = (subject.kind, subject.subject_id)
-        if subject.kind == DocumentKind.ID_PROOF or key not in generated:
-            documents.upload(case, subject.kind, PNG, actor, subject.subject_id)
-        else:
-            doc = documents.generate(case, subject.kind, actor, subject.subject_id)
-            documents.mark_signed(case, doc, actor)
-    db.session.flush()
+    """Put every mandatory document into the case file, as staff do before archiving (see
+    demo.aftercare.complete_file); the uploads are PNG."""
+    fill_file(case, actor, PNG)
 
 
 def _waiting_case(case: Case) -> Case | None:

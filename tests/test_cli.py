@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from stdnum.cn import ric
 
 import cli
+from demo import DEMO_PASSWORD
 from domain.clocks import Urgency, local_today, urgency
 from domain.permissions import case_scope
 from models import (
@@ -75,7 +76,7 @@ def test_seed_builds_the_demo_world(runner, db):
         ["DLJT", "LDZY", "WY", "HYJT", "YL"] * 2
     )
     # The output documents the logins.
-    assert cli.DEMO_PASSWORD in result.output
+    assert DEMO_PASSWORD in result.output
     for username in ("clerk", "mediator", "director", "leader", "cityleader", "admin"):
         assert username in result.output
 
@@ -83,7 +84,7 @@ def test_seed_builds_the_demo_world(runner, db):
 def test_seeded_workloads_and_timelines(runner, db):
     seeded(runner)
     users = {u.username: u for u in db.session.scalars(sa.select(User))}
-    assert users["mediator"].check_password(cli.DEMO_PASSWORD)
+    assert users["mediator"].check_password(DEMO_PASSWORD)
 
     # `mediator` has a full workbench with overdue and due-soon cases.
     mine = db.session.scalars(

@@ -1,0 +1,87 @@
+"""The demo world that `flask seed` loads (development only; running it again adds nothing
+that is already there).
+
+Around 荆州市: the city, 公安县 and 松滋市 with all their townships (real codes and names),
+invented villages and communities; the centres, the village and industry committees, and each
+county's court, police station and petition office; staff for every role, all with the password
+DEMO_PASSWORD; the time-limit and routing rules; and about 200 cases in every state, from every
+source and of every dispute type, with the referrers' papers and the return legs, signatures,
+visits, judicial confirmations, archived files, and one online duplicate merged into an earlier
+case. Cases are made only through the domain functions, so their numbers, timelines and
+deadlines are the real thing; only the clock is moved back (clock.py). The same seed and day
+give the same world.
+
+The stages, in the order they run: places.py, organisations.py (with the staff), rules.py;
+then plans.py draws every case and cases.py makes them (intake, screening, dispatch), with
+lifecycle.py (consent, sessions, outcomes), aftercare.py (signatures, visits, confirmation,
+archiving) and docking.py (referrals, return legs, the merged duplicate); texts.py and
+people.py write what the cases say. The texts and the regions are in data/.
+
+small.py is another world, small and fixed, for benchmarks and tests.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from demo.cases import make_cases
+from demo.organisations import load_organisations, load_users
+from demo.places import load_regions
+from demo.rules import load_routing_rules, load_time_limits
+from demo.world import CITY_CODE, DEMO_PASSWORD, SEED, DemoWorld, SeedResult
+from extensions import db
+from models import Case, code_range
+
+__all__ = [
+    "CITY_CODE",
+    "DEMO_PASSWORD",
+    "SEED",
+    "DemoConflict",
+    "DemoWorld",
+    "SeedResult",
+    "load_demo",
+]
+
+
+class DemoConflict(Exception):
+    """Demo accounts exist with another role or organisation: cases would land elsewhere."""
+
+
+def load_demo(now: datetime | None = None, seed: int = SEED) -> DemoWorld:
+    """Build the demo world in the database session and commit it (roll back on any error).
+    Returns the world: `result` counts what was created (no cases when the city already has
+    some) and holds sample query codes; `login_users()` lists the demo logins.
+
+    Raises DemoConflict when a demo username belongs to a different account."""
+    world = DemoWorld(seed, now or datetime.now(UTC))
+    try:
+        _build(world)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return world
+
+
+def _build(world: DemoWorld) -> None:
+    load_regions(world)
+    load_organisations(world)
+    load_users(world)
+    load_time_limits(world)
+    load_routing_rules(world)
+    low, high = code_range(CITY_CODE)
+    has_cases = db.session.scalar(
+        sa.select(sa.func.count(Case.id)).where(Case.region_code >= low, Case.region_code < high)
+    )
+    if has_cases:
+        world.result.created["cases"] = 0
+        return
+    if world.conflicts:
+        raise DemoConflict(
+            "Cannot add the demo cases: these accounts exist but differ from the demo world: "
+            + ", ".join(world.conflicts)
+        )
+    with world.clock.installed():
+        make_cases(world)
