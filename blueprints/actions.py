@@ -15,7 +15,7 @@ from flask import flash, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from blueprints.case_page import load_case, render_panel, unsaved_text, whole_page
+from blueprints.case_page import find_case, load_case, render_panel, unsaved_text, whole_page
 from blueprints.htmx import is_htmx, redirect_303
 from blueprints.panels import Opening, build
 from domain.errors import DomainError, InvalidTransition, StaleCase
@@ -130,8 +130,11 @@ def panel_action(
 
 
 def _done(case, name: str, key: str | None):
+    number = case.number
+    case = find_case(number)
+    if case is None:  # the action took the case out of the user's hands (a transfer declined)
+        return redirect_303(url_for("auth.home"))
     if is_htmx():
-        case = load_case(case.number)
         return whole_page(case, (name, Opening(key)) if key else None, focus=name)
     params = {"open": f"{name}:{key}"} if key else {}
     return redirect_303(

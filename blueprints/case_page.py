@@ -18,8 +18,8 @@ from extensions import db
 from models import Case, CaseMediator, Event
 
 
-def load_case(number: str) -> Case:
-    """Load a case the current user may see, with what the case page shows; 404 otherwise."""
+def find_case(number: str) -> Case | None:
+    """The case if the current user may see it, with what the case page shows; else None."""
     stmt = (
         sa.select(Case)
         .where(Case.number == number, case_scope(current_user))
@@ -31,7 +31,12 @@ def load_case(number: str) -> Case:
             selectinload(Case.agreement),
         )
     )
-    case = db.session.scalars(stmt).first()
+    return db.session.scalars(stmt).first()
+
+
+def load_case(number: str) -> Case:
+    """Load a case the current user may see, with what the case page shows; 404 otherwise."""
+    case = find_case(number)
     if case is None:
         abort(404)
     return case

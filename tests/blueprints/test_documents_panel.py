@@ -13,13 +13,42 @@ from models import Document
 from models.enums import DocumentKind
 from models.states import CaseState
 from tests.conftest import hx
-from tests.factories import PNG, events_of, fresh
+from tests.factories import PNG, events_of, fresh, open_panel
 
 PANEL = 'id="panel-documents"'
 
 
 def page(client, case) -> str:
     return client.get(f"/cases/{case.number}").get_data(as_text=True)
+
+
+def opener(case, key: str) -> str:
+    """The link on the case page that opens one document ("<kind>-<record id or 0>")."""
+    return f'href="/cases/{case.number}/panels/documents?open={key}"'
+
+
+def opened(client, case, key: str) -> str:
+    """One document opened in the panel (its versions and actions), as the opener fetches it:
+    the document's block."""
+    response = open_panel(client, case, "documents", key)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and f'id="panel-documents-{key}" data-panel-open' in html
+    return block(html, key)
+
+
+def block(html: str, key: str) -> str:
+    """The part of the panel about one document."""
+    return html.split(f'id="doc-{key}"')[1].split("</li>")[0]
+
+
+def kept_open(response, case, key: str) -> str:
+    """A successful document action without htmx: a 303 back to the case page with that
+    document still open; the address."""
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    location = response.headers["Location"]
+    assert location.endswith(f"/cases/{case.number}?open=documents:{key}#panel-documents")
+    return location
 
 
 def versions(db, case, kind) -> list[Document]:
@@ -72,22 +101,22 @@ def test_panel_lists_the_documents_and_what_is_missing(mediating, login, client)
     login("mediator")
     html = page(client, mediating)
     assert PANEL in html
-    for label in (
-        "Application for mediation",
-        "Notice of rights and obligations",
-        "Generate (new version)",
-        "Print / view",
-        'enctype="multipart/form-data"',
-    ):
+    for label in ("Application for mediation", "Notice of rights and obligations"):
         assert label in html
+    # Each document opens on demand: no form on the page itself.
+    assert opener(mediating, "notice-0") in html and opener(mediating, "id_proof-0") in html
+    assert "Generate (new version)" not in html and 'enctype="multipart/form-data"' not in html
+    notice = opened(client, mediating, "notice-0")
+    for label in ("Generate (new version)", "Print / view", 'enctype="multipart/form-data"'):
+        assert label in notice
     missing = html.split('id="panel-documents-missing"')[1].split("</ul>")[0]
     assert "Application for mediation" in missing
     assert "Notice of rights and obligations" in missing
     assert "ID documents" in missing or "identity" in missing.lower()
     # The parties' ID documents are upload only: no Generate button in their block.
-    block = html.split('id="doc-id_proof-0"')[1].split("</article>")[0]
-    assert "Generate (new version)" not in block
-    assert 'name="upload-file"' in block
+    id_proof = opened(client, mediating, "id_proof-0")
+    assert "Generate (new version)" not in id_proof
+    assert 'name="upload-file"' in id_proof
 
 
 @pytest.mark.parametrize("htmx", [False, True])
@@ -95,11 +124,16 @@ def test_generate_makes_numbered_versions(mediating, login, client, db, htmx):
     login("mediator")
     for n in (1, 2):
         r = generate(client, mediating, **(hx("panel-documents") if htmx else {}))
-        if htmx:
-            assert r.status_code == 204
-            assert r.headers["HX-Redirect"].endswith(f"/cases/{mediating.number}")
+        if htmx:  # the whole page swapped into <main>, the document still open
+            assert r.status_code == 200 and "HX-Redirect" not in r.headers
+            assert r.headers["HX-Retarget"] == "#main"
+            assert r.headers["HX-Reswap"] == "outerHTML show:#panel-documents:top"
+            body = r.get_data(as_text=True)
+            assert "New version generated. Print it for signing." in body
+            assert 'id="panel-documents-notice-0" data-panel-open' in body
+            assert f"Version {n}" in block(body, "notice-0")
         else:
-            assert r.status_code == 303
+            kept_open(r, mediating, "notice-0")
         assert [d.version for d in versions(db, mediating, DocumentKind.NOTICE)] == list(
             range(1, n + 1)
         )
@@ -109,6 +143,8 @@ def test_generate_makes_numbered_versions(mediating, login, client, db, htmx):
     assert [e.data["version"] for e in events] == [1, 2]
     assert events[0].actor.username == "mediator" and events[0].public is False
     html = page(client, mediating)
+    assert "2 versions" in block(html, "notice-0")
+    html = opened(client, mediating, "notice-0")
     assert "Version 2" in html and "Version 1" in html
     assert "Generated" in html and "Not signed yet" in html
 
@@ -118,9 +154,10 @@ def test_signed_version_is_frozen(mediating, login, client, db):
     generate(client, mediating)
     doc = versions(db, mediating, DocumentKind.NOTICE)[0]
     r = sign(client, mediating, doc)
-    assert r.status_code == 303
+    location = kept_open(r, mediating, "notice-0")
     assert versions(db, mediating, DocumentKind.NOTICE)[0].signed_at is not None
-    html = page(client, mediating)
+    html = client.get(location).get_data(as_text=True)
+    assert "Marked as signed. This version is frozen." in html
     row = html.split(f'id="doc-version-{doc.id}"')[1].split("</tr>")[0]
     assert "Signed, frozen" in row
     assert "Mark signed" not in row
@@ -131,11 +168,13 @@ def test_signed_version_is_frozen(mediating, login, client, db):
     # Marking it again is refused, with the message in the panel (plain and htmx).
     r = sign(client, mediating, doc)
     assert r.status_code == 200
-    assert "already signed" in r.get_data(as_text=True)
+    body = r.get_data(as_text=True)
+    assert "already signed" in body and 'id="panel-documents-notice-0" data-panel-open' in body
     r = sign(client, mediating, doc, **hx("panel-documents"))
     assert r.status_code == 200
     body = r.get_data(as_text=True)
     assert "<html" not in body and PANEL in body and "already signed" in body
+    assert 'id="panel-documents-notice-0" data-panel-open' in body
     # Generating again makes version 2, unsigned; version 1 stays signed.
     generate(client, mediating)
     v1, v2 = versions(db, mediating, DocumentKind.NOTICE)
@@ -227,14 +266,16 @@ def test_upload_size_limit_and_empty(mediating, login, client, db):
 def test_upload_a_png_id_proof(mediating, login, client, db):
     login("clerk")  # the desk keeps the file too
     r = upload(client, mediating, PNG, "id-card.png")
-    assert r.status_code == 303
+    location = kept_open(r, mediating, "id_proof-0")
     (doc,) = versions(db, mediating, DocumentKind.ID_PROOF)
     assert doc.uploaded and doc.media_type == "image/png" and doc.signed_at is not None
     event = events_of(mediating, "upload_document")[0]
     assert event.actor.username == "clerk"
-    html = page(client, mediating)
-    block = html.split('id="doc-id_proof-0"')[1].split("</article>")[0]
-    assert "Uploaded" in block and "Signed, frozen" in block and "In the file" in block
+    html = client.get(location).get_data(as_text=True)
+    assert "File uploaded." in html
+    assert 'id="panel-documents-id_proof-0" data-panel-open' in html
+    shown = block(html, "id_proof-0")
+    assert "Uploaded" in shown and "Signed, frozen" in shown and "In the file" in shown
     r = client.get(f"/cases/{mediating.number}/documents/{doc.id}/file")
     assert r.headers["Content-Type"] == "image/png"
     assert r.headers["Content-Disposition"].endswith('-id-proof-v1.png"')
@@ -244,7 +285,7 @@ def test_upload_a_png_id_proof(mediating, login, client, db):
 def test_a_signed_scan_upload_counts_as_signed(mediating, login, client, db):
     login("mediator")
     r = upload(client, mediating, b"%PDF-1.4\n% signed scan\n", "notice.pdf", kind="notice")
-    assert r.status_code == 303
+    kept_open(r, mediating, "notice-0")
     assert documents.is_done(fresh(db, mediating), documents.Subject(DocumentKind.NOTICE))
 
 
@@ -264,8 +305,14 @@ def test_generate_what_does_not_apply_is_refused(mediating, login, client, db):
         r = generate(client, mediating, kind)
         assert r.status_code == 200, kind
         assert "does not apply" in r.get_data(as_text=True)
+    # With htmx too: no such document is on offer, so the whole page comes back with the
+    # message at the top (swapped into <main>), nothing generated.
     r = generate(client, mediating, "agreement", **hx("panel-documents"))
-    assert r.status_code == 200 and "<html" not in r.get_data(as_text=True)
+    assert r.status_code == 200 and r.headers["HX-Retarget"] == "#main"
+    assert r.headers["HX-Reswap"] == "outerHTML show:window:top"
+    flashes = r.get_data(as_text=True).split('id="flashes"')[1].split("</div>")[0]
+    assert "does not apply" in flashes
+    assert versions(db, mediating, DocumentKind.AGREEMENT) == []
 
 
 def test_roles(mediating, world, login, client, db):
@@ -298,6 +345,7 @@ def test_roles(mediating, world, login, client, db):
             assert client.get(url).status_code == 404, url
     login("admin")
     assert PANEL not in page(client, mediating)
+    assert open_panel(client, mediating, "documents", "notice-0").status_code == 404
     for url in urls["post"]:
         assert client.post(url, data={"doc-kind": "notice"}).status_code == 403, url
     for url in urls["get"]:
@@ -336,8 +384,12 @@ def test_archived_case_file_is_read_only(world, login, client, db):
     html = page(client, case)
     panel = html.split(PANEL)[1].split("</section>")[0]
     assert "can be read and downloaded but no longer change" in panel
-    assert "Generate (new version)" not in panel and "Mark signed" not in panel
-    assert 'name="upload-file"' not in panel
+    # A document still opens, to read and download, without its actions.
+    assert opener(case, "notice-0") in panel
+    notice = opened(client, case, "notice-0")
+    assert "Version 1" in notice and "download>PDF" in notice
+    assert "Generate (new version)" not in notice and "Mark signed" not in notice
+    assert 'name="upload-file"' not in notice
     r = generate(client, case)
     assert r.status_code == 200
     assert "its file can no longer change" in r.get_data(as_text=True)

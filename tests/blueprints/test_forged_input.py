@@ -80,7 +80,10 @@ def test_unlink_with_an_id_in_range_that_names_no_link(world, db, login, client)
         data={"unlink-version": a.version, "unlink-link": str(MAX_ID)},
     )
     assert response.status_code == 200
-    assert "This link no longer exists." in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    # No such link is on offer: the case page, the message at the top.
+    assert 'id="panel-links"' in html
+    assert "This link no longer exists." in html.split('id="flashes"')[1].split("</div>")[0]
 
 
 # ---- 3. transfers: the receiving organisation and the transfer id ---------------------------
@@ -134,7 +137,11 @@ def test_answering_a_transfer_with_a_forged_id(world, db, login, client, action)
         },
     )
     assert response.status_code == 200
-    assert "This transfer is no longer waiting for an answer." in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "This transfer is no longer waiting for an answer." in html
+    assert f'id="panel-transfer-{action}" data-panel-open' in html  # the form back, open
+    kept = {"decline": "应先由村委会调解", "ack_out": 'value="王法官"'}.get(action)
+    assert kept is None or kept in html  # what was typed
     db.session.expire_all()
     assert db.session.get(Transfer, t.id).status == "pending"
 

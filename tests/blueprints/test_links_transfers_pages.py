@@ -14,7 +14,7 @@ from models.docking import CaseLink, Transfer
 from models.enums import Role
 from models.states import CaseState
 from tests.conftest import hx
-from tests.factories import count_rows, events, fresh, user
+from tests.factories import count_rows, events, fresh, open_panel, user
 
 
 def page(client, case) -> str:
@@ -23,13 +23,40 @@ def page(client, case) -> str:
     return response.get_data(as_text=True)
 
 
-def redirected(response, case, htmx=False):
+def opener(case, panel: str, key: str) -> str:
+    """The link on the case page that opens the form `key` of a panel."""
+    return f'href="/cases/{case.number}/panels/{panel}?open={key}"'
+
+
+def form_of(client, case, panel: str, key: str) -> str:
+    """The panel with the form `key` open (the htmx fragment the opener link fetches)."""
+    response = open_panel(client, case, panel, key)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and f'id="panel-{panel}"' in html
+    return html
+
+
+def redirected(response, case, panel: str, htmx=False) -> str | None:
+    """A successful action: htmx gets the whole case page to swap into <main>, scrolled to
+    the panel (returned: it carries the message); a plain POST a 303 to the panel's anchor."""
     if htmx:
-        assert response.status_code == 204, response.get_data(as_text=True)[:3000]
-        assert response.headers["HX-Redirect"].endswith(f"/cases/{case.number}")
-    else:
-        assert response.status_code == 303, response.get_data(as_text=True)[:3000]
-        assert response.headers["Location"].endswith(f"/cases/{case.number}")
+        assert response.status_code == 200, response.get_data(as_text=True)[:3000]
+        assert "HX-Redirect" not in response.headers
+        assert response.headers["HX-Retarget"] == "#main"
+        assert response.headers["HX-Reselect"] == "#main"
+        assert response.headers["HX-Reswap"] == f"outerHTML show:#panel-{panel}:top"
+        html = response.get_data(as_text=True)
+        assert f"<h1>{case.number} " in html and 'id="main"' in html
+        return html
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    assert response.headers["Location"].endswith(f"/cases/{case.number}#panel-{panel}")
+    return None
+
+
+def shown(client, response, case, panel: str, htmx=False) -> str:
+    """The case page the user lands on after a successful action (with its message)."""
+    return redirected(response, case, panel, htmx) or page(client, case)
 
 
 # ---- links ----------------------------------------------------------------------------------
@@ -42,6 +69,8 @@ def test_link_by_number_both_ways_with_repeat_badge(world, db, login, client, ht
     login("clerk")
     html = page(client, a)
     assert 'id="panel-links"' in html and "No related cases." in html
+    assert opener(a, "links", "link") in html and 'name="link-number"' not in html
+    assert 'name="link-number"' in form_of(client, a, "links", "link")
     response = client.post(
         f"/cases/{a.number}/links",
         data={
@@ -52,8 +81,7 @@ def test_link_by_number_both_ways_with_repeat_badge(world, db, login, client, ht
         },
         headers=hx("panel-links") if htmx else {},
     )
-    redirected(response, a, htmx)
-    html = page(client, a)
+    html = shown(client, response, a, "links", htmx)
     assert "Cases linked." in html
     assert 'id="repeat-badge"' in html and "Repeat petition" in html
     assert f'href="/cases/{b.number}"' in html and "同一人第二次来访" in html
@@ -85,18 +113,21 @@ def test_link_errors_beside_the_field_input_kept(world, db, login, client):
         )
         html = response.get_data(as_text=True)
         assert response.status_code == 200
+        assert "<html" not in html and 'id="panel-links-link" data-panel-open' in html
         assert 'id="link-number-error"' in html and message in html
         assert "我写的备注" in html
         assert far.number not in html or number == far.number
     assert count_rows(CaseLink) == 0
-    # Without JS: the whole page comes back with the form open and the message beside it.
+    # Without JS: the panel on a page of its own, the form open and the message beside it.
     response = client.post(
         f"/cases/{a.number}/links",
         data={"link-version": a.version, "link-number": far.number, "link-kind": "related"},
     )
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and 'id="panel-links-link" open' in html
+    assert response.status_code == 200 and 'id="panel-links-link" data-panel-open' in html
+    assert "<html" in html and 'id="case-timeline"' not in html  # the panel alone
     assert 'id="link-number-error"' in html
+    assert f'value="{far.number}"' in html
 
 
 def test_stale_link_is_told(world, db, login, client):
@@ -118,12 +149,14 @@ def test_unlink(world, db, login, client):
     link = link_cases(a, b.number, world.clerk, version=None, kind="related")
     db.session.commit()
     login("clerk")
-    assert "Remove link" in page(client, b)
+    assert opener(b, "links", f"unlink-{link.id}") in page(client, b)
+    html = form_of(client, b, "links", f"unlink-{link.id}")
+    assert f'name="unlink-link" type="hidden" value="{link.id}"' in html and "Remove link" in html
     response = client.post(
         f"/cases/{b.number}/links/remove",
         data={"unlink-version": fresh(db, b).version, "unlink-link": link.id},
     )
-    redirected(response, b)
+    assert "Link removed." in shown(client, response, b, "links")
     assert count_rows(CaseLink) == 0
 
 
@@ -132,6 +165,8 @@ def test_mediator_cannot_open_panel_of_case_outside_scope(world, db, login, clie
     db.session.commit()
     login("mediator")
     assert client.get(f"/cases/{a.number}").status_code == 404
+    assert open_panel(client, a, "links", "link").status_code == 404
+    assert open_panel(client, a, "links", "link", htmx=False).status_code == 404
     assert client.post(f"/cases/{a.number}/links", data={}).status_code == 404
     assert client.post(f"/cases/{a.number}/merge", data={}).status_code == 404
 
@@ -212,23 +247,26 @@ def test_merge_banner_timelines_and_public_page(world, db, login, client, app):
     db.session.commit()
     login("clerk")
     html = page(client, b)
-    assert "Merge this case into another case" in html
+    assert "Merge this case into another case" in html and opener(b, "links", "merge") in html
+    assert 'name="merge-reason"' in form_of(client, b, "links", "merge")
     response = client.post(
         f"/cases/{b.number}/merge",
         data={"merge-version": b.version, "merge-number": "", "merge-reason": ""},
     )
     html = response.get_data(as_text=True)
+    assert 'id="panel-links-merge" data-panel-open' in html
     assert 'id="merge-number-error"' in html and 'id="merge-reason-error"' in html
     response = client.post(
         f"/cases/{b.number}/merge",
         data={"merge-version": b.version, "merge-number": a.number, "merge-reason": "同一纠纷"},
     )
-    redirected(response, b)
-    html = page(client, b)
+    html = shown(client, response, b, "links")
+    assert "Case merged. Work goes on in the other case." in html
     assert 'id="merged-banner"' in html
     assert f"This case was merged into case {a.number}." in html
     assert f'href="/cases/{a.number}"' in html
     assert "Merge this case into another case" not in html
+    assert opener(b, "links", "merge") not in html
     html = page(client, a)
     assert f"Timeline of merged case {b.number}" in html
     assert b_applicant in html  # B's applicant is now a party of A too
@@ -254,7 +292,8 @@ def test_director_merge_outside_committee_is_refused(world, db, login, client):
     mine = world.case(CaseState.MEDIATING)
     db.session.commit()
     html = page(client, mine)
-    assert "Merge this case into another case" in html
+    assert "Merge this case into another case" in html and opener(mine, "links", "merge") in html
+    assert 'name="merge-number"' in form_of(client, mine, "links", "merge")
 
 
 # ---- transfers ------------------------------------------------------------------------------
@@ -268,6 +307,9 @@ def test_send_and_acknowledge_through_pages(world, db, login, client, htmx):
     login("mediator")
     html = page(client, case)
     assert 'id="panel-transfer"' in html and "Transfer this case" in html
+    assert opener(case, "transfer", "send") in html
+    html = open_panel(client, case, "transfer", "send", htmx=htmx).get_data(as_text=True)
+    assert 'id="panel-transfer-send" data-panel-open' in html
     assert world.township_centre.name in html and "Up to a higher level" in html
     response = client.post(
         f"/cases/{case.number}/transfers",
@@ -281,6 +323,7 @@ def test_send_and_acknowledge_through_pages(world, db, login, client, htmx):
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and 'id="send-to_org-error"' in html
+    assert ("<html" in html) is not htmx and 'id="panel-transfer-send" data-panel-open' in html
     assert "需要镇里协调" in html
     response = client.post(
         f"/cases/{case.number}/transfers",
@@ -291,10 +334,11 @@ def test_send_and_acknowledge_through_pages(world, db, login, client, htmx):
         },
         headers=hx("panel-transfer") if htmx else {},
     )
-    redirected(response, case, htmx)
-    html = page(client, case)
+    html = shown(client, response, case, "transfer", htmx)
+    assert "Transfer sent. It waits for the receiver&#39;s acknowledgement." in html
     assert "Awaiting acknowledgement" in html and "Withdraw the transfer" in html
-    assert "Acknowledge and take the case" not in html
+    assert opener(case, "transfer", "withdraw") in html
+    assert opener(case, "transfer", "accept") not in html
     transfer = db.session.query(Transfer).one()
     # The receiving director: the queue lists it, the case opens, they acknowledge.
     client.post("/auth/logout")
@@ -305,13 +349,17 @@ def test_send_and_acknowledge_through_pages(world, db, login, client, htmx):
     assert queue.count(f'href="/cases/{case.number}') == 1
     assert "Open: 0" in queue
     html = page(client, case)
-    assert "Acknowledge and take the case" in html and "Decline the transfer" in html
+    assert opener(case, "transfer", "accept") in html and "Decline the transfer" in html
+    assert opener(case, "transfer", "decline") in html
+    assert opener(case, "transfer", "withdraw") not in html
+    assert "Acknowledge and take the case" in form_of(client, case, "transfer", "accept")
     response = client.post(
         f"/cases/{case.number}/transfers/accept",
         data={"accept-version": fresh(db, case).version, "accept-transfer": transfer.id},
         headers=hx("panel-transfer") if htmx else {},
     )
-    redirected(response, case, htmx)
+    html = shown(client, response, case, "transfer", htmx)
+    assert "Transfer acknowledged. The case is now handled here." in html
     case = fresh(db, case)
     assert case.handling_org_id == world.township_centre.id
     assert case.state == CaseState.DISPATCHED
@@ -331,7 +379,8 @@ def test_decline_needs_a_reason_and_withdraw(world, db, login, client):
         data={"decline-version": case.version, "decline-transfer": t.id, "decline-reason": ""},
     )
     html = response.get_data(as_text=True)
-    assert 'id="decline-reason-error"' in html and 'id="panel-transfer-decline" open' in html
+    assert 'id="decline-reason-error"' in html
+    assert 'id="panel-transfer-decline" data-panel-open' in html
     response = client.post(
         f"/cases/{case.number}/transfers/decline",
         data={
@@ -339,8 +388,11 @@ def test_decline_needs_a_reason_and_withdraw(world, db, login, client):
             "decline-transfer": t.id,
             "decline-reason": "应先由村委会调解",
         },
+        headers=hx("panel-transfer"),
     )
-    redirected(response, case)
+    # The case is no longer theirs: they go to their own start page, where the message shows.
+    assert response.status_code == 204 and response.headers["HX-Redirect"].endswith("/auth/home")
+    assert "Transfer declined." in client.get("/workbench/").get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Transfer, t.id).status == "declined"
     assert client.get(f"/cases/{case.number}").status_code == 404  # no longer theirs
@@ -356,7 +408,7 @@ def test_decline_needs_a_reason_and_withdraw(world, db, login, client):
         f"/cases/{case.number}/transfers/withdraw",
         data={"withdraw-version": fresh(db, case).version, "withdraw-transfer": t2.id},
     )
-    redirected(response, case)
+    assert "Transfer withdrawn." in shown(client, response, case, "transfer")
     db.session.expire_all()
     assert db.session.get(Transfer, t2.id).status == "withdrawn"
 
@@ -374,7 +426,7 @@ def test_out_acknowledgement_ends_and_note_prints(world, db, login, client):
             "send-reason": "劳动争议",
         },
     )
-    redirected(response, case)
+    redirected(response, case, "transfer")
     transfer = db.session.query(Transfer).one()
     assert transfer.direction == "out"
     note = client.get(f"/cases/{case.number}/transfers/{transfer.id}/note")
@@ -393,6 +445,7 @@ def test_out_acknowledgement_ends_and_note_prints(world, db, login, client):
         },
     )
     html = response.get_data(as_text=True)
+    assert 'id="panel-transfer-ack_out" data-panel-open' in html
     assert 'id="ack_out-receiver_name-error"' in html
     assert 'id="ack_out-received_on-error"' in html
     response = client.post(
@@ -404,7 +457,9 @@ def test_out_acknowledgement_ends_and_note_prints(world, db, login, client):
             "ack_out-received_on": local_today().isoformat(),
         },
     )
-    redirected(response, case)
+    assert "Acknowledgement recorded. Mediation has ended." in shown(
+        client, response, case, "transfer"
+    )
     case = fresh(db, case)
     assert case.state == CaseState.TERMINATED
     assert case.closure_reason.value == "transferred_out"
@@ -420,13 +475,16 @@ def test_clerk_transfers_page_and_scope(world, db, login, client):
     login("clerk2")
     html = client.get("/desk/transfers").get_data(as_text=True)
     assert case.number in html and "当事人居住地" in html and f'id="transfer-{t.id}"' in html
-    assert "Acknowledge and take the case" in page(client, case)
+    assert opener(case, "transfer", "accept") in page(client, case)
+    assert "Acknowledge and take the case" in form_of(client, case, "transfer", "accept")
     client.post("/auth/logout")
     login("clerk")
     html = client.get("/desk/transfers").get_data(as_text=True)
     assert "No transfers are waiting for acknowledgement." in html
     html = page(client, case)  # the sender's side: withdraw, not acknowledge
-    assert "Withdraw the transfer" in html and "Acknowledge and take the case" not in html
+    assert "Withdraw the transfer" in html and opener(case, "transfer", "withdraw") in html
+    assert opener(case, "transfer", "accept") not in html
+    assert "Acknowledge and take the case" not in form_of(client, case, "transfer", "accept")
     response = client.post(
         f"/cases/{case.number}/transfers/accept",
         data={"accept-version": case.version, "accept-transfer": t.id},

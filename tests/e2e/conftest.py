@@ -29,7 +29,8 @@ def live(app):
 
 @pytest.fixture
 def new_page(browser, live):
-    """new_page(js=True, lang="zh-CN") -> a fresh page in its own browser context."""
+    """new_page(js=True, lang="zh-CN") -> a fresh page in its own browser context; `page.js`
+    tells the helpers whether htmx runs on it."""
     contexts = []
 
     def make(js: bool = True, lang: str = "zh-CN", width: int = 1280):
@@ -43,6 +44,7 @@ def new_page(browser, live):
         contexts.append(context)
         page = context.new_page()
         page.base = live.url
+        page.js = js
         return page
 
     yield make

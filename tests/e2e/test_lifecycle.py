@@ -1,4 +1,4 @@
-"""The rest of a case's life in a real headless Chromium (issue 3), driven through the pages
+"""The rest of a case's life in a real headless Chromium, driven through the pages
 only: consent, the no-conflict declaration, a session, a written agreement and its signatures,
 the follow-up visit, judicial confirmation and archiving; and the ways mediation ends without
 agreement (two failures, joint mediation, its failure; a party withdrawing) or pauses.
@@ -26,6 +26,7 @@ from tests.e2e.test_main_path import (
     citizen_status,
     declare_no_conflict,
     login,
+    open_form,
     record_consent_and_notice,
     submit,
 )
@@ -82,8 +83,9 @@ def test_consent_to_archive(world, db, new_page):
     director = new_page(lang="en")
     login(director, "director")
     open_case(director, number)
+    form = open_form(director, "assign_mediator", "assign")
     director.select_option("[name='assign-mediator']", str(world.mediator.id))
-    submit(director, director.locator("#panel-assign_mediator button[type=submit]"))
+    submit(director, form.get_by_role("button", name="Assign", exact=True))
     expect(director.locator("h1")).to_contain_text("In mediation")
 
     mediator = new_page(lang="en")
@@ -100,7 +102,8 @@ def test_consent_to_archive(world, db, new_page):
     declare_no_conflict(mediator)
 
     # A session with both parties present (ticked by default).
-    present = mediator.locator("#panel-session input[name='session-present']")
+    form = open_form(mediator, "session", "session")
+    present = form.locator("input[name='session-present']")
     expect(present).to_have_count(2)
     for i in range(2):
         expect(present.nth(i)).to_be_checked()
@@ -108,12 +111,12 @@ def test_consent_to_archive(world, db, new_page):
     mediator.fill("[name='session-accounts']", "申请人称排水沟被堵；被申请人承认修房时堵塞。")
     mediator.fill("[name='session-notes']", "内部记录：双方情绪激动，经劝导同意协商。")
     mediator.fill("[name='session-result']", "同意达成书面协议")
-    submit(mediator, mediator.get_by_role("button", name="Save session record"))
+    submit(mediator, form.get_by_role("button", name="Save session record"))
     expect(mediator.locator("#case-timeline")).to_contain_text("Mediation session recorded")
 
     # A written agreement.
     deadline = local_today() + timedelta(days=10)
-    outcome = mediator.locator("#panel-outcome")
+    outcome = open_form(mediator, "outcome", "agreement")
     expect(outcome.locator("input[name='agreement-kind'][value='written']")).to_be_checked()
     mediator.fill("[name='agreement-facts']", "被申请人修房时堵塞排水沟，雨天积水流入申请人院子。")
     mediator.fill("[name='agreement-responsibilities']", "被申请人负主要责任。")
@@ -132,12 +135,14 @@ def test_consent_to_archive(world, db, new_page):
     # Every signature: each party, the mediator, the committee seal.
     for signer in (f"party:{applicant.id}", f"party:{respondent.id}", "mediator", "seal"):
         expect(signatures).to_contain_text("Not yet in effect")
-        mediator.select_option("[name='sign-signer']", signer)
-        submit(mediator, signatures.get_by_role("button", name="Record signature"))
+        form = open_form(mediator, "agreement", "sign")
+        form.locator("[name='sign-signer']").select_option(signer)
+        submit(mediator, form.get_by_role("button", name="Record signature"))
     expect(signatures).to_contain_text("In effect")
     expect(signatures).to_contain_text("Effective on")
     expect(signatures).not_to_contain_text("Not yet signed")
-    expect(signatures.locator("[name='sign-signer']")).to_have_count(0)  # frozen
+    expect(signatures.locator("a.opener")).to_have_count(0)  # frozen: nothing to open
+    expect(signatures.locator("[name='sign-signer']")).to_have_count(0)
     confirmation = mediator.locator("#panel-confirmation")
     expect(confirmation).to_contain_text("within 30 days")
     expect(confirmation).to_contain_text("30 days left")
@@ -147,27 +152,31 @@ def test_consent_to_archive(world, db, new_page):
 
     # The follow-up visit.
     follow_up = mediator.locator("#panel-follow_up")
+    form = open_form(mediator, "follow_up", "visit")
     mediator.select_option("[name='visit-performance']", "performed")
-    follow_up.locator("input[name='visit-satisfaction'][value='satisfied']").check()
+    form.locator("input[name='visit-satisfaction'][value='satisfied']").check()
     mediator.fill("[name='visit-notes']", "回访备注：排水沟已疏通，赔偿已付。")
-    submit(mediator, follow_up.get_by_role("button", name="Record visit"))
+    submit(mediator, form.get_by_role("button", name="Record visit"))
     expect(follow_up).to_contain_text("Visited on")
 
     # The joint application for judicial confirmation, then the court's ruling.
+    form = open_form(mediator, "confirmation", "confirm")
     mediator.fill("[name='confirm-court']", world.court.name)
-    confirmation.locator("[name='confirm-all_parties_join']").check()
-    submit(mediator, confirmation.get_by_role("button", name="Record application"))
+    form.locator("[name='confirm-all_parties_join']").check()
+    submit(mediator, form.get_by_role("button", name="Record application"))
     expect(confirmation).to_contain_text("Awaiting the court's ruling")
     expect(archive.locator("#panel-archive-gaps")).to_contain_text("not yet ruled")
-    confirmation.locator("input[name='ruling-ruling'][value='confirmed']").check()
+    form = open_form(mediator, "confirmation", "ruling")
+    form.locator("input[name='ruling-ruling'][value='confirmed']").check()
     mediator.fill("[name='ruling-ruling_number']", "(2026)鄂1022民特1号")
-    submit(mediator, confirmation.get_by_role("button", name="Record ruling"))
+    submit(mediator, form.get_by_role("button", name="Record ruling"))
     expect(confirmation).to_contain_text("Confirmed valid")
 
     # The session record was printed and signed on paper: mark it signed.
     expect(archive.locator("#panel-archive-gaps")).to_contain_text("not marked signed")
     records = mediator.locator("#panel-records")
-    submit(mediator, records.get_by_role("button", name="Mark as signed"))
+    form = open_form(mediator, "records", label="Open, correct or mark signed")
+    submit(mediator, form.get_by_role("button", name="Mark as signed"))
     expect(records).to_contain_text("Signed on")
 
     # The file's documents: the parties' ID documents are uploaded as a scan; every other
@@ -175,20 +184,22 @@ def test_consent_to_archive(world, db, new_page):
     expect(archive.locator("#panel-archive-gaps")).to_contain_text("The case file lacks")
     docs = mediator.locator("#panel-documents")
     id_proof = docs.locator("#doc-id_proof-0")
-    id_proof.locator("input[type=file]").set_input_files(
+    form = open_form(mediator, "documents", "id_proof-0")
+    form.locator("input[type=file]").set_input_files(
         files=[{"name": "id-cards.png", "mimeType": "image/png", "buffer": PNG}]
     )
-    submit(mediator, id_proof.locator("button[type=submit]"))
+    submit(mediator, form.locator("button[type=submit]"))
     expect(id_proof).to_contain_text("In the file")
-    missing = docs.locator("article").filter(
+    missing = docs.locator("ul.documents > li").filter(
         has=mediator.locator(".badge", has_text="Missing (mandatory)")
     )
     to_sign = missing.evaluate_all("items => items.map(item => item.id)")
     assert "doc-agreement-0" in to_sign and "doc-notice-0" in to_sign
     for dom_id in to_sign:
         item = docs.locator(f"#{dom_id}")
-        submit(mediator, item.get_by_role("button", name="Generate (new version)"))
-        expect(item).to_contain_text("Version 1")
+        form = open_form(mediator, "documents", dom_id.removeprefix("doc-"))
+        submit(mediator, form.get_by_role("button", name="Generate (new version)"))
+        expect(item).to_contain_text("Version 1")  # the document stays open
         submit(mediator, item.get_by_role("button", name="Mark signed"))
         expect(item).to_contain_text("Signed, frozen")
     expect(docs.locator("#panel-documents-missing")).to_contain_text(
@@ -200,10 +211,12 @@ def test_consent_to_archive(world, db, new_page):
     expect(archive.locator("#panel-archive-gaps")).to_have_count(0)
     expect(archive).to_contain_text("Nothing is missing")
     shot(mediator, "04_ready_to_archive")
-    submit(mediator, archive.get_by_role("button", name="Archive the case"))
+    form = open_form(mediator, "archive", "archive")
+    submit(mediator, form.get_by_role("button", name="Archive the case"))
     expect(mediator.locator("h1")).to_contain_text("Archived")
     expect(archive).to_contain_text("Archived on")
     expect(mediator.locator("#panel-archive form")).to_have_count(0)
+    expect(archive.locator("a.opener")).to_have_count(0)
     expect(archive.locator("#panel-archive-file-number")).to_contain_text("人调字第1号")
     with mediator.expect_download() as download:
         archive.get_by_role("link", name="Download the case file (PDF)").click()
@@ -274,32 +287,30 @@ def test_failures_escalate_to_joint_mediation_then_fail(world, db, new_page):
     expect(closing).to_contain_text("0 failed attempts recorded so far.")
 
     # First failure: mediation goes on.
-    closing.locator("#panel-closing-fail summary").click()
+    form = open_form(mediator, "closing", "fail")
     mediator.fill("[name='fail-reason']", "第一次失败：双方对赔偿金额分歧过大。")
     expect(mediator.locator("[name='fail-departments']")).to_have_count(0)
-    submit(mediator, closing.get_by_role("button", name="Record failed attempt"))
+    submit(mediator, form.get_by_role("button", name="Record failed attempt"))
     expect(mediator.locator("h1")).to_contain_text("In mediation")
     expect(closing).to_contain_text("1 failed attempt recorded so far.")
 
     # Second failure: the panel names the organiser one level up and asks for departments.
-    closing.locator("#panel-closing-fail summary").click()
-    expect(closing).to_contain_text(f"goes to joint mediation organised by {organiser.name}")
+    form = open_form(mediator, "closing", "fail")
+    expect(form).to_contain_text(f"goes to joint mediation organised by {organiser.name}")
     mediator.fill("[name='fail-reason']", "第二次失败：被申请人拒绝赔偿。")
     mediator.fill("[name='fail-departments']", "埠河镇司法所\n埠河派出所")
     shot(mediator, "10_second_failure")
-    submit(
-        mediator, closing.get_by_role("button", name="Record failure and move to joint mediation")
-    )
+    submit(mediator, form.get_by_role("button", name="Record failure and move to joint mediation"))
     expect(mediator.locator("h1")).to_contain_text("In joint mediation")
     expect(closing).to_contain_text(f"Joint mediation organised by {organiser.name}.")
     expect(closing).to_contain_text("Departments taking part: 埠河镇司法所, 埠河派出所.")
     shot(mediator, "11_joint_mediation")
 
     # The joint mediation fails too: the case ends.
-    closing.locator("#panel-closing-fail summary").click()
-    expect(closing).to_contain_text("Joint mediation is the last step")
+    form = open_form(mediator, "closing", "fail")
+    expect(form).to_contain_text("Joint mediation is the last step")
     mediator.fill("[name='fail-reason']", "联动调解仍未达成协议。")
-    submit(mediator, closing.get_by_role("button", name="Record failure and close the case"))
+    submit(mediator, form.get_by_role("button", name="Record failure and close the case"))
     expect(mediator.locator("h1")).to_contain_text("Mediation failed")
     expect(mediator.locator("#panel-closing")).to_have_count(0)
     notice = mediator.locator("#panel-closing_notice")
@@ -352,7 +363,10 @@ def test_failures_escalate_to_joint_mediation_then_fail(world, db, new_page):
 
 def test_suspend_resume_and_terminate(world, db, new_page):
     """Suspension stops the clock until mediation resumes; ending mediation because a party
-    withdrew closes the case with the notice."""
+    withdrew closes the case with the notice. The closing panel is walked both ways: with
+    htmx (its form opens in place and the answer is swapped into the page, never reloaded)
+    and without JavaScript (the form on a page of its own, a plain POST, back to the case
+    page at the panel)."""
     paused = world.case(CaseState.MEDIATING)
     ended = world.case(CaseState.MEDIATING)
     db.session.commit()
@@ -361,16 +375,24 @@ def test_suspend_resume_and_terminate(world, db, new_page):
     mediator = new_page(lang="en")
     login(mediator, "mediator")
 
-    # Suspend: the clock stops.
+    # Suspend, with htmx: the clock stops.
     open_case(mediator, paused.number)
+    case_url = mediator.url
+    mediator.evaluate("() => { window.pageNotReloaded = true; }")
     closing = mediator.locator("#panel-closing")
-    closing.locator("#panel-closing-suspend summary").click()
+    form = open_form(mediator, "closing", "suspend")
+    expect(closing.locator("form")).to_have_count(1)  # only the form asked for
     mediator.fill("[name='suspend-reason']", "被申请人住院治疗。")
-    submit(mediator, closing.get_by_role("button", name="Suspend and stop the clock"))
+    submit(mediator, form.get_by_role("button", name="Suspend and stop the clock"))
+    assert mediator.url == case_url
+    assert mediator.evaluate("() => window.pageNotReloaded === true")  # swapped into <main>
+    expect(mediator.locator("#flashes")).to_contain_text("Mediation suspended.")
     expect(mediator.locator("h1")).to_contain_text("Suspended")
     expect(closing).to_contain_text("Clock stopped")
     expect(closing).to_contain_text("Suspended since")
-    expect(closing.locator("#panel-closing-fail")).to_have_count(0)
+    expect(closing.locator("[data-panel-open]")).to_have_count(0)
+    expect(closing.locator("a.opener[href$='?open=fail']")).to_have_count(0)
+    expect(closing.locator("a.opener[href$='?open=resume']")).to_have_count(1)
     shot(mediator, "20_suspended")
     case = reload_case(db, paused.number)
     assert case.state == CaseState.SUSPENDED and case.suspended_since is not None
@@ -378,21 +400,34 @@ def test_suspend_resume_and_terminate(world, db, new_page):
     assert citizen_status(citizen, paused.number, paused_code) == zh(PublicState.PAUSED.label)
     assert "住院" not in citizen.inner_text("body")  # the reason stays internal
 
-    # Resume.
-    mediator.fill("[name='resume-note']", "当事人已出院。")
-    submit(mediator, closing.get_by_role("button", name="Resume mediation"))
-    expect(mediator.locator("h1")).to_contain_text("In mediation")
-    expect(closing).not_to_contain_text("Clock stopped")
+    # Resume, without JavaScript (a browser context of its own): the opener link leads to the
+    # panel on a page of its own, the form posts, the case page comes back at the panel.
+    plain = new_page(js=False, lang="en")
+    login(plain, "mediator")
+    open_case(plain, paused.number)
+    form = open_form(plain, "closing", "resume")
+    expect(plain.locator("h1")).to_contain_text(paused.number)
+    expect(plain.locator("#case-timeline")).to_have_count(0)  # the panel alone
+    form.locator("[name='resume-note']").fill("当事人已出院。")
+    submit(plain, form.get_by_role("button", name="Resume mediation"))
+    assert plain.url.endswith(f"/cases/{paused.number}#panel-closing"), plain.url
+    expect(plain.locator("#flashes")).to_contain_text("Mediation resumed.")
+    expect(plain.locator("h1")).to_contain_text("In mediation")
+    expect(plain.locator("#case-timeline")).to_contain_text("当事人已出院。")
+    plain_closing = plain.locator("#panel-closing")
+    expect(plain_closing).not_to_contain_text("Clock stopped")
+    expect(plain_closing.locator("[data-panel-open]")).to_have_count(0)
+    expect(plain_closing.locator("a.opener[href$='?open=suspend']")).to_have_count(1)
     case = reload_case(db, paused.number)
     assert case.state == CaseState.MEDIATING and case.suspended_since is None
     assert actions_of(db, case.id)[-2:] == ["suspend", "resume"]
 
     # End mediation: a party withdrew.
     open_case(mediator, ended.number)
-    closing.locator("#panel-closing-terminate summary").click()
+    form = open_form(mediator, "closing", "terminate")
     mediator.select_option("[name='terminate-reason']", ClosureReason.PARTY_WITHDREW.value)
     mediator.fill("[name='terminate-note']", "申请人书面撤回调解申请。")
-    submit(mediator, closing.get_by_role("button", name="End mediation and close the case"))
+    submit(mediator, form.get_by_role("button", name="End mediation and close the case"))
     expect(mediator.locator("h1")).to_contain_text("Mediation ended")
     notice = mediator.locator("#panel-closing_notice")
     expect(notice).to_contain_text(en(ClosureReason.PARTY_WITHDREW.label))

@@ -3,6 +3,7 @@ the desk screens and dispatches with htmx, the mediator records the outcome, and
 sees the new status."""
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -22,30 +23,77 @@ def login(page, username):
     expect(page.locator(".whoami")).to_be_visible()
 
 
+def settled(page) -> None:
+    """Wait until htmx has swapped and settled its last response."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+
+
 def submit(page, button):
-    """Click a form's submit button and wait for the case page it leads to: a successful
-    action answers htmx with HX-Redirect (and a plain form with a 303), so a page loads."""
-    with page.expect_navigation():
-        button.click()
+    """Click a form's submit button and wait for its answer to land. A case-page form (htmx)
+    answers with the whole case page swapped into <main> when done, or with its panel and the
+    messages when refused; without JavaScript, and for an ordinary form, a page loads."""
+    htmx = page.js and button.locator("xpath=ancestor::form[1]").get_attribute("hx-post")
+    if htmx:
+        with page.expect_response(lambda r: r.request.method == "POST"):
+            button.click()
+        settled(page)
+    else:
+        with page.expect_navigation():
+            button.click()
+
+
+def open_form(page, panel: str, key: str | None = None, *, label: str | None = None):
+    """On the case page, open the form `key` of the panel `panel` (or the one whose opener
+    link reads `label`): the form is not on the page until its opener link ("…") is clicked.
+    With JavaScript the panel comes back with the form open in place (htmx GET); without, the
+    link leads to the panel on a page of its own. Returns the open form's region."""
+    if key is not None:
+        link = page.locator(f"#panel-{panel} a.opener[href$='/panels/{panel}?open={key}']")
+    else:
+        link = page.locator(f"#panel-{panel} a.opener").filter(has_text=label)
+    expect(link).to_have_count(1)
+    key = parse_qs(urlsplit(link.get_attribute("href")).query)["open"][0]
+    region = page.locator(f"#panel-{panel}-{key}")
+    expect(region).to_have_count(0)  # not on the page before it is opened
+    if page.js:
+        url = page.url
+        with page.expect_response(lambda r: f"/panels/{panel}?open=" in r.url) as answer:
+            link.click()
+        settled(page)
+        assert answer.value.request.headers.get("hx-request") == "true"
+        assert page.url == url  # opened in place, the page not left
+    else:
+        with page.expect_navigation():
+            link.click()
+        assert f"/panels/{panel}?open={key}" in page.url
+    expect(region).to_be_visible()
+    expect(region).to_have_attribute("data-panel-open", "")
+    return region
 
 
 def record_consent_and_notice(page, method="phone", how="oral"):
     """On the case page: for every party in the consent panel, record that they agree to
     mediate, then their acknowledgement of the rights notice."""
-    boxes = page.locator("#panel-consent details")
-    for i in range(boxes.count()):
-        box = boxes.nth(i)  # lazy: found again on each reloaded page
-        box.locator("input[name='consent-status'][value='agreed']").check()
-        box.locator("select[name='consent-method']").select_option(method)
-        submit(page, box.get_by_role("button", name="Record answer"))
-        box.locator(f"input[name='notice-how'][value='{how}']").check()
-        submit(page, box.get_by_role("button", name="Record acknowledgement"))
+    openers = page.locator("#panel-consent a.opener[href*='?open=consent-']")
+    hrefs = [openers.nth(i).get_attribute("href") for i in range(openers.count())]
+    for href in hrefs:
+        party = href.rsplit("consent-", 1)[1]
+        form = open_form(page, "consent", f"consent-{party}")
+        form.locator("input[name='consent-status'][value='agreed']").check()
+        form.locator("select[name='consent-method']").select_option(method)
+        submit(page, form.get_by_role("button", name="Record answer"))
+        form = open_form(page, "consent", f"notice-{party}")
+        form.locator(f"input[name='notice-how'][value='{how}']").check()
+        submit(page, form.get_by_role("button", name="Record acknowledgement"))
     expect(page.locator("#panel-consent .badge")).to_have_count(0)  # nothing pending
 
 
 def declare_no_conflict(page):
+    form = open_form(page, "mediators", "declare")
     submit(
-        page, page.get_by_role("button", name="I declare no conflict of interest with the parties")
+        page, form.get_by_role("button", name="I declare no conflict of interest with the parties")
     )
     expect(page.locator("#panel-mediators")).not_to_contain_text("Not yet declared")
 
@@ -97,13 +145,22 @@ def test_citizen_desk_mediator_citizen(world, db, new_page):
     login(clerk, "clerk")
     clerk.goto(clerk.base + "/desk/")
     clerk.get_by_role("link", name=number).click()
-    clerk.locator("#panel-screen button[type=submit]").first.click()  # Accept for mediation
-    expect(clerk.locator("#panel-dispatch")).to_be_visible()
-    expect(clerk.locator("#panel-dispatch")).to_contain_text(world.village_committee.name)
-    clerk.locator("#panel-dispatch button[type=submit]").first.click()  # the suggestion
-    expect(clerk.locator("[name='assign-mediator']")).to_be_visible()
+    form = open_form(clerk, "screen", "accept")
+    submit(clerk, form.get_by_role("button", name="Accept for mediation"))
+    expect(clerk.locator("#flashes")).to_contain_text("Case accepted.")
+    expect(clerk.locator("#panel-screen")).to_have_count(0)
+    dispatch = clerk.locator("#panel-dispatch")
+    expect(dispatch).to_be_visible()
+    expect(dispatch).to_contain_text(world.village_committee.name)
+    form = open_form(clerk, "dispatch", "dispatch")
+    # The suggestion is preselected.
+    expect(
+        form.locator(f"[name='dispatch-organisation'][value='{world.village_committee.id}']")
+    ).to_be_checked()
+    submit(clerk, form.get_by_role("button", name="Dispatch", exact=True))
+    form = open_form(clerk, "assign_mediator", "assign")
     clerk.select_option("[name='assign-mediator']", str(world.mediator.id))
-    clerk.locator("#panel-dispatch button[type=submit]").first.click()
+    submit(clerk, form.get_by_role("button", name="Assign", exact=True))
     expect(clerk.locator("h1")).to_contain_text("In mediation")
 
     # 3. Mediator: queue by deadline, masked details, consent, declaration, session, agreement.
@@ -117,16 +174,18 @@ def test_citizen_desk_mediator_citizen(world, db, new_page):
     expect(parties).to_contain_text("138 1234 5678")
     # No session before every party agreed, acknowledged the notice, and the mediator
     # declared no conflict of interest.
-    expect(mediator.locator("#panel-consent details")).to_have_count(3)
+    expect(mediator.locator("#panel-consent a.opener[href*='?open=consent-']")).to_have_count(3)
     record_consent_and_notice(mediator)
     declare_no_conflict(mediator)
+    form = open_form(mediator, "session", "session")
     mediator.fill("[name='session-notes']", "双方到场陈述，同意疏通排水沟。")
-    mediator.locator("#panel-session button[type=submit]").click()
+    submit(mediator, form.get_by_role("button", name="Save session record"))
     expect(mediator.locator("#case-timeline")).to_contain_text("Mediation session recorded")
+    form = open_form(mediator, "outcome", "agreement")
     mediator.check("input[name='agreement-kind'][value='written']")
     mediator.fill("[name='agreement-terms']", "李小红于十日内疏通排水沟\n赔偿王大明损失500元")
     mediator.fill("[name='agreement-performance_manner']", "现金当面支付")
-    mediator.locator("#panel-outcome button[type=submit]").click()
+    submit(mediator, form.get_by_role("button", name="Record agreement and close the case"))
     expect(mediator.locator("h1")).to_contain_text("Agreement reached")
 
     # 4. Citizen again: the public status moved on, internal details stay hidden.

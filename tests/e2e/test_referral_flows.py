@@ -1,4 +1,4 @@
-"""Docking end to end (issue 5) in a real headless Chromium: the desk registers a court
+"""Docking end to end in a real headless Chromium: the desk registers a court
 referral, a petition office transfer and a police referral on their own forms, screens,
 dispatches (the routing rule named on the panel) and assigns them; mediation reaches an outcome;
 the return leg to the referring body is recorded on the case page, and the archive checklist
@@ -38,7 +38,7 @@ from models.enums import (
 from models.routing import RoutingRule
 from models.states import CaseState
 from tests.e2e.test_lifecycle import actions_of, en, open_case, shot
-from tests.e2e.test_main_path import login, submit
+from tests.e2e.test_main_path import login, open_form, submit
 from tests.factories import org
 
 pytestmark = pytest.mark.e2e
@@ -103,14 +103,17 @@ def register(page) -> str:
 
 def accept_dispatch_assign(page, world) -> None:
     """Screening → dispatch (the rule is named) → the presiding mediator, through the panels."""
-    submit(page, page.locator("#panel-screen button[type=submit]").first)  # Accept
+    form = open_form(page, "screen", "accept")
+    submit(page, form.get_by_role("button", name="Accept for mediation"))
     dispatch = page.locator("#panel-dispatch")
     expect(dispatch.locator("#dispatch-suggestion")).to_contain_text(
         f"Rule 1 · {RULE_NAME} → {world.village_committee.name}"
     )
-    submit(page, dispatch.get_by_role("button", name="Dispatch", exact=True))
+    form = open_form(page, "dispatch", "dispatch")
+    submit(page, form.get_by_role("button", name="Dispatch", exact=True))
+    form = open_form(page, "assign_mediator", "assign")
     page.select_option("[name='assign-mediator']", str(world.mediator.id))
-    submit(page, dispatch.get_by_role("button", name="Assign"))
+    submit(page, form.get_by_role("button", name="Assign", exact=True))
     expect(page.locator("h1")).to_contain_text("In mediation")
     expect(fact(page, "Handled by")).to_have_text(world.village_committee.name)
     expect(fact(page, "Presiding mediator")).to_have_text(world.mediator.name)
@@ -179,7 +182,8 @@ def test_court_referral_to_report_back(world, db, docking, new_page):
     status = clerk.locator(f"#panel-referral-{referral.id}-status")
     expect(status).to_contain_text(f"Due by {format_datetime(end_of_day(deadline), 'short')}")
     expect(status.locator(".badge")).to_have_text("On time")
-    expect(clerk.locator(f"#panel-referral-{referral.id} form")).to_have_count(0)  # no outcome
+    # No outcome yet: no report to open.
+    expect(clerk.locator(f"#panel-referral-{referral.id} a.opener")).to_have_count(0)
     expect(fact(clerk, "Source")).to_contain_text(en(Source.COURT.label))
 
     # Accepted today, the clock still runs from the signing day.
@@ -202,11 +206,10 @@ def test_court_referral_to_report_back(world, db, docking, new_page):
     mediator = new_page(lang="en")
     login(mediator, "mediator")
     open_case(mediator, number)
-    closing = mediator.locator("#panel-closing")
-    closing.locator("#panel-closing-terminate summary").click()
+    form = open_form(mediator, "closing", "terminate")
     mediator.select_option("[name='terminate-reason']", ClosureReason.PARTY_WITHDREW.value)
     mediator.fill("[name='terminate-note']", "申请人撤回调解申请，表示将由法院审理。")
-    submit(mediator, closing.get_by_role("button", name="End mediation and close the case"))
+    submit(mediator, form.get_by_role("button", name="End mediation and close the case"))
     expect(mediator.locator("h1")).to_contain_text("Mediation ended")
 
     # Back at the desk: the overview lists the referral awaiting its report back, and the
@@ -223,7 +226,7 @@ def test_court_referral_to_report_back(world, db, docking, new_page):
     expect(gaps(clerk)).to_contain_text(
         "The case file lacks: Report to the court on the mediation."
     )
-    form = clerk.locator(f"#panel-referral-{referral.id} form")
+    form = open_form(clerk, "referral", label=f"Report the result to {world.court.name}")
     expect(form.locator("h3")).to_have_text(f"Report the result to {world.court.name}")
     expect(form).to_contain_text("As the case ended: Mediation ended.")
     expect(form.locator(f"[name='feedback-{referral.id}-sent_on']")).to_have_value(
@@ -236,7 +239,7 @@ def test_court_referral_to_report_back(world, db, docking, new_page):
         f"[name='feedback-{referral.id}-sent_on']", (local_today() + timedelta(days=1)).isoformat()
     )
     clerk.fill(f"[name='feedback-{referral.id}-recipient']", "立案庭 陈书记员")
-    form.get_by_role("button", name="Record the report").click()
+    submit(clerk, form.get_by_role("button", name="Record the report"))
     expect(clerk.locator(f"#feedback-{referral.id}-sent_on-error")).to_have_text(
         "This cannot be in the future."
     )
@@ -247,17 +250,13 @@ def test_court_referral_to_report_back(world, db, docking, new_page):
 
     clerk.fill(f"[name='feedback-{referral.id}-sent_on']", local_today().isoformat())
     clerk.fill(f"[name='feedback-{referral.id}-note']", "起诉状等材料已退回法院。")
-    submit(
-        clerk,
-        clerk.locator(f"#panel-referral-{referral.id} form").get_by_role(
-            "button", name="Record the report"
-        ),
-    )
+    submit(clerk, form.get_by_role("button", name="Record the report"))
     status = clerk.locator(f"#panel-referral-{referral.id}-status")
     expect(status).to_contain_text("Reported on")
     expect(status).to_contain_text(": Mediation ended · received by 立案庭 陈书记员")
     expect(status).to_contain_text("起诉状等材料已退回法院。")
     expect(clerk.locator(f"#panel-referral-{referral.id} form")).to_have_count(0)
+    expect(clerk.locator(f"#panel-referral-{referral.id} a.opener")).to_have_count(0)  # once
     expect(gaps(clerk)).not_to_contain_text("reported back")
     expect(gaps(clerk)).to_contain_text("Report to the court on the mediation")
     entry = clerk.locator("#case-timeline li").first
@@ -267,7 +266,8 @@ def test_court_referral_to_report_back(world, db, docking, new_page):
     # The 调解结果反馈函: generated, downloaded, a PDF with the court's case number.
     item = clerk.locator("#doc-court_report-0")
     expect(item.locator(".badge")).to_have_text("Missing (mandatory)")
-    submit(clerk, item.get_by_role("button", name="Generate (new version)"))
+    form = open_form(clerk, "documents", "court_report-0")
+    submit(clerk, form.get_by_role("button", name="Generate (new version)"))
     expect(item).to_contain_text("Version 1")
     expect(item.locator(".badge").first).to_have_text("In the file")
     with clerk.expect_download() as download:
@@ -386,11 +386,10 @@ def test_petition_transfer_to_feedback(world, db, docking, new_page):
     shot(clerk, "40_petition_in_mediation")
 
     # The petition deadline is extended once (at most 30 days), with the reason.
-    extension = clerk.locator(f"#panel-referral-{referral.id} details")
-    extension.locator("summary").click()
+    extension = open_form(clerk, "referral", f"extend-{referral.id}")
     clerk.fill(f"[name='extend-{referral.id}-days']", "40")
     clerk.fill(f"[name='extend-{referral.id}-reason']", "需补充调查宅基地权属。")
-    extension.get_by_role("button", name="Extend").click()  # refused: htmx swaps the panel
+    submit(clerk, extension.get_by_role("button", name="Extend"))  # refused: the panel swapped
     expect(clerk.locator(f"#extend-{referral.id}-days-error")).to_have_text(
         "Extend by 1 to 30 days."
     )
@@ -404,7 +403,10 @@ def test_petition_transfer_to_feedback(world, db, docking, new_page):
         f"{format_date(petition_due)} (extended by 10 days)"
     )
     expect(status).to_contain_text(f"Due by {format_datetime(end_of_day(petition_due), 'short')}")
-    expect(clerk.locator(f"#panel-referral-{referral.id} details")).to_have_count(0)  # once
+    expect(clerk.locator(f"#panel-referral-{referral.id}-extend-{referral.id}")).to_have_count(0)
+    expect(  # once
+        clerk.locator(f"#panel-referral-{referral.id} a.opener[href$='?open=extend-{referral.id}']")
+    ).to_have_count(0)
     expect(fact(clerk, "Deadline")).to_contain_text(format_date(mediation_due))  # unchanged
 
     # Mediation fails (steps covered by test_lifecycle: two failures, joint mediation fails).
@@ -415,19 +417,21 @@ def test_petition_transfer_to_feedback(world, db, docking, new_page):
 
     open_case(clerk, number)
     expect(clerk.locator("h1")).to_contain_text("Mediation failed")
-    # The centre's leader has the same page open (they will be too late).
+    # The centre's leader has the same report form open (they will be too late).
     leader = new_page(lang="en")
     login(leader, "leader")
     open_case(leader, number)
+    leader_form = open_form(leader, "referral", f"feedback-{referral.id}")
     feedback_gap = f"The result has not been reported back to {office.name}."
     expect(gaps(clerk)).to_contain_text(feedback_gap)
     # Archiving is refused, and the refusal names the missing feedback.
     archive = clerk.locator("#panel-archive")
-    archive.get_by_role("button", name="Archive the case").click()
+    form = open_form(clerk, "archive", "archive")
+    submit(clerk, form.get_by_role("button", name="Archive the case"))
     expect(archive.locator("#error-summary")).to_contain_text(feedback_gap)
     expect(clerk.locator("h1")).to_contain_text("Mediation failed")
 
-    form = clerk.locator(f"#panel-referral-{referral.id} form")
+    form = open_form(clerk, "referral", f"feedback-{referral.id}")
     expect(form.locator("h3")).to_have_text(f"Report the result to {office.name}")
     expect(form).to_contain_text("As the case ended: Mediation failed.")
     clerk.fill(f"[name='feedback-{referral.id}-recipient']", "何科长")
@@ -439,20 +443,20 @@ def test_petition_transfer_to_feedback(world, db, docking, new_page):
     expect(fact(clerk, "Petition deadline").locator(".badge")).to_have_count(0)
     shot(clerk, "41_petition_reported")
 
-    # The leader, on the page loaded before, reports too: told, nothing recorded twice.
+    # The leader, on the form opened before, reports too: told, nothing recorded twice.
     leader.fill(f"[name='feedback-{referral.id}-note']", "重复反馈")
-    leader.locator(f"#panel-referral-{referral.id} form").get_by_role(
-        "button", name="Record the report"
-    ).click()  # htmx: <main> swapped
-    expect(leader.locator("main")).to_contain_text("Someone else changed this case")
+    submit(leader, leader_form.get_by_role("button", name="Record the report"))
+    expect(leader.locator("#flashes")).to_contain_text("Someone else changed this case")
     expect(leader.locator(f"#panel-referral-{referral.id}-status")).to_contain_text(
         ": Mediation failed · received by 何科长"
     )
     expect(leader.locator(f"#panel-referral-{referral.id} form")).to_have_count(0)
-    expect(leader.locator("main")).to_contain_text("重复反馈")  # what was typed, not lost
+    expect(leader.locator(f"#panel-referral-{referral.id} a.opener")).to_have_count(0)
+    expect(leader.locator("#unsaved")).to_contain_text("重复反馈")  # what was typed, not lost
 
     # Archiving is still refused for the file's other gaps, no longer for the feedback.
-    archive.get_by_role("button", name="Archive the case").click()
+    form = open_form(clerk, "archive", "archive")
+    submit(clerk, form.get_by_role("button", name="Archive the case"))
     expect(archive.locator("#error-summary")).to_contain_text("The case cannot be archived yet")
     expect(archive.locator("#error-summary")).not_to_contain_text("reported back")
 
@@ -529,23 +533,18 @@ def test_police_referral_progress_then_final_report(world, db, docking, new_page
     shot(clerk, "50_police_in_mediation")
 
     # The progress report while mediating: no result to choose, what was reported is needed.
-    form = clerk.locator(f"#panel-referral-{referral.id} form")
+    form = open_form(clerk, "referral", f"feedback-{referral.id}")
     expect(form.locator("h3")).to_have_text(f"Report progress to {station.name}")
     expect(form).to_contain_text("this is the progress report the police expect")
     expect(form.locator(f"[name='feedback-{referral.id}-result']")).to_have_count(0)
     clerk.fill(f"[name='feedback-{referral.id}-recipient']", "刘警官")
-    form.get_by_role("button", name="Record the report").click()
+    submit(clerk, form.get_by_role("button", name="Record the report"))  # refused
     expect(clerk.locator(f"#feedback-{referral.id}-note-error")).to_have_text(
         "Say what was reported."
     )
     expect(clerk.locator(f"[name='feedback-{referral.id}-recipient']")).to_have_value("刘警官")
     clerk.fill(f"[name='feedback-{referral.id}-note']", "已联系双方，定于明日上午调解。")
-    submit(
-        clerk,
-        clerk.locator(f"#panel-referral-{referral.id} form").get_by_role(
-            "button", name="Record the report"
-        ),
-    )
+    submit(clerk, form.get_by_role("button", name="Record the report"))
     expect(status).to_contain_text("Progress reported on")
     expect(status).to_contain_text("The final result is still to be reported.")
     expect(status.locator(".badge")).to_have_count(0)
@@ -581,7 +580,7 @@ def test_police_referral_progress_then_final_report(world, db, docking, new_page
 
     open_case(clerk, number)
     expect(gaps(clerk)).to_contain_text(f"The result has not been reported back to {station.name}.")
-    form = clerk.locator(f"#panel-referral-{referral.id} form")
+    form = open_form(clerk, "referral", f"feedback-{referral.id}")
     expect(form.locator("h3")).to_have_text(f"Report the result to {station.name}")
     expect(form).to_contain_text("As the case ended: Mediation ended.")
     clerk.fill(f"[name='feedback-{referral.id}-note']", "被申请人无法联系，调解终止。")

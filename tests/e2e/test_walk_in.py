@@ -5,6 +5,7 @@ receipt."""
 
 import re
 import time
+from urllib.parse import parse_qs
 
 import pytest
 from playwright.sync_api import expect
@@ -45,6 +46,36 @@ def settled(page) -> None:
     )
 
 
+class Lookups:
+    """The earlier-cases lookups (POST /desk/related) a page sends. Each is sent 400 ms after
+    the last key in a person field; on a busy machine keys come slower than that, so a word
+    can send several, and one sent before a tick in the panel and answered after it would
+    swap the tick away."""
+
+    def __init__(self, page):
+        self.page, self.pending, self.last = page, 0, time.monotonic()
+        page.on("request", self._sent)
+        page.on("requestfinished", self._answered)
+        page.on("requestfailed", self._answered)
+
+    def _sent(self, request) -> None:
+        if "/desk/related" in request.url:
+            self.pending += 1
+            self.last = time.monotonic()
+
+    def _answered(self, request) -> None:
+        if "/desk/related" in request.url:
+            self.pending -= 1
+            self.last = time.monotonic()
+
+    def quiet(self, seconds: float = 0.7) -> None:
+        """Wait until no lookup is in flight and none was sent or answered for `seconds`
+        (longer than the lookup's delay), then until htmx has settled."""
+        while self.pending or time.monotonic() - self.last < seconds:
+            self.page.wait_for_timeout(100)
+        settled(self.page)
+
+
 def choose(page, label: str) -> None:
     """On a focused <select>, press ArrowDown until the option labelled `label` is chosen (a
     clerk without the mouse; Chinese labels cannot be reached by typing a letter)."""
@@ -67,6 +98,7 @@ def test_walk_in_repeat_visitor_keyboard_only(world, db, new_page):
     started = time.monotonic()
 
     page = new_page(lang="en")
+    lookups = Lookups(page)
     login(page, "clerk")
     page.goto(page.base + "/desk/register")
     expect(page.locator("#related-cases")).to_contain_text("Earlier cases")
@@ -95,10 +127,15 @@ def test_walk_in_repeat_visitor_keyboard_only(world, db, new_page):
     tab(page, "applicant_address")
     page.keyboard.type("公安县埠河镇新民村5组")
     tab(page, "respondent_name")
+
     # The respondent's name refreshes the panel too (400 ms after the last key).
-    with page.expect_response("**/desk/related"):
+    def whole_name(response) -> bool:
+        form = parse_qs(response.request.post_data or "")
+        return "/desk/related" in response.url and form.get("respondent_name") == ["黄建国"]
+
+    with page.expect_response(whole_name):
         page.keyboard.type("黄建国")
-    settled(page)
+    lookups.quiet()  # no refresh still to come: the tick below must be the user's last word
     tab(page, "respondent_phone")
     tab(page, "respondent_address")
     # Next in the keyboard order: the side panel, the earlier case and its "link" box.
