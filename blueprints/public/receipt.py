@@ -83,12 +83,9 @@ def held_receipt() -> dict | None:
     held = session.get(RECEIPT_KEY)
     if not isinstance(held, dict) or not isinstance(held.get("number"), str):
         return None
-    until = held.get("until")
-    if (
-        isinstance(held.get("code"), str)
-        and isinstance(until, int)
-        and utcnow().timestamp() < until
-    ):
+    until, now = held.get("until"), utcnow().timestamp()
+    longest = current_app.config["RECEIPT_MINUTES"] * 60
+    if isinstance(held.get("code"), str) and isinstance(until, int) and 0 < until - now <= longest:
         return held
     if set(held) != {"number"}:
         session[RECEIPT_KEY] = {"number": held["number"]}
