@@ -153,7 +153,7 @@ def receipt_file(kind: str):
     if case is None:
         abort(404)
     pdf = receipt_pdf(case, held["code"])
-    body, media_type = (pdf, PDF) if kind == "pdf" else (first_page_png(pdf), PNG)
+    body, media_type = (pdf, PDF) if kind == "pdf" else (receipt_png(pdf), PNG)
     response = make_response(body)
     response.headers["Content-Type"] = media_type
     response.headers["Content-Disposition"] = f'attachment; filename="receipt-{case.number}.{kind}"'
@@ -179,20 +179,28 @@ def receipt_pdf(case: Case, code: str) -> bytes:
     return html_to_pdf(html).write_pdf()
 
 
-def first_page_png(pdf: bytes, width: int = PNG_WIDTH) -> bytes:
-    """The first page of `pdf` as a PNG `width` pixels wide, rendered by PDFium (pypdfium2:
-    a wheel with PDFium built in, so no system package or subprocess is needed)."""
+def receipt_png(pdf: bytes, width: int = PNG_WIDTH) -> bytes:
+    """The receipt PDF as one PNG image `width` pixels wide (pages one below the other, should
+    a long address ever push it onto a second), rendered by PDFium through pypdfium2: a wheel
+    with PDFium built in, so no system package or subprocess is needed."""
     import pypdfium2  # loaded only to make an image: PDFium is a large library
+    from PIL import Image
 
     with _PDFIUM:
         document = pypdfium2.PdfDocument(pdf)
         try:
-            page = document[0]
-            image = page.render(scale=width / page.get_width()).to_pil()
-            page.close()
+            pages = []
+            for page in document:
+                # Black text on white: greyscale is a third of the size and as sharp.
+                pages.append(page.render(scale=width / page.get_width()).to_pil().convert("L"))
+                page.close()
         finally:
             document.close()
+    image = Image.new("L", (width, sum(p.height for p in pages)), 255)
+    top = 0
+    for rendered in pages:
+        image.paste(rendered, (0, top))
+        top += rendered.height
     buffer = io.BytesIO()
-    # Black text on white: greyscale is a third of the size and as sharp.
-    image.convert("L").save(buffer, "PNG", optimize=True)
+    image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()

@@ -302,3 +302,15 @@ def test_the_lookup_page_explains_how_to_get_a_new_code(client):
     assert "the desk finds your case from your ID" in html
     chinese = client.get("/lookup", headers=ZH).get_data(as_text=True)
     assert '<html lang="zh-Hans">' in chinese and 'id="lost-code"' in chinese
+
+
+def test_a_receipt_longer_than_a_page_still_makes_one_whole_image(world, client, db):
+    world.county_centre.address = "公安县埠河镇新民村" * 120
+    db.session.commit()
+    apply(client, world)
+    pdf = client.get("/apply/submitted/receipt.pdf").data
+    pages = len(pypdfium2.PdfDocument(pdf))
+    assert pages == 2
+    image = Image.open(io.BytesIO(client.get("/apply/submitted/receipt.png").data))
+    # Both pages, one below the other (A5: 148 x 210 mm).
+    assert image.width == 1080 and abs(image.height - 2 * 1080 * 210 / 148) < 4
