@@ -46,6 +46,8 @@ class Config:
     JIEFEN_LIMIT_APPLICATION = os.environ.get("JIEFEN_LIMIT_APPLICATION", "10 per hour")
     JIEFEN_LIMIT_LOOKUP = os.environ.get("JIEFEN_LIMIT_LOOKUP", "10 per minute;60 per hour")
     JIEFEN_LIMIT_LOGIN = os.environ.get("JIEFEN_LIMIT_LOGIN", "10 per minute")
+    # Downloads of the citizen's receipt (PDF or image), counted per case.
+    JIEFEN_LIMIT_RECEIPT = os.environ.get("JIEFEN_LIMIT_RECEIPT", "10 per hour")
 
     # Default mediation time limit in calendar days (MOJ-2002 Art. 33: "一般在一个月内调结").
     # Uploads (signed scans) are at most 10 MB; a little room for the form around them.
@@ -57,6 +59,9 @@ class Config:
 
     # Printed on the citizen pages and receipts.
     CENTRE_PHONE = os.environ.get("JIEFEN_CENTRE_PHONE", "0716-12348")
+    # How long after applying the confirmation page and the receipt downloads still show the
+    # query code, in the applicant's browser session only; afterwards only the case number.
+    RECEIPT_MINUTES = 30
 
     SEED_ALLOWED = False
 
@@ -81,6 +86,7 @@ class TestingConfig(DevelopmentConfig):
     # rate-limit tests lower them for a moment.
     RATELIMIT_STORAGE_URI = "memory://"
     JIEFEN_LIMIT_APPLICATION = JIEFEN_LIMIT_LOOKUP = JIEFEN_LIMIT_LOGIN = "100000 per minute"
+    JIEFEN_LIMIT_RECEIPT = "100000 per minute"
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -23,6 +23,7 @@ from blueprints.public.forms import (
     LookupForm,
 )
 from blueprints.public.places import place_choices, selected_region
+from blueprints.public.receipt import keep_receipt
 from domain.codes import check_query_code, normalise_case_number
 from domain.errors import ValidationFailed
 from domain.identity import IdentifierError
@@ -129,16 +130,9 @@ def apply():
                 db.session.rollback()
                 form.form_errors.append(str(error.message))
             else:
-                session["receipt"] = {"number": case.number, "code": code}
+                keep_receipt(case.number, code)
                 return redirect_303(url_for("public.submitted"))
     return render("public/apply.html", form=form)
-
-
-@bp.route("/apply/submitted")
-def submitted():
-    """Confirmation with the case number and query code, shown once (the applicant)."""
-    receipt = session.pop("receipt", None)
-    return render_template("public/submitted.html", receipt=receipt)
 
 
 @bp.route("/lookup", methods=["GET", "POST"])

@@ -5,6 +5,10 @@ document.addEventListener("DOMContentLoaded", function () {
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
 });
+// A print button (shown only with JavaScript): the browser's print command otherwise.
+document.addEventListener("click", function (evt) {
+  if (evt.target.closest && evt.target.closest("[data-print]")) { window.print(); }
+});
 // htmx swaps an error fragment into a flash region instead of failing silently.
 document.addEventListener("htmx:responseError", function (evt) {
   var box = document.getElementById("flashes");

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import time
 import xml.etree.ElementTree as ET  # noqa: S405 (parses our own SVG)
 from datetime import date
 from urllib.parse import unquote
@@ -264,11 +265,11 @@ def test_the_qr_link_opens_lookup_with_the_number_filled_in(client):
 
 def test_submitted_page_stays_small(client):
     with client.session_transaction() as session:
-        session["receipt"] = RECEIPT
+        session["receipt"] = {**RECEIPT, "until": int(time.time()) + 600}
     response = client.get("/apply/submitted")
     assert response.status_code == 200
     body = response.get_data(as_text=True)
-    assert "2026-421022-000123" in body
+    assert "2026-421022-000123" in body and "ABCD-EFGH" in body
     assert len(response.data) < 40_000
 
 
