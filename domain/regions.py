@@ -363,10 +363,10 @@ def add_region(admin: User, parent: Region, data: RegionData) -> Region:
             _l("%(parent)s already has a region named %(name)s.", parent=parent.name, name=name),
             field="name",
         )
-    region = Region(code=code, name=name, level=level, parent=parent)
     try:
         # A concurrent add of the same code trips the unique index: report it on the field.
         with db.session.begin_nested():
+            region = Region(code=code, name=name, level=level, parent=parent)
             db.session.add(region)
     except sa.exc.IntegrityError as error:
         raise ValidationFailed(

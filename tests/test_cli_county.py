@@ -82,7 +82,8 @@ def test_load_is_idempotent_and_keeps_corrected_names(runner, db):
     township.name = "甘家厂镇"  # renamed by the administrator after the codes were published
     db.session.commit()
     again = load_gongan(runner)
-    assert "township 0" in again.output and f"{2 + GONGAN_TOWNSHIPS} already present" in again.output
+    assert "township 0" in again.output
+    assert f"{2 + GONGAN_TOWNSHIPS} already present" in again.output
     found = regions_by_code(db)
     assert len(found) == 2 + GONGAN_TOWNSHIPS
     assert found["421022200"].name == "甘家厂镇"
