@@ -19,7 +19,7 @@ from flask_babel import lazy_ngettext as _ln
 
 from domain.errors import DomainError, NotPermitted, ValidationFailed
 from domain.ids import is_row_id
-from domain.regions import admin_code, inside, normalise_code
+from domain.regions import admin_code, has_control, inside, normalise_code, search_text
 from extensions import db
 from models import Case, Organisation, Region, RoutingRule, User, code_range
 from models.docking import Transfer
@@ -142,6 +142,8 @@ def check(data: OrgData, org: Organisation | None = None, admin: User | None = N
     name = _clean(data.name)
     if not name:
         errors["name"] = _l("Enter the organisation's name.")
+    elif has_control(name):
+        errors["name"] = _l("The name contains characters that cannot be shown.")
     elif len(name) > MAX_NAME:
         errors["name"] = _l("Use at most %(n)s characters.", n=MAX_NAME)
     else:
@@ -183,6 +185,8 @@ def check(data: OrgData, org: Organisation | None = None, admin: User | None = N
     ):
         if value and len(_clean(value) or "") > limit:
             errors[key] = _l("Use at most %(n)s characters.", n=limit)
+        elif has_control(value):
+            errors[key] = _l("This contains characters that cannot be shown.")
     if org is not None and not errors:
         errors.update(_change_problems(org, data, region))
     return errors
@@ -397,9 +401,9 @@ def organisations_stmt(
 ) -> sa.Select:
     """The organisations the admin manages, filtered (the list's query, without its order)."""
     stmt = sa.select(Organisation).where(org_scope(admin))
-    search = _clean(search)
+    search = search_text(search, MAX_NAME)
     if search:
-        stmt = stmt.where(Organisation.name.contains(search[:MAX_NAME], autoescape=True))
+        stmt = stmt.where(Organisation.name.contains(search, autoescape=True))
     if kind is not None:
         stmt = stmt.where(Organisation.kind == kind)
     if active is not None:

@@ -117,12 +117,23 @@ def clean_name(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+def has_control(text: str | None) -> bool:
+    """Whether `text` holds control or format characters (NUL, bells, direction marks): no
+    name needs them, and PostgreSQL refuses a NUL in a string."""
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in text or "")
+
+
+def search_text(text: str | None, limit: int = MAX_NAME) -> str:
+    """Typed search text without control characters, spaces collapsed, cut at `limit`."""
+    return clean_name("".join(ch for ch in text or "" if not has_control(ch)))[:limit]
+
+
 def name_problem(name: str) -> object | None:
     if not name:
         return _l("Enter the name.")
     if len(name) > MAX_NAME:
         return _l("Use at most %(n)s characters.", n=MAX_NAME)
-    if any(unicodedata.category(ch).startswith("C") for ch in name):
+    if has_control(name):
         return _l("The name contains characters that cannot be shown.")
     return None
 
@@ -291,7 +302,7 @@ def children_of(region: Region) -> list[ChildRow]:
 def search_regions(admin: User, text: str | None, limit: int = 50) -> list[Region]:
     """Regions inside the admin's region whose name contains `text` or whose code starts with
     it, by code."""
-    text = clean_name(text)[:MAX_NAME]
+    text = search_text(text)
     if not text:
         return []
     stmt = sa.select(Region).where(region_scope(admin))

@@ -109,6 +109,8 @@ def test_list_pages_and_htmx(world, admin, client, app, monkeypatch, templates):
         "region=4211",
         "q=" + "长" * 200,
         "q=%25_%25",
+        "q=%00",
+        "region=%00",
         "after=%%%",
         "after=WyJ4Il0",
     ],
@@ -220,6 +222,9 @@ def test_types_of_another_kind_are_not_kept(world, admin, client, db):
         ({"kind": ""}, "kind", "Choose the kind of organisation."),
         ({"dispute_types": ["XX"]}, "dispute_types", "not a valid choice"),
         ({"phone": "1" * 40}, "phone", "32"),
+        ({"phone": "0716\x00"}, "phone", "cannot be shown"),
+        ({"name": "调委会\x00"}, "name", "cannot be shown"),
+        ({"name": "调委会\u202e"}, "name", "cannot be shown"),
     ],
 )
 def test_bad_input_is_shown_beside_its_field_with_the_input_kept(

@@ -75,6 +75,7 @@ def test_find_a_region_by_name_or_code(world, admin, client, templates):
     body = part.get_data(as_text=True)
     assert templates == ["admin/partials/region_found.html"] and "<html" not in body
     assert "新江口街道" in body and "新民村" not in body
+    assert client.get("/admin/regions/4210?q=%00新民").status_code == 200
     assert "No region in your area matches." in client.get(
         "/admin/regions/4210?q=没有这个村"
     ).get_data(as_text=True)
@@ -165,6 +166,8 @@ def test_add_a_township_under_a_county(world, admin, client, db):
         ({"code": "203", "name": ""}, "Enter the name."),
         ({"code": "", "name": "空村"}, "Enter the code."),
         ({"code": "203", "name": "村\x07名"}, "cannot be shown"),
+        ({"code": "203", "name": "村\x00名"}, "cannot be shown"),
+        ({"code": "203\x00", "name": "零村"}, "has 12 digits"),
         ({"code": "203", "name": "长" * 65}, "64"),
         ({"code": "9" * 40, "name": "长码村"}, "32"),
     ],
@@ -178,7 +181,7 @@ def test_a_code_that_does_not_fit_is_refused_with_the_input_kept(
     assert response.status_code == 200
     assert message in page
     assert 'class="error-summary"' in page
-    if data["name"] and "\x07" not in data["name"]:
+    if data["name"] and not any(ch in data["name"] for ch in "\x07\x00"):
         assert data["name"][:10] in page  # typed text kept
     assert count_regions(db) == before
 
