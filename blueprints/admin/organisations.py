@@ -145,7 +145,8 @@ def organisations():
 
 
 def _form_page(form: OrgForm, org: Organisation | None, **context):
-    region = _region_named(form.region_code.data) if not form.region_code.errors else None
+    # The region typed, named beside the field (also when it does not suit the kind).
+    region = _region_named(form.region_code.data) if form.region_code.data else None
     context.setdefault("stale", orgs.StaleOrganisation.message in form.form_errors)
     return render_template(
         "admin/organisation_form.html",
