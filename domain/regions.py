@@ -27,7 +27,11 @@ from extensions import db
 from models import Case, Organisation, Region, RoutingRule, User, code_range
 from models.enums import RegionLevel, Role
 
-NATIONAL_FILE = Path(__file__).resolve().parent.parent / "data" / "regions" / "regions.csv"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "regions"
+NATIONAL_FILE = DATA_DIR / "regions.csv"
+# Names the portal uses instead of the national file's placeholders (the municipalities'
+# 市辖区 and 县 "cities"), so that a district's full name reads from a real city.
+RENAMES_FILE = DATA_DIR / "renames.csv"
 
 DIGITS = {
     RegionLevel.CITY: 4,
@@ -51,8 +55,6 @@ MAX_NAME = 64
 MAX_IMPORT_LINES = 20000
 MAX_IMPORT_ERRORS = 20
 IMPORT_HEADER = ("code", "name", "level", "parent_code")
-# The municipalities' placeholder cities in the national file (1101 市辖区, 5002 县).
-PLACEHOLDER_CITIES = {"市辖区": "{province}", "县": "{province}（县）"}
 
 
 class StaleRegion(DomainError):
@@ -146,9 +148,8 @@ def national_regions() -> dict[str, str]:
     """Code -> name of every province, city, county and township in the national file."""
     with NATIONAL_FILE.open(encoding="utf-8", newline="") as fh:
         rows = {row["code"]: row["name"] for row in csv.DictReader(fh)}
-    for code, name in list(rows.items()):
-        if len(code) == 4 and name in PLACEHOLDER_CITIES:
-            rows[code] = PLACEHOLDER_CITIES[name].format(province=rows[code[:2]])
+    with RENAMES_FILE.open(encoding="utf-8", newline="") as fh:
+        rows.update((row["code"], row["name"]) for row in csv.DictReader(fh) if row["code"] in rows)
     return rows
 
 

@@ -368,4 +368,4 @@ def test_a_file_larger_than_two_megabytes_is_refused(world, admin, client, db):
 
 def test_import_page_example_uses_a_township_in_scope(world, county_admin, client):
     page = client.get("/admin/regions/import").get_data(as_text=True)
-    assert "421022100201,新民村,village,421022100" in page
+    assert "421022100201,Xinmin Village,village,421022100" in page
