@@ -1,7 +1,10 @@
-"""Operator commands: `flask seed`, `flask create-user` and `flask translate ...`.
+"""Operator commands: `flask regions load|find`, `flask create-admin`, `flask create-user`,
+`flask seed` and `flask translate ...`.
 
-`flask seed` loads the demo world of the demo package (development only); the other commands
-work on any database.
+A deployment starts from an empty database with `flask regions load` (the national codes that
+ship in data/regions/) and `flask create-admin` (the first administrator and the body they work
+for); everything else is done in the browser. `flask seed` loads the demo world of the demo
+package (development only); the other commands work on any database.
 """
 
 from __future__ import annotations
@@ -18,10 +21,13 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from demo import CITY_CODE, DEMO_PASSWORD, DemoConflict, load_demo
+from domain import regions as region_codes
+from domain.errors import DomainError
+from domain.organisations import ADMINISTERING_KINDS, OrgData, found_organisation
 from domain.states import CaseState
 from extensions import db
-from models import Organisation, User
-from models.enums import DisputeType, Role
+from models import Organisation, Region, User
+from models.enums import DisputeType, OrgKind, RegionLevel, Role
 
 BASE_DIR = Path(__file__).resolve().parent
 MIN_PASSWORD_LENGTH = 10
@@ -29,6 +35,8 @@ MIN_PASSWORD_LENGTH = 10
 
 def register(app: Flask) -> None:
     app.cli.add_command(seed_command)
+    app.cli.add_command(regions)
+    app.cli.add_command(create_admin_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(translate)
 
@@ -135,7 +143,10 @@ def create_user_command(
             .limit(5)
         ).all()
         hint = ("; did you mean: " + ", ".join(similar)) if similar else ""
-        raise click.ClickException(f"No organisation named {org_name!r}{hint}.")
+        raise click.ClickException(
+            f"No organisation named {org_name!r}{hint}. On a new database, start with "
+            "`flask regions load` and `flask create-admin` (README: Deploy for your county)."
+        )
     user = User(
         username=username,
         name=name.strip(),
@@ -150,6 +161,184 @@ def create_user_command(
     db.session.add(user)
     db.session.commit()
     click.echo(f"Created {role} {username!r} ({user.name}) at {org.name}.")
+
+
+# --------------------------------------------------------------------------------------------
+# flask regions load | find
+# --------------------------------------------------------------------------------------------
+
+regions = AppGroup("regions", help="Load the national region codes that ship with the project.")
+
+
+@regions.command("load")
+@click.option("--province", help="2-digit province code: all its cities, counties, townships.")
+@click.option("--city", help="4-digit city code: the city, its counties and townships.")
+@click.option("--county", help="6-digit county code: the county (and its city) and townships.")
+@with_appcontext
+def regions_load(province: str | None, city: str | None, county: str | None) -> None:
+    """Copy a subtree of the national codes (down to townships) into the database.
+
+    Safe to run again: regions already present are kept. Villages, communities and groups are
+    added afterwards by an administrator (Admin → Regions).
+    """
+    given = [
+        (flag, code)
+        for flag, code in (("--province", province), ("--city", city), ("--county", county))
+        if code
+    ]
+    if len(given) != 1:
+        raise click.UsageError("Give exactly one of --province, --city or --county.")
+    flag, code = given[0]
+    code = region_codes.normalise_code(code)
+    digits = {"--province": 2, "--city": 4, "--county": 6}[flag]
+    if len(code) != digits or not code.isdigit():
+        raise click.BadParameter(
+            f"{digits} digits (find a code with `flask regions find NAME`).", param_hint=flag
+        )
+    try:
+        result = region_codes.load_national(code)
+    except DomainError as exc:
+        raise click.ClickException(
+            f"{exc.message} Find the code with `flask regions find NAME`."
+        ) from exc
+    db.session.commit()
+    created = ", ".join(
+        f"{level.value} {result.created.get(level, 0)}"
+        for level in (RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
+    )
+    click.echo(
+        f"{code} {region_codes.national_path(code)}: created {created}; "
+        f"{result.kept} already present."
+    )
+
+
+@regions.command("find")
+@click.argument("text")
+@with_appcontext
+def regions_find(text: str) -> None:
+    """Print the codes of national regions whose name contains TEXT (or whose code starts with
+    it), e.g. `flask regions find 公安县`."""
+    found = region_codes.find_national(text)
+    if not found:
+        raise click.ClickException(f"No province, city, county or township matches {text!r}.")
+    for code, path in found:
+        click.echo(f"{code:<9}  {path}")
+
+
+# --------------------------------------------------------------------------------------------
+# flask create-admin
+# --------------------------------------------------------------------------------------------
+
+
+@click.command("create-admin")
+@click.argument("username")
+@click.option(
+    "--region",
+    "region_code",
+    required=True,
+    help="Code of the county (6 digits) or city (4) the administrator manages.",
+)
+@click.option(
+    "--org-name",
+    required=True,
+    help="The administering body, e.g. 公安县矛盾纠纷调处中心 (created there if new).",
+)
+@click.option(
+    "--org-kind",
+    type=click.Choice([k.value for k in ADMINISTERING_KINDS]),
+    default=OrgKind.CENTRE.value,
+    show_default=True,
+    help="Kind of a new administering body: a centre or a justice office (bureau).",
+)
+@click.option("--name", required=True, help="The administrator's full name.")
+@click.option("--phone", default=None, help="Contact phone.")
+@click.password_option("--password", help="Prompted for (hidden, twice) when not given.")
+@with_appcontext
+def create_admin_command(
+    username: str,
+    region_code: str,
+    org_name: str,
+    org_kind: str,
+    name: str,
+    phone: str | None,
+    password: str,
+) -> None:
+    """Create the first administrator USERNAME of a county or city, and the body they work for.
+
+    Needs the region loaded first (`flask regions load`). The administrator then manages the
+    regions, organisations and accounts inside that region in the browser.
+    """
+    username = username.strip().lower()
+    if not USERNAME_RE.match(username):
+        raise click.BadParameter(
+            "2-64 characters: lower-case letters, digits, dot, dash, underscore.",
+            param_hint="USERNAME",
+        )
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.BadParameter(
+            f"use at least {MIN_PASSWORD_LENGTH} characters.", param_hint="'--password'"
+        )
+    if not name.strip():
+        raise click.BadParameter("the administrator's name.", param_hint="'--name'")
+    code = region_codes.normalise_code(region_code)
+    region = (
+        db.session.scalar(sa.select(Region).where(Region.code == code)) if code.isdigit() else None
+    )
+    if region is None:
+        load = {4: "--city", 6: "--county"}.get(len(code))
+        if load and code in region_codes.national_regions():
+            hint = f"load it first: flask regions load {load} {code}"
+        else:
+            hint = "find the county or city code with `flask regions find NAME`"
+        raise click.ClickException(f"No region {code!r} in the database; {hint}.")
+    if region.level not in (RegionLevel.CITY, RegionLevel.COUNTY):
+        raise click.BadParameter(
+            f"{region.code} {region.name} is a {region.level.value}: give the code of the county "
+            "or city the administrator manages.",
+            param_hint="'--region'",
+        )
+    if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.username) == username)):
+        raise click.ClickException(f"A user named {username!r} already exists.")
+    org = db.session.scalar(
+        sa.select(Organisation).where(Organisation.name == " ".join(org_name.split()))
+    )
+    if org is not None:
+        if org.region_id != region.id or not org.active:
+            raise click.ClickException(
+                f"{org.name} exists in region {org.region.code} {org.region.name}"
+                f"{'' if org.active else ' (deactivated)'}: choose another name for the body "
+                f"of {region.code} {region.name}."
+            )
+        made = False
+    else:
+        try:
+            org = found_organisation(
+                OrgData(name=org_name, kind=OrgKind(org_kind), region_code=region.code)
+            )
+        except DomainError as exc:
+            raise click.ClickException(str(exc.message)) from exc
+        made = True
+    user = User(
+        username=username,
+        name=name.strip(),
+        role=Role.ADMIN,
+        organisation=org,
+        active=True,
+        phone=(phone or "").strip() or None,
+        specialties=[],
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(
+        f"{'Created' if made else 'Using'} {org.name} ({org.kind.value}) in {region.code} "
+        f"{region.name}."
+    )
+    click.echo(f"Created administrator {username!r} ({user.name}) at {org.name}.")
+    click.echo(
+        "Next: start the server, log in as this administrator and add the villages, "
+        "organisations and staff under Admin (README: Deploy for your county)."
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -25,6 +25,10 @@ class Organisation(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # The short name in the committee's file numbers, e.g. 埠河 in （2026）埠河人调字第12号.
     file_prefix: Mapped[str | None] = mapped_column(sa.String(32))
+    # Optimistic locking: two administrators editing the same organisation; a stale write
+    # (or a deactivation from an old page) is refused.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     region: Mapped[Region] = relationship(lazy="joined")
 

@@ -22,6 +22,9 @@ class Region(db.Model):
     name: Mapped[str] = mapped_column(sa.String(64))
     level: Mapped[RegionLevel] = mapped_column(str_enum(RegionLevel, 16))
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("region.id"), index=True)
+    # Optimistic locking: two administrators correcting the same name; a stale write is refused.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     parent: Mapped[Region | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Region]] = relationship(back_populates="parent", order_by="Region.code")

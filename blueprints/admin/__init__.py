@@ -5,4 +5,10 @@ from blueprints.guards import protect
 bp = Blueprint("admin", __name__)
 protect(bp, "admin")
 
-from blueprints.admin import routing, time_limits, views  # noqa: E402,F401
+from blueprints.admin import (  # noqa: E402,F401
+    organisations,
+    regions,
+    routing,
+    time_limits,
+    views,
+)

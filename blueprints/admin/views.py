@@ -12,6 +12,7 @@ from blueprints.actions import run_action
 from blueprints.admin import bp
 from blueprints.admin.forms import EditUserForm, NewUserForm, ResetPasswordForm, UserFilterForm
 from blueprints.auth.forms import EmptyForm
+from blueprints.forms import optional_int
 from blueprints.htmx import redirect_303, render
 from blueprints.pagination import keyset_page
 from domain import accounts
@@ -73,6 +74,11 @@ def new_user():
     """Create a staff account (admin)."""
     form = NewUserForm()
     form.set_choices(accounts.organisations_for(current_user))
+    if request.method == "GET":
+        # "Add an account here" on an organisation's page names it (one of the choices).
+        chosen = optional_int(request.args.get("organisation"))
+        if chosen in {value for value, _label in form.organisation.choices}:
+            form.organisation.data = chosen
     if form.validate_on_submit():
         created: list[User] = []
         error = run_action(
