@@ -61,7 +61,7 @@ FIELD_LABELS = {
     "phone": _l("Phone"),
     "address": _l("Address"),
     "role": _l("Role"),
-    "status": _l("Takes part"),
+    "status": _l("Part in the dispute"),
     "summary": _l("Brief account"),
     "requests": _l("Requests"),
     "dispute_type": _l("Type"),
@@ -282,7 +282,10 @@ def add_party(
     case.parties.append(party)
     db.session.flush()  # the party's id, for the event
     changes = _Changes()
-    for name_ in ("role", "kind", "name", "sex", "age", "ethnicity", "occupation"):
+    changes.add("role", None, party.role)
+    if party.kind != PartyKind.PERSON:  # the usual case goes without saying
+        changes.add("kind", None, party.kind)
+    for name_ in ("name", "sex", "age", "ethnicity", "occupation"):
         changes.add(name_, None, getattr(party, name_))
     for name_ in ("legal_rep", "legal_rep_post", "id_number", "phone", "address"):
         changes.add(name_, None, getattr(party, name_))

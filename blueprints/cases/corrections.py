@@ -60,9 +60,9 @@ def _identifier(normalise):
     return check
 
 
-def _reason():
+def _reason(label=None):
     return TextAreaField(
-        _l("Reason for the correction"),
+        label or _l("Reason for the correction"),
         validators=[
             InputRequired(_l("Give a short reason for the correction.")),
             Length(
@@ -199,7 +199,7 @@ class AddPartyForm(_PartyFields):
 
 class WithdrawForm(CaseActionForm):
     party = HiddenField()
-    reason = _reason()
+    reason = _reason(_l("Why they no longer take part"))
 
 
 class DisputeForm(CaseActionForm):
