@@ -132,7 +132,7 @@ def _check(case: Case, actor: User, version: int | None, reason: str | None) -> 
         raise ValidationFailed(_l("Give a short reason for the correction."), field="reason")
     if len(reason) > REASON_MAX:
         raise ValidationFailed(
-            _l("Keep the reason under %(max)s characters.", max=REASON_MAX), field="reason"
+            _l("Keep the reason under %(max)d characters.", max=REASON_MAX), field="reason"
         )
     return reason
 
