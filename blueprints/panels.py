@@ -26,6 +26,7 @@ from models import Case, User
 ORDER = (
     "screen",
     "referral",
+    "corrections",
     "dispatch",
     "assign_mediator",
     "consent",

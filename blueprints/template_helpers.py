@@ -10,6 +10,7 @@ from flask_babel import format_date, format_datetime, get_locale, gettext
 
 from domain.clocks import days_left, local_today, urgency
 from domain.codes import format_query_code
+from domain.corrections import FIELD_LABELS, PII_FIELDS
 from domain.identity import mask_address, mask_id_number, mask_phone
 from domain.next_step import next_step
 from domain.referrals import feedback_urgency
@@ -18,10 +19,12 @@ from models.enums import (
     DisputeType,
     LinkKind,
     OrgKind,
+    PartyKind,
     PartyRole,
     ReferralResult,
     Role,
     Ruling,
+    Sex,
     Source,
 )
 from models.states import CaseState, PublicState
@@ -118,6 +121,47 @@ def event_text(event) -> str | None:
     return None
 
 
+_MASKS = {"id_number": mask_id_number, "phone": mask_phone, "address": mask_address}
+_VOCABULARIES = {"sex": Sex, "kind": PartyKind, "role": PartyRole, "dispute_type": DisputeType}
+
+
+def _correction_value(field: str, value, show_pii: bool) -> str:
+    """One stored value of a correction as the reader may see it."""
+    if value in (None, "", []):
+        return "—"
+    if field in PII_FIELDS and not show_pii:
+        return _MASKS[field](value)
+    if field in _VOCABULARIES:
+        try:
+            return str(_VOCABULARIES[field](value).label)
+        except ValueError:
+            return str(value)
+    if field == "status":
+        return gettext("Withdrawn") if value == "withdrawn" else gettext("Takes part")
+    if field == "amount":
+        return gettext("%(amount)s yuan", amount=value)
+    if isinstance(value, list):
+        return "；".join(str(v) for v in value)
+    return str(value)
+
+
+def correction_rows(event, show_pii: bool = False) -> list[tuple[str, str, str]]:
+    """(field, before, after) for each change a correction event records, in the reader's
+    language; ID numbers, phones and addresses masked unless `show_pii` (the reader may see
+    them and showed this party's details)."""
+    rows = []
+    for change in (event.data or {}).get("changes") or []:
+        field = change.get("field", "")
+        rows.append(
+            (
+                str(FIELD_LABELS.get(field, field)),
+                _correction_value(field, change.get("before"), show_pii),
+                _correction_value(field, change.get("after"), show_pii),
+            )
+        )
+    return rows
+
+
 def centre_phone() -> str:
     return current_app.config["CENTRE_PHONE"]
 
@@ -136,6 +180,7 @@ GLOBALS = {
     "page_url": page_url,
     "centre_phone": centre_phone,
     "event_text": event_text,
+    "correction_rows": correction_rows,
     "CaseState": CaseState,
     "PublicState": PublicState,
     "DisputeType": DisputeType,

@@ -70,12 +70,13 @@ class Signer:
 
 
 def signers(case: Case) -> list[Signer]:
-    """Every signature a written agreement needs, with the one recorded if any."""
+    """Every signature a written agreement needs, with the one recorded if any: each party
+    still in the dispute (not one marked withdrawn), the mediator and the seal."""
     agreement = _agreement(case)
     done = {(s.signer_kind, s.party_id): s for s in agreement.signatures}
     rows = [
         Signer(SignerKind.PARTY, p, done.get((SignerKind.PARTY, p.id)))
-        for p in case.parties
+        for p in case.active_parties
         if p.role in SIGNING_ROLES
     ]
     rows.append(Signer(SignerKind.MEDIATOR, None, done.get((SignerKind.MEDIATOR, None))))
@@ -115,7 +116,12 @@ def sign_agreement(
             field="signer",
         )
     if signer == SignerKind.PARTY:
-        if party is None or party.case_id != case.id or party.role not in SIGNING_ROLES:
+        if (
+            party is None
+            or party.case_id != case.id
+            or party.role not in SIGNING_ROLES
+            or party.withdrawn
+        ):
             raise ValidationFailed(_l("Choose who signed."), field="signer")
     else:
         party = None

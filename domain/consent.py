@@ -34,6 +34,12 @@ def can_record_consent(user: User, case: Case) -> bool:
 def _party_of(case: Case, party: Party) -> Party:
     if party.case_id != case.id:
         raise ValidationFailed(_l("Choose a party of this case."), field="party")
+    if party.withdrawn:
+        # A withdrawn party's answer no longer decides anything (their refusal must not
+        # close the case).
+        raise ValidationFailed(
+            _l("%(name)s has withdrawn from the dispute.", name=party.name), field="party"
+        )
     return party
 
 
@@ -107,11 +113,11 @@ def acknowledge_notice(
 
 def check_all_consented(case: Case, field: str = "present") -> None:
     """Every applicant and respondent agreed to mediate (PML Art. 17): without that there is
-    no mediation, so no session and no agreement. Raises ValidationFailed naming who is
-    missing."""
+    no mediation, so no session and no agreement. A party marked withdrawn is no longer
+    asked. Raises ValidationFailed naming who is missing."""
     waiting = [
         p.name
-        for p in case.parties
+        for p in case.active_parties
         if p.role in DECIDING_ROLES and p.consent != ConsentStatus.AGREED
     ]
     if waiting:
@@ -122,13 +128,13 @@ def check_all_consented(case: Case, field: str = "present") -> None:
 
 
 def check_ready_for_session(case: Case, present: list[Party]) -> None:
-    """Every applicant and respondent agreed to mediate, and every party present acknowledged
-    the notice. Raises ValidationFailed naming who is missing."""
+    """Every applicant and respondent still in the dispute agreed to mediate, and every party
+    present acknowledged the notice. Raises ValidationFailed naming who is missing."""
     if not present:
         raise ValidationFailed(_l("Tick the parties present at the session."), field="present")
     waiting = [
         p.name
-        for p in case.parties
+        for p in case.active_parties
         if p.role in DECIDING_ROLES and p.consent != ConsentStatus.AGREED
     ]
     if waiting:

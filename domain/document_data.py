@@ -95,9 +95,11 @@ def context(case: Case, kind: DocumentKind, subject_id: int = 0) -> dict:
         "kind": kind,
         "committee": committee,
         "committee_name": committee.name if committee else "",
+        # The parties still in the dispute: a new version leaves out one marked withdrawn
+        # (versions already signed keep what they said).
         "applicants": case.applicants,
         "respondents": case.respondents,
-        "parties": case.parties,
+        "parties": case.active_parties,
         "agreement": case.agreement,
         "item": _record(case, kind, subject_id),
         "today": local_today(),

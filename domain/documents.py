@@ -111,7 +111,7 @@ def _subjects(case: Case) -> list[Subject]:
         if v.done_at is not None
     ]
     if agreement is not None and agreement.effective_on is not None:
-        organisations = any(p.kind == PartyKind.ORGANISATION for p in case.parties)
+        organisations = any(p.kind == PartyKind.ORGANISATION for p in case.active_parties)
         out.append(
             Subject(
                 DocumentKind.CONFIRMATION_ORGANISATION

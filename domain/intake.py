@@ -76,7 +76,28 @@ def county_centre(region: Region) -> Organisation | None:
     return db.session.scalars(stmt).first()
 
 
-def _build_party(data: PartyData, position: int) -> Party:
+def set_id_number(party: Party, value: str | None) -> None:
+    """Store a resident ID number in its compact form with the normalised copy that the
+    repeat-visitor lookup and search read (blank: no number). Raises IdentifierError."""
+    if value and value.strip():
+        party.id_number_norm = normalise_id_number(value)
+        party.id_number = party.id_number_norm
+    else:
+        party.id_number = party.id_number_norm = None
+
+
+def set_phone(party: Party, value: str | None) -> None:
+    """Store a phone as typed (full-width digits from a Chinese keyboard made ordinary) with
+    its E.164 copy for matching (blank: no phone). Raises IdentifierError."""
+    if value and value.strip():
+        party.phone_norm = normalise_phone(value)
+        party.phone = unicodedata.normalize("NFKC", value).strip()
+    else:
+        party.phone = party.phone_norm = None
+
+
+def build_party(data: PartyData, position: int) -> Party:
+    """A new Party from `data`, identifiers normalised. Raises IdentifierError."""
     party = Party(
         role=data.role,
         kind=data.kind,
@@ -90,13 +111,8 @@ def _build_party(data: PartyData, position: int) -> Party:
         legal_rep_post=(data.legal_rep_post or "").strip() or None,
         address=(data.address or "").strip() or None,
     )
-    if data.id_number and data.id_number.strip():
-        party.id_number_norm = normalise_id_number(data.id_number)
-        party.id_number = party.id_number_norm
-    if data.phone and data.phone.strip():
-        # Full-width digits from a Chinese keyboard are stored as ordinary digits.
-        party.phone = unicodedata.normalize("NFKC", data.phone).strip()
-        party.phone_norm = normalise_phone(data.phone)
+    set_id_number(party, data.id_number)
+    set_phone(party, data.phone)
     return party
 
 
@@ -142,7 +158,7 @@ def _create_case(
         registered_by=actor,
         created_at=now,
     )
-    case.parties = [_build_party(p, i) for i, p in enumerate(data.parties)]
+    case.parties = [build_party(p, i) for i, p in enumerate(data.parties)]
     db.session.add(case)
     return case, code
 

@@ -324,10 +324,10 @@ def merge_cases(
             field="number",
         )
     now = now or utcnow()
-    on_a = list(into.parties)
+    on_a = list(into.active_parties)
     copied = []
-    position = max((p.position for p in on_a), default=0)
-    for p in case.parties:
+    position = max((p.position for p in into.parties), default=0)
+    for p in case.active_parties:  # a party withdrawn from B is not in the dispute
         if any(_same_person(p, q) for q in on_a):
             continue
         position += 1

@@ -49,7 +49,7 @@ def record_session(
     if not notes.strip():
         raise ValidationFailed(_l("Write what happened in the session."), field="notes")
     if present is None:
-        present = [p for p in case.parties if p.role in DECIDING_ROLES]
+        present = [p for p in case.active_parties if p.role in DECIDING_ROLES]
     check_ready_for_session(case, present)
     check_declared(case, actor)
     if case.accepted_at is not None and local_today(held_at) < local_today(case.accepted_at):

@@ -22,7 +22,7 @@ _AFTER = {
 def next_step(case: Case):  # noqa: ANN201 - a LazyString or None
     """What is owed on `case` now, from its state and what its file already holds."""
     state = case.state
-    deciding = [p for p in case.parties if p.role in DECIDING_ROLES]
+    deciding = [p for p in case.active_parties if p.role in DECIDING_ROLES]
     if state == CaseState.REGISTERED:
         return _l(
             "Screen the application: accept it, or say which body or channel to use instead "
@@ -35,7 +35,7 @@ def next_step(case: Case):  # noqa: ANN201 - a LazyString or None
     if state in (CaseState.MEDIATING, CaseState.JOINT_MEDIATION):
         if any(p.consent != ConsentStatus.AGREED for p in deciding):
             return _l("Record whether each party agrees to mediation (PML Art. 17).")
-        if any(p.notice_ack == NoticeAck.NONE for p in case.parties):
+        if any(p.notice_ack == NoticeAck.NONE for p in case.active_parties):
             return _l("Tell each party their rights and obligations (PML Arts. 23-24).")
         if any(m.active and m.declared_no_conflict_at is None for m in case.mediators):
             return _l("Each mediator declares that they have no conflict of interest.")

@@ -105,6 +105,20 @@ def can_record(user: User, case: Case) -> bool:
     return user.role == Role.DIRECTOR and case.handling_org_id == user.organisation_id
 
 
+def can_correct(user: User, case: Case) -> bool:
+    """Correct a case's parties and facts: whoever holds the case. The desk (clerks) until
+    it is dispatched; then the handling committee's director and the case's active
+    mediators (and the director of the centre organising its joint mediation); leaders of
+    the area throughout, as they oversee it. Scope is checked by loading the case."""
+    if user.role == Role.LEADER:
+        return True
+    if case.handling_org_id is None:
+        return user.role == Role.CLERK
+    if user.role == Role.DIRECTOR:
+        return user.organisation_id in (case.handling_org_id, case.joint_org_id)
+    return user.role == Role.MEDIATOR and is_active_mediator(user, case)
+
+
 def can_reveal_pii(user: User, case: Case) -> bool:
     """Full ID numbers, phones and addresses: only for staff who work the case (a director
     whose committee only has a transfer of the case waiting sees it masked until it

@@ -167,7 +167,7 @@ def request_recusal(
     if not can_request_recusal(actor, case):
         raise NotPermitted()
     check_version(case, version)
-    if party is None or party not in case.parties:
+    if party is None or party not in case.active_parties:
         raise ValidationFailed(_l("Choose a party of this case."), field="party")
     if mediator is None or link_of(case, mediator) is None:
         raise ValidationFailed(_l("Choose a mediator of this case."), field="mediator")

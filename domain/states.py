@@ -67,6 +67,11 @@ class Action(enum.StrEnum):
     DECLINE_TRANSFER = "decline_transfer"
     ACCEPT_TRANSFER = "accept_transfer"  # the receiving committee acknowledges: it handles it
     ACK_TRANSFER_OUT = "ack_transfer_out"  # the outside body signed for it: mediation ends
+    # Corrections of what was registered: before and after on the timeline, no state change.
+    CORRECT_PARTY = "correct_party"
+    ADD_PARTY = "add_party"
+    WITHDRAW_PARTY = "withdraw_party"
+    CORRECT_DISPUTE = "correct_dispute"
 
     @property
     def label(self):  # noqa: ANN201
@@ -121,6 +126,10 @@ ACTION_LABELS = {
     Action.DECLINE_TRANSFER: _l("Transfer declined"),
     Action.ACCEPT_TRANSFER: _l("Transfer acknowledged"),
     Action.ACK_TRANSFER_OUT: _l("Transfer out acknowledged by the receiving body"),
+    Action.CORRECT_PARTY: _l("Party's details corrected"),
+    Action.ADD_PARTY: _l("Party added"),
+    Action.WITHDRAW_PARTY: _l("Party marked withdrawn"),
+    Action.CORRECT_DISPUTE: _l("Dispute details corrected"),
 }
 
 # The one table: (state, action) -> new state.
@@ -202,6 +211,18 @@ _add(_TRANSFERABLE, Action.WITHDRAW_TRANSFER)
 _add(_TRANSFERABLE, Action.DECLINE_TRANSFER)
 _add(_TRANSFERABLE, Action.ACCEPT_TRANSFER, CaseState.DISPATCHED)
 _add(_TRANSFERABLE, Action.ACK_TRANSFER_OUT, CaseState.TERMINATED)
+
+
+# Corrections: what was registered can be put right until the file is archived (then it is
+# final) or the case merged (work goes on in the other case).
+_CORRECTABLE = tuple(s for s in CaseState if s not in {CaseState.MERGED, CaseState.ARCHIVED})
+for _action in (
+    Action.CORRECT_PARTY,
+    Action.ADD_PARTY,
+    Action.WITHDRAW_PARTY,
+    Action.CORRECT_DISPUTE,
+):
+    _add(_CORRECTABLE, _action)
 
 
 def allowed(state: CaseState, action: Action) -> bool:

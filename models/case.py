@@ -166,8 +166,15 @@ class Case(db.Model):
     def __repr__(self) -> str:
         return f"<Case {self.number} {self.state.value}>"
 
+    @property
+    def active_parties(self) -> list[Party]:
+        """The parties still in the dispute: everyone but those marked withdrawn (who stay
+        in `parties`, the file, and on the timeline)."""
+        return [p for p in self.parties if p.withdrawn_at is None]
+
     def parties_in(self, role: PartyRole) -> list[Party]:
-        return [p for p in self.parties if p.role == role]
+        """The active parties of `role` (a withdrawn party no longer counts)."""
+        return [p for p in self.active_parties if p.role == role]
 
     @property
     def applicants(self) -> list[Party]:
@@ -226,8 +233,15 @@ class Party(db.Model):
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notice_ack: Mapped[NoticeAck] = mapped_column(str_enum(NoticeAck, 16), default=NoticeAck.NONE)
     notice_ack_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Marked withdrawn from the dispute after registration (the reason is on the timeline):
+    # kept in the file, no longer asked for consent or signatures (PML Arts. 17, 29).
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     case: Mapped[Case] = relationship(back_populates="parties")
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class CaseMediator(db.Model):
@@ -362,7 +376,7 @@ class Agreement(db.Model):
     @property
     def copies(self) -> int:
         """One copy per party plus one kept by the committee (PML Art. 29)."""
-        return len(self.case.parties) + 1
+        return len(self.case.active_parties) + 1
 
 
 class AgreementSignature(db.Model):

@@ -90,7 +90,8 @@ def me() -> User:
 
 
 def party_of(case: Case, party_id: int | None) -> Party:
-    """The party of this case with this id; a field error otherwise."""
+    """The party of this case with this id; a field error otherwise (domain.consent refuses
+    a party marked withdrawn)."""
     for party in case.parties:
         if party.id == party_id:
             return party
@@ -105,7 +106,7 @@ def consent_panel(case: Case, user: User) -> Panel | None:
     if case.state not in CONSENT_STATES or not consent.can_record_consent(user, case):
         return None
     forms = {}
-    for party in case.parties:
+    for party in case.active_parties:
         for kind, cls in (("consent", ConsentForm), ("notice", NoticeForm)):
             forms[f"{kind}-{party.id}"] = _party_form(case, cls, kind, party)
     return Panel(CONSENT, "workbench/partials/consent_panel.html", forms=forms)

@@ -53,12 +53,10 @@ def reveal_party(number: str, party_id: int):
         abort(403)
     db.session.commit()
     if is_htmx():
+        # The party in full, and the timeline again (out of band) with the party's
+        # corrections in full too.
+        context = {"case": case, "revealed": {party.id}, "may_reveal": True}
         return render_template(
-            "cases/partials/party.html",
-            case=case,
-            party=party,
-            revealed={party.id},
-            may_reveal=True,
-            reveal_form=form,
-        )
+            "cases/partials/party.html", party=party, reveal_form=form, **context
+        ) + render_template("cases/partials/timeline.html", timeline_oob=True, **context)
     return render_detail(case, revealed={party.id})

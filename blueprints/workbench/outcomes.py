@@ -272,11 +272,11 @@ def outcome_panel(case: Case, user: User) -> Panel | None:
         return None
     if not (can_record(user, case) or _joint_staff(user, case)):
         return None
-    signing = [p for p in case.parties if p.role in agreements.SIGNING_ROLES]
+    signing = [p for p in case.active_parties if p.role in agreements.SIGNING_ROLES]
     return Panel(
         OUTCOME,
         "workbench/partials/outcome_panel.html",
-        {"signing": signing, "copies": len(case.parties) + 1},
+        {"signing": signing, "copies": len(case.active_parties) + 1},
         forms={"agreement": fresh(AgreementForm, case, "agreement")},
     )
 

@@ -155,7 +155,7 @@ def recusal_panel(case: Case, user: User) -> Panel | None:
                 SelectChoice("", _("Choose a party")),
                 *(
                     SelectChoice(p.id, _("%(name)s (%(role)s)", name=p.name, role=p.role.label))
-                    for p in case.parties
+                    for p in case.active_parties
                 ),
             ]
             form.mediator.choices = mediator_choices([m.user for m in links])

@@ -149,10 +149,14 @@ class SignForm(CaseActionForm):
     """Mark a record as signed: only the case version."""
 
 
-def _party_choices(case: Case) -> list[SelectChoice]:
+def _party_choices(case: Case, record: MediationSession | None = None) -> list[SelectChoice]:
+    """The parties still in the dispute, and any the record being corrected names (a party
+    present before being marked withdrawn)."""
+    named = set(record.present_party_ids or []) if record is not None else set()
     return [
         SelectChoice(p.id, _("%(name)s (%(role)s)", name=p.name, role=p.role.label))
         for p in case.parties
+        if not p.withdrawn or p.id in named
     ]
 
 
@@ -172,7 +176,7 @@ def session_form(
             formdata=None,
             prefix=prefix,
             version=case.version,
-            present=[p.id for p in case.parties if p.role in DECIDING_ROLES],
+            present=[p.id for p in case.active_parties if p.role in DECIDING_ROLES],
         )
     else:
         form = SessionForm(
@@ -188,7 +192,7 @@ def session_form(
             accounts=record.accounts,
             result=record.result,
         )
-    form.present.choices = _party_choices(case)
+    form.present.choices = _party_choices(case, record)
     return form
 
 
@@ -381,7 +385,7 @@ def edit_record(number: str, kind: str, record_id: int):
     record = _record(case, kind, record_id)
     key = _key(record)
     if isinstance(record, MediationSession):
-        form = session_form(case, prefix=key, formdata=request.form)
+        form = session_form(case, record, prefix=key, formdata=request.form)
         call = lambda: records.edit_session(  # noqa: E731
             case,
             record,
