@@ -67,6 +67,8 @@ class Action(enum.StrEnum):
     DECLINE_TRANSFER = "decline_transfer"
     ACCEPT_TRANSFER = "accept_transfer"  # the receiving committee acknowledges: it handles it
     ACK_TRANSFER_OUT = "ack_transfer_out"  # the outside body signed for it: mediation ends
+    # The holiday schedule changed: a working-day deadline placed again on the new schedule.
+    RECOMPUTE_DEADLINE = "recompute_deadline"
 
     @property
     def label(self):  # noqa: ANN201
@@ -121,6 +123,7 @@ ACTION_LABELS = {
     Action.DECLINE_TRANSFER: _l("Transfer declined"),
     Action.ACCEPT_TRANSFER: _l("Transfer acknowledged"),
     Action.ACK_TRANSFER_OUT: _l("Transfer out acknowledged by the receiving body"),
+    Action.RECOMPUTE_DEADLINE: _l("Deadline recomputed for the holiday schedule"),
 }
 
 # The one table: (state, action) -> new state.
@@ -181,6 +184,9 @@ _add((*_ENDED, CaseState.NOT_ACCEPTED), Action.RECORD_REFERRAL_FEEDBACK)
 _OPEN = tuple(s for s in CaseState if s not in CLOSED_STATES)
 _add(_OPEN, Action.EXTEND_PETITION)
 _add(_OPEN, Action.REPORT_REFERRAL_PROGRESS)
+# A new or corrected holiday schedule moves the deadline of every case whose clock still
+# runs or is stopped (a suspended case resumes from it); a closed case's deadline is history.
+_add(_OPEN, Action.RECOMPUTE_DEADLINE)
 # A court's case that fails twice goes back to the court instead of to joint mediation
 # (SPC-TY Art. 21).
 _add((_M,), Action.FAIL_BACK_TO_COURT, CaseState.FAILED)
