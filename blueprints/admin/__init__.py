@@ -5,4 +5,4 @@ from blueprints.guards import protect
 bp = Blueprint("admin", __name__)
 protect(bp, "admin")
 
-from blueprints.admin import routing, time_limits, views  # noqa: E402,F401
+from blueprints.admin import holidays, home, routing, time_limits, views  # noqa: E402,F401
