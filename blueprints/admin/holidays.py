@@ -36,7 +36,7 @@ class HolidayForm(TrimmedForm):
         validators=[InputRequired(_l("Choose holiday or make-up working day."))],
     )
     name = StringField(
-        _l("Name"),
+        _l("Name of the holiday"),
         validators=[Length(max=holidays.MAX_NAME)],
         render_kw={"maxlength": holidays.MAX_NAME},
     )
@@ -49,7 +49,7 @@ class HolidayEditForm(TrimmedForm):
         validators=[InputRequired(_l("Choose holiday or make-up working day."))],
     )
     name = StringField(
-        _l("Name"),
+        _l("Name of the holiday"),
         validators=[Length(max=holidays.MAX_NAME)],
         render_kw={"maxlength": holidays.MAX_NAME},
     )
