@@ -96,7 +96,7 @@ def package_knows(year: int) -> bool:
 
 def year_known(year: int) -> bool:
     """Whether the holidays of `year` are known: entered, or packaged in chinese-calendar."""
-    return year in schedule().years or package_knows(year)
+    return package_knows(year) or year in schedule().years
 
 
 def unknown_years(first: date, last: date) -> list[int]:

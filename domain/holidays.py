@@ -255,7 +255,7 @@ def _reschedule(
     moved: list[Moved] = []
     for case in cases:
         before, count = case.due_on, counted[case.id]
-        if before is None or count is None:
+        if before is None or not count:
             continue
         after = recount_deadline(case, count)
         if after is None:
