@@ -5,7 +5,7 @@ with an event on their timeline."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -276,8 +276,6 @@ def test_extensions_and_suspended_days_are_kept(db, world):
 
 
 def test_a_suspended_case_resumes_from_the_recomputed_deadline(db, world):
-    from datetime import UTC, datetime
-
     case = clocked(world, db, CaseState.SUSPENDED)
     example_2027(world.admin)
     assert case.due_on == date(2027, 1, 30)
