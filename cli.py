@@ -1,5 +1,5 @@
 """Operator commands: `flask regions load|find`, `flask create-admin`, `flask create-user`,
-`flask seed` and `flask translate ...`.
+`flask holidays ...`, `flask clock due`, `flask seed` and `flask translate ...`.
 
 A deployment starts from an empty database with `flask regions load` (the national codes that
 ship in data/regions/) and `flask create-admin` (the first administrator and the body they work
@@ -13,15 +13,20 @@ import re
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import force_locale
+from sqlalchemy.orm.exc import StaleDataError
 
 from demo import CITY_CODE, DEMO_PASSWORD, DemoConflict, load_demo
+from domain import holidays
 from domain import regions as region_codes
+from domain.calendar import add_days, unknown_years
 from domain.errors import DomainError
 from domain.organisations import ADMINISTERING_KINDS, OrgData, found_organisation
 from domain.states import CaseState
@@ -39,6 +44,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(translate)
+    app.cli.add_command(holidays_cli)
+    app.cli.add_command(clock_cli)
 
 
 # --------------------------------------------------------------------------------------------
@@ -399,3 +406,109 @@ def translate_init(lang: str) -> None:
     if not LANG_RE.match(lang):
         raise click.BadParameter("a locale such as en or zh_Hans.", param_hint="LANG")
     _pybabel("init", "-i", POT, "-d", "translations", "-l", lang)
+
+
+# --------------------------------------------------------------------------------------------
+# flask holidays import / list, flask clock due
+# --------------------------------------------------------------------------------------------
+
+holidays_cli = AppGroup("holidays", help="The State Council's holiday schedule, year by year.")
+
+
+def _admin(username: str | None) -> User | None:
+    if username is None:
+        return None
+    user = db.session.scalar(sa.select(User).where(User.username == username.strip().lower()))
+    if user is None or user.role != Role.ADMIN or not user.active:
+        raise click.BadParameter("not an active administrator's username.", param_hint="'--by'")
+    return user
+
+
+@holidays_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--by",
+    "username",
+    default=None,
+    help="Administrator named on the timeline of each case whose deadline moves "
+    "(default: the server command).",
+)
+def holidays_import(file: Path, username: str | None) -> None:
+    """Import FILE (CSV: date,kind,name; kind = holiday or workday).
+
+    Each year in the file replaces that year's entries; a malformed line refuses the whole
+    file. The deadlines of open working-day cases are recomputed.
+    """
+    actor = _admin(username)
+    with file.open("rb") as handle:
+        data = handle.read(holidays.MAX_FILE_BYTES + 1)
+    # Operator commands speak English, like the rest of this file.
+    with force_locale("en"):
+        try:
+            outcome = holidays.import_schedule(actor, holidays.parse_csv(data), via="command")
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            raise click.ClickException(f"{file.name}: {exc.message}") from None
+        except StaleDataError:
+            db.session.rollback()
+            raise click.ClickException(
+                "A case or a day of the schedule changed while importing: nothing was "
+                "imported. Run the command again."
+            ) from None
+    years = ", ".join(str(y) for y in outcome.years)
+    click.echo(f"Imported {outcome.entries} days for {years} (replacing earlier entries).")
+    if not outcome.moved:
+        click.echo("No open case's deadline moved.")
+    for m in outcome.moved:
+        click.echo(f"  {m.case.number}: deadline {m.before.isoformat()} -> {m.after.isoformat()}")
+
+
+@holidays_cli.command("list")
+@click.argument("year", type=click.IntRange(holidays.FIRST_YEAR, holidays.LAST_YEAR))
+def holidays_list(year: int) -> None:
+    """List the entered holidays and make-up working days of YEAR."""
+    rows = holidays.entries_for_year(year)
+    status = holidays.year_status(year)
+    for row in rows:
+        click.echo(f"{row.day.isoformat()}  {row.day:%a}  {row.kind.value:<7}  {row.name}")
+    if rows and status.packaged:
+        click.echo(f"{len(rows)} entries; other days of {year} as the calendar package has them.")
+    elif rows:
+        click.echo(f"{len(rows)} entries; other days of {year}: Monday to Friday are working days.")
+    elif status.packaged:
+        click.echo(f"No entries for {year}: the calendar package's schedule applies.")
+    else:
+        click.echo(
+            f"No entries for {year}, and the calendar package does not know it: working days "
+            f"are counted Monday to Friday. Import the schedule when the State Council "
+            f"publishes it."
+        )
+
+
+clock_cli = AppGroup("clock", help="Check a deadline as the case clocks compute it.")
+
+
+@clock_cli.command("due")
+@click.argument("start", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("days", type=click.IntRange(0, 3650))
+@click.option("--working-days", is_flag=True, help="Count working days (skip weekends, holidays).")
+def clock_due(start, days: int, working_days: bool) -> None:
+    """Print the due date of a limit of DAYS days starting on START (YYYY-MM-DD): the day the
+    clock starts is not counted."""
+    first = start.date()
+    if not holidays.FIRST_YEAR <= first.year <= holidays.LAST_YEAR:
+        raise click.BadParameter(
+            f"a date of {holidays.FIRST_YEAR} to {holidays.LAST_YEAR}.", param_hint="START"
+        )
+    due = add_days(first, days, working_days)
+    click.echo(due.isoformat())
+    if working_days:
+        missing = unknown_years(first + timedelta(days=1), due)
+        if missing:
+            listed = ", ".join(str(y) for y in missing)
+            click.echo(
+                f"Warning: holidays for {listed} not yet entered: Monday to Friday counted as "
+                f"working days there (flask holidays import FILE.csv).",
+                err=True,
+            )

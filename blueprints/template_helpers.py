@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from flask import current_app, request
 from flask_babel import format_date, format_datetime, get_locale, gettext
 
-from domain.clocks import days_left, local_today, urgency
+from domain.clocks import days_left, local_today, unknown_holiday_years, urgency
 from domain.codes import format_query_code
 from domain.corrections import FIELD_LABELS, PII_FIELDS
 from domain.identity import mask_address, mask_id_number, mask_phone
@@ -113,6 +113,8 @@ def event_text(event) -> str | None:
             result=ReferralResult(data["result"]).label,
             date=format_date(date_cls.fromisoformat(data["sent_on"])),
         )
+    if event.action == Action.RECOMPUTE_DEADLINE and data.get("to"):
+        return _recomputed_text(data)
     if event.action == Action.EXTEND_PETITION and data.get("to"):
         return gettext(
             "The petition deadline moved to %(date)s.",
@@ -162,6 +164,33 @@ def correction_rows(event, show_pii: bool = False) -> list[tuple[str, str, str]]
     return rows
 
 
+def _recomputed_text(data: dict) -> str:
+    """Why a deadline moved with the holiday schedule, and from which date to which."""
+    dates = {
+        "before": format_date(date_cls.fromisoformat(data["from"])),
+        "after": format_date(date_cls.fromisoformat(data["to"])),
+    }
+    change = data.get("change")
+    day = format_date(date_cls.fromisoformat(data["day"])) if data.get("day") else ""
+    if data.get("name"):
+        day = f"{day} {data['name']}"  # the name is the State Council's (元旦, 春节): as entered
+    workday = data.get("kind") == "workday"
+    if change == "add" and workday:
+        why = gettext("%(day)s was entered as a make-up working day.", day=day)
+    elif change == "add":
+        why = gettext("%(day)s was entered as a holiday.", day=day)
+    elif change == "edit" and workday:
+        why = gettext("%(day)s was changed to a make-up working day.", day=day)
+    elif change == "edit":
+        why = gettext("%(day)s was changed to a holiday.", day=day)
+    elif change == "delete":
+        why = gettext("%(day)s was removed from the holiday schedule.", day=day)
+    else:
+        years = ", ".join(str(y) for y in data.get("years", []))
+        why = gettext("The holiday schedule for %(years)s was imported.", years=years)
+    return gettext("Deadline moved from %(before)s to %(after)s: %(why)s", why=why, **dates)
+
+
 def centre_phone() -> str:
     return current_app.config["CENTRE_PHONE"]
 
@@ -172,6 +201,7 @@ GLOBALS = {
     "action_label": action_label,
     "state_label": state_label,
     "urgency": urgency,
+    "unknown_holiday_years": unknown_holiday_years,
     "days_left": days_left,
     "local_today": local_today,
     "now_utc": utcnow,

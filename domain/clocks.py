@@ -6,12 +6,16 @@ A court referral's own period comes first; otherwise the most specific TimeLimit
 days. Working-day limits follow China's public holidays and make-up workdays
 (domain.calendar). Suspension stops the clock: resuming moves the deadline by the days spent
 suspended. An extension with both parties' consent adds days.
+
+So a working-day deadline is always `clock_start` plus a number of working days (the limit,
+the extensions and the days suspended so far): when the holiday schedule changes, that number
+is kept and placed again on the new schedule (working_days_counted, recount_deadline).
 """
 
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -20,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 # The calendar arithmetic lives in domain.calendar; CHINA is offered here too for callers that
 # take every time-limit name from this module.
 from domain.calendar import CHINA as CHINA
-from domain.calendar import add_days, days_between, end_of_day, local_today
+from domain.calendar import add_days, days_between, end_of_day, local_today, unknown_years
 from extensions import db
 from models import Case, TimeLimitRule
 from models.docking import Referral
@@ -128,6 +132,35 @@ def extend_clock(case, days: int) -> None:
     case.due_on = add_days(case.due_on or local_today(), days, case.working_days)
     case.extended_days = (case.extended_days or 0) + days
     _court_feedback_due(case)
+
+
+def working_days_counted(case) -> int | None:
+    """The working days the case's clock gives, counted on the schedule as it stands: the
+    limit, the extensions and the days suspended so far. None for a calendar-day clock or a
+    clock that has not started."""
+    if not case.working_days or case.clock_start is None or case.due_on is None:
+        return None
+    return days_between(case.clock_start, case.due_on, working=True)
+
+
+def recount_deadline(case, counted: int) -> date | None:
+    """Place `counted` working days from the clock start on the schedule as it now stands.
+    Returns the new deadline, or None when it does not move."""
+    moved = add_days(case.clock_start, counted, working=True)
+    if moved == case.due_on:
+        return None
+    case.due_on = moved
+    _court_feedback_due(case)
+    return moved
+
+
+def unknown_holiday_years(case) -> list[int]:
+    """The years a working-day deadline counts through whose holidays nobody has entered (and
+    the calendar package does not know): there it counts Monday to Friday, so the deadline may
+    move when the schedule is entered."""
+    if not case.working_days or case.clock_start is None or case.due_on is None:
+        return []
+    return unknown_years(case.clock_start + timedelta(days=1), case.due_on)
 
 
 class Urgency(enum.StrEnum):

@@ -72,6 +72,8 @@ class Action(enum.StrEnum):
     ADD_PARTY = "add_party"
     WITHDRAW_PARTY = "withdraw_party"
     CORRECT_DISPUTE = "correct_dispute"
+    # The holiday schedule changed: a working-day deadline placed again on the new schedule.
+    RECOMPUTE_DEADLINE = "recompute_deadline"
 
     @property
     def label(self):  # noqa: ANN201
@@ -130,6 +132,7 @@ ACTION_LABELS = {
     Action.ADD_PARTY: _l("Party added"),
     Action.WITHDRAW_PARTY: _l("Party marked withdrawn"),
     Action.CORRECT_DISPUTE: _l("Dispute details corrected"),
+    Action.RECOMPUTE_DEADLINE: _l("Deadline recomputed for the holiday schedule"),
 }
 
 # The one table: (state, action) -> new state.
@@ -190,6 +193,9 @@ _add((*_ENDED, CaseState.NOT_ACCEPTED), Action.RECORD_REFERRAL_FEEDBACK)
 _OPEN = tuple(s for s in CaseState if s not in CLOSED_STATES)
 _add(_OPEN, Action.EXTEND_PETITION)
 _add(_OPEN, Action.REPORT_REFERRAL_PROGRESS)
+# A new or corrected holiday schedule moves the deadline of every case whose clock still
+# runs or is stopped (a suspended case resumes from it); a closed case's deadline is history.
+_add(_OPEN, Action.RECOMPUTE_DEADLINE)
 # A court's case that fails twice goes back to the court instead of to joint mediation
 # (SPC-TY Art. 21).
 _add((_M,), Action.FAIL_BACK_TO_COURT, CaseState.FAILED)

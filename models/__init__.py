@@ -19,6 +19,7 @@ from models.case import (
     TimeLimitRule,
 )
 from models.docking import CaseLink, Referral, Transfer
+from models.holiday import Holiday, HolidayKind
 from models.organisation import Organisation
 from models.region import Region, code_range
 from models.routing import RoutingRule
@@ -26,6 +27,8 @@ from models.user import User
 
 __all__ = [
     "CaseLink",
+    "Holiday",
+    "HolidayKind",
     "Referral",
     "RoutingRule",
     "Transfer",

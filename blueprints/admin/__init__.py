@@ -6,6 +6,8 @@ bp = Blueprint("admin", __name__)
 protect(bp, "admin")
 
 from blueprints.admin import (  # noqa: E402,F401
+    holidays,
+    home,
     organisations,
     regions,
     routing,

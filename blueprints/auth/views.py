@@ -17,7 +17,7 @@ HOME_BY_ROLE = {
     Role.MEDIATOR: "workbench.queue",
     Role.DIRECTOR: "workbench.queue",
     Role.LEADER: "oversight.cases",
-    Role.ADMIN: "oversight.cases",
+    Role.ADMIN: "admin.home",
 }
 
 

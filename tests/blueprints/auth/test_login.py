@@ -20,7 +20,7 @@ def test_login_page_and_role_home(world, client):
         ("mediator", "/workbench/"),
         ("director", "/workbench/"),
         ("leader", "/oversight/"),
-        ("admin", "/oversight/"),
+        ("admin", "/admin/"),
     ],
 )
 def test_each_role_lands_on_its_face(world, client, username, target):
