@@ -119,6 +119,10 @@ def register_templating(app: Flask) -> None:
         app.jinja_env.undefined = StrictUndefined
     app.jinja_env.globals.update(template_helpers.GLOBALS)
     app.jinja_env.filters.update(template_helpers.FILTERS)
+    # flask_babel's lazy strings declare themselves safe HTML (__html__), so a message made
+    # with lazy_gettext that quotes what someone typed (a party's name in a refusal) would be
+    # printed unescaped. Every {{ … }} turns them into plain text first, which is escaped.
+    app.jinja_env.finalize = template_helpers.plain_text
 
 
 CSP = (

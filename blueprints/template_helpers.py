@@ -6,7 +6,7 @@ from datetime import date as date_cls
 from urllib.parse import urlencode
 
 from flask import current_app, request
-from flask_babel import format_date, format_datetime, get_locale, gettext
+from flask_babel import LazyString, format_date, format_datetime, get_locale, gettext
 
 from domain.clocks import days_left, local_today, unknown_holiday_years, urgency
 from domain.codes import format_query_code
@@ -193,6 +193,12 @@ def _recomputed_text(data: dict) -> str:
 
 def centre_phone() -> str:
     return current_app.config["CENTRE_PHONE"]
+
+
+def plain_text(value):  # noqa: ANN001, ANN201 - any value a template prints
+    """A lazy translated string as plain text (escaped like any other text); anything else as
+    it is (Markup stays Markup)."""
+    return str(value) if isinstance(value, LazyString) else value
 
 
 GLOBALS = {

@@ -13,7 +13,9 @@ class DomainError(Exception):
     def __init__(self, message=None, field: str | None = None):
         super().__init__(str(message or self.message))
         if message is not None:
-            self.message = message
+            # Plain text, translated now: a lazy string counts as safe HTML in templates, and
+            # a message may quote what someone typed (a party's name).
+            self.message = str(message)
         self.field = field
 
 
