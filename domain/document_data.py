@@ -12,7 +12,7 @@ import cn2an
 from domain.calendar import CHINA, local_today
 from domain.referrals import court_limit, default_result
 from models import Case
-from models.enums import DocumentKind, ReferralKind
+from models.enums import DocumentKind, PartyRole, ReferralKind
 
 
 def cn_date(value: date | datetime | None) -> str:
@@ -97,7 +97,10 @@ def context(case: Case, kind: DocumentKind, subject_id: int = 0) -> dict:
         "committee_name": committee.name if committee else "",
         "applicants": case.applicants,
         "respondents": case.respondents,
-        "parties": case.parties,
+        "third_parties": case.parties_in(PartyRole.THIRD_PARTY),
+        # The parties themselves; each one's agents are listed with it (party.agents).
+        "parties": case.principals,
+        "all_parties": case.parties,
         "agreement": case.agreement,
         "item": _record(case, kind, subject_id),
         "today": local_today(),
