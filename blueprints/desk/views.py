@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 from blueprints.actions import attach_error, run_action
 from blueprints.desk import LAST_NUMBER_KEY, REGISTERED_KEY, bp
 from blueprints.desk.forms import REFERRAL_FORMS, RegisterForm
-from blueprints.htmx import render
+from blueprints.htmx import htmx_target, render
 from blueprints.pagination import keyset_page
 from domain.errors import ValidationFailed
 from domain.identity import IdentifierError
@@ -171,18 +171,7 @@ def register(kind: str | None = None):
         )
     changed = form.edit_parties(action)
     if changed is not None:
-        # "Add another respondent" and the like: the form again (with htmx, the list alone),
-        # nothing checked yet, the new party's name focused.
-        return render(
-            "desk/register.html",
-            "desk/partials/parties.html",
-            targets=(changed,),
-            form=form,
-            kind=kind,
-            added=changed,
-            only=changed,
-            related=earlier_cases(request.form),
-        )
+        return edited_parties(form, kind, changed)
     if form.validate_on_submit():
         region = next(r for r in regions if r.id == form.region.data)
         done: dict = {}
@@ -230,6 +219,21 @@ def register(kind: str | None = None):
     )
 
 
+def edited_parties(form: RegisterForm, kind: str | None, changed: str):
+    """After "add another respondent" and the like: the form again, nothing checked yet, the
+    new party's name focused; with htmx the changed list alone (and the agents')."""
+    return render(
+        "desk/register.html",
+        "desk/partials/parties.html",
+        targets=(changed,),
+        form=form,
+        kind=kind,
+        added=changed,
+        only=changed,
+        related=None if htmx_target() == changed else earlier_cases(request.form),
+    )
+
+
 # The lists of the registration form whose people the earlier-cases lookup looks for (not
 # the agents: a lawyer's other cases say nothing about this dispute).
 LOOKUP_LISTS = (
@@ -244,8 +248,13 @@ def typed_people(values) -> list[tuple[PartyRole, int, dict]]:
     """The people typed on the registration form so far, as (role, number in the role's list,
     {id_number, credit_code, phone, name}); bare id_number/phone/name are an applicant. An
     organisation is looked for by its credit code, a person by their ID number."""
+
+    def typed(key: str) -> str | None:
+        value = values.get(key)
+        return value.replace("\x00", "") if value else value  # see blueprints.forms._strip
+
     people = []
-    bare = {k: values.get(k) for k in _TYPED}
+    bare = {k: typed(k) for k in _TYPED}
     if any((v or "").strip() for v in bare.values()):
         people.append((PartyRole.APPLICANT, 1, bare))
     for name, role in LOOKUP_LISTS:
@@ -253,10 +262,10 @@ def typed_people(values) -> list[tuple[PartyRole, int, dict]]:
             prefix = f"{name}-{number - 1}-"
             if not any(f"{prefix}{k}" in values for k in (*_TYPED, "kind")):
                 break
-            typed = {k: values.get(prefix + k) for k in _TYPED}
+            person = {k: typed(prefix + k) for k in _TYPED}
             organisation = values.get(prefix + "kind") == PartyKind.ORGANISATION.value
-            typed["id_number" if organisation else "credit_code"] = None
-            people.append((role, number, typed))
+            person["id_number" if organisation else "credit_code"] = None
+            people.append((role, number, person))
     return people
 
 

@@ -329,6 +329,18 @@ def test_forged_party_lists_never_a_500(world, login, client, db, forged):
     assert response.status_code in (200, 303), response.get_data(as_text=True)[:2000]
 
 
+def test_nul_characters_never_reach_the_database(world, login, client, db):
+    """PostgreSQL text cannot hold NUL: a forged one is dropped from what is typed, on the
+    form and in the earlier-cases lookup."""
+    login("clerk")
+    data = walk_in(world, **{"respondents-1-legal_rep": "王\x00建国", "summary": "x\x00y"})
+    assert client.post("/desk/register", data=data).status_code == 303
+    assert the_case(db).respondents[1].legal_rep == "王建国"
+    typed = {"respondents-0-name": "王\x00五", "respondents-0-phone": "1\x00", "name": "\x00"}
+    response = client.post("/desk/related", data=typed, headers=hx("related-cases"))
+    assert response.status_code == 200
+
+
 def test_domain_refuses_more_than_max_parties(world, db):
     from domain.errors import ValidationFailed
     from domain.intake import MAX_PARTIES, register_case
