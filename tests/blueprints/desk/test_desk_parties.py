@@ -20,6 +20,7 @@ from tests.conftest import hx
 from tests.factories import count_rows, valid_id
 
 CREDIT_CODE = "91421022MA49000015"  # valid: the check character is right
+COMPANY = "荆州市恒通物流有限公司"
 BAD_CREDIT_CODE = "91421022MA49000016"
 
 
@@ -203,12 +204,14 @@ def test_add_respondent_without_js_keeps_everything(world, login, client, db, ur
     assert count_rows(Case) == 0
 
 
+@pytest.mark.parametrize("kind", ["", "court", "petition", "police"])
 def test_add_respondent_with_htmx_returns_the_list_and_the_agents(
-    world, login, client, db, templates
+    world, login, client, db, templates, kind
 ):
     login("clerk")
-    data = {**walk_in(world), "action": "add_respondent"}
-    response = client.post("/desk/register", data=data, headers=hx("respondents"))
+    url = f"/desk/register/{kind}" if kind else "/desk/register"
+    data = {**walk_in(world), **(referral_fields(kind) if kind else {}), "action": "add_respondent"}
+    response = client.post(url, data=data, headers=hx("respondents"))
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert templates == ["desk/partials/parties.html"]
@@ -219,7 +222,12 @@ def test_add_respondent_with_htmx_returns_the_list_and_the_agents(
     assert 'value="respondents-2"' in html and "Respondent 3" in html
     assert re.search(r'<option selected value="respondents-1">', html)  # the choice is kept
     assert 'hx-post="/desk/related"' in html  # the new fields refresh the earlier cases
+    assert f'hx-post="{url}"' in html  # the buttons post to the same form
     assert count_rows(Case) == 0
+    # Then registered as a plain POST with the three respondents.
+    data = {**data, "respondents-2-name": "钱大河", "action": ""}
+    assert client.post(url, data=data).status_code == 303
+    assert [p.name for p in the_case(db).respondents] == ["钱小川", COMPANY, "钱大河"]
 
 
 def test_remove_the_last_and_the_bounds(world, login, client, db):
