@@ -124,7 +124,7 @@ def probes(app, person: dict[str, str]) -> list[Probe]:
     hx = {"HX-Request": "true", "HX-Target": "related-cases"}
 
     def related(**typed):
-        form = {f"applicant_{k}": v for k, v in typed.items()}
+        form = {f"applicants-0-{k}": v for k, v in typed.items()}
 
         def run():
             response = client.post("/desk/related", data=form, headers=hx)

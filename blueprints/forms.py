@@ -67,7 +67,9 @@ class ChoiceField(SelectField):
 
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    """Trimmed, without NUL characters: no one types them, and PostgreSQL text cannot hold
+    them (a forged one would otherwise fail the insert)."""
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 def _trim(unbound_field) -> None:

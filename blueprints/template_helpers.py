@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from flask import current_app, request
 from flask_babel import LazyString, format_date, format_datetime, get_locale, gettext
+from wtforms import FieldList
 
 from domain.clocks import days_left, local_today, unknown_holiday_years, urgency
 from domain.codes import format_query_code
@@ -243,7 +244,11 @@ def form_error_list(form) -> list[tuple[str, str, str]]:
 
     def walk(fields, prefix_label=""):
         for f in fields:
-            if f.type == "FieldList":
+            if isinstance(f, FieldList):
+                # The list's own errors (too many entries), then each entry's.
+                for m in f.errors:
+                    if not isinstance(m, list | dict):
+                        out.append((f.id, f"{prefix_label}{f.label.text}", str(m)))
                 for i, entry in enumerate(f.entries, start=1):
                     label = f"{prefix_label}{f.label.text} {i} · "
                     if entry.type == "FormField":

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from demo.people import landline, mobile, person_name, resident_id, short_name
+from demo.people import credit_code, landline, mobile, person_name, resident_id, short_name
 from demo.plans import CasePlan
 from demo.world import DemoWorld
 from domain.clocks import CHINA
@@ -133,6 +133,7 @@ def case_data(world: DemoWorld, plan: CasePlan, names: dict[str, Any]) -> CaseDa
                 role=PartyRole.RESPONDENT,
                 kind=PartyKind.ORGANISATION,
                 name=names["r"],
+                credit_code=credit_code(names["r"], plan.county),
                 legal_rep=_party_name(world)[0],
                 legal_rep_post=post,
                 phone=landline(rng, plan.county),
@@ -145,6 +146,7 @@ def case_data(world: DemoWorld, plan: CasePlan, names: dict[str, Any]) -> CaseDa
                 role=PartyRole.THIRD_PARTY,
                 kind=PartyKind.ORGANISATION,
                 name=f"中国人民财产保险股份有限公司{short_name(county.name)}支公司",
+                credit_code=credit_code(f"中国人民财产保险{county.name}", plan.county),
                 legal_rep=_party_name(world)[0],
                 legal_rep_post="经理",
                 phone=landline(rng, plan.county),

@@ -12,7 +12,7 @@ import cn2an
 from domain.calendar import CHINA, local_today
 from domain.referrals import court_limit, default_result
 from models import Case
-from models.enums import DocumentKind, ReferralKind
+from models.enums import DocumentKind, PartyRole, ReferralKind
 
 
 def cn_date(value: date | datetime | None) -> str:
@@ -99,7 +99,10 @@ def context(case: Case, kind: DocumentKind, subject_id: int = 0) -> dict:
         # (versions already signed keep what they said).
         "applicants": case.applicants,
         "respondents": case.respondents,
-        "parties": case.active_parties,
+        "third_parties": case.parties_in(PartyRole.THIRD_PARTY),
+        # The parties themselves; each one's agents are listed with it (party.agents).
+        "parties": case.principals,
+        "all_parties": case.active_parties,
         "agreement": case.agreement,
         "item": _record(case, kind, subject_id),
         "today": local_today(),

@@ -1,8 +1,10 @@
 """Personal identifiers: validation, normalisation for matching, and masking for display.
 
-Resident ID numbers are checked with python-stdnum (checksum, birth date, region format);
-phone numbers with phonenumbers (China by default). Masked forms are what every page shows
-unless a permitted user expands them, which is recorded on the timeline.
+Resident ID numbers and organisations' unified social credit codes are checked with
+python-stdnum (checksums, birth date, region format); phone numbers with phonenumbers (China
+by default). Masked forms are what every page shows unless a permitted user expands them,
+which is recorded on the timeline. A credit code is public (printed on the business licence)
+and never masked.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import unicodedata
 import phonenumbers
 from flask_babel import lazy_gettext as _l
 from stdnum import numdb
-from stdnum.cn import ric
+from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidComponent
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -52,6 +54,20 @@ def _known_county_any_year(number: str) -> bool:
         return False
     results = numdb.get("cn/loc").info(number[:6])
     return any("county" in props for _part, props in results)
+
+
+def normalise_credit_code(value: str) -> str:
+    """Validate an organisation's unified social credit code (统一社会信用代码, GB 32100-2015:
+    registration authority, organisation type, region, organisation code, check character)
+    and return its 18 characters, letters upper case. Full-width characters, spaces and
+    hyphens (as copied from a business licence) are ignored."""
+    value = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", value or "")).upper()
+    try:
+        return uscc.validate(value)
+    except StdnumError:
+        raise IdentifierError(
+            _l("This is not a valid unified social credit code. Please check the 18 characters.")
+        ) from None
 
 
 def normalise_phone(value: str) -> str:

@@ -14,12 +14,13 @@ from flask_babel import lazy_gettext as _l
 from domain.calendar import local_today
 from domain.codes import hash_query_code, new_query_code, next_case_number
 from domain.errors import NotPermitted, ValidationFailed
-from domain.identity import normalise_id_number, normalise_phone
+from domain.identity import normalise_credit_code, normalise_id_number, normalise_phone
 from domain.states import Action
 from domain.timeline import record
 from extensions import db
 from models import Case, Organisation, Party, Region, User
 from models.enums import (
+    AgentAuthority,
     Channel,
     DisputeType,
     OrgKind,
@@ -31,6 +32,10 @@ from models.enums import (
     Source,
 )
 from models.types import utcnow
+
+# More parties than any one dispute at the desk brings (a collective dispute sends its
+# representatives): a bound on what a form or a forged request can make us store.
+MAX_PARTIES = 40
 
 
 @dataclass
@@ -44,9 +49,15 @@ class PartyData:
     occupation: str | None = None
     legal_rep: str | None = None
     legal_rep_post: str | None = None
+    # Organisations: the unified social credit code (统一社会信用代码).
+    credit_code: str | None = None
     id_number: str | None = None
     phone: str | None = None
     address: str | None = None
+    # Agents (role AGENT): the position in CaseData.parties of the party they act for, and
+    # the authority the power of attorney gives them.
+    acts_for: int | None = None
+    authority: AgentAuthority | None = None
 
 
 @dataclass
@@ -113,7 +124,41 @@ def build_party(data: PartyData, position: int) -> Party:
     )
     set_id_number(party, data.id_number)
     set_phone(party, data.phone)
+    if data.credit_code and data.credit_code.strip():
+        party.credit_code = normalise_credit_code(data.credit_code)
+    if data.role == PartyRole.AGENT:
+        party.agent_authority = data.authority
     return party
+
+
+def _check_parties(parties: list[PartyData]) -> None:
+    """Every party named, at most MAX_PARTIES, and each agent a person acting with a stated
+    authority for one of the other parties (not for another agent)."""
+    if len(parties) > MAX_PARTIES:
+        raise ValidationFailed(
+            _l("At most %(num)d parties can be registered on one case.", num=MAX_PARTIES),
+            field="parties",
+        )
+    if any(not (p.name or "").strip() for p in parties):
+        raise ValidationFailed(_l("Every party needs a name."), field="parties")
+    for p in parties:
+        if p.role != PartyRole.AGENT:
+            if p.acts_for is not None:
+                raise ValidationFailed(_l("Only an agent acts for another party."), field="agents")
+            continue
+        principal = (
+            parties[p.acts_for]
+            if p.acts_for is not None and 0 <= p.acts_for < len(parties)
+            else None
+        )
+        if principal is None or principal.role == PartyRole.AGENT:
+            raise ValidationFailed(_l("Choose the party this agent acts for."), field="agents")
+        if p.authority is None:
+            raise ValidationFailed(
+                _l("Choose the authority the power of attorney gives the agent."), field="agents"
+            )
+        if p.kind != PartyKind.PERSON:
+            raise ValidationFailed(_l("An agent is a person."), field="agents")
 
 
 def _create_case(
@@ -125,8 +170,7 @@ def _create_case(
     intake_org: Organisation | None,
     now: datetime | None,
 ) -> tuple[Case, str]:
-    if any(not (p.name or "").strip() for p in data.parties):
-        raise ValidationFailed(_l("Every party needs a name."), field="parties")
+    _check_parties(data.parties)
     if not (data.summary or "").strip():
         raise ValidationFailed(_l("Describe the dispute briefly."), field="summary")
     roles = {p.role for p in data.parties}
@@ -159,6 +203,9 @@ def _create_case(
         created_at=now,
     )
     case.parties = [build_party(p, i) for i, p in enumerate(data.parties)]
+    for built, given in zip(case.parties, data.parties, strict=True):
+        if given.role == PartyRole.AGENT:
+            built.principal = case.parties[given.acts_for]
     db.session.add(case)
     return case, code
 

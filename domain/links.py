@@ -28,7 +28,7 @@ from domain.versioning import check_version
 from extensions import db
 from models import Case, Event, Party, User
 from models.docking import CaseLink, Referral
-from models.enums import ClosureReason, LinkKind, RiskLevel, Role, TransferStatus
+from models.enums import ClosureReason, LinkKind, PartyRole, RiskLevel, Role, TransferStatus
 from models.types import utcnow
 
 _RISK_ORDER = list(RiskLevel)  # none < blue < yellow < orange < red
@@ -258,6 +258,10 @@ def can_merge(user: User, case: Case, into: Case | None = None) -> bool:
 
 
 def _same_person(p: Party, q: Party) -> bool:
+    if p.role != q.role and PartyRole.AGENT in (p.role, q.role):
+        return False  # an agent is kept with the party they act for
+    if p.credit_code and q.credit_code:
+        return p.credit_code == q.credit_code
     if p.id_number_norm and q.id_number_norm:
         return p.id_number_norm == q.id_number_norm
     return bool(p.phone_norm) and p.name == q.name and p.phone_norm == q.phone_norm
@@ -273,6 +277,8 @@ _PARTY_FIELDS = (
     "occupation",
     "legal_rep",
     "legal_rep_post",
+    "credit_code",
+    "agent_authority",
     "id_number",
     "phone",
     "address",
@@ -327,14 +333,21 @@ def merge_cases(
     on_a = list(into.active_parties)
     copied = []
     position = max((p.position for p in into.parties), default=0)
+    on_a_for: dict[int, Party] = {}  # B's party id -> the same party on A
     for p in case.active_parties:  # a party withdrawn from B is not in the dispute
-        if any(_same_person(p, q) for q in on_a):
+        same = next((q for q in on_a if _same_person(p, q)), None)
+        if same is not None:
+            on_a_for[p.id] = same
             continue
         position += 1
         twin = Party(position=position, **{f: getattr(p, f) for f in _PARTY_FIELDS})
         into.parties.append(twin)
         on_a.append(twin)
         copied.append(twin)
+        on_a_for[p.id] = twin
+    for p in case.active_parties:  # a copied agent acts for the same party on A
+        if p.principal_id is not None and on_a_for.get(p.id) in copied:
+            on_a_for[p.id].principal = on_a_for.get(p.principal_id)
     # What the duplicate brought goes on with the dispute: its referrals (the return leg to
     # the court, petition office or police is now owed by the surviving case), and the
     # weightiest of its risk, amount and reach (routing and escalation must not drop them).

@@ -11,12 +11,18 @@ import re
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from domain.identity import IdentifierError, normalise_id_number, normalise_phone
+from domain.identity import (
+    IdentifierError,
+    normalise_credit_code,
+    normalise_id_number,
+    normalise_phone,
+)
 from domain.permissions import case_scope
 from extensions import db
 from models import Case, Party, User
 
 SAME_ID = _l("same ID number")
+SAME_CREDIT_CODE = _l("same credit code")
 SAME_PHONE = _l("same phone")
 SAME_NAME = _l("same name")
 
@@ -51,18 +57,23 @@ def find_earlier_cases(
     id_number: str | None = None,
     phone: str | None = None,
     name: str | None = None,
+    credit_code: str | None = None,
     limit: int = 10,
 ) -> list[tuple[Case, Party, object]]:
-    """Earlier cases in which this person was a party (in any role), newest first, each as
-    (case, the matching party, why). ID numbers and phones match on their normalised forms
-    (indexed); the exact name is tried only when neither found anything, because names repeat.
-    At most one row per case, with the strongest reason."""
+    """Earlier cases in which this person or organisation was a party (in any role), newest
+    first, each as (case, the matching party, why). ID numbers, credit codes and phones match
+    on their normalised forms (indexed); the exact name is tried only when none of them found
+    anything, because names repeat. At most one row per case, with the strongest reason."""
     found: dict[int, tuple[Case, Party, object]] = {}
     id_norm = _normalised(normalise_id_number, id_number)
+    code_norm = _normalised(normalise_credit_code, credit_code)
     phone_norm = _normalised(normalise_phone, phone)
     if id_norm:
         for case, party in _matching(user, Party.id_number_norm == id_norm, limit):
             found.setdefault(case.id, (case, party, SAME_ID))
+    if code_norm:
+        for case, party in _matching(user, Party.credit_code == code_norm, limit):
+            found.setdefault(case.id, (case, party, SAME_CREDIT_CODE))
     if phone_norm:
         for case, party in _matching(user, Party.phone_norm == phone_norm, limit):
             found.setdefault(case.id, (case, party, SAME_PHONE))

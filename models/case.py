@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.enums import (
+    AgentAuthority,
     AgreementKind,
     Channel,
     ClosureReason,
@@ -185,6 +186,12 @@ class Case(db.Model):
         return self.parties_in(PartyRole.RESPONDENT)
 
     @property
+    def principals(self) -> list[Party]:
+        """The parties themselves (当事人) still in the dispute: everyone but the agents acting
+        for them and those marked withdrawn."""
+        return [p for p in self.active_parties if p.role != PartyRole.AGENT]
+
+    @property
     def title(self) -> str:
         """File title, "X 与 Y" plus the dispute type, as on the 卷宗 cover."""
         a = "、".join(p.name for p in self.applicants) or "?"
@@ -215,9 +222,15 @@ class Party(db.Model):
     ethnicity: Mapped[str | None] = mapped_column(sa.String(32))
     age: Mapped[int | None]
     occupation: Mapped[str | None] = mapped_column(sa.String(64))
-    # Organisations: legal representative and their post.
+    # Organisations: legal representative and their post, and the unified social credit code
+    # (统一社会信用代码, GB 32100-2015), indexed: the desk looks up an organisation's earlier
+    # cases by it.
     legal_rep: Mapped[str | None] = mapped_column(sa.String(64))
     legal_rep_post: Mapped[str | None] = mapped_column(sa.String(64))
+    credit_code: Mapped[str | None] = mapped_column(sa.String(18), index=True)
+    # Agents (委托代理人, role AGENT): the party they act for and their authority.
+    principal_id: Mapped[int | None] = mapped_column(sa.ForeignKey("party.id"))
+    agent_authority: Mapped[AgentAuthority | None] = mapped_column(str_enum(AgentAuthority, 16))
     id_number: Mapped[str | None] = mapped_column(sa.String(32))
     phone: Mapped[str | None] = mapped_column(sa.String(32))
     address: Mapped[str | None] = mapped_column(sa.String(256))
@@ -238,6 +251,12 @@ class Party(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     case: Mapped[Case] = relationship(back_populates="parties")
+    principal: Mapped[Party | None] = relationship(
+        remote_side=[id], back_populates="agents", foreign_keys=[principal_id]
+    )
+    agents: Mapped[list[Party]] = relationship(
+        back_populates="principal", order_by="Party.position", foreign_keys=[principal_id]
+    )
 
     @property
     def withdrawn(self) -> bool:
@@ -375,8 +394,9 @@ class Agreement(db.Model):
 
     @property
     def copies(self) -> int:
-        """One copy per party plus one kept by the committee (PML Art. 29)."""
-        return len(self.case.active_parties) + 1
+        """One copy per party plus one kept by the committee (PML Art. 29); agents get none
+        of their own."""
+        return len(self.case.principals) + 1
 
 
 class AgreementSignature(db.Model):

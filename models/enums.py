@@ -243,6 +243,19 @@ class PartyKind(LabelledEnum):
         return {cls.PERSON: _l("Natural person"), cls.ORGANISATION: _l("Organisation")}
 
 
+class AgentAuthority(LabelledEnum):
+    """An agent's authority as the power of attorney (授权委托书) states it: general authority
+    lets the agent take part and speak; special authority also lets them admit, waive or
+    change claims and settle, i.e. sign the agreement (CPL Art. 62, by analogy)."""
+
+    GENERAL = "general"
+    SPECIAL = "special"
+
+    @classmethod
+    def _labels(cls):
+        return {cls.GENERAL: _l("General authority"), cls.SPECIAL: _l("Special authority")}
+
+
 class Sex(LabelledEnum):
     MALE = "male"
     FEMALE = "female"

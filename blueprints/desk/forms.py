@@ -12,6 +12,7 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     DecimalField,
+    FormField,
     IntegerField,
     RadioField,
     SelectField,
@@ -22,8 +23,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from blueprints.forms import ChoiceField, TrimmedForm, enum_choices, optional_int
+from blueprints.parties import (
+    AgentForm,
+    PartyForm,
+    PartyList,
+    edit_lists,
+    principal_choices,
+    valid_phone,
+)
 from domain.clocks import CHINA
-from domain.identity import IdentifierError, normalise_id_number, normalise_phone
 from domain.intake import CaseData, PartyData
 from domain.referrals import (
     EARLIEST,
@@ -43,28 +51,39 @@ from models.enums import (
     PetitionForm,
     PoliceCategory,
     ReferralKind,
-    Sex,
     Source,
 )
 
 DESK_CHANNELS = (Channel.WALK_IN, Channel.PHONE)
 
 
-def _id_number(form, field) -> None:
-    """Resident ID numbers are optional at the desk, but must be valid when given."""
-    if field.data and field.data.strip():
-        try:
-            normalise_id_number(field.data)
-        except IdentifierError as error:
-            raise ValidationError(str(error.message)) from None
+class DeskApplicantForm(PartyForm):
+    """An applicant at the desk: a phone number to reach them is required."""
+
+    phone = StringField(
+        _l("Phone"),
+        validators=[
+            InputRequired(_l("Enter the applicant's phone number.")),
+            Length(max=32),
+            valid_phone,
+        ],
+        render_kw={"type": "tel", "inputmode": "tel", "autocomplete": "off"},
+    )
 
 
-def _phone(form, field) -> None:
-    if field.data and field.data.strip():
-        try:
-            normalise_phone(field.data)
-        except IdentifierError as error:
-            raise ValidationError(str(error.message)) from None
+# The party lists of the registration forms, by the name their buttons use.
+PARTY_LISTS = {
+    "applicant": "applicants",
+    "respondent": "respondents",
+    "third_party": "third_parties",
+    "agent": "agents",
+}
+# Bounds on one registration (the domain's own bound on the total is MAX_PARTIES): a dispute
+# with more people on one side is registered with their representatives.
+MAX_APPLICANTS = 10
+MAX_RESPONDENTS = 10
+MAX_THIRD_PARTIES = 5
+MAX_AGENTS = 10
 
 
 class RegisterForm(TrimmedForm):
@@ -116,46 +135,31 @@ class RegisterForm(TrimmedForm):
         render_kw={"inputmode": "decimal", "class": "short"},
     )
 
-    applicant_name = StringField(
-        _l("Applicant's name"),
-        validators=[InputRequired(_l("Enter the applicant's name.")), Length(max=128)],
-        render_kw={"autocomplete": "off"},
+    applicants = PartyList(
+        FormField(DeskApplicantForm),
+        label=_l("Applicant"),
+        min_entries=1,
+        max_entries=MAX_APPLICANTS,
+        too_many=_l("At most %(num)d applicants.", num=MAX_APPLICANTS),
     )
-    applicant_sex = SelectField(_l("Sex"), validators=[Optional()])
-    applicant_age = IntegerField(
-        _l("Age"),
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=130, message=_l("Enter the age in years (0 to 130).")),
-        ],
-        render_kw={"inputmode": "numeric", "class": "short"},
+    respondents = PartyList(
+        FormField(PartyForm),
+        label=_l("Respondent"),
+        min_entries=1,
+        max_entries=MAX_RESPONDENTS,
+        too_many=_l("At most %(num)d respondents.", num=MAX_RESPONDENTS),
     )
-    applicant_phone = StringField(
-        _l("Applicant's phone"),
-        validators=[InputRequired(_l("Enter the applicant's phone number.")), _phone],
-        render_kw={"type": "tel", "autocomplete": "off"},
+    third_parties = PartyList(
+        FormField(PartyForm),
+        label=_l("Third party"),
+        max_entries=MAX_THIRD_PARTIES,
+        too_many=_l("At most %(num)d third parties.", num=MAX_THIRD_PARTIES),
     )
-    applicant_id_number = StringField(
-        _l("Applicant's resident ID number (optional)"),
-        validators=[Length(max=32), _id_number],
-        render_kw={"autocomplete": "off", "spellcheck": "false"},
-    )
-    applicant_address = StringField(
-        _l("Applicant's address (optional)"), validators=[Length(max=256)]
-    )
-
-    respondent_name = StringField(
-        _l("Respondent's name"),
-        validators=[InputRequired(_l("Enter the respondent's name.")), Length(max=128)],
-        render_kw={"autocomplete": "off"},
-    )
-    respondent_phone = StringField(
-        _l("Respondent's phone (optional)"),
-        validators=[_phone],
-        render_kw={"type": "tel", "autocomplete": "off"},
-    )
-    respondent_address = StringField(
-        _l("Respondent's address (optional)"), validators=[Length(max=256)]
+    agents = PartyList(
+        FormField(AgentForm),
+        label=_l("Agent"),
+        max_entries=MAX_AGENTS,
+        too_many=_l("At most %(num)d agents.", num=MAX_AGENTS),
     )
 
     consent = BooleanField(
@@ -180,7 +184,25 @@ class RegisterForm(TrimmedForm):
             self.source.choices = enum_choices(Source)
         self.region.choices = region_choices(regions)
         self.dispute_type.choices = enum_choices(DisputeType, blank=_l("Choose…"))
-        self.applicant_sex.choices = enum_choices(Sex, blank=_l("Not given"))
+        self.refresh_agents()
+
+    def party_lists(self) -> tuple[PartyList, PartyList, PartyList]:
+        """The lists an agent may act for a party of, in the order of the case's parties."""
+        return (self.applicants, self.respondents, self.third_parties)
+
+    def refresh_agents(self) -> None:
+        """The "acts for" options of every agent, from the parties now on the form (again
+        after a party was added or removed)."""
+        choices = principal_choices(self.party_lists())
+        for entry in self.agents:
+            entry.form.acts_for.choices = choices
+
+    def edit_parties(self, action: str) -> str | None:
+        """Apply an "add another" / "remove the last" button (see blueprints.parties)."""
+        changed = edit_lists(self, action, PARTY_LISTS)
+        if changed is not None:
+            self.refresh_agents()
+        return changed
 
     def case_data(self, region: Region) -> CaseData:
         """The form's values as the domain's CaseData (only after validate())."""
@@ -192,24 +214,25 @@ class RegisterForm(TrimmedForm):
             requests=[r for r in requests if r],
             amount=self.amount.data,
             cross_region=bool(self.cross_region.data),
-            parties=[
-                PartyData(
-                    role=PartyRole.APPLICANT,
-                    name=self.applicant_name.data,
-                    sex=Sex(self.applicant_sex.data) if self.applicant_sex.data else None,
-                    age=self.applicant_age.data,
-                    id_number=self.applicant_id_number.data,
-                    phone=self.applicant_phone.data,
-                    address=self.applicant_address.data,
-                ),
-                PartyData(
-                    role=PartyRole.RESPONDENT,
-                    name=self.respondent_name.data,
-                    phone=self.respondent_phone.data,
-                    address=self.respondent_address.data,
-                ),
-            ],
+            parties=self.parties_data(),
         )
+
+    def parties_data(self) -> list[PartyData]:
+        """Applicants, respondents and third parties, then the agents, each pointing at the
+        position of the party they act for."""
+        parties: list[PartyData] = []
+        position: dict[str, int] = {}
+        for entries, role in zip(
+            self.party_lists(),
+            (PartyRole.APPLICANT, PartyRole.RESPONDENT, PartyRole.THIRD_PARTY),
+            strict=True,
+        ):
+            for entry in entries:
+                position[entry.name] = len(parties)
+                parties.append(entry.form.party_data(role))
+        for entry in self.agents:
+            parties.append(entry.form.agent_data(position.get(entry.form.acts_for.data)))
+        return parties
 
 
 # ---- referrals (诉调对接 / 访调对接 / 警调对接) --------------------------------------------------
@@ -242,7 +265,7 @@ class _ReferralForm(RegisterForm):
     contact_name = StringField(_l("Contact person (optional)"), validators=[Length(max=64)])
     contact_phone = StringField(
         _l("Contact phone (optional)"),
-        validators=[Length(max=32), _phone],
+        validators=[Length(max=32), valid_phone],
         render_kw={"type": "tel", "autocomplete": "off"},
     )
     received_at = DateTimeLocalField(
@@ -347,7 +370,7 @@ class PetitionRegisterForm(_ReferralForm):
     contact_name = StringField(_l("Handler at the office (optional)"), validators=[Length(max=64)])
     contact_phone = StringField(
         _l("Handler's phone (optional)"),
-        validators=[Length(max=32), _phone],
+        validators=[Length(max=32), valid_phone],
         render_kw={"type": "tel", "autocomplete": "off"},
     )
     external_no = StringField(

@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 from blueprints.actions import attach_error, run_action
 from blueprints.desk import LAST_NUMBER_KEY, REGISTERED_KEY, bp
 from blueprints.desk.forms import REFERRAL_FORMS, RegisterForm
-from blueprints.htmx import render
+from blueprints.htmx import htmx_target, render
 from blueprints.pagination import keyset_page
 from domain.errors import ValidationFailed
 from domain.identity import IdentifierError
@@ -34,7 +34,7 @@ from domain.permissions import case_scope
 from domain.referrals import BODY_KINDS, register_referral
 from extensions import db
 from models import Case, Organisation, Region, User, code_range
-from models.enums import Channel, PartyRole, ReferralKind, RegionLevel, Source
+from models.enums import Channel, PartyKind, PartyRole, ReferralKind, RegionLevel, Source
 from models.states import CaseState
 
 PAGE_SIZE = 25
@@ -163,11 +163,15 @@ def register(kind: str | None = None):
     leader)."""
     regions = area_regions(current_user)
     form = registration_form(regions, kind)
-    if request.method == "POST" and request.form.get("action") == "check":
+    action = request.form.get("action", "") if request.method == "POST" else ""
+    if action == "check":
         # "Check for earlier cases" without JS: the same form again, with the matches.
         return render_template(
             "desk/register.html", form=form, kind=kind, related=earlier_cases(request.form)
         )
+    changed = form.edit_parties(action)
+    if changed is not None:
+        return edited_parties(form, kind, changed)
     if form.validate_on_submit():
         region = next(r for r in regions if r.id == form.region.data)
         done: dict = {}
@@ -215,26 +219,79 @@ def register(kind: str | None = None):
     )
 
 
+def edited_parties(form: RegisterForm, kind: str | None, changed: str):
+    """After "add another respondent" and the like: the form again, nothing checked yet, the
+    new party's name focused; with htmx the changed list alone (and the agents')."""
+    return render(
+        "desk/register.html",
+        "desk/partials/parties.html",
+        targets=(changed,),
+        form=form,
+        kind=kind,
+        added=changed,
+        only=changed,
+        related=None if htmx_target() == changed else earlier_cases(request.form),
+    )
+
+
+# The lists of the registration form whose people the earlier-cases lookup looks for (not
+# the agents: a lawyer's other cases say nothing about this dispute).
+LOOKUP_LISTS = (
+    ("applicants", PartyRole.APPLICANT),
+    ("respondents", PartyRole.RESPONDENT),
+    ("third_parties", PartyRole.THIRD_PARTY),
+)
+_TYPED = ("id_number", "credit_code", "phone", "name")
+
+
+def typed_people(values) -> list[tuple[PartyRole, int, dict]]:
+    """The people typed on the registration form so far, as (role, number in the role's list,
+    {id_number, credit_code, phone, name}); bare id_number/phone/name are an applicant. An
+    organisation is looked for by its credit code, a person by their ID number."""
+
+    def typed(key: str) -> str | None:
+        value = values.get(key)
+        return value.replace("\x00", "") if value else value  # see blueprints.forms._strip
+
+    people = []
+    bare = {k: typed(k) for k in _TYPED}
+    if any((v or "").strip() for v in bare.values()):
+        people.append((PartyRole.APPLICANT, 1, bare))
+    for name, role in LOOKUP_LISTS:
+        for number in range(1, MAX_LISTED + 1):
+            prefix = f"{name}-{number - 1}-"
+            if not any(f"{prefix}{k}" in values for k in (*_TYPED, "kind")):
+                break
+            person = {k: typed(prefix + k) for k in _TYPED}
+            organisation = values.get(prefix + "kind") == PartyKind.ORGANISATION.value
+            person["id_number" if organisation else "credit_code"] = None
+            people.append((role, number, person))
+    return people
+
+
+MAX_LISTED = 10  # people per list looked up (the form's own bounds are about the same)
+
+
 def earlier_cases(values) -> list[dict]:
-    """Earlier cases of the applicant and the respondent typed so far, newest first, one row
-    per case (the applicant's match wins). `values` holds the form's field names; bare
-    id_number/phone/name mean the applicant."""
-    people = [
-        (
-            PartyRole.APPLICANT,
-            {
-                k: values.get(f"applicant_{k}") or values.get(k)
-                for k in ("id_number", "phone", "name")
-            },
-        ),
-        (PartyRole.RESPONDENT, {k: values.get(f"respondent_{k}") for k in ("phone", "name")}),
-    ]
+    """Earlier cases of the people typed so far, newest first, one row per case (the first
+    person's match wins: applicants before respondents). `values` holds the form's fields."""
+    people = typed_people(values)
+    several = {role for role, number, _typed in people if number > 1}
     rows: dict[int, dict] = {}
-    for role, typed in people:
+    for role, number, typed in people:
         if not any((v or "").strip() for v in typed.values()):
             continue
         for case, party, why in find_earlier_cases(current_user, **typed):
-            rows.setdefault(case.id, {"case": case, "party": party, "why": why, "person": role})
+            rows.setdefault(
+                case.id,
+                {
+                    "case": case,
+                    "party": party,
+                    "why": why,
+                    "person": role,
+                    "number": number if role in several else None,
+                },
+            )
     return sorted(rows.values(), key=lambda r: (r["case"].created_at, r["case"].id), reverse=True)[
         :10
     ]

@@ -6,9 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DecimalField,
-    FieldList,
     FormField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -20,72 +18,14 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    ValidationError,
 )
 
-from blueprints.forms import TrimmedForm, TrimmedSubForm, enum_choices
-from domain.identity import IdentifierError, normalise_id_number, normalise_phone
-from models.enums import DisputeType, PartyKind, Sex
+from blueprints.forms import TrimmedForm, enum_choices
+from blueprints.parties import PartyForm, PartyList, valid_phone
+from models.enums import DisputeType
 
 MAX_APPLICANTS = 5
 MAX_RESPONDENTS = 10
-
-
-def valid_id_number(form, field):
-    if field.data and field.data.strip():
-        try:
-            normalise_id_number(field.data)
-        except IdentifierError as error:
-            raise ValidationError(str(error.message)) from None
-
-
-def valid_phone(form, field):
-    if field.data and field.data.strip():
-        try:
-            normalise_phone(field.data)
-        except IdentifierError as error:
-            raise ValidationError(str(error.message)) from None
-
-
-class PartyForm(TrimmedSubForm):
-    """One party; nested in the application, so it carries no CSRF token of its own."""
-
-    name = StringField(
-        _l("Name"),
-        validators=[InputRequired(_l("Enter the name.")), Length(max=128)],
-        render_kw={"autocomplete": "off"},
-    )
-    phone = StringField(
-        _l("Phone"),
-        validators=[Optional(), Length(max=32), valid_phone],
-        render_kw={"type": "tel", "inputmode": "tel", "autocomplete": "off"},
-    )
-    kind = SelectField(
-        _l("Person or organisation"),
-        choices=lambda: enum_choices(PartyKind),
-        default=PartyKind.PERSON.value,
-    )
-    sex = SelectField(
-        _l("Sex"),
-        choices=lambda: enum_choices(Sex, blank=_l("Not stated")),
-        default="",
-    )
-    age = IntegerField(
-        _l("Age"),
-        validators=[Optional(), NumberRange(0, 130, _l("Enter an age between 0 and 130."))],
-        render_kw={"inputmode": "numeric", "class": "short"},
-    )
-    id_number = StringField(
-        _l("Resident ID number (optional)"),
-        validators=[Optional(), Length(max=32), valid_id_number],
-        render_kw={"autocomplete": "off", "spellcheck": "false"},
-    )
-    address = StringField(_l("Address or workplace"), validators=[Optional(), Length(max=256)])
-    ethnicity = StringField(_l("Ethnicity"), validators=[Optional(), Length(max=32)])
-    occupation = StringField(_l("Occupation or post"), validators=[Optional(), Length(max=64)])
-    legal_rep = StringField(
-        _l("Legal representative (organisations only)"), validators=[Optional(), Length(max=64)]
-    )
 
 
 class ApplicantForm(PartyForm):
@@ -101,17 +41,19 @@ class ApplicantForm(PartyForm):
 
 
 class ApplicationForm(TrimmedForm):
-    applicants = FieldList(
+    applicants = PartyList(
         FormField(ApplicantForm),
         label=_l("Applicant"),
         min_entries=1,
         max_entries=MAX_APPLICANTS,
+        too_many=_l("At most %(num)d applicants.", num=MAX_APPLICANTS),
     )
-    respondents = FieldList(
+    respondents = PartyList(
         FormField(PartyForm),
         label=_l("Other party"),
         min_entries=1,
         max_entries=MAX_RESPONDENTS,
+        too_many=_l("At most %(num)d other parties.", num=MAX_RESPONDENTS),
     )
     county = SelectField(
         _l("County or district"),

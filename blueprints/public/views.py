@@ -15,25 +15,23 @@ from flask import (
 
 from blueprints.auth.views import _safe_next
 from blueprints.htmx import redirect_303, render
+from blueprints.parties import edit_lists
 from blueprints.public import bp
-from blueprints.public.forms import (
-    MAX_APPLICANTS,
-    MAX_RESPONDENTS,
-    ApplicationForm,
-    LookupForm,
-)
+from blueprints.public.forms import ApplicationForm, LookupForm
 from blueprints.public.places import place_choices, selected_region
 from blueprints.public.receipt import keep_receipt
 from domain.codes import check_query_code, normalise_case_number
 from domain.errors import ValidationFailed
 from domain.identity import IdentifierError
-from domain.intake import CaseData, PartyData, submit_application
+from domain.intake import CaseData, submit_application
 from domain.links import merged_into
 from extensions import csrf, db, limiter
 from models import Case, Event
-from models.enums import DisputeType, PartyKind, PartyRole, Sex
+from models.enums import DisputeType, PartyRole
 from models.states import CaseState
 
+# The party lists by the name their buttons use ("add_applicant", "remove_respondent").
+PARTY_LISTS = {"applicant": "applicants", "respondent": "respondents"}
 # Buttons that change the form itself rather than submitting it (they work without JS).
 EDIT_ACTIONS = {
     "add_applicant",
@@ -59,43 +57,20 @@ def _editing() -> bool:
 
 def _edit(form: ApplicationForm, action: str) -> str:
     """Apply an add/remove/refresh button; returns the id of the region that changed."""
-    if action == "add_applicant" and len(form.applicants) < MAX_APPLICANTS:
-        form.applicants.append_entry()
-    elif action == "remove_applicant" and len(form.applicants) > 1:
-        form.applicants.pop_entry()
-    elif action == "add_respondent" and len(form.respondents) < MAX_RESPONDENTS:
-        form.respondents.append_entry()
-    elif action == "remove_respondent" and len(form.respondents) > 1:
-        form.respondents.pop_entry()
     if action == "refresh_place":
         return "place"
-    return "applicants" if action.endswith("applicant") else "respondents"
+    return edit_lists(form, action, PARTY_LISTS)
 
 
 def _case_data(form: ApplicationForm) -> CaseData:
-    def party(sub, role: PartyRole) -> PartyData:
-        return PartyData(
-            role=role,
-            kind=PartyKind(sub.kind.data),
-            name=sub.name.data,
-            sex=Sex(sub.sex.data) if sub.sex.data else None,
-            age=sub.age.data,
-            ethnicity=sub.ethnicity.data,
-            occupation=sub.occupation.data,
-            legal_rep=sub.legal_rep.data,
-            phone=sub.phone.data,
-            id_number=sub.id_number.data,
-            address=sub.address.data,
-        )
-
     return CaseData(
         region=selected_region(form),
         dispute_type=DisputeType(form.dispute_type.data),
         summary=form.summary.data,
         requests=form.request_lines(),
         amount=form.amount.data,
-        parties=[party(a.form, PartyRole.APPLICANT) for a in form.applicants]
-        + [party(r.form, PartyRole.RESPONDENT) for r in form.respondents],
+        parties=[a.form.party_data(PartyRole.APPLICANT) for a in form.applicants]
+        + [r.form.party_data(PartyRole.RESPONDENT) for r in form.respondents],
     )
 
 

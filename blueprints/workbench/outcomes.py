@@ -276,7 +276,7 @@ def outcome_panel(case: Case, user: User) -> Panel | None:
     return Panel(
         OUTCOME,
         "workbench/partials/outcome_panel.html",
-        {"signing": signing, "copies": len(case.active_parties) + 1},
+        {"signing": signing, "copies": len(case.principals) + 1},
         forms={"agreement": fresh(AgreementForm, case, "agreement")},
     )
 

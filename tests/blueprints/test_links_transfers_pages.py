@@ -181,11 +181,11 @@ def _register_form(world, **overrides):
         "region": str(world.village.id),
         "dispute_type": "LL",
         "summary": "又来了",
-        "applicant_name": "黄大山",
-        "applicant_phone": "13812345678",
-        "applicant_id_number": "",
-        "respondent_name": "钱小川",
-        "respondent_phone": "",
+        "applicants-0-name": "黄大山",
+        "applicants-0-phone": "13812345678",
+        "applicants-0-id_number": "",
+        "respondents-0-name": "钱小川",
+        "respondents-0-phone": "",
         "consent": "y",
     }
     data.update(overrides)

@@ -247,8 +247,8 @@ def test_session(world, db, tmp_path):
     assert_print_ready(path)
 
 
-def _agreed(world, db, kind: AgreementKind):
-    case = world.case(CaseState.MEDIATING, parties=parties_full())
+def _agreed(world, db, kind: AgreementKind, parties=None):
+    case = world.case(CaseState.MEDIATING, parties=parties or parties_full())
     case.amount = Decimal("2000")
     record_session(
         case,

@@ -84,9 +84,9 @@ def fill_case(page, world, applicant: str, respondent: str, summary: str) -> Non
     page.select_option("[name=region]", str(world.village.id))
     page.select_option("[name=dispute_type]", "LL")
     page.fill("[name=summary]", summary)
-    page.fill("[name=applicant_name]", applicant)
-    page.fill("[name=applicant_phone]", "138 0000 1111")
-    page.fill("[name=respondent_name]", respondent)
+    page.fill("[name=applicants-0-name]", applicant)
+    page.fill("[name=applicants-0-phone]", "138 0000 1111")
+    page.fill("[name=respondents-0-name]", respondent)
     page.check("[name=consent]")
 
 

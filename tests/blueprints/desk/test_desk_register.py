@@ -16,15 +16,15 @@ def _form(world, **overrides):
         "summary": "邻居砌墙占用通道，双方多次争吵",
         "requests": "拆除围墙\n\n赔礼道歉\n",
         "amount": "1200.50",
-        "applicant_name": "黄大山",
-        "applicant_sex": "male",
-        "applicant_age": "52",
-        "applicant_id_number": valid_id(),
-        "applicant_phone": "138 1234 5678",
-        "applicant_address": "公安县埠河镇新民村5组",
-        "respondent_name": "钱小川",
-        "respondent_phone": "",
-        "respondent_address": "",
+        "applicants-0-name": "黄大山",
+        "applicants-0-sex": "male",
+        "applicants-0-age": "52",
+        "applicants-0-id_number": valid_id(),
+        "applicants-0-phone": "138 1234 5678",
+        "applicants-0-address": "公安县埠河镇新民村5组",
+        "respondents-0-name": "钱小川",
+        "respondents-0-phone": "",
+        "respondents-0-address": "",
         "consent": "y",
         "note": "当事人现场来访",
     }
@@ -77,7 +77,7 @@ def test_register_phone_channel_and_initiative(world, login, client, db):
         source="initiative",
         region=str(world.township.id),
         amount="",
-        applicant_id_number="",
+        **{"applicants-0-id_number": ""},
     )
     assert client.post("/desk/register", data=data).status_code == 303
     case = db.session.scalars(sa.select(Case)).one()
@@ -90,10 +90,12 @@ def test_register_bad_input_keeps_input_and_shows_errors(world, login, client, d
     login("clerk")
     data = _form(
         world,
-        applicant_id_number="421022199001011230",
-        applicant_phone="12345",
-        respondent_name="",
-        respondent_phone="999",
+        **{
+            "applicants-0-id_number": "421022199001011230",
+            "applicants-0-phone": "12345",
+            "respondents-0-name": "",
+            "respondents-0-phone": "999",
+        },
         amount="-3",
         consent="",
     )
@@ -103,7 +105,7 @@ def test_register_bad_input_keeps_input_and_shows_errors(world, login, client, d
     page = response.get_data(as_text=True)
     assert "not a valid resident ID number" in page
     assert "not a valid phone number" in page
-    assert "Enter the respondent&#39;s name." in page
+    assert "Respondent 1 · Name: Enter the name." in page
     assert "Confirm it before registering" in page
     assert "0 or more yuan" in page
     assert 'id="error-summary"' in page
@@ -121,7 +123,9 @@ def test_register_region_outside_area_or_missing(world, login, client, db):
     text = page.get_data(as_text=True)
     assert "Choose the township or village" in text and "Choose the type of dispute" in text
     assert "Not a valid choice" not in text
-    page = client.post("/desk/register", data=_form(world, region="abc", applicant_age="x"))
+    page = client.post(
+        "/desk/register", data=_form(world, region="abc", **{"applicants-0-age": "x"})
+    )
     assert page.status_code == 200
     assert count_rows(Case) == 0
 

@@ -48,11 +48,11 @@ def _register_form(world, **overrides):
         "region": str(world.village.id),
         "dispute_type": "LL",
         "summary": "又来了",
-        "applicant_name": "黄大山",
-        "applicant_phone": "138 1234 5678",
-        "applicant_id_number": "",
-        "respondent_name": "钱小川",
-        "respondent_phone": "",
+        "applicants-0-name": "黄大山",
+        "applicants-0-phone": "138 1234 5678",
+        "applicants-0-id_number": "",
+        "respondents-0-name": "钱小川",
+        "respondents-0-phone": "",
         "consent": "y",
     }
     data.update(overrides)
@@ -86,7 +86,7 @@ def test_matches_by_phone_typed_with_spaces(world, login, client, db):
         login("clerk")
         .post(
             "/desk/related",
-            data={"applicant_phone": "138 1234 5678"},
+            data={"applicants-0-phone": "138 1234 5678"},
             headers=hx("related-cases"),
         )
         .get_data(as_text=True)
@@ -101,7 +101,7 @@ def test_matches_respondent_phone_as_any_party(world, login, client, db):
         login("clerk")
         .post(
             "/desk/related",
-            data={"respondent_phone": "13987654321"},
+            data={"respondents-0-phone": "13987654321"},
             headers=hx("related-cases"),
         )
         .get_data(as_text=True)
@@ -178,7 +178,7 @@ def test_fragment_for_htmx_full_page_without(world, login, client, db):
         "/desk/related", data={"id_number": ID}, headers=hx("related-cases")
     ).get_data(as_text=True)
     assert "<html" not in fragment and 'id="related-cases"' in fragment
-    page = client.post("/desk/related", data={"applicant_id_number": ID})
+    page = client.post("/desk/related", data={"applicants-0-id_number": ID})
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "<html" in text and 'id="related-cases"' in text
     assert f'value="{ID}"' in text  # the typed value is in the form
@@ -198,7 +198,9 @@ def test_check_button_without_js_keeps_input_creates_nothing(world, login, clien
     login("clerk")
     response = client.post(
         "/desk/register",
-        data=_register_form(world, action="check", summary="", applicant_id_number=ID_TYPED),
+        data=_register_form(
+            world, action="check", summary="", **{"applicants-0-id_number": ID_TYPED}
+        ),
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" in page

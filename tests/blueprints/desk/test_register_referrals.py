@@ -36,15 +36,15 @@ def _case_fields(world, **overrides):
         "summary": "邻居砌墙占用通道，双方多次争吵",
         "requests": "拆除围墙",
         "amount": "",
-        "applicant_name": "黄大山",
-        "applicant_sex": "male",
-        "applicant_age": "52",
-        "applicant_id_number": valid_id(),
-        "applicant_phone": "13812345678",
-        "applicant_address": "",
-        "respondent_name": "钱小川",
-        "respondent_phone": "",
-        "respondent_address": "",
+        "applicants-0-name": "黄大山",
+        "applicants-0-sex": "male",
+        "applicants-0-age": "52",
+        "applicants-0-id_number": valid_id(),
+        "applicants-0-phone": "13812345678",
+        "applicants-0-address": "",
+        "respondents-0-name": "钱小川",
+        "respondents-0-phone": "",
+        "respondents-0-address": "",
         "consent": "y",
         "note": "",
     }
@@ -71,7 +71,7 @@ def test_three_pages_and_links(world, login, client):
     assert "Register a court referral" in court and "公安县人民法院" in court
     assert 'name="court_mode"' in court and 'name="received_at"' in court
     assert 'name="channel"' not in court  # the source and channel are the referral's
-    assert 'name="applicant_name"' in court and 'id="related-cases"' in court
+    assert 'name="applicants-0-name"' in court and 'id="related-cases"' in court
     petition = client.get("/desk/register/petition").get_data(as_text=True)
     assert 'name="both_consent"' in petition and 'name="petition_received_on"' in petition
     police = client.get("/desk/register/police").get_data(as_text=True)
