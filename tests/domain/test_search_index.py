@@ -129,8 +129,8 @@ def _plan(stmt) -> str:
     ("typed", "sqlite_uses", "postgresql_uses"),
     [
         ("建国华", "VIRTUAL TABLE INDEX", NAME_TRGM_INDEX),
-        ("王", "ix_party_name", NAME_TRGM_INDEX),
-        ("王建", "ix_party_name", NAME_TRGM_INDEX),
+        ("王", "COVERING INDEX ix_party_name_case_id", NAME_TRGM_INDEX),
+        ("王建", "COVERING INDEX ix_party_name_case_id", NAME_TRGM_INDEX),
         ("13812345678", "ix_party_phone_norm", "ix_party_phone_norm"),
     ],
 )
