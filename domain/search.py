@@ -117,10 +117,20 @@ def detect_kind(text: str) -> SearchKind:
     return SearchKind.NAME
 
 
-def looks_private(text: str | None) -> bool:
-    """Whether `text` reads as a phone or an ID number, whatever kind was chosen: such text is
-    never put into a URL."""
-    return bool(text) and detect_kind(text) in PRIVATE_KINDS
+# A case number or its beginning: 2026, 2026-4210, 2026-421022-0001 (after normalising).
+_CASE_NUMBER_SHAPE = re.compile(r"20\d\d(?:-\d{0,6}(?:-\d{0,6})?)?")
+URL_DIGITS = 6  # more digits than this in a text that is not a case number may be a phone
+
+
+def fits_in_url(text: str | None) -> bool:
+    """Whether `text` may be put into a URL (and so into access logs). Never a phone or an ID
+    number, however typed ("138.1234.5678", "王 13812345678", a number one digit short): a text
+    with more than six digits goes into a URL only in the shape of a case number or its
+    beginning (no phone in China starts with 20; an ID number is longer)."""
+    cleaned = clean(text)
+    if len(re.sub(r"\D", "", cleaned)) <= URL_DIGITS:
+        return True
+    return bool(_CASE_NUMBER_SHAPE.fullmatch(normalise_number_prefix(cleaned)))
 
 
 def parse_query(text: str | None, kind: SearchKind | None = None) -> SearchQuery:

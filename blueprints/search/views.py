@@ -10,9 +10,10 @@ the server reads the kind:
   a 303 to `GET /search/?q=…`, so the results can be bookmarked, reloaded and paged by links;
 - a phone or an ID number is answered by the POST response itself, and its next page is
   another POST carrying the query and the cursor in hidden fields;
-- text that merely LOOKS like a phone or an ID number is never redirected either, whatever
-  kind was chosen; and a GET carrying one is not searched but redirected to the bare page
-  (whose links, such as the language switch, would otherwise repeat it).
+- text that merely might be one (more than six digits, unless in the shape of a case number:
+  domain.search.fits_in_url) is never redirected either, whatever kind was chosen; and a GET
+  carrying such text is not searched but redirected to the bare page (whose links, such as
+  the language switch, would otherwise repeat it).
 
 With htmx the POST answers the region alone and sets HX-Push-Url to the same bookmarkable URL
 (names, numbers) or to the bare page (phones, ID numbers). Nothing here logs the query.
@@ -36,7 +37,7 @@ from domain.search import (
     SearchRefused,
     cases_found,
     count_found,
-    looks_private,
+    fits_in_url,
     matching_party,
     ordering,
     parse_query,
@@ -52,7 +53,7 @@ NOT_IN_URL = _l(
 def search():
     """The search page, and its results (every staff role, within their scope)."""
     posted = request.method == "POST"
-    if not posted and looks_private(request.args.get("q")):
+    if not posted and not fits_in_url(request.args.get("q")):
         # Someone put a phone or ID number into the address: not searched, and not kept in
         # the page either (its links, such as the language switch, repeat the address).
         flash(NOT_IN_URL, "warning")
@@ -96,7 +97,7 @@ def _read(form: SearchForm, posted: bool) -> SearchQuery | None:
 
 def _public(form: SearchForm, query: SearchQuery) -> bool:
     """May this search be put into a URL? Never a phone or ID number, nor anything like one."""
-    return not query.private and not looks_private(form.q.data)
+    return not query.private and fits_in_url(form.q.data)
 
 
 def _url_args(form: SearchForm) -> dict[str, str]:

@@ -13,7 +13,7 @@ from domain.search import (
     clean,
     count_found,
     detect_kind,
-    looks_private,
+    fits_in_url,
     matching_party,
     ordering,
     parse_query,
@@ -83,7 +83,31 @@ APPLICANT, RESPONDENT = PartyRole.APPLICANT, PartyRole.RESPONDENT
 )
 def test_detect_kind(typed, kind):
     assert detect_kind(typed) == kind
-    assert looks_private(typed) == (kind in (SearchKind.PHONE, SearchKind.ID_NUMBER))
+    assert fits_in_url(typed) == (kind not in (SearchKind.PHONE, SearchKind.ID_NUMBER))
+
+
+@pytest.mark.no_db
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "138.1234.5678",  # read as a name, still a phone
+        "王 13812345678",
+        "1381234567",  # a digit short: a case number prefix, still (almost) a phone
+        "４２１０２２１９９５０１０１",  # the beginning of an ID number
+        "+8613812345678",
+        "421022-1995-0101-1233",
+    ],
+)
+def test_text_that_might_be_a_phone_or_id_number_never_fits_in_a_url(typed):
+    assert not fits_in_url(typed)
+
+
+@pytest.mark.no_db
+@pytest.mark.parametrize(
+    "typed", ["2026-421022-000123", "2026421022000123", "2026-421022", "荆州第12345建筑公司", "王"]
+)
+def test_names_and_case_numbers_fit_in_a_url(typed):
+    assert fits_in_url(typed)
 
 
 @pytest.mark.no_db

@@ -162,11 +162,20 @@ def test_an_address_holding_a_phone_or_id_number_is_not_searched(world, login, d
         assert PHONE not in page and ID not in page  # not even echoed into the box
 
 
-def test_a_phone_like_text_searched_as_a_name_is_not_redirected(world, login, db, logs):
+@pytest.mark.parametrize(
+    ("typed", "kind"),
+    [(PHONE, "name"), ("王 13811112222", ""), ("138.1111.2222", ""), ("1381111222", "")],
+)
+def test_a_phone_like_text_searched_otherwise_is_not_redirected(
+    world, login, db, logs, typed, kind
+):
     db.session.commit()
-    response = login("clerk").post("/search/", data={"q": PHONE, "kind": "name"})
+    client = login("clerk")
+    response = client.post("/search/", data={"q": typed, "kind": kind})
     assert response.status_code == 200 and "Location" not in response.headers
-    _no_trace(response, logs, PHONE)
+    _no_trace(response, logs, typed, "13811112222", "1381111222")
+    by_address = client.get("/search/", query_string={"q": typed})
+    assert by_address.status_code == 303 and by_address.headers["Location"] == "/search/"
 
 
 def test_with_htmx_the_address_bar_gets_the_name_never_the_phone(world, login, db, templates):
