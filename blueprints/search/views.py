@@ -31,7 +31,6 @@ from blueprints.htmx import is_htmx, render
 from blueprints.pagination import keyset_page
 from blueprints.search import bp
 from blueprints.search.forms import SearchForm
-from domain.clocks import local_today
 from domain.search import (
     SearchQuery,
     SearchRefused,
@@ -70,7 +69,6 @@ def search():
         "search/search.html",
         "search/partials/region.html",
         targets=("search-region",),
-        today=local_today(),
         **context,
     )
     if posted and is_htmx():
