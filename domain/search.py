@@ -14,7 +14,8 @@ How each kind is looked up, so that a search costs the same at 1 000 and at 100 
   given character): a trigram index cannot find text shorter than three characters inside a
   name (SQLite's trigram tokenizer finds nothing at all, and pg_trgm would read its whole
   index), while a beginning is an index range on SQLite and anchored trigrams on PostgreSQL.
-  Latin letters match whatever their case, full-width forms as their ordinary ones.
+  Latin letters match whatever their case, and full-width letters and digits (ＡＢＣ, 第１)
+  and ordinary ones find each other, in the query and in the stored name.
 
 Results are cases, newest first (by number for a number search), one row per case with the
 party that matched; the view pages them by keyset (blueprints/pagination.py).
@@ -175,28 +176,44 @@ def _fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def _widths(text: str) -> list[str]:
+    """`text` (already folded to ordinary forms) and, when it holds ASCII letters, digits or
+    signs, the same with those in their full-width forms: names are stored as typed, and a
+    Chinese keyboard may have typed ＡＢＣ or 第１. Both are looked up."""
+    wide = "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
+    return [text] if wide == text else [text, wide]
+
+
 def _case_variants(text: str) -> list[str]:
     """Each way of writing the (at most two) letters of `text` in upper or lower case."""
-    options = [sorted({ch.lower(), ch.upper()}) if ch.isascii() else [ch] for ch in text]
+    options = [
+        sorted({ch.lower(), ch.upper()}) if len(ch.lower()) == len(ch.upper()) == 1 else [ch]
+        for ch in text
+    ]
     return ["".join(chars) for chars in product(*options)]
 
 
 def name_condition(name: str) -> sa.ColumnElement[bool]:
     """Parties whose name contains `name` (three or more characters) or begins with it (one or
-    two), read through the trigram index of each database (see the module docstring)."""
+    two), in ordinary or full-width forms, read through the trigram index of each database
+    (see the module docstring)."""
     dialect = db.session.get_bind().dialect.name
+    forms = _widths(name)
     if dialect == "sqlite":
         if len(name) >= TRIGRAM:
-            return Party.id.in_(
-                sa.select(name_fts.c.rowid).where(name_fts.c.name.match(_fts_phrase(name)))
-            )
+            phrases = " OR ".join(_fts_phrase(form) for form in forms)
+            return Party.id.in_(sa.select(name_fts.c.rowid).where(name_fts.c.name.match(phrases)))
         return sa.or_(
-            *[sa.and_(Party.name >= v, Party.name < v + _TOP) for v in _case_variants(name)]
+            *[
+                sa.and_(Party.name >= v, Party.name < v + _TOP)
+                for form in forms
+                for v in _case_variants(form)
+            ]
         )
-    pattern = _escape_like(name) + "%"
-    if len(name) >= TRIGRAM:
-        pattern = "%" + pattern
-    return Party.name.ilike(pattern, escape="\\")
+    anywhere = "%" if len(name) >= TRIGRAM else ""
+    return sa.or_(
+        *[Party.name.ilike(anywhere + _escape_like(form) + "%", escape="\\") for form in forms]
+    )
 
 
 def party_condition(query: SearchQuery) -> sa.ColumnElement[bool]:
@@ -242,10 +259,11 @@ def matching_party(case: Case, query: SearchQuery) -> Party | None:
         hits = [p for p in parties if p.id_number_norm == query.text]
     elif query.kind == SearchKind.NAME:
         wanted = query.text.casefold()
+        names = {p.id: unicodedata.normalize("NFKC", p.name).casefold() for p in parties}
         if len(wanted) >= TRIGRAM:
-            hits = [p for p in parties if wanted in p.name.casefold()]
+            hits = [p for p in parties if wanted in names[p.id]]
         else:
-            hits = [p for p in parties if p.name.casefold().startswith(wanted)]
+            hits = [p for p in parties if names[p.id].startswith(wanted)]
     else:
         hits = []
     if hits:

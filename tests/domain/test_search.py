@@ -209,6 +209,25 @@ def test_partial_names_three_or_more_characters_anywhere(world):
     assert count_found(world.clerk, query) is None  # names are not counted
 
 
+def test_full_width_and_ordinary_letters_and_digits_find_each_other(world):
+    wide = with_parties(
+        world, (APPLICANT, "ＡＢＣ贸易有限公司", None, None), (RESPONDENT, "甲", None, None)
+    )
+    digit = with_parties(
+        world, (APPLICANT, "荆州第１建筑公司", None, None), (RESPONDENT, "乙", None, None)
+    )
+    narrow = with_parties(world, (APPLICANT, "XY建材", None, None), (RESPONDENT, "丙", None, None))
+    db.session.commit()
+    for typed in ("abc贸易", "ＡＢＣ贸易", "ａｂｃ", "ABC"):
+        assert numbers(world.clerk, typed) == [wide.number], typed
+    for typed in ("第1建", "第１建筑"):
+        assert numbers(world.clerk, typed) == [digit.number], typed
+    assert numbers(world.clerk, "ａｂ") == [wide.number]  # the beginning, either width
+    assert numbers(world.clerk, "ｘｙ") == [narrow.number]
+    assert numbers(world.clerk, "Ｘｙ建材") == [narrow.number]
+    assert matching_party(wide, parse_query("abc")).name == "ＡＢＣ贸易有限公司"
+
+
 def test_one_or_two_characters_match_the_beginning(world):
     wang = with_parties(world, (APPLICANT, "王建国", None, None), (RESPONDENT, "赵六", None, None))
     inside = with_parties(
