@@ -101,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.desk import bp as desk_bp
     from blueprints.oversight import bp as oversight_bp
     from blueprints.public import bp as public_bp
+    from blueprints.search import bp as search_bp
     from blueprints.workbench import bp as workbench_bp
 
     app.register_blueprint(public_bp)
@@ -110,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(oversight_bp, url_prefix="/oversight")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(search_bp, url_prefix="/search")
 
 
 def register_templating(app: Flask) -> None:

@@ -58,6 +58,20 @@ def normalise_case_number(value: str) -> str | None:
     return "-".join(match.groups())
 
 
+def normalise_number_prefix(value: str | None) -> str:
+    """What a user typed into a case-number search, as the start of a stored number
+    (2026-421022-000123). Full-width digits and spaces are tolerated; a run of digits without
+    dashes gets them inserted, so "2026421022" finds "2026-421022-…"."""
+    text = re.sub(r"\s", "", unicodedata.normalize("NFKC", value or ""))
+    text = re.sub(r"[_—–]", "-", text)
+    if text.isdigit():
+        parts = [text[:4], text[4:10], text[10:]]
+        text = "-".join(p for p in parts if p)
+        if len(parts[0]) == 4 and len(parts[1]) == 6 and not parts[2]:
+            text += "-"
+    return text
+
+
 def new_query_code() -> str:
     return "".join(secrets.choice(QUERY_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
 

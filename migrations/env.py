@@ -4,6 +4,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from models.search import alembic_include_name as include_name
 from models.types import alembic_compare_type as compare_type
 from models.types import alembic_render_item as render_item
 
@@ -91,6 +92,8 @@ def run_migrations_online():
 
     conf_args["compare_type"] = compare_type
     conf_args["render_item"] = render_item
+    # The party-name search index lives outside the metadata (models/search.py).
+    conf_args["include_name"] = include_name
 
     connectable = get_engine()
 

@@ -210,14 +210,18 @@ class Party(db.Model):
     """A party: applicant, respondent, third party or agent; a person or an organisation."""
 
     __tablename__ = "party"
+    # Names: the desk's exact-name lookup of earlier cases (domain.people) and the search's
+    # "begins with" on SQLite (domain.search) read it; with the case id in the index the
+    # search gets its case ids from the index alone, without reading a party row per match.
+    # Partial names inside a name have their own trigram index (models/search.py).
+    __table_args__ = (sa.Index("ix_party_name_case_id", "name", "case_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     role: Mapped[PartyRole] = mapped_column(str_enum(PartyRole, 16))
     kind: Mapped[PartyKind] = mapped_column(str_enum(PartyKind, 16), default=PartyKind.PERSON)
-    # Indexed: the desk looks up earlier cases of a person by exact name (domain.people).
-    name: Mapped[str] = mapped_column(sa.String(128), index=True)
+    name: Mapped[str] = mapped_column(sa.String(128))
     sex: Mapped[Sex | None] = mapped_column(str_enum(Sex, 8))
     ethnicity: Mapped[str | None] = mapped_column(sa.String(32))
     age: Mapped[int | None]

@@ -7,6 +7,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from extensions import db
+from models.search import alembic_include_name
 from models.types import alembic_compare_type
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -15,7 +16,10 @@ MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 def test_models_match_migrations(app):
     """What `flask db check` does: autogenerate against the migrated schema finds nothing."""
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": alembic_compare_type})
+        context = MigrationContext.configure(
+            conn,
+            opts={"compare_type": alembic_compare_type, "include_name": alembic_include_name},
+        )
         diff = compare_metadata(context, db.metadata)
     assert diff == []
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SearchField, SelectField
 from wtforms.validators import Length, Optional
@@ -16,20 +13,6 @@ from models.states import CaseState
 
 def _with_any(choices, label):
     return [("", label), *choices]
-
-
-def normalise_number_prefix(value: str | None) -> str:
-    """What a user typed into the case-number search, as the start of a stored number
-    (2026-421022-000123). Full-width digits and spaces are tolerated; a run of digits without
-    dashes gets them inserted, so "2026421022" finds "2026-421022-…"."""
-    text = re.sub(r"\s", "", unicodedata.normalize("NFKC", value or ""))
-    text = re.sub(r"[_—–]", "-", text)
-    if text.isdigit():
-        parts = [text[:4], text[4:10], text[10:]]
-        text = "-".join(p for p in parts if p)
-        if len(parts[0]) == 4 and len(parts[1]) == 6 and not parts[2]:
-            text += "-"
-    return text
 
 
 class CaseFilterForm(TrimmedForm):

@@ -12,10 +12,10 @@ from sqlalchemy.orm import joinedload
 
 from blueprints.htmx import is_htmx, render
 from blueprints.oversight import bp
-from blueprints.oversight.forms import CaseFilterForm, normalise_number_prefix
+from blueprints.oversight.forms import CaseFilterForm
 from blueprints.pagination import keyset_page
 from domain.clocks import local_today
-from domain.codes import normalise_case_number
+from domain.codes import normalise_case_number, normalise_number_prefix
 from domain.permissions import case_scope
 from extensions import db
 from models import Case, Region, code_range
