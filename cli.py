@@ -380,6 +380,8 @@ def translate_extract() -> None:
         "_l",
         "-k",
         "lazy_gettext",
+        "-k",
+        "_ln:1,2",
         "--add-comments=Translators:",
         "-o",
         POT,

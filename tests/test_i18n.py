@@ -76,6 +76,8 @@ def test_chinese_catalogue_is_complete_and_current(tmp_path):
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "_ln:1,2",
             "-o",
             str(pot),
             ".",
