@@ -179,7 +179,7 @@ def test_adding_withdrawing_and_correcting_the_dispute(world, mediating, db, log
     case = fresh(db, mediating)
     assert case.parties[-1].withdrawn and case.parties[-1] in case.parties
     page = client.get(f"/cases/{case.number}").get_data(as_text=True)
-    assert "Withdrawn" in page and "公安县某物业公司" in page  # still in the file
+    assert "Withdrew from the dispute" in page and "公安县某物业公司" in page  # still in the file
     # The consent panel no longer asks them.
     assert f"consent-{added.id}" not in page
     response = client.post(
