@@ -260,7 +260,7 @@ def test_closed_case_is_refused_politely(world, db, login, client):
     )
     assert response.status_code == 200
     assert "<html" in response.get_data(as_text=True)
-    assert "not possible in the case's current state" in response.get_data(as_text=True)
+    assert "not possible in the case&#39;s current state" in response.get_data(as_text=True)
 
 
 # ---- who may ----------------------------------------------------------------------------------
