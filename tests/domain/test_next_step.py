@@ -40,3 +40,12 @@ def test_the_case_page_shows_it(world, db, login, client):
     login("clerk")
     html = client.get(f"/cases/{case.number}").get_data(as_text=True)
     assert 'id="next-step"' in html and "Dispatch the case" in html
+
+
+def test_the_case_page_says_how_the_limit_is_counted(world, db, login, client):
+    case = world.case(CaseState.MEDIATING)
+    case.time_limit_days, case.working_days = 20, True
+    db.session.commit()
+    login("mediator")
+    html = client.get(f"/cases/{case.number}").get_data(as_text=True)
+    assert 'id="time-limit"' in html and "20 working days" in html
