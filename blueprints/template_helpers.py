@@ -140,7 +140,9 @@ def _correction_value(field: str, value, show_pii: bool) -> str:
         except ValueError:
             return str(value)
     if field == "status":
-        return gettext("Withdrew from the dispute") if value == "withdrawn" else gettext("Takes part")
+        return (
+            gettext("Withdrew from the dispute") if value == "withdrawn" else gettext("Takes part")
+        )
     if field == "amount":
         return gettext("%(amount)s yuan", amount=value)
     if isinstance(value, list):

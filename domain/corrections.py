@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 
 from domain.consent import DECIDING_ROLES
 from domain.errors import NotPermitted, ValidationFailed
-from domain.identity import IdentifierError
+from domain.identity import IdentifierError, normalise_credit_code
 from domain.ids import is_row_id
 from domain.intake import PartyData, build_party, set_id_number, set_phone
 from domain.permissions import can_correct
@@ -57,6 +57,7 @@ FIELD_LABELS = {
     "occupation": _l("Occupation"),
     "legal_rep": _l("Legal representative"),
     "legal_rep_post": _l("Post of the legal representative"),
+    "credit_code": _l("Unified social credit code"),
     "id_number": _l("ID number"),
     "phone": _l("Phone"),
     "address": _l("Address"),
@@ -84,6 +85,7 @@ class PartyCorrection:
     occupation: str | None = None
     legal_rep: str | None = None
     legal_rep_post: str | None = None
+    credit_code: str | None = None  # None keeps it, "" removes it (an organisation's code)
     id_number: str | None = None
     phone: str | None = None
     address: str | None = None
@@ -234,6 +236,12 @@ def correct_party(
         changes.add("phone", before, party.phone)
     if data.address is not None:
         changes.set(party, "address", _text(data.address))
+    if data.credit_code is not None:
+        try:
+            code = normalise_credit_code(data.credit_code) if data.credit_code.strip() else None
+        except IdentifierError as error:
+            raise ValidationFailed(error.message, field="credit_code") from None
+        changes.set(party, "credit_code", code)
     if not changes.rows:
         raise ValidationFailed(_l("Nothing was changed: edit a field, or close the form."))
     return transition(

@@ -35,7 +35,12 @@ from blueprints.desk.forms import region_choices
 from blueprints.forms import CaseActionForm, ChoiceField, enum_choices, optional_int
 from blueprints.panels import Panel, fresh, panel
 from domain import corrections
-from domain.identity import IdentifierError, normalise_id_number, normalise_phone
+from domain.identity import (
+    IdentifierError,
+    normalise_credit_code,
+    normalise_id_number,
+    normalise_phone,
+)
 from domain.ids import row_id
 from domain.intake import PartyData
 from domain.permissions import can_correct
@@ -141,6 +146,11 @@ class PartyForm(_PartyFields):
     remove_phone = BooleanField(_l("Remove the phone"))
     address = StringField(_ADDRESS, validators=[Length(max=256)])
     remove_address = BooleanField(_l("Remove the address"))
+    credit_code = StringField(
+        _l("Unified social credit code (organisations)"),
+        validators=[Length(max=32), _identifier(normalise_credit_code)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
     reason = _reason()
 
     def _one_of(self, field, typed) -> None:
@@ -165,6 +175,8 @@ class PartyForm(_PartyFields):
             id_number=typed(self.id_number, self.remove_id_number),
             phone=typed(self.phone, self.remove_phone),
             address=typed(self.address, self.remove_address),
+            # An organisation's code is not personal data: shown filled in; emptied removes it.
+            credit_code=self.credit_code.data or "",
         )
 
 
@@ -295,6 +307,7 @@ def _party_form(case: Case, party: Party):
             occupation=party.occupation,
             legal_rep=party.legal_rep,
             legal_rep_post=party.legal_rep_post,
+            credit_code=party.credit_code,
         )
         return per_party(form, party.id)
 

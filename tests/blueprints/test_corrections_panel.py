@@ -506,3 +506,33 @@ def test_corrections_do_not_add_queries_to_the_page(world, db, login, client, co
             assert client.get(f"/cases/{case.number}").status_code == 200
         counts.append(len(seen))
     assert counts[0] == counts[1], counts
+
+
+def test_an_organisations_credit_code_is_corrected(world, db, login, client):
+    """A company registered with the wrong unified social credit code: corrected, the code
+    normalised, the change on the timeline; a bad code refused beside its field."""
+    from models.enums import PartyKind
+
+    case = world.case(CaseState.MEDIATING)
+    firm = case.respondents[0]
+    firm.kind, firm.name, firm.credit_code = PartyKind.ORGANISATION, "公安县宏达建材有限公司", None
+    db.session.commit()
+    login("mediator")
+    base = {
+        "party-version": case.version,
+        "party-party": firm.id,
+        "party-kind": "organisation",
+        "party-name": firm.name,
+        "party-reason": "营业执照核对",
+    }
+    bad = client.post(
+        f"/cases/{case.number}/corrections/party", data={**base, "party-credit_code": "123"}
+    )
+    assert "not a valid unified social credit code" in bad.get_data(as_text=True)
+    good = client.post(
+        f"/cases/{case.number}/corrections/party",
+        data={**base, "party-credit_code": "91350100 m000100y43"},
+    )
+    assert good.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(type(firm), firm.id).credit_code == "91350100M000100Y43"
