@@ -307,6 +307,8 @@ def test_create_user_refuses_a_taken_username(runner, db, centre):
                 "_l",
                 "-k",
                 "lazy_gettext",
+                "-k",
+                "_ln:1,2",
                 "--add-comments=Translators:",
                 "-o",
                 "translations/messages.pot",
