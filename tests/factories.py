@@ -356,3 +356,27 @@ def open_panel(client, case: Case, name: str, key: str | None = None, *, htmx: b
     htmx fragment, or the panel on its own page with `htmx=False`); the response."""
     url = f"/cases/{case.number}/panels/{name}" + (f"?open={key}" if key else "")
     return client.get(url, headers={"HX-Request": "true"} if htmx else {})
+
+
+def opener_href(case: Case, panel: str, key: str) -> str:
+    """The link of the case page that opens the form `key` of `panel`."""
+    return f'href="/cases/{case.number}/panels/{panel}?open={key}"'
+
+
+def assert_done(client, response, case: Case, htmx: bool, panel: str, message: str) -> str:
+    """The answer to a successful panel POST: htmx gets the whole page swapped into <main>,
+    scrolled to the panel; a plain POST is sent back to the panel's anchor. Returns the case
+    page as it is after the action (with the success message)."""
+    if htmx:
+        assert response.status_code == 200
+        assert "HX-Redirect" not in response.headers
+        assert response.headers["HX-Retarget"] == "#main"
+        assert response.headers["HX-Reswap"] == f"outerHTML show:#panel-{panel}:top"
+        html = response.get_data(as_text=True)
+    else:
+        assert response.status_code == 303
+        location = response.headers["Location"]
+        assert location.endswith(f"/cases/{case.number}#panel-{panel}")
+        html = client.get(location).get_data(as_text=True)
+    assert message in html
+    return html

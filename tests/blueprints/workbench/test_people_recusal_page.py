@@ -7,7 +7,8 @@ from models import RecusalRequest
 from models.enums import RecusalDecision
 from models.states import CaseState
 from tests.conftest import hx
-from tests.factories import events, fresh, open_panel
+from tests.factories import assert_done as done
+from tests.factories import events, fresh, open_panel, opener_href
 
 PANEL = "recusal"
 
@@ -46,27 +47,11 @@ def request_data(case, world, **kw):
 
 
 def opener(case, key):
-    """The link of the case page that opens the form `key` of the recusal panel."""
-    return f'href="/cases/{case.number}/panels/{PANEL}?open={key}"'
+    return opener_href(case, PANEL, key)
 
 
 def assert_done(client, response, case, htmx, message):
-    """The answer to a successful POST: htmx gets the whole page swapped into <main>,
-    scrolled to the panel; a plain POST is sent back to the panel's anchor. Returns the case
-    page as it is after the action (with the success message)."""
-    if htmx:
-        assert response.status_code == 200
-        assert "HX-Redirect" not in response.headers
-        assert response.headers["HX-Retarget"] == "#main"
-        assert response.headers["HX-Reswap"] == f"outerHTML show:#panel-{PANEL}:top"
-        html = response.get_data(as_text=True)
-    else:
-        assert response.status_code == 303
-        location = response.headers["Location"]
-        assert location.endswith(f"/cases/{case.number}#panel-{PANEL}")
-        html = client.get(location).get_data(as_text=True)
-    assert message in html
-    return html
+    return done(client, response, case, htmx, PANEL, message)
 
 
 def assert_refused(response, templates, htmx, key):
