@@ -40,12 +40,16 @@ def run_action(fn: Callable[[], object]) -> DomainError | None:
     return None
 
 
-def attach_error(form, error: DomainError) -> None:
-    """Put a domain error beside the field it names, or at the top of the form."""
+def attach_error(form, error: DomainError, *, unplaced: str = "form") -> None:
+    """Put a domain error beside the field it names; otherwise at the top of the form, or
+    with `unplaced="flash"` in the page's message area (pages whose forms have no summary)."""
+    message = str(error.message)  # plain text: escaped wherever it is printed
     if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, error.message]
+        form[error.field].errors = [*form[error.field].errors, message]
+    elif unplaced == "flash":
+        flash(message, "error")
     else:
-        form.form_errors = [*form.form_errors, error.message]
+        form.form_errors = [*form.form_errors, message]
 
 
 def _holds(value, form) -> bool:

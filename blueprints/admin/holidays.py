@@ -15,13 +15,13 @@ from wtforms import DateField, IntegerField, RadioField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from blueprints.actions import run_action
+from blueprints.actions import attach_error, run_action
 from blueprints.admin import bp
 from blueprints.forms import TrimmedForm, enum_choices
 from blueprints.htmx import redirect_303
 from domain import holidays
 from domain.calendar import PACKAGE_FIRST_YEAR, PACKAGE_LAST_YEAR, local_today
-from domain.errors import DomainError, StaleCase
+from domain.errors import StaleCase
 from models import Holiday, HolidayKind
 
 
@@ -83,17 +83,6 @@ def _load(entry_id: int) -> Holiday:
     if row is None:
         abort(404)
     return row
-
-
-def _attach(form, error: DomainError) -> None:
-    # A plain str: Jinja escapes it. A lazy string counts as safe HTML (it has __html__), and
-    # these messages quote what was typed or uploaded.
-    message = str(error.message)
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, message]
-    else:
-        form.form_errors = [*form.form_errors, message]
 
 
 def _moved_message(done: str, moved: list) -> str:
@@ -160,7 +149,7 @@ def add_holiday():
     if error is not None:
         if isinstance(error, StaleCase):
             error = holidays.StaleHoliday()
-        _attach(form, error)
+        attach_error(form, error)
         return _page(year, form=form)
     row, moved = added[0]
     flash(_moved_message(_("%(day)s added.", day=row.day.isoformat()), moved), "success")
@@ -189,7 +178,7 @@ def import_holidays():
     if error is not None:
         if isinstance(error, StaleCase):
             error = holidays.StaleHoliday()
-        _attach(form, error if error.field else holidays.ScheduleRefused(error.message))
+        attach_error(form, error if error.field else holidays.ScheduleRefused(error.message))
         return _page(year, file_form=form)
     outcome = done[0]
     years = ", ".join(str(y) for y in outcome.years)
@@ -232,7 +221,7 @@ def edit_holiday(entry_id: int):
                 # Keep what was typed; saving again (against the version now shown) overwrites.
                 form.version.data, form.version.raw_data = row.version, [str(row.version)]
                 error = holidays.StaleHoliday()
-            _attach(form, error)
+            attach_error(form, error)
     else:
         form = HolidayEditForm(
             formdata=None,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
-from blueprints.actions import run_action
+from blueprints.actions import attach_error, run_action
 from blueprints.admin import bp
 from blueprints.auth.forms import EmptyForm
 from blueprints.forms import TrimmedForm, optional_int, optional_str
@@ -20,7 +20,6 @@ from blueprints.htmx import redirect_303
 from blueprints.pagination import keyset_page
 from domain import time_limits
 from domain.accounts import organisations_for
-from domain.errors import DomainError
 from extensions import db
 from models import Organisation, TimeLimitRule
 from models.enums import Source
@@ -60,14 +59,6 @@ def _organisation(form: TimeLimitRuleForm) -> Organisation | None:
     return db.session.get(Organisation, form.organisation.data) if form.organisation.data else None
 
 
-def _show_error(form, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(str(error.message), "error")
-
-
 def _load_rule(rule_id: int) -> TimeLimitRule:
     rule = time_limits.get_rule_for(current_user, rule_id)
     if rule is None:
@@ -95,7 +86,7 @@ def _save(form: TimeLimitRuleForm, rule: TimeLimitRule | None):
             "success",
         )
         return redirect_303(url_for("admin.time_limits"))
-    _show_error(form, error)
+    attach_error(form, error, unplaced="flash")
     return None
 
 

@@ -8,7 +8,7 @@ from flask import abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
-from blueprints.actions import run_action
+from blueprints.actions import attach_error, run_action
 from blueprints.admin import bp
 from blueprints.admin.forms import EditUserForm, NewUserForm, ResetPasswordForm, UserFilterForm
 from blueprints.auth.forms import EmptyForm
@@ -16,19 +16,9 @@ from blueprints.forms import optional_int
 from blueprints.htmx import redirect_303, render
 from blueprints.pagination import keyset_page
 from domain import accounts
-from domain.errors import DomainError
 from extensions import db
 from models import Organisation, User
 from models.enums import Role
-
-
-def _show_error(form, error: DomainError) -> None:
-    """A domain error goes beside its field when the form has it, else into a flash."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(str(error.message), "error")
 
 
 def _load_user(user_id: int) -> User:
@@ -97,7 +87,7 @@ def new_user():
         if error is None:
             flash(_("Account %(username)s created.", username=created[0].username), "success")
             return redirect_303(url_for("admin.edit_user", user_id=created[0].id))
-        _show_error(form, error)
+        attach_error(form, error, unplaced="flash")
     return render_template(
         "admin/new_user.html", form=form, min_password_length=accounts.MIN_PASSWORD_LENGTH
     )
@@ -150,7 +140,7 @@ def edit_user(user_id: int):
         if error is None:
             flash(_("Changes to %(username)s saved.", username=user.username), "success")
             return redirect_303(url_for("admin.edit_user", user_id=user.id))
-        _show_error(form, error)
+        attach_error(form, error, unplaced="flash")
     return _edit_page(user, form=form)
 
 
@@ -198,5 +188,5 @@ def reset_password(user_id: int):
                 login_user(user)  # the new session epoch would otherwise log the admin out
             flash(_("New password set for %(username)s.", username=user.username), "success")
             return redirect_303(url_for("admin.edit_user", user_id=user.id))
-        _show_error(form, error)
+        attach_error(form, error, unplaced="flash")
     return _edit_page(user, reset_form=form)

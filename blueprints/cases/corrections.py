@@ -34,13 +34,8 @@ from blueprints.cases import bp
 from blueprints.desk.forms import region_choices
 from blueprints.forms import CaseActionForm, ChoiceField, enum_choices, optional_int
 from blueprints.panels import Panel, fresh, panel
+from blueprints.parties import valid_credit_code, valid_id_number, valid_phone
 from domain import corrections
-from domain.identity import (
-    IdentifierError,
-    normalise_credit_code,
-    normalise_id_number,
-    normalise_phone,
-)
 from domain.ids import row_id
 from domain.intake import PartyData
 from domain.permissions import can_correct
@@ -50,19 +45,6 @@ from models.enums import DisputeType, PartyKind, PartyRole, Sex
 CORRECTIONS = "corrections"  # the panel's name; its region is #panel-corrections
 
 # ---- forms ------------------------------------------------------------------------------------
-
-
-def _identifier(normalise):
-    """A typed ID number or phone must be valid (blank: nothing typed)."""
-
-    def check(form, field):  # noqa: ARG001
-        if field.data:
-            try:
-                normalise(field.data)
-            except IdentifierError as error:
-                raise ValidationError(str(error.message)) from None
-
-    return check
 
 
 def _reason(label=None):
@@ -134,13 +116,13 @@ class PartyForm(_PartyFields):
     party = HiddenField()
     id_number = StringField(
         _ID,
-        validators=[Length(max=32), _identifier(normalise_id_number)],
+        validators=[Length(max=32), valid_id_number],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     remove_id_number = BooleanField(_l("Remove the ID number"))
     phone = StringField(
         _PHONE,
-        validators=[Length(max=32), _identifier(normalise_phone)],
+        validators=[Length(max=32), valid_phone],
         render_kw={"type": "tel", "autocomplete": "off"},
     )
     remove_phone = BooleanField(_l("Remove the phone"))
@@ -148,7 +130,7 @@ class PartyForm(_PartyFields):
     remove_address = BooleanField(_l("Remove the address"))
     credit_code = StringField(
         _l("Unified social credit code (organisations)"),
-        validators=[Length(max=32), _identifier(normalise_credit_code)],
+        validators=[Length(max=32), valid_credit_code],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     reason = _reason()
@@ -188,12 +170,12 @@ class AddPartyForm(_PartyFields):
     )
     id_number = StringField(
         _ID,
-        validators=[Length(max=32), _identifier(normalise_id_number)],
+        validators=[Length(max=32), valid_id_number],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     phone = StringField(
         _PHONE,
-        validators=[Length(max=32), _identifier(normalise_phone)],
+        validators=[Length(max=32), valid_phone],
         render_kw={"type": "tel", "autocomplete": "off"},
     )
     address = StringField(_ADDRESS, validators=[Length(max=256)])

@@ -328,6 +328,33 @@ def _present(case: Case, form: SessionForm) -> list:
     return [p for p in case.parties if p.id in (form.present.data or [])]
 
 
+def _session_values(case: Case, form: SessionForm) -> dict:
+    """What a session form says, as the keyword arguments of recording or correcting it."""
+    return {
+        "version": form.version.data,
+        "held_at": form.held_at_utc(),
+        "place": form.place.data or "",
+        "mode": SessionMode(form.mode.data),
+        "notes": form.notes.data,
+        "present": _present(case, form),
+        "participants": form.participants.data,
+        "accounts": form.accounts.data,
+        "result": form.result.data,
+    }
+
+
+def _investigation_values(form: InvestigationForm) -> dict:
+    """What an investigation form says, as the keyword arguments of recording or correcting it."""
+    return {
+        "version": form.version.data,
+        "held_at": form.held_at_utc(),
+        "place": form.place.data,
+        "investigators": form.investigators.data,
+        "interviewee": form.interviewee.data,
+        "record": form.record.data,
+    }
+
+
 @bp.route("/case/<number>/session", methods=["POST"])
 def record_session(number: str):
     """Record a mediation session (the case's mediators, the committee director)."""
@@ -341,15 +368,7 @@ def record_session(number: str):
         lambda: mediation.record_session(
             case,
             user,
-            version=form.version.data,
-            held_at=form.held_at_utc(),
-            place=form.place.data or "",
-            mode=SessionMode(form.mode.data),
-            notes=form.notes.data,
-            present=_present(case, form),
-            participants=form.participants.data,
-            accounts=form.accounts.data,
-            result=form.result.data,
+            **_session_values(case, form),
         ),
     )
 
@@ -367,12 +386,7 @@ def record_investigation(number: str):
         lambda: records.record_investigation(
             case,
             user,
-            version=form.version.data,
-            held_at=form.held_at_utc(),
-            place=form.place.data,
-            investigators=form.investigators.data,
-            interviewee=form.interviewee.data,
-            record=form.record.data,
+            **_investigation_values(form),
         ),
     )
 
@@ -390,15 +404,7 @@ def edit_record(number: str, kind: str, record_id: int):
             case,
             record,
             user,
-            version=form.version.data,
-            held_at=form.held_at_utc(),
-            place=form.place.data or "",
-            mode=SessionMode(form.mode.data),
-            notes=form.notes.data,
-            present=_present(case, form),
-            participants=form.participants.data,
-            accounts=form.accounts.data,
-            result=form.result.data,
+            **_session_values(case, form),
         )
     else:
         form = investigation_form(case, prefix=key, formdata=request.form)
@@ -406,12 +412,7 @@ def edit_record(number: str, kind: str, record_id: int):
             case,
             record,
             user,
-            version=form.version.data,
-            held_at=form.held_at_utc(),
-            place=form.place.data,
-            investigators=form.investigators.data,
-            interviewee=form.interviewee.data,
-            record=form.record.data,
+            **_investigation_values(form),
         )
     return panel_action(case, RECORDS, form, _("Record saved."), call, key=key, keep_open=True)
 
