@@ -21,6 +21,7 @@ from models.case import (
 from models.docking import CaseLink, Referral, Transfer
 from models.holiday import Holiday, HolidayKind
 from models.organisation import Organisation
+from models.receipt import ReceiptHold
 from models.region import Region, code_range
 from models.routing import RoutingRule
 from models.user import User
@@ -48,6 +49,7 @@ __all__ = [
     "ImmutableEventError",
     "MediationSession",
     "Organisation",
+    "ReceiptHold",
     "Party",
     "Region",
     "User",

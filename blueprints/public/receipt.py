@@ -1,9 +1,10 @@
 """The citizen's receipt (回执) after applying: the case number, the query code and a QR code
 that opens the lookup page with the case number filled in (never the code).
 
-The query code exists in readable form only in the applicant's own session (the signed session
-cookie of the browser that applied), and only for a short time: RECEIPT_MINUTES after applying,
-or until the applicant removes it or closes the browser. Meanwhile the confirmation page can be
+The query code is shown only in the applicant's own session (the browser that applied), and only
+for a short time: RECEIPT_MINUTES after applying, or until the applicant removes it or closes the
+browser. The cookie carries no code, only a token for the code held server-side, sealed
+(domain/receipts.py). Meanwhile the confirmation page can be
 reloaded (a phone that reloads the tab after taking a photo keeps the receipt) and the receipt
 downloaded as a PDF or a PNG image. The download URLs carry no code, the responses are never
 cached, and nothing here logs the code. Afterwards only the case number is kept, and the page
@@ -36,6 +37,7 @@ from flask_babel import format_time
 from blueprints.htmx import redirect_303
 from blueprints.public import bp
 from domain.documents import html_to_pdf
+from domain.receipts import drop_hold, held_code, hold_code
 from extensions import db, limiter
 from models import Case, Organisation
 from models.types import utcnow
@@ -70,26 +72,34 @@ def receipt_centre(number: str) -> Organisation | None:
 
 
 def keep_receipt(number: str, code: str) -> None:
-    """Right after applying: hold the number and the code for this browser session, the code
-    until RECEIPT_MINUTES from now (the signed cookie carries the deadline, so a copy of the
-    cookie is of no use once the time is up)."""
-    until = utcnow() + timedelta(minutes=current_app.config["RECEIPT_MINUTES"])
-    session[RECEIPT_KEY] = {"number": number, "code": code, "until": int(until.timestamp())}
+    """Right after applying (the case is committed): hold the code server-side until
+    RECEIPT_MINUTES from now; this browser's session gets the number and a token for it."""
+    case = db.session.scalar(sa.select(Case).where(Case.number == number))
+    now = utcnow()
+    until = now + timedelta(minutes=current_app.config["RECEIPT_MINUTES"])
+    token = hold_code(case, code, until, now)
+    db.session.commit()
+    session[RECEIPT_KEY] = {"number": number, "hold": token}
 
 
 def held_receipt() -> dict | None:
     """What this session holds: {"number", "code", "until"} while the code may be shown,
-    {"number"} once it is gone (the code is dropped from the session here), or None."""
+    {"number"} once it is gone (the hold is removed here), or None."""
     held = session.get(RECEIPT_KEY)
     if not isinstance(held, dict) or not isinstance(held.get("number"), str):
         return None
-    until, now = held.get("until"), utcnow().timestamp()
-    longest = current_app.config["RECEIPT_MINUTES"] * 60
-    if isinstance(held.get("code"), str) and isinstance(until, int) and 0 < until - now <= longest:
-        return held
+    number, token = held["number"], held.get("hold")
+    if isinstance(token, str):
+        now = utcnow()
+        found = held_code(token, number, now)
+        longest = current_app.config["RECEIPT_MINUTES"] * 60
+        if found is not None and 0 < (found[1] - now).total_seconds() <= longest:
+            return {"number": number, "code": found[0], "until": int(found[1].timestamp())}
+        drop_hold(token)
+        db.session.commit()
     if set(held) != {"number"}:
-        session[RECEIPT_KEY] = {"number": held["number"]}
-    return {"number": held["number"]}
+        session[RECEIPT_KEY] = {"number": number}
+    return {"number": number}
 
 
 def _showing() -> bool:
@@ -128,8 +138,10 @@ def submitted():
 @bp.route("/apply/submitted/forget", methods=["POST"])
 def forget_receipt():
     """Remove the query code from this browser now (a shared computer); the number stays."""
-    held = held_receipt()
-    if held is not None:
+    held = session.get(RECEIPT_KEY)
+    if isinstance(held, dict) and isinstance(held.get("number"), str):
+        drop_hold(held.get("hold"))
+        db.session.commit()
         session[RECEIPT_KEY] = {"number": held["number"]}
     return redirect_303(url_for("public.submitted"))
 

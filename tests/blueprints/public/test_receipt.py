@@ -15,6 +15,7 @@ from datetime import timedelta
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 import pytest
+import sqlalchemy as sa
 from PIL import Image
 
 from blueprints.public import receipt as receipt_module
@@ -160,17 +161,66 @@ def test_unknown_kind_and_forged_session_values(world, client):
             session["receipt"] = forged
         assert client.get("/apply/submitted").status_code == 200
         assert client.get("/apply/submitted/receipt.pdf").status_code == 302
-    # A deadline further away than the allowed time (a session signed when the setting was
-    # longer) does not keep the code.
-    with client.session_transaction() as session:
-        session["receipt"] = {"number": "2026-421022-000001", "code": "ABCDEFGH", "until": 2**40}
-    assert "ABCD-EFGH" not in client.get("/apply/submitted").get_data(as_text=True)
-    # A number that is no case.
+    # A code written into the session by hand is never shown: codes are held server-side.
     until = int(utcnow().timestamp()) + 60
     with client.session_transaction() as session:
-        session["receipt"] = {"number": "2026-421022-999999", "code": "ABCDEFGH", "until": until}
-    assert client.get("/apply/submitted").status_code == 200
-    assert client.get("/apply/submitted/receipt.pdf").status_code == 404
+        session["receipt"] = {"number": "2026-421022-000001", "code": "ABCDEFGH", "until": until}
+    assert "ABCD-EFGH" not in client.get("/apply/submitted").get_data(as_text=True)
+    assert client.get("/apply/submitted/receipt.pdf").status_code == 302
+    # Forged tokens: unknown, huge, not text.
+    for token in ("x" * 43, "y" * 100_000, 12, None):
+        with client.session_transaction() as session:
+            session["receipt"] = {"number": "2026-421022-000001", "hold": token}
+        assert client.get("/apply/submitted").status_code == 200
+        assert client.get("/apply/submitted/receipt.pdf").status_code == 302
+
+
+def test_the_cookie_carries_no_code_and_the_database_no_readable_one(world, client, app, db):
+    """The query code lives server-side, sealed: neither the (readable, signed) session cookie
+    nor the table holding it shows the code."""
+    from flask.sessions import SecureCookieSessionInterface
+
+    from models import ReceiptHold
+
+    number, code = apply(client, world)
+    plain = code.replace("-", "")
+    serializer = SecureCookieSessionInterface().get_signing_serializer(app)
+    content = serializer.loads(client.get_cookie("session").value)
+    assert content["receipt"]["number"] == number
+    assert plain not in repr(content) and code not in repr(content)
+    holds = db.session.scalars(sa.select(ReceiptHold)).all()
+    assert len(holds) == 1
+    assert plain not in repr(vars(holds[0])) and plain.encode().hex() not in holds[0].sealed_code
+    assert content["receipt"]["hold"] not in repr(vars(holds[0]))
+
+
+def test_a_token_opens_only_its_own_case(world, client, app):
+    """Another applicant's token moved into a session naming a different case shows nothing."""
+    number_a, code_a = apply(client, world)
+    other = app.test_client()
+    number_b, code_b = apply(other, world)
+    with client.session_transaction() as session:
+        token_a = session["receipt"]["hold"]
+    with other.session_transaction() as session:
+        session["receipt"] = {"number": number_b, "hold": token_a}
+    page = other.get("/apply/submitted").get_data(as_text=True)
+    assert code_a not in page and code_b not in page
+
+
+def test_holds_are_removed_when_their_time_is_up(world, client, app, db, monkeypatch):
+    from models import ReceiptHold
+
+    apply(client, world)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReceiptHold)) == 1
+    later(monkeypatch, 31)
+    client.get("/apply/submitted")
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReceiptHold)) == 0
+    # Removing the code at once removes the hold too.
+    monkeypatch.undo()
+    apply(client, world)
+    client.post("/apply/submitted/forget")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReceiptHold)) == 0
 
 
 # ---- the files ---------------------------------------------------------------------------------
