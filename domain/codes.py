@@ -6,6 +6,7 @@ reused. Query code: 8 characters from an alphabet without look-alikes, shown onc
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 import unicodedata
@@ -87,9 +88,24 @@ def normalise_query_code(value: str) -> str:
     return re.sub(r"[\s\-_—–]", "", text).upper()
 
 
+def _method() -> str:
+    return current_app.config.get("QUERY_CODE_HASH_METHOD", "pbkdf2:sha256:200000")
+
+
 def hash_query_code(code: str) -> str:
-    method = current_app.config.get("QUERY_CODE_HASH_METHOD", "pbkdf2:sha256:200000")
-    return generate_password_hash(code, method=method)
+    return generate_password_hash(code, method=_method())
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(8), method=method)
+
+
+def dummy_query_code_hash() -> str:
+    """A hash to check a typed code against when the case number is unknown: made with the
+    same method and work factor as real codes, so a wrong number costs as much time as a wrong
+    code and the lookup's timing does not tell which case numbers exist."""
+    return _dummy_hash(_method())
 
 
 def check_query_code(stored_hash: str, typed: str) -> bool:

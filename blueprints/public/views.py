@@ -20,7 +20,7 @@ from blueprints.public import bp
 from blueprints.public.forms import ApplicationForm, LookupForm
 from blueprints.public.places import place_choices, selected_region
 from blueprints.public.receipt import keep_receipt
-from domain.codes import check_query_code, normalise_case_number
+from domain.codes import check_query_code, dummy_query_code_hash, normalise_case_number
 from domain.errors import ValidationFailed
 from domain.identity import IdentifierError
 from domain.intake import CaseData, submit_application
@@ -40,9 +40,6 @@ EDIT_ACTIONS = {
     "remove_respondent",
     "refresh_place",
 }
-# A hash to compare against when the case number is unknown, so a wrong number and a wrong
-# code take the same time.
-_DUMMY_HASH = "pbkdf2:sha256:1$x$" + "0" * 64
 
 
 @bp.route("/")
@@ -125,12 +122,12 @@ def lookup():
         case = None
         if number:
             case = db.session.scalar(sa.select(Case).where(Case.number == number))
-        stored = case.query_code_hash if case is not None else _DUMMY_HASH
-        if case is not None and check_query_code(stored, form.code.data):
+        # One hash check whether the number exists or not (the same work factor), so the
+        # time taken does not tell which case numbers exist.
+        stored = case.query_code_hash if case is not None else dummy_query_code_hash()
+        if check_query_code(stored, form.code.data) and case is not None:
             session["case_access"] = case.number
             return redirect_303(url_for("public.status"))
-        if case is None:
-            check_query_code(_DUMMY_HASH, form.code.data)
         failed = True
     return render_template("public/lookup.html", form=form, failed=failed), 200
 

@@ -152,3 +152,35 @@ def test_lookup_prefills_the_number_from_the_qr_link(client, world):
     assert 'value="2026-421022-000123"' in html
     html = client.get("/lookup?number=<script>").get_data(as_text=True)
     assert "<script>" not in html
+
+
+def test_an_unknown_number_costs_one_hash_check_of_the_same_work_factor(
+    world, client, app, db, monkeypatch
+):
+    """The lookup's time must not tell which case numbers exist: a wrong number costs one
+    check against a hash of the same method and iteration count as a real code (it once used
+    a one-iteration dummy: 0.003 ms against 45 ms)."""
+    import werkzeug.security
+
+    from blueprints.public import views
+    from domain.codes import dummy_query_code_hash
+
+    case = world.case(CaseState.REGISTERED)
+    db.session.commit()
+    monkeypatch.setitem(app.config, "QUERY_CODE_HASH_METHOD", "pbkdf2:sha256:200000")
+    assert dummy_query_code_hash().startswith("pbkdf2:sha256:200000$")
+    checked = []
+    real = views.check_query_code
+    monkeypatch.setattr(
+        views,
+        "check_query_code",
+        lambda stored, typed: checked.append(stored) or real(stored, typed),
+    )
+    assert unlock(client, "2026-421022-999999", "ABCDEFGH").status_code == 200
+    assert unlock(client, case.number, "ABCDEFGH").status_code == 200
+    assert len(checked) == 2
+    method = [h.split("$")[0] for h in checked]
+    assert method[0] == "pbkdf2:sha256:200000"
+    # The real case's hash was made with the test's cheap method; the dummy follows the setting.
+    assert method[1] == case.query_code_hash.split("$")[0]
+    assert werkzeug.security.check_password_hash(checked[0], "ABCDEFGH") is False
