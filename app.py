@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from jinja2 import StrictUndefined
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_from_env
 from extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -29,6 +30,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         raise RuntimeError("SECRET_KEY must be set in the environment outside development.")
     os.makedirs(app.instance_path, exist_ok=True)
 
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_templating(app)
@@ -64,6 +66,20 @@ def _sqlite_pragmas(dbapi_connection, connection_record):  # noqa: ARG001
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+
+def register_proxy(app: Flask) -> None:
+    """Trust PROXY_HOPS reverse proxies: the client address (rate limits) and the scheme
+    (https links, secure cookies) come from the X-Forwarded-For and -Proto headers those proxies
+    append. Only those two: the host stays the one the request named, so a forged
+    X-Forwarded-Host cannot put another site into the links printed on receipts."""
+    raw = str(app.config.get("PROXY_HOPS", "0")).strip()
+    if not raw.isdigit() or int(raw) > 10:
+        raise RuntimeError(f"JIEFEN_PROXY_HOPS must be a whole number from 0 to 10, not {raw!r}.")
+    hops = int(raw)
+    app.config["PROXY_HOPS"] = hops
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
 
 
 def register_extensions(app: Flask) -> None:

@@ -41,6 +41,12 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     LANGUAGES = ("zh_Hans", "en")
 
+    # How many reverse proxies in front of the app set X-Forwarded-For and X-Forwarded-Proto
+    # (nginx in front of gunicorn: 1). With 0 the client address is the socket's, which behind
+    # a proxy is the proxy's own: every citizen of the county would share one rate-limit
+    # bucket. Never more than the proxies really there, or a client could forge its address.
+    PROXY_HOPS = os.environ.get("JIEFEN_PROXY_HOPS", "0")
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
     JIEFEN_LIMIT_APPLICATION = os.environ.get("JIEFEN_LIMIT_APPLICATION", "10 per hour")
