@@ -25,8 +25,9 @@ from models import Case, Party
 from models.enums import PartyRole
 
 MASKS = {"id_number": mask_id_number, "phone": mask_phone, "address": mask_address}
-# Shorter addresses ("公安县") are also place names that documents print for other reasons;
-# the structured fields are masked whatever their length.
+# The scrub replaces an address in free text only when it names a house (a number in it, at
+# least 6 characters): a bare place ("公安县埠河镇") is also part of committees' names and
+# places that documents print for other reasons. The fields are masked whatever they hold.
 MIN_SCRUBBED_ADDRESS = 6
 
 
@@ -107,7 +108,7 @@ def _full_values(case: Case) -> list[tuple[str, str]]:
             pairs[party.phone] = mask_phone(party.phone)
             for digits in _phone_digits(party):
                 pairs[digits] = mask_phone(digits)
-        if party.address and len(party.address) >= MIN_SCRUBBED_ADDRESS:
+        if _names_a_house(party.address):
             pairs[party.address] = mask_address(party.address)
     out = []
     for full, masked in pairs.items():
@@ -116,6 +117,14 @@ def _full_values(case: Case) -> list[tuple[str, str]]:
         if escaped != full:
             out.append((escaped, str(escape(masked))))
     return sorted(out, key=lambda pair: len(pair[0]), reverse=True)
+
+
+def _names_a_house(address: str | None) -> bool:
+    return (
+        bool(address)
+        and len(address) >= MIN_SCRUBBED_ADDRESS
+        and any(ch.isdigit() for ch in address)
+    )
 
 
 def _phone_digits(party: Party) -> set[str]:
