@@ -18,6 +18,7 @@ from domain.referrals import feedback_urgency
 from domain.states import Action
 from models.enums import (
     DisputeType,
+    DocumentKind,
     LinkKind,
     OrgKind,
     PartyKind,
@@ -121,7 +122,35 @@ def event_text(event) -> str | None:
             "The petition deadline moved to %(date)s.",
             date=format_date(date_cls.fromisoformat(data["to"])),
         )
+    if event.action == Action.VIEW_DOCUMENT and data.get("kind"):
+        return _viewed_document_text(data)
     return None
+
+
+def _viewed_document_text(data: dict) -> str:
+    """Which document was opened in full, and how: "Mediation agreement, version 2 (PDF)"."""
+    kind = data["kind"]
+    if kind == DocumentKind.COVER.value and data.get("subject_id") == -1:
+        title = gettext("The whole case file")
+    else:
+        try:
+            title = str(DocumentKind(kind).label)
+        except ValueError:
+            title = kind
+    how = {
+        "print": gettext("print view"),
+        "pdf": gettext("PDF"),
+        "png": gettext("PNG image"),
+        "jpeg": gettext("JPEG image"),
+    }.get(data.get("format", ""), data.get("format", ""))
+    if data.get("version"):
+        return gettext(
+            "%(document)s, version %(version)s (%(format)s)",
+            document=title,
+            version=data["version"],
+            format=how,
+        )
+    return gettext("%(document)s as of now (%(format)s)", document=title, format=how)
 
 
 _MASKS = {"id_number": mask_id_number, "phone": mask_phone, "address": mask_address}

@@ -1,6 +1,7 @@
 """The case-file documents (卷宗: the 2010 national formats and a few others): generated
-from case data as HTML for print and PDF (WeasyPrint), kept as versions, frozen once signed;
-uploads validated by content; archiving assembles the whole file in the standard order with
+from case data as HTML for print and PDF (WeasyPrint), kept as versions with a masked
+rendition for staff who may not reveal personal details, frozen once signed; uploads parsed in
+full (domain/uploads.py); archiving assembles the whole file in the standard order with
 its contents list.
 
 Document templates live in templates/documents/<kind>.html and always render in Chinese: they
@@ -21,11 +22,14 @@ from flask_babel import lazy_gettext as _l
 
 from domain import document_data
 from domain.calendar import local_today
+from domain.document_masking import mask_context, scrub
 from domain.document_transfer import transfer_note_context
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import can_record
 from domain.states import Action
 from domain.timeline import record
+from domain.uploads import MAX_UPLOAD_BYTES as MAX_UPLOAD_BYTES
+from domain.uploads import check_upload
 from extensions import db
 from models import Case, Document, FileSequence, User
 from models.enums import (
@@ -40,7 +44,6 @@ from models.enums import (
 from models.states import CaseState
 from models.types import utcnow
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 PDF = "application/pdf"
 SIGNATURES_NEEDED = {
     DocumentKind.APPLICATION,
@@ -189,13 +192,20 @@ def missing(case: Case) -> list[str]:
 # ---- rendering ----------------------------------------------------------------------------------
 
 
-def render_html(case: Case, kind: DocumentKind, subject_id: int = 0, **extra) -> str:
-    """The document as HTML for print, always in Chinese (the national formats)."""
+def render_html(
+    case: Case, kind: DocumentKind, subject_id: int = 0, *, masked: bool = False, **extra
+) -> str:
+    """The document as HTML for print, always in Chinese (the national formats); with
+    `masked`, the parties' ID numbers, phones and addresses masked (domain/document_masking.py).
+    """
     with force_locale("zh_Hans"):
         context = document_data.context(case, kind, subject_id)
         if kind == DocumentKind.TRANSFER_NOTE:  # one per transfer: domain/document_transfer.py
             context.update(transfer_note_context(case, subject_id))
-        return render_template(f"documents/{kind.value}.html", **context, **extra)
+        if masked:
+            context = mask_context(context)
+        html = render_template(f"documents/{kind.value}.html", **context, **extra)
+    return scrub(html, case) if masked else html
 
 
 def html_to_pdf(html: str, base_url: str | None = None):
@@ -215,7 +225,10 @@ def _store(
     media_type: str,
     pages: int | None,
     uploaded: bool,
+    masked: bytes | None = None,
 ) -> Document:
+    """A new version. `masked` is the same version with the parties' personal details masked,
+    when it holds any; an upload counts as holding them and has no masked rendition."""
     latest = max((d.version for d in versions(case, kind, subject_id)), default=0)
     doc = Document(
         kind=kind,
@@ -227,6 +240,9 @@ def _store(
         sha256=hashlib.sha256(content).hexdigest(),
         pages=pages,
         uploaded=uploaded,
+        masked_content=masked,
+        masked_size=len(masked) if masked is not None else None,
+        has_pii=uploaded or masked is not None,
         created_by=actor,
         signed_at=utcnow() if uploaded else None,
     )
@@ -254,7 +270,9 @@ def generate(case: Case, kind: DocumentKind, actor: User, subject_id: int = 0) -
         or kind == DocumentKind.ID_PROOF
     ):
         raise ValidationFailed(_l("This document does not apply to this case now."))
-    rendered = html_to_pdf(render_html(case, kind, subject_id))
+    full = render_html(case, kind, subject_id)
+    masked = render_html(case, kind, subject_id, masked=True)
+    rendered = html_to_pdf(full)
     doc = _store(
         case,
         kind,
@@ -264,6 +282,9 @@ def generate(case: Case, kind: DocumentKind, actor: User, subject_id: int = 0) -
         media_type=PDF,
         pages=len(rendered.pages),
         uploaded=False,
+        # Made now from the same data, so that staff who may not reveal personal details
+        # read this very version (domain/document_access.py).
+        masked=html_to_pdf(masked).write_pdf() if masked != full else None,
     )
     db.session.flush()
     record(
@@ -293,34 +314,19 @@ def mark_signed(case: Case, doc: Document, actor: User, *, now: datetime | None 
     )
 
 
-def sniff(content: bytes) -> str | None:
-    """The media type by content, not by name: PDF, JPEG or PNG; None otherwise."""
-    if content.startswith(b"%PDF-"):
-        return PDF
-    if content.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    return None
-
-
 def upload(
     case: Case, kind: DocumentKind, content: bytes, actor: User, subject_id: int = 0
 ) -> Document:
     """Store an uploaded signed scan (or the parties' ID documents): frozen at once.
 
-    Raises NotPermitted, ValidationFailed (type, size).
+    Raises NotPermitted, ValidationFailed (empty, size, type, a file that does not parse:
+    domain/uploads.py).
     """
     if not can_manage_documents(actor, case):
         raise NotPermitted()
     _open_file(case)
-    if not content:
-        raise ValidationFailed(_l("Choose a file to upload."), field="file")
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ValidationFailed(_l("The file is larger than 10 MB."), field="file")
-    media_type = sniff(content)
-    if media_type is None:
-        raise ValidationFailed(_l("Upload a PDF, JPEG or PNG file."), field="file")
+    checked = check_upload(content)
+    media_type = checked.media_type
     doc = _store(
         case,
         kind,
@@ -328,7 +334,7 @@ def upload(
         actor,
         content=content,
         media_type=media_type,
-        pages=None,
+        pages=checked.pages,
         uploaded=True,
     )
     db.session.flush()
@@ -380,48 +386,60 @@ def assemble(case: Case, actor: User | None) -> Document:
         )
     if case.file_number is None:
         case.file_number = next_file_number(case, local_today().year)
+    full, full_html = _bundle(case, masked=False)
+    # The same file with the parties' personal details masked, for staff who may not reveal
+    # them (domain/document_access.py); numbered on its own, as masking may move a page break.
+    masked, masked_html = _bundle(case, masked=True)
+    doc = _store(
+        case,
+        DocumentKind.COVER,
+        -1,
+        actor,
+        content=full.write_pdf(),
+        media_type=PDF,
+        pages=len(full.pages),
+        uploaded=False,
+        masked=masked.write_pdf() if masked_html != full_html else None,
+    )
+    doc.signed_at = utcnow()  # the archived file is final
+    return doc
+
+
+def _bundle(case: Case, *, masked: bool):
+    """The 卷宗 as one WeasyPrint document, and the HTML of its parts."""
     # The documents, numbered continuously from the first page after the contents list:
     # each one starts where the one before ended (its footer counter is reset to there).
-    parts, entries, page = [], [], 1
+    parts, entries, htmls, page = [], [], [], 1
     for s in _subjects(case):
         if s.kind == DocumentKind.ID_PROOF:
             continue  # uploaded copies: listed in the contents, kept as files
-        rendered = html_to_pdf(render_html(case, s.kind, s.subject_id, page_offset=page))
+        html = render_html(case, s.kind, s.subject_id, masked=masked, page_offset=page)
+        rendered = html_to_pdf(html)
         parts.append((s, rendered))
+        htmls.append(html)
         entries.append(
             {"title": str(s.kind.label), "subject": s.label, "page": page, "kind": s.kind.value}
         )
         page += len(rendered.pages)
-    cover = html_to_pdf(render_html(case, DocumentKind.COVER))
-    contents = html_to_pdf(
-        render_html(
-            case,
-            DocumentKind.CONTENTS,
-            entries=entries,
-            uploads=[d for d in case.documents if d.uploaded],
-        )
+    cover_html = render_html(case, DocumentKind.COVER, masked=masked)
+    contents_html = render_html(
+        case,
+        DocumentKind.CONTENTS,
+        masked=masked,
+        entries=entries,
+        uploads=[d for d in case.documents if d.uploaded],
     )
+    cover, contents = html_to_pdf(cover_html), html_to_pdf(contents_html)
     total = len(cover.pages) + len(contents.pages) + sum(len(r.pages) for _s, r in parts) + 1
-    back = html_to_pdf(render_html(case, DocumentKind.BACK_COVER, total_pages=total))
+    back_html = render_html(case, DocumentKind.BACK_COVER, masked=masked, total_pages=total)
+    back = html_to_pdf(back_html)
     all_pages = [
         *cover.pages,
         *contents.pages,
         *(p for _s, r in parts for p in r.pages),
         *back.pages,
     ]
-    bundle = cover.copy(all_pages).write_pdf()
-    doc = _store(
-        case,
-        DocumentKind.COVER,
-        -1,
-        actor,
-        content=bundle,
-        media_type=PDF,
-        pages=len(all_pages),
-        uploaded=False,
-    )
-    doc.signed_at = utcnow()  # the archived file is final
-    return doc
+    return cover.copy(all_pages), [cover_html, contents_html, *htmls, back_html]
 
 
 Renderer = Callable[[Case, int], dict]

@@ -53,6 +53,7 @@ class Action(enum.StrEnum):
     GENERATE_DOCUMENT = "generate_document"
     SIGN_DOCUMENT = "sign_document"
     UPLOAD_DOCUMENT = "upload_document"
+    VIEW_DOCUMENT = "view_document"  # opened with personal details in full (PML Art. 15)
     # Docking, related cases and transfers.
     RECORD_REFERRAL_FEEDBACK = "record_referral_feedback"  # the return leg to the referrer
     REPORT_REFERRAL_PROGRESS = "report_referral_progress"  # police: the 24 h / 5-day report
@@ -115,6 +116,7 @@ ACTION_LABELS = {
     Action.GENERATE_DOCUMENT: _l("Document generated"),
     Action.SIGN_DOCUMENT: _l("Document marked signed"),
     Action.UPLOAD_DOCUMENT: _l("Document uploaded"),
+    Action.VIEW_DOCUMENT: _l("Document with personal details opened"),
     Action.RECORD_REFERRAL_FEEDBACK: _l("Result reported to the referring body"),
     Action.REPORT_REFERRAL_PROGRESS: _l("Progress reported to the referring body"),
     Action.FAIL_BACK_TO_COURT: _l("Mediation failed: the case goes back to the court"),

@@ -545,9 +545,21 @@ class Document(db.Model):
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # Whether the version holds the parties' ID numbers, phones or addresses in full (an
+    # upload always counts as holding them; versions made before this was known do too), and
+    # the same version with them masked, made with it, for staff who may not reveal them
+    # (PML Art. 15). None when there is nothing to mask or it cannot be masked (an upload).
+    has_pii: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    masked_content: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    masked_size: Mapped[int | None]
 
     case: Mapped[Case] = relationship(back_populates="documents")
     created_by: Mapped[User | None] = relationship()
+
+    @property
+    def has_masked(self) -> bool:
+        """A masked rendition exists (read from its size: the bytes stay unloaded)."""
+        return self.masked_size is not None
 
 
 class FileSequence(db.Model):

@@ -9,6 +9,7 @@ from itertools import count
 
 import sqlalchemy as sa
 
+from demo.aftercare import DEMO_SCAN
 from demo.aftercare import complete_file as fill_file
 from demo.small import PASSWORD as PASSWORD
 from demo.small import SmallWorld
@@ -300,8 +301,22 @@ def report_back(case: Case, actor: User) -> None:
             )
 
 
-# The first bytes of a PNG: enough for the upload's check by content.
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# A whole 1×1 PNG (uploads are parsed in full: domain/uploads.py).
+PNG = DEMO_SCAN
+
+
+def tiny_pdf(pages: int = 1) -> bytes:
+    """A whole PDF of blank A4 pages, as a scanner gives one."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def complete_file(case: Case, actor: User) -> None:
@@ -380,3 +395,91 @@ def assert_done(client, response, case: Case, htmx: bool, panel: str, message: s
         html = client.get(location).get_data(as_text=True)
     assert message in html
     return html
+
+
+# ---- personal details, to check they never leave masked ------------------------------------
+# Every kind of party with an ID number, a phone and an address: a person applying, a person
+# and a company responding, a third party and an agent. PII_VALUES lists every full value, as
+# typed and as a phone's bare digits; a masked document holds none of them.
+PII_ADDRESSES = (
+    "公安县埠河镇新民村3组17号",
+    "公安县埠河镇新民村4组2号",
+    "公安县埠河镇工业园8号",
+    "公安县斗湖堤镇油江路66号",
+    "荆州市沙市区北京中路99号",
+)
+
+
+def pii_parties() -> list[PartyData]:
+    from models.enums import AgentAuthority
+
+    return [
+        PartyData(
+            role=PartyRole.APPLICANT,
+            name="李春华",
+            sex=Sex.FEMALE,
+            age=52,
+            id_number=valid_id("19740315", "026"),
+            phone="13812345678",
+            address=PII_ADDRESSES[0],
+        ),
+        PartyData(
+            role=PartyRole.RESPONDENT,
+            name="黄建国",
+            sex=Sex.MALE,
+            age=60,
+            id_number=valid_id("19660101", "013"),
+            phone="139 0000 1111",
+            address=PII_ADDRESSES[1],
+        ),
+        PartyData(
+            role=PartyRole.RESPONDENT,
+            name="荆州市恒通物流有限公司",
+            kind=PartyKind.ORGANISATION,
+            credit_code="91421022MA49000015",
+            legal_rep="王建国",
+            legal_rep_post="总经理",
+            phone="0716-5226688",
+            address=PII_ADDRESSES[2],
+        ),
+        PartyData(
+            role=PartyRole.THIRD_PARTY,
+            name="周桂英",
+            sex=Sex.FEMALE,
+            age=70,
+            id_number=valid_id("19560708", "044"),
+            phone="13655556666",
+            address=PII_ADDRESSES[3],
+        ),
+        PartyData(
+            role=PartyRole.AGENT,
+            name="赵明律师",
+            acts_for=2,
+            authority=AgentAuthority.SPECIAL,
+            id_number=valid_id("19850220", "057"),
+            phone="13700002222",
+            address=PII_ADDRESSES[4],
+        ),
+    ]
+
+
+PII_VALUES = (
+    *(p.id_number for p in pii_parties() if p.id_number),
+    "13812345678",
+    "13900001111",
+    "139 0000 1111",
+    "0716-5226688",
+    "07165226688",
+    "13655556666",
+    "13700002222",
+    *PII_ADDRESSES,
+)
+
+
+def pii_found(text: str) -> list[str]:
+    """The full personal values of pii_parties() present in `text` (whitespace ignored,
+    except in the phone typed with spaces)."""
+    import re
+
+    squeezed = re.sub(r"\s+", "", text)
+    return [v for v in PII_VALUES if v in text or v.replace(" ", "") in squeezed]

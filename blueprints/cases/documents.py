@@ -4,8 +4,9 @@ download its PDF, mark the printed copy signed (frozen), or upload a signed scan
 ID documents are upload only). Shows which mandatory documents the file still lacks.
 
 On the `cases` blueprint because clerks and leaders keep the file as well as the case's
-mediators: domain.documents.can_manage_documents decides who may act. Document bytes are
-deferred: the panel never loads them; only a download reads one version's bytes.
+mediators: domain.documents.can_manage_documents decides who may act. Who reads a document in
+full, masked, or not at all, and the record of full views: domain/document_access.py. Document
+bytes are deferred: the panel never loads them; only a download reads one version's bytes.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField
-from sqlalchemy.orm import joinedload, undefer
+from sqlalchemy.orm import joinedload
 from wtforms import IntegerField, StringField
 from wtforms.widgets import HiddenInput
 
@@ -28,8 +29,9 @@ from blueprints.case_page import load_case
 from blueprints.cases import bp
 from blueprints.forms import TrimmedForm
 from blueprints.panels import Panel, panel
-from domain import documents
-from domain.errors import ValidationFailed
+from domain import document_access, documents, uploads
+from domain.errors import NotPermitted, ValidationFailed
+from domain.permissions import can_reveal_pii
 from extensions import db
 from models import Case, Document, User
 from models.enums import DocumentKind
@@ -143,6 +145,13 @@ def documents_panel(case: Case, user: User) -> Panel | None:
             "rows": rows,
             "missing": documents.missing(case),
             "closed": case.state == CaseState.ARCHIVED,
+            # How this user opens each version (full, masked, or listed only).
+            "access": {
+                d.id: document_access.access_to(user, case, d).value
+                for row in rows
+                for d in row["versions"]
+            },
+            "in_full": can_reveal_pii(user, case),
         },
         forms={row["key"]: _opened(row) for row in rows},
     )
@@ -159,6 +168,14 @@ def _authorised(number: str) -> Case:
     """The case (404 outside the user's scope), if the user may keep its file (403)."""
     case = load_case(number)
     if not documents.can_manage_documents(_me(), case):
+        abort(403)
+    return case
+
+
+def _readable(number: str) -> Case:
+    """The case (404 outside the user's scope), if the user may open its file (403)."""
+    case = load_case(number)
+    if not document_access.can_open_documents(_me(), case):
         abort(403)
     return case
 
@@ -242,7 +259,7 @@ def upload_document(number: str):
         }:
             raise ValidationFailed(_l("This document does not apply to this case now."))
         data = form.file.data
-        content = data.read(documents.MAX_UPLOAD_BYTES + 1) if data else b""
+        content = data.read(uploads.MAX_UPLOAD_BYTES + 1) if data else b""
         documents.upload(case, kind, content, user, subject)
 
     return panel_action(
@@ -256,10 +273,20 @@ def upload_document(number: str):
     )
 
 
+def print_response(shown: document_access.Shown):
+    """A document's print view: the national format's page alone, never cached (whether it
+    is masked depends on who asked)."""
+    response = make_response(shown.content)
+    response.headers["Content-Security-Policy"] = PRINT_CSP
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.route("/<number>/documents/<kind>/<int(signed=True):subject>/print")
 def document_html(number: str, kind: str, subject: int):
-    """A document as it would be generated now, to print (who may keep the case's file)."""
-    case = _authorised(number)
+    """A document as it would be generated now, to print (who may keep the case's file);
+    masked for staff who may not reveal personal details, a full view recorded."""
+    case, user = _readable(number), _me()
     try:
         kind_ = DocumentKind(kind)
     except ValueError:
@@ -268,31 +295,39 @@ def document_html(number: str, kind: str, subject: int):
         (s.kind, s.subject_id) for s in documents.applicable(case)
     }:
         abort(404)
-    response = make_response(documents.render_html(case, kind_, subject))
-    response.headers["Content-Security-Policy"] = PRINT_CSP
-    return response
+    shown = document_access.print_view(case, kind_, subject, user)
+    db.session.commit()  # the record of a full view
+    return print_response(shown)
 
 
 @bp.route("/<number>/documents/<int:doc_id>/file")
 def document_pdf(number: str, doc_id: int):
     """One stored version's file: the PDF, or an uploaded scan (who may keep the case's
-    file)."""
-    case = _authorised(number)
-    doc = db.session.scalars(
-        sa.select(Document).where(Document.id == doc_id).options(undefer(Document.content))
-    ).first()
+    file); the masked rendition for staff who may not reveal personal details (403 for an
+    upload, which cannot be masked), a full download recorded."""
+    case, user = _readable(number), _me()
+    # Loaded without its bytes: open_version reads the one rendition this viewer gets.
+    doc = db.session.get(Document, doc_id)
     if doc is None or doc.case_id != case.id:
         abort(404)
-    response = make_response(doc.content)
-    response.headers["Content-Type"] = doc.media_type
-    response.headers["Content-Disposition"] = f'attachment; filename="{file_name(case, doc)}"'
+    try:
+        shown = document_access.open_version(case, doc, user)
+    except NotPermitted:
+        abort(403)
+    db.session.commit()  # the record of a full download
+    response = make_response(shown.content)
+    response.headers["Content-Type"] = shown.media_type
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{file_name(case, doc, masked=shown.masked)}"'
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
-def file_name(case: Case, doc: Document) -> str:
-    """2026-421022-000123-agreement-v2.pdf (ASCII only: the case number's digits)."""
+def file_name(case: Case, doc: Document, *, masked: bool = False) -> str:
+    """2026-421022-000123-agreement-v2.pdf (ASCII only: the case number's digits); a masked
+    rendition ends in -masked, so the two copies are never mistaken for one another."""
     number = re.sub(r"[^0-9A-Za-z]+", "-", case.number).strip("-")
     kind = (
         "case-file"
@@ -301,4 +336,5 @@ def file_name(case: Case, doc: Document) -> str:
     )
     if doc.subject_id > 0:
         kind = f"{kind}-{doc.subject_id}"
-    return f"{number}-{kind}-v{doc.version}.{EXTENSIONS.get(doc.media_type, 'bin')}"
+    suffix = "-masked" if masked else ""
+    return f"{number}-{kind}-v{doc.version}{suffix}.{EXTENSIONS.get(doc.media_type, 'bin')}"

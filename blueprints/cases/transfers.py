@@ -17,13 +17,14 @@ from blueprints.case_page import load_case
 from blueprints.cases import bp
 from blueprints.forms import CaseActionForm, optional_int
 from blueprints.panels import Panel, fresh, panel
-from domain import targets, transfers
+from domain import document_access, targets, transfers
 from domain.errors import ValidationFailed
 from domain.ids import row_id
 from domain.permissions import can_send_transfer, may_receive_transfer
 from domain.states import Action, allowed
+from extensions import db
 from models import Case, Organisation, User
-from models.enums import DocumentKind, TransferDirection, TransferStatus
+from models.enums import TransferDirection, TransferStatus
 
 TRANSFER = "transfer"
 
@@ -144,6 +145,8 @@ def transfer_panel(case: Case, user: User) -> Panel | None:
             "history": [t for t in reversed(history) if t is not pending],
             "direction_label": lambda v: TransferDirection(v).label,
             "status_label": lambda v: TransferStatus(v).label,
+            # The note carries the parties' contact details: only for who opens the file.
+            "may_open_note": document_access.can_open_documents(user, case),
         },
         forms=forms,
     )
@@ -263,23 +266,25 @@ def ack_transfer_out(number: str):
 @bp.route("/<number>/transfers/<int:transfer_id>/note")
 def transfer_note(number: str, transfer_id: int):
     """The transfer note (案件移送函) to print, as PDF (or HTML with ?html=1): it carries the
-    parties' contact details, so only staff who may keep the case's file get it."""
-    from blueprints.cases.documents import PRINT_CSP
-    from domain.documents import can_manage_documents, html_to_pdf, render_html
+    parties' contact details, so only staff who may open the case's file get it, masked
+    unless they may reveal personal details (a full view recorded)."""
+    from blueprints.cases.documents import print_response
 
-    case = load_case(number)
-    if not can_manage_documents(current_user, case):
+    case, user = load_case(number), current_user._get_current_object()
+    if not document_access.can_open_documents(user, case):
         abort(403)
     if not any(t.id == transfer_id for t in case.transfers):
         abort(404)
-    html = render_html(case, DocumentKind.TRANSFER_NOTE, transfer_id)
-    if request.args.get("html"):
-        response = make_response(html)
-        response.headers["Content-Security-Policy"] = PRINT_CSP
-        return response
-    response = make_response(html_to_pdf(html).write_pdf())
+    as_pdf = not request.args.get("html")
+    shown = document_access.transfer_note(case, transfer_id, user, as_pdf=as_pdf)
+    db.session.commit()  # the record of a full view
+    if not as_pdf:
+        return print_response(shown)
+    masked = "-masked" if shown.masked else ""
+    response = make_response(shown.content)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = (
-        f'inline; filename="transfer-{case.number}-{transfer_id}.pdf"'
+        f'inline; filename="transfer-{case.number}-{transfer_id}{masked}.pdf"'
     )
+    response.headers["Cache-Control"] = "private, no-store"
     return response

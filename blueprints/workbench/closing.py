@@ -27,7 +27,8 @@ from blueprints.cases import bp as cases_bp
 from blueprints.forms import CaseActionForm
 from blueprints.panels import Panel, fresh, panel
 from blueprints.workbench import bp
-from domain import closing
+from domain import closing, document_access
+from domain.document_access import Access
 from domain.permissions import can_record
 from models import Case, User
 from models.enums import TERMINATION_REASONS, ClosureReason
@@ -186,7 +187,13 @@ def notice_panel(case: Case, user: User) -> Panel | None:  # noqa: ARG001
 def archive_panel(case: Case, user: User) -> Panel | None:
     """The file's checklist and the Archive button once the lifecycle is complete."""
     if case.state == CaseState.ARCHIVED:
-        return Panel(ARCHIVE, "workbench/partials/archive_panel.html", {"gaps": []})
+        bundle = next((d for d in reversed(case.documents) if d.subject_id == -1), None)
+        access = document_access.access_to(user, case, bundle) if bundle else Access.NONE
+        return Panel(
+            ARCHIVE,
+            "workbench/partials/archive_panel.html",
+            {"gaps": [], "bundle": bundle, "bundle_access": access.value},
+        )
     if case.state not in ARCHIVABLE or not closing.can_archive(user, case):
         return None
     return Panel(

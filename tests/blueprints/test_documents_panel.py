@@ -13,7 +13,7 @@ from models import Document
 from models.enums import DocumentKind
 from models.states import CaseState
 from tests.conftest import hx
-from tests.factories import PNG, events_of, fresh, open_panel
+from tests.factories import PNG, events_of, fresh, open_panel, tiny_pdf
 
 PANEL = 'id="panel-documents"'
 
@@ -245,6 +245,30 @@ def test_upload_refuses_a_text_file_named_pdf(mediating, login, client, db, htmx
     assert versions(db, mediating, DocumentKind.ID_PROOF) == []
 
 
+@pytest.mark.parametrize("htmx", [False, True])
+def test_upload_refuses_a_png_with_a_web_page_behind_it(mediating, login, client, db, htmx):
+    """A polyglot (a valid PNG, then an HTML page) is refused beside the file field; the
+    document stays open with its upload form."""
+    login("mediator")
+    polyglot = PNG + b"<html><script>alert(1)</script></html>"
+    r = upload(
+        client, mediating, polyglot, "id.png", headers=hx("panel-documents") if htmx else None
+    )
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    error = html.split('id="upload-id_proof-0-file-error"')[1].split("</p>")[0]
+    assert "other data after its end" in error
+    assert 'id="panel-documents-id_proof-0" data-panel-open' in html
+    assert versions(db, mediating, DocumentKind.ID_PROOF) == []
+
+
+def test_upload_of_a_pdf_stores_its_page_count(mediating, login, client, db):
+    login("mediator")
+    kept_open(upload(client, mediating, tiny_pdf(2), "id.pdf"), mediating, "id_proof-0")
+    (doc,) = versions(db, mediating, DocumentKind.ID_PROOF)
+    assert doc.media_type == "application/pdf" and doc.pages == 2 and doc.has_pii
+
+
 def test_upload_size_limit_and_empty(mediating, login, client, db):
     login("mediator")
     big = PNG + b"\0" * documents.MAX_UPLOAD_BYTES
@@ -284,7 +308,7 @@ def test_upload_a_png_id_proof(mediating, login, client, db):
 
 def test_a_signed_scan_upload_counts_as_signed(mediating, login, client, db):
     login("mediator")
-    r = upload(client, mediating, b"%PDF-1.4\n% signed scan\n", "notice.pdf", kind="notice")
+    r = upload(client, mediating, tiny_pdf(), "notice.pdf", kind="notice")
     kept_open(r, mediating, "notice-0")
     assert documents.is_done(fresh(db, mediating), documents.Subject(DocumentKind.NOTICE))
 
@@ -393,3 +417,94 @@ def test_archived_case_file_is_read_only(world, login, client, db):
     r = generate(client, case)
     assert r.status_code == 200
     assert "its file can no longer change" in r.get_data(as_text=True)
+
+
+@pytest.fixture
+def personal(world, db):
+    """A case in mediation whose parties have ID numbers, phones and addresses."""
+    from tests.factories import pii_parties
+
+    case = world.case(CaseState.MEDIATING, parties=pii_parties())
+    db.session.commit()
+    return case
+
+
+def test_a_full_view_is_one_timeline_event(personal, login, client, db):
+    login("mediator")
+    version = personal.version
+    r = client.get(f"/cases/{personal.number}/documents/application/0/print")
+    assert r.status_code == 200 and "13812345678" in r.get_data(as_text=True)
+    (event,) = events_of(personal, "view_document")
+    # Reading is not changing: a form opened before the view still saves.
+    assert fresh(db, personal).version == version
+    assert event.actor.username == "mediator" and event.public is False
+    assert event.data == {
+        "kind": "application",
+        "subject_id": 0,
+        "format": "print",
+        "document_id": None,
+        "version": None,
+    }
+    # A document without personal details (the rights notice) is not recorded.
+    assert client.get(f"/cases/{personal.number}/documents/notice/0/print").status_code == 200
+    assert len(events_of(personal, "view_document")) == 1
+    # A stored version downloaded: one more, naming the version and the format.
+    generate(client, personal, "application")
+    doc = versions(db, personal, DocumentKind.APPLICATION)[-1]
+    r = client.get(f"/cases/{personal.number}/documents/{doc.id}/file")
+    assert r.status_code == 200
+    assert r.headers["Content-Disposition"].endswith('-application-v1.pdf"')
+    last = events_of(personal, "view_document")[-1]
+    assert (last.data["document_id"], last.data["version"], last.data["format"]) == (
+        doc.id,
+        1,
+        "pdf",
+    )
+    assert len(events_of(personal, "view_document")) == 2
+    timeline = page(client, personal).split('id="case-timeline"')[1]
+    assert "Document with personal details opened" in timeline
+    assert "Application for mediation, version 1 (PDF)" in timeline
+    assert "Application for mediation as of now (print view)" in timeline
+
+
+def test_a_leader_reads_the_documents_masked_and_unrecorded(personal, login, client, db):
+    login("mediator")
+    generate(client, personal, "application")
+    kept_open(upload(client, personal, PNG, "id.png"), personal, "id_proof-0")
+    db.session.expire_all()
+    events = len(events_of(personal, "view_document"))
+    login("leader")
+    html = client.get(f"/cases/{personal.number}/documents/application/0/print").get_data(
+        as_text=True
+    )
+    assert "138****5678" in html and "13812345678" not in html
+    doc = versions(db, personal, DocumentKind.APPLICATION)[-1]
+    r = client.get(f"/cases/{personal.number}/documents/{doc.id}/file")
+    assert r.status_code == 200
+    assert r.headers["Content-Disposition"].endswith('-application-v1-masked.pdf"')
+    assert r.data == doc.masked_content != doc.content
+    # The uploaded scan cannot be masked: it exists, it does not open.
+    (scan,) = versions(db, personal, DocumentKind.ID_PROOF)
+    assert client.get(f"/cases/{personal.number}/documents/{scan.id}/file").status_code == 403
+    assert len(events_of(personal, "view_document")) == events
+    # The panel says so: masked links, and no link to the scan.
+    shown = opened(client, personal, "application-0")
+    assert "Print / view (masked)" in shown and "(masked)</a>" in shown
+    scan_row = opened(client, personal, "id_proof-0").split(f'id="doc-version-{scan.id}"')[1]
+    assert f"/documents/{scan.id}/file" not in scan_row
+    assert "only the staff handling the case open it" in scan_row
+    assert "with ID numbers, phones and addresses masked" in page(client, personal)
+    login("mediator")
+    assert "it is recorded on the timeline" in page(client, personal)
+
+
+def test_a_version_stored_before_masking_existed_is_not_opened_masked(personal, login, client, db):
+    """Versions from before the masked rendition count as holding personal details and have
+    no masked copy: the leader sees they exist, and may generate a new one to read."""
+    login("mediator")
+    generate(client, personal, "application")
+    doc = versions(db, personal, DocumentKind.APPLICATION)[-1]
+    doc.masked_content, doc.masked_size, doc.has_pii = None, None, True
+    db.session.commit()
+    login("leader")
+    assert client.get(f"/cases/{personal.number}/documents/{doc.id}/file").status_code == 403

@@ -268,6 +268,7 @@ def test_consent_to_archive(world, db, new_page):
         "upload_document",
         *["generate_document", "sign_document"] * len(to_sign),
         "archive",
+        "view_document",  # the mediator downloaded the whole file, personal details in full
     ]
     assert case.file_number is not None
 
