@@ -1,7 +1,7 @@
 """document masked rendition: whether a version holds personal details, and its masked copy
 
 Revision ID: d4b8e1f27a93
-Revises: 314fa5b1721f
+Revises: 4b4bdc291978
 Create Date: 2026-12-06 12:00:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd4b8e1f27a93'
-down_revision = '314fa5b1721f'
+down_revision = '4b4bdc291978'
 branch_labels = None
 depends_on = None
 
