@@ -23,7 +23,7 @@ from models.holiday import Holiday, HolidayKind
 from models.organisation import Organisation
 from models.region import Region, code_range
 from models.routing import RoutingRule
-from models.user import User
+from models.user import StaffSession, User
 
 __all__ = [
     "CaseLink",
@@ -48,6 +48,7 @@ __all__ = [
     "ImmutableEventError",
     "MediationSession",
     "Organisation",
+    "StaffSession",
     "Party",
     "Region",
     "User",
