@@ -39,7 +39,7 @@ _BROWSERS = (
     ("DingTalk", "DingTalk"),
     ("QQBrowser", "QQ Browser"),
     ("UCBrowser", "UC Browser"),
-    ("Edg", "Edge"),
+    ("Edge?", "Edge"),
     ("OPR", "Opera"),
     ("Firefox", "Firefox"),
     ("Chrome", "Chrome"),
@@ -61,7 +61,7 @@ def describe_agent(user_agent: str | None) -> str | None:
     """ "Chrome on Windows" from a User-Agent header: enough for staff to recognise their
     browsers, without keeping the whole header (it is close to a fingerprint)."""
     text = (user_agent or "")[:512]
-    browser = next((name for key, name in _BROWSERS if re.search(rf"\b{key}\b", text)), None)
+    browser = next((name for key, name in _BROWSERS if re.search(rf"{key}/", text)), None)
     system = next((name for key, name in _SYSTEMS if key in text), None)
     if browser and system:
         return f"{browser} on {system}"

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from flask import Response, current_app, request
 from flask_limiter.util import get_remote_address
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 from limits import parse_many
 
 from extensions import limiter
@@ -59,7 +59,7 @@ def _device_entries() -> list[list[str]]:
         return []
     try:
         entries = _serializer().loads(raw, max_age=DEVICE_DAYS * 86400)
-    except BadSignature:
+    except BadData:
         return []
     if not isinstance(entries, list):
         return []

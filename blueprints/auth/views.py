@@ -35,12 +35,10 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-def _wait_message(seconds: int) -> str:
+def _wait_text(seconds: int) -> str:
     if seconds < 120:
-        wait = ngettext("%(num)d second", "%(num)d seconds", seconds)
-    else:
-        wait = ngettext("%(num)d minute", "%(num)d minutes", math.ceil(seconds / 60))
-    return _("Too many failed attempts. Please wait %(wait)s, then try again.", wait=wait)
+        return ngettext("%(num)d second", "%(num)d seconds", seconds)
+    return ngettext("%(num)d minute", "%(num)d minutes", math.ceil(seconds / 60))
 
 
 @bp.before_app_request
@@ -61,18 +59,13 @@ def login():
         return redirect(url_for("auth.home"))
     form = LoginForm()
     errors: list[str] = []
+    delay = None
     status = 200
     if form.validate_on_submit():
         attempt = throttle.attempt(form.username.data)
         wait = throttle.wait_seconds(attempt)
         if wait:
-            errors = [
-                _wait_message(wait),
-                _(
-                    "Failed attempts by others do not delay a browser in which you have logged "
-                    "in to your account before."
-                ),
-            ]
+            delay = _("Please wait %(wait)s, then try again.", wait=_wait_text(wait))
             status = 429
         else:
             user = passwords.authenticate(form.username.data, form.password.data)
@@ -89,7 +82,7 @@ def login():
             throttle.record_failure(attempt)
             # One message whether the user exists or not.
             errors = [_("Wrong username or password, or the account is deactivated.")]
-    return render_template("auth/login.html", form=form, errors=errors), status
+    return render_template("auth/login.html", form=form, errors=errors, delay=delay), status
 
 
 @bp.route("/logout", methods=["POST"])
@@ -117,7 +110,12 @@ def password():
         key = f"password/{current_user.id}"
         wait = throttle.limited(key, "JIEFEN_LIMIT_PASSWORD_CHANGE")
         if wait:
-            form.current.errors = [_wait_message(wait)]
+            form.current.errors = [
+                _(
+                    "Too many wrong passwords. Please wait %(wait)s, then try again.",
+                    wait=_wait_text(wait),
+                )
+            ]
             status = 429
         else:
             user = current_user._get_current_object()
