@@ -12,6 +12,8 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
@@ -24,8 +26,9 @@ from models.user import password_hash_method
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
 MIN_SCORE = 3
-# Words an attacker tries first on this portal, in every language it serves.
-PORTAL_WORDS = ("jiefen", "解纷", "mediation", "tiaojie", "调解")
+# Words an attacker tries first on this portal; its name in each language it serves is added
+# from the catalogue (portal_words).
+PORTAL_WORDS = ("jiefen", "mediation", "tiaojie", "renmintiaojie")
 # zxcvbn's matching grows quickly with the length (and refuses more than 72 characters); the
 # first 72 characters tell whether a long password is guessable.
 SCORED_LENGTH = 72
@@ -89,13 +92,22 @@ def _message(reasons: dict[str, int]):
     )
 
 
+def portal_words() -> list[str]:
+    """The portal's name as every language shows it (解纷, 人民调解…), and PORTAL_WORDS."""
+    words = list(PORTAL_WORDS)
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            words += [str(_l("Jiefen")), *str(_l("Jiefen · People's Mediation")).split(" · ")]
+    return list(dict.fromkeys(w.strip() for w in words if w.strip()))
+
+
 def user_words(
     *, username: str | None, name: str | None, organisation: str | None, phone: str | None = None
 ) -> list[str]:
     """What an attacker knows about the account: its username, the person's name, their
     organisation and phone, and the portal's name."""
     words = [w.strip() for w in (username, name, organisation, phone) if w and w.strip()]
-    return [*words, *PORTAL_WORDS]
+    return [*words, *portal_words()]
 
 
 def check_new_password(password: str | None, words: list[str]) -> str:

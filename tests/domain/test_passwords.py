@@ -30,6 +30,7 @@ def refusal(user, password) -> str:
         ("clerk12345", "your username"),
         ("jiefen2026!", "the portal's name"),
         ("mediation-2026", "the portal's name"),
+        ("人民调解2026人民调解", "the portal's name"),
         ("公安县矛盾纠纷调处中心12", "your organisation"),
         ("aaaaaaaaaaaa", "repeated characters"),
         ("abcdefghijk1", "a sequence"),
