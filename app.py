@@ -96,18 +96,15 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
-    from models import User
+    # The cookie names a login session kept in the database (domain.staff_sessions), so
+    # logging out, a password change or deactivation ends it on every app server.
+    login_manager.id_attribute = "login_id"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        try:
-            uid, epoch = (int(x) for x in user_id.split(":"))
-        except ValueError:
-            return None
-        user = db.session.get(User, uid)
-        if user is None or user.session_epoch != epoch:
-            return None
-        return user
+    def load_user(login_id: str):
+        from domain import staff_sessions
+
+        return staff_sessions.resume(login_id, app.permanent_session_lifetime)
 
 
 def register_blueprints(app: Flask) -> None:

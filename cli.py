@@ -24,7 +24,7 @@ from flask_babel import force_locale
 from sqlalchemy.orm.exc import StaleDataError
 
 from demo import CITY_CODE, DEMO_PASSWORD, DemoConflict, load_demo
-from domain import holidays
+from domain import holidays, passwords
 from domain import regions as region_codes
 from domain.calendar import add_days, unknown_years
 from domain.errors import DomainError
@@ -35,7 +35,15 @@ from models import Organisation, Region, User
 from models.enums import DisputeType, OrgKind, RegionLevel, Role
 
 BASE_DIR = Path(__file__).resolve().parent
-MIN_PASSWORD_LENGTH = 10
+
+
+def _check_password(password: str, **words: str | None) -> None:
+    """The password rule of the portal's own forms (domain.passwords), in English."""
+    with force_locale("en"):
+        try:
+            passwords.check_new_password(password, passwords.user_words(**words))
+        except DomainError as exc:
+            raise click.BadParameter(str(exc.message), param_hint="'--password'") from exc
 
 
 def register(app: Flask) -> None:
@@ -135,10 +143,6 @@ def create_user_command(
             "2-64 characters: lower-case letters, digits, dot, dash, underscore.",
             param_hint="USERNAME",
         )
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.BadParameter(
-            f"use at least {MIN_PASSWORD_LENGTH} characters.", param_hint="'--password'"
-        )
     if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
         raise click.ClickException(f"A user named {username!r} already exists.")
     org = db.session.scalar(sa.select(Organisation).where(Organisation.name == org_name.strip()))
@@ -154,6 +158,7 @@ def create_user_command(
             f"No organisation named {org_name!r}{hint}. On a new database, start with "
             "`flask regions load` and `flask create-admin` (README: Deploy for your county)."
         )
+    _check_password(password, username=username, name=name, organisation=org.name, phone=phone)
     user = User(
         username=username,
         name=name.strip(),
@@ -281,10 +286,7 @@ def create_admin_command(
             "2-64 characters: lower-case letters, digits, dot, dash, underscore.",
             param_hint="USERNAME",
         )
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.BadParameter(
-            f"use at least {MIN_PASSWORD_LENGTH} characters.", param_hint="'--password'"
-        )
+    _check_password(password, username=username, name=name, organisation=org_name, phone=phone)
     if not name.strip():
         raise click.BadParameter("the administrator's name.", param_hint="'--name'")
     code = region_codes.normalise_code(region_code)

@@ -51,7 +51,16 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     JIEFEN_LIMIT_APPLICATION = os.environ.get("JIEFEN_LIMIT_APPLICATION", "10 per hour")
     JIEFEN_LIMIT_LOOKUP = os.environ.get("JIEFEN_LIMIT_LOOKUP", "10 per minute;60 per hour")
+    # Staff login (blueprints/auth/throttle.py): failed logins per client address, any
+    # username; then the failures of one account from one address or one known browser, and
+    # of one account from browsers it never used, after which each attempt waits longer.
     JIEFEN_LIMIT_LOGIN = os.environ.get("JIEFEN_LIMIT_LOGIN", "10 per minute")
+    JIEFEN_LOGIN_DELAY_AFTER = int(os.environ.get("JIEFEN_LOGIN_DELAY_AFTER", "5"))
+    JIEFEN_LOGIN_ACCOUNT_DELAY_AFTER = int(os.environ.get("JIEFEN_LOGIN_ACCOUNT_DELAY_AFTER", "10"))
+    # Wrong current passwords when staff change their own.
+    JIEFEN_LIMIT_PASSWORD_CHANGE = os.environ.get(
+        "JIEFEN_LIMIT_PASSWORD_CHANGE", "5 per 15 minutes"
+    )
     # Downloads of the citizen's receipt (PDF or image), counted per case.
     JIEFEN_LIMIT_RECEIPT = os.environ.get("JIEFEN_LIMIT_RECEIPT", "10 per hour")
 
@@ -92,7 +101,8 @@ class TestingConfig(DevelopmentConfig):
     # rate-limit tests lower them for a moment.
     RATELIMIT_STORAGE_URI = "memory://"
     JIEFEN_LIMIT_APPLICATION = JIEFEN_LIMIT_LOOKUP = JIEFEN_LIMIT_LOGIN = "100000 per minute"
-    JIEFEN_LIMIT_RECEIPT = "100000 per minute"
+    JIEFEN_LIMIT_RECEIPT = JIEFEN_LIMIT_PASSWORD_CHANGE = "100000 per minute"  # noqa: S105
+    JIEFEN_LOGIN_DELAY_AFTER = JIEFEN_LOGIN_ACCOUNT_DELAY_AFTER = 100000
 
 
 CONFIGS: dict[str, type[Config]] = {

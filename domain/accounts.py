@@ -10,13 +10,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from domain import passwords, staff_sessions
 from domain.errors import NotPermitted, ValidationFailed
 from domain.ids import is_row_id
+from domain.passwords import MIN_PASSWORD_LENGTH as MIN_PASSWORD_LENGTH
 from extensions import db
-from models import Organisation, Region, User, code_range
+from models import Organisation, Region, StaffSession, User, code_range
 from models.enums import DisputeType, Role
-
-MIN_PASSWORD_LENGTH = 10
 
 
 def organisation_scope(admin: User) -> sa.ColumnElement[bool]:
@@ -77,15 +77,6 @@ def _organisation_in_scope(admin: User, organisation: Organisation | None) -> Or
     return organisation
 
 
-def _check_password(password: str | None) -> str:
-    if password is None or len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(
-            _l("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
-            field="password",
-        )
-    return password
-
-
 def _clean(value: str | None) -> str | None:
     value = (value or "").strip()
     return value or None
@@ -121,6 +112,12 @@ def create_user(
         raise ValidationFailed(_l("This username is already taken."), field="username")
     organisation = _organisation_in_scope(admin, organisation)
     _check_role_fits(role, organisation)
+    passwords.check_new_password(
+        password,
+        passwords.user_words(
+            username=username, name=name, organisation=organisation.name, phone=phone
+        ),
+    )
     user = User(
         username=username,
         name=_clean(name),
@@ -130,7 +127,7 @@ def create_user(
         specialties=[],
         active=True,
     )
-    user.set_password(_check_password(password))
+    user.set_password(password)
     try:
         # A concurrent create of the same username trips the unique index: report it on the field.
         with db.session.begin_nested():
@@ -182,8 +179,8 @@ def update_user(
 
 
 def set_active(admin: User, user: User, active: bool) -> None:
-    """Activate or deactivate an account. Deactivation also ends the user's open sessions (the
-    session epoch is part of the login cookie). An administrator cannot deactivate themselves.
+    """Activate or deactivate an account. Deactivation also ends the user's open sessions in
+    every browser. An administrator cannot deactivate themselves.
 
     Raises NotPermitted, ValidationFailed.
     """
@@ -195,15 +192,38 @@ def set_active(admin: User, user: User, active: bool) -> None:
     user.active = active
     if not active:
         user.session_epoch += 1
+        staff_sessions.end_all(user, "deactivated")
+    db.session.flush()
+
+
+def _replace_password(user: User, password: str, keep: StaffSession | None) -> None:
+    user.set_password(passwords.check_for(user, password))
+    user.session_epoch += 1
+    staff_sessions.end_all(user, "password", keep=keep)
     db.session.flush()
 
 
 def reset_password(admin: User, user: User, password: str) -> None:
-    """Set a new password and end the user's open sessions.
+    """Set a new password and end the user's open sessions. An administrator setting their own
+    keeps the session they do it in (the view gives it the new epoch).
 
     Raises NotPermitted, ValidationFailed (field password).
     """
     _check_admin(admin)
-    user.set_password(_check_password(password))
-    user.session_epoch += 1
-    db.session.flush()
+    _replace_password(user, password, admin.login_session if user.id == admin.id else None)
+
+
+def change_own_password(user: User, *, current: str, new: str) -> None:
+    """A staff member changes their own password: the current one must be right and the new
+    one meet the password rule. Their other sessions end; the one they do it in continues (the
+    view gives it the new epoch).
+
+    Raises ValidationFailed (fields current, password).
+    """
+    if not passwords.verify_current(user, current):
+        raise ValidationFailed(_l("This is not your current password."), field="current")
+    if new == current:
+        raise ValidationFailed(
+            _l("The new password must differ from the current one."), field="password"
+        )
+    _replace_password(user, new, user.login_session)

@@ -24,7 +24,7 @@ from models.organisation import Organisation
 from models.receipt import ReceiptHold
 from models.region import Region, code_range
 from models.routing import RoutingRule
-from models.user import User
+from models.user import StaffSession, User
 
 __all__ = [
     "CaseLink",
@@ -50,6 +50,7 @@ __all__ = [
     "MediationSession",
     "Organisation",
     "ReceiptHold",
+    "StaffSession",
     "Party",
     "Region",
     "User",

@@ -258,6 +258,8 @@ def test_create_user_prompts_for_the_password_twice(runner, db, centre):
     [
         (["--org", "没有这个中心"], "No organisation"),
         (["--org", "公安县矛盾纠纷调处中心", "--password", "short"], "at least"),
+        (["--org", "公安县矛盾纠纷调处中心", "--password", "1234567890"], "most common passwords"),
+        (["--org", "公安县矛盾纠纷调处中心", "--password", "someone2026"], "your username"),
         (["--org", "公安县矛盾纠纷调处中心", "--role", "king"], "Invalid value"),
     ],
 )

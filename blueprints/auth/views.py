@@ -1,15 +1,19 @@
+import math
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from blueprints.auth import bp
-from blueprints.auth.forms import EmptyForm, LoginForm
-from extensions import db, limiter
-from models import User
+from blueprints.auth import bp, throttle
+from blueprints.auth.forms import ChangePasswordForm, EmptyForm, LoginForm
+from blueprints.htmx import redirect_303
+from domain import accounts, passwords, staff_sessions
+from domain.errors import DomainError
+from domain.passwords import MIN_PASSWORD_LENGTH
+from extensions import db
 from models.enums import Role
 
 HOME_BY_ROLE = {
@@ -31,52 +35,116 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-def _login_limit() -> str:
-    return current_app.config["JIEFEN_LIMIT_LOGIN"]
+def _wait_text(seconds: int) -> str:
+    if seconds < 120:
+        return ngettext("%(num)d second", "%(num)d seconds", seconds)
+    return ngettext("%(num)d minute", "%(num)d minutes", math.ceil(seconds / 60))
 
 
-def _username_key() -> str:
-    return "login:" + (request.form.get("username") or "").strip().lower()
+@bp.before_app_request
+def _keep_session_alive():
+    """Note when a staff session was last used (at most every few minutes), at the start of
+    the request while nothing else is pending in the database session."""
+    if request.endpoint == "static" or "_user_id" not in session:
+        return
+    if current_user.is_authenticated and staff_sessions.touch(current_user):
+        db.session.commit()
 
 
 @bp.route("/login", methods=["GET", "POST"])
-# Only failed attempts count (a success redirects), so staff switching accounts at a shared
-# counter are not locked out, while password guessing is.
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: r.status_code != 302)
-@limiter.limit(
-    _login_limit,
-    methods=["POST"],
-    key_func=_username_key,
-    deduct_when=lambda r: r.status_code != 302,
-)
 def login():
-    """Staff login page (anyone). Throttled per address and per username."""
+    """Staff login page (anyone). Failed attempts slow down guessing (blueprints/auth/throttle.py)
+    without keeping the real user out of the browsers they have used before."""
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
     form = LoginForm()
-    error = None
+    errors: list[str] = []
+    delay = None
+    status = 200
     if form.validate_on_submit():
-        user = db.session.scalar(sa.select(User).where(User.username == form.username.data.strip()))
-        if user is not None and user.active and user.check_password(form.password.data):
-            session.clear()
-            login_user(user)
-            user.last_login_at = datetime.now(UTC)
-            db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"))
-        # One message whether the user exists or not.
-        error = _("Wrong username or password, or the account is deactivated.")
-    return render_template("auth/login.html", form=form, error=error)
+        attempt = throttle.attempt(form.username.data)
+        wait = throttle.wait_seconds(attempt)
+        if wait:
+            delay = _("Please wait %(wait)s, then try again.", wait=_wait_text(wait))
+            status = 429
+        else:
+            user = passwords.authenticate(form.username.data, form.password.data)
+            if user is not None:
+                throttle.record_success(attempt)
+                session.clear()  # nothing from before the login survives it (fixation)
+                staff_sessions.start(user, request.headers.get("User-Agent"))
+                login_user(user)
+                user.last_login_at = datetime.now(UTC)
+                db.session.commit()
+                response = redirect(_safe_next(request.args.get("next")) or url_for("auth.home"))
+                throttle.remember_device(response, attempt)
+                return response
+            throttle.record_failure(attempt)
+            # One message whether the user exists or not.
+            errors = [_("Wrong username or password, or the account is deactivated.")]
+    return render_template("auth/login.html", form=form, errors=errors, delay=delay), status
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Log out (POST with CSRF, so a link elsewhere cannot log staff out)."""
+    """Log out (POST with CSRF, so a link elsewhere cannot log staff out). Ends this login
+    session on the server: a copy of the cookie no longer works. Other browsers stay in."""
     form = EmptyForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            staff_sessions.end(current_user)
+            db.session.commit()
         logout_user()
         session.clear()
         flash(_("You have logged out."), "success")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change one's own password (every staff role). The other sessions end; this one goes on."""
+    form = ChangePasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        key = f"password/{current_user.id}"
+        wait = throttle.limited(key, "JIEFEN_LIMIT_PASSWORD_CHANGE")
+        if wait:
+            form.current.errors = [
+                _(
+                    "Too many wrong passwords. Please wait %(wait)s, then try again.",
+                    wait=_wait_text(wait),
+                )
+            ]
+            status = 429
+        else:
+            user = current_user._get_current_object()
+            try:
+                accounts.change_own_password(
+                    user, current=form.current.data, new=form.password.data
+                )
+                db.session.commit()
+            except DomainError as error:
+                db.session.rollback()
+                if error.field == "current":
+                    throttle.count(key, "JIEFEN_LIMIT_PASSWORD_CHANGE")
+                form[error.field or "password"].errors = [str(error.message)]
+            else:
+                login_user(user)  # this session carries the new password epoch
+                flash(
+                    _("Your password has been changed. You have been logged out everywhere else."),
+                    "success",
+                )
+                return redirect_303(url_for("auth.home"))
+    idle = current_app.permanent_session_lifetime
+    others = [
+        s
+        for s in staff_sessions.open_sessions(current_user, idle)
+        if s is not current_user.login_session
+    ]
+    return render_template(
+        "auth/password.html", form=form, others=others, min_length=MIN_PASSWORD_LENGTH
+    ), status
 
 
 @bp.route("/home")

@@ -346,6 +346,34 @@ def test_reset_password_bad_input(world, admin, client, db, data, field):
     assert get_user(db, "clerk").check_password(PASSWORD)
 
 
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("1234567890", "most common passwords"),
+        ("newclerk2026", "your username"),
+        ("New Clerk New Clerk", "your name"),
+        ("13800000000x", "your username, your name, your organisation"),
+    ],
+)
+def test_guessable_passwords_are_refused_with_the_reason(
+    world, admin, client, db, password, reason
+):
+    response = client.post(
+        "/admin/users/new", data=new_user_data(world, password=password, confirm=password)
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    error = html[html.index('id="password-error"') :]
+    assert reason in error[: error.index("</p>")]
+    assert get_user(db, "newclerk") is None
+    response = client.post(
+        f"/admin/users/{world.clerk.id}/password",
+        data={"password": "clerk12345", "confirm": "clerk12345"},
+    )
+    assert 'id="password-error"' in response.get_data(as_text=True)
+    assert get_user(db, "clerk").check_password(PASSWORD)
+
+
 # ---- roles --------------------------------------------------------------------------------
 @pytest.mark.parametrize("role", ["clerk", "mediator", "director", "leader"])
 def test_non_admins_get_403(world, login, client, role):
