@@ -63,6 +63,10 @@ class Config:
     # query code, in the applicant's browser session only; afterwards only the case number.
     RECEIPT_MINUTES = 30
 
+    # A citizen's page meeting a dropped database connection runs once more after this pause
+    # (a restart takes about a second), then shows the form again with what was typed.
+    DB_RETRY_SECONDS = 1.0
+
     SEED_ALLOWED = False
 
 
@@ -87,6 +91,7 @@ class TestingConfig(DevelopmentConfig):
     RATELIMIT_STORAGE_URI = "memory://"
     JIEFEN_LIMIT_APPLICATION = JIEFEN_LIMIT_LOOKUP = JIEFEN_LIMIT_LOGIN = "100000 per minute"
     JIEFEN_LIMIT_RECEIPT = "100000 per minute"
+    DB_RETRY_SECONDS = 0.0
 
 
 CONFIGS: dict[str, type[Config]] = {

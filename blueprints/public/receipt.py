@@ -69,10 +69,13 @@ def receipt_centre(number: str) -> Organisation | None:
 # ---- the receipt in the applicant's session --------------------------------------------------
 
 
-def keep_receipt(number: str, code: str) -> None:
+def keep_receipt(number: str, code: str | None) -> None:
     """Right after applying: hold the number and the code for this browser session, the code
     until RECEIPT_MINUTES from now (the signed cookie carries the deadline, so a copy of the
-    cookie is of no use once the time is up)."""
+    cookie is of no use once the time is up). Without `code`, the number only."""
+    if code is None:
+        session[RECEIPT_KEY] = {"number": number}
+        return
     until = utcnow() + timedelta(minutes=current_app.config["RECEIPT_MINUTES"])
     session[RECEIPT_KEY] = {"number": number, "code": code, "until": int(until.timestamp())}
 
