@@ -118,3 +118,16 @@ def database_error(error: sa.exc.DBAPIError):
         "database unavailable in %s: %s", request.endpoint, type(error.orig).__name__
     )
     return unavailable(unavailable_page())
+
+
+@bp.after_request
+def end_transaction(response):
+    """End the request's transaction as soon as its answer is made. A connection the server
+    ends after that (a restart) would otherwise fail the ROLLBACK at teardown and turn a page
+    already made into a 500; here the dead connection is dropped and the page goes out."""
+    try:
+        db.session.close()
+    except sa.exc.DBAPIError as error:
+        if not is_transient(error):
+            raise
+    return response

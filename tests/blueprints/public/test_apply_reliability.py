@@ -429,3 +429,40 @@ def test_postgresql_connection_killed_inside_the_transaction(world, client):
     assert number.endswith("-000001")  # the dropped transaction's number was never used
     case = _db.session.scalar(sa.select(Case))
     assert check_query_code(case.query_code_hash, code)
+
+
+def test_a_connection_dropped_after_the_page_was_made_does_not_fail_it(world, client, monkeypatch):
+    """Ending the transaction after the page is made meets the dropped connection: the page
+    still goes out (it used to become a 500 when teardown's ROLLBACK failed)."""
+    real, calls = _db.session.close, []
+
+    def close():
+        calls.append(1)
+        if len(calls) == 1:
+            real()
+            raise dropped()
+        return real()
+
+    monkeypatch.setattr(_db.session, "close", close)
+    response = client.get("/apply")
+    assert response.status_code == 200 and calls
+
+
+@pg_only
+def test_postgresql_connection_killed_while_the_page_is_rendered(world, client):
+    from flask import template_rendered
+
+    killed: list[int] = []
+
+    def kill(sender, template, context, **extra):
+        if not killed and template.name == "public/apply.html":
+            dbapi = _db.session.connection().connection.dbapi_connection
+            killed.append(dbapi.info.backend_pid)
+            _terminate(killed)
+
+    template_rendered.connect(kill, client.application)
+    try:
+        response = client.get("/apply")
+    finally:
+        template_rendered.disconnect(kill, client.application)
+    assert killed and response.status_code == 200 and 'name="submission"' in response.text
