@@ -194,11 +194,14 @@ def _create_case(
         raise ValidationFailed(_l("Choose at least the county of the dispute."), field="region")
     now = now or utcnow()
     code = code or new_query_code()
+    # Hashed before the number is reserved: the hash is deliberately slow, and reserving the
+    # number locks the county's counter (on SQLite the whole database) until the commit.
+    code_hash = hash_query_code(code)
     case = Case(
         # The year of the case number is the year in China (a case on 1 January at 07:00
         # Beijing time is still 31 December in UTC).
         number=next_case_number(local_today(now).year, county_code),
-        query_code_hash=hash_query_code(code),
+        query_code_hash=code_hash,
         source=source,
         channel=channel,
         dispute_type=data.dispute_type,
