@@ -35,6 +35,7 @@ from flask_babel import format_time
 
 from blueprints.htmx import redirect_303
 from blueprints.public import bp
+from blueprints.public.retry import retried
 from domain.documents import html_to_pdf
 from extensions import db, limiter
 from models import Case, Organisation
@@ -108,6 +109,7 @@ def _limit_key() -> str:
 
 
 @bp.route("/apply/submitted")
+@retried()
 def submitted():
     """Confirmation with the case number and the query code while this session may still
     show it; afterwards the number and what to do instead (the applicant)."""

@@ -210,6 +210,7 @@ def lookup():
 
 
 @bp.route("/status")
+@retried()
 def status():
     """The public status and citizen-visible timeline of the case unlocked in this session."""
     number = session.get("case_access")

@@ -346,10 +346,34 @@ def test_a_reading_page_answers_503_when_the_database_is_away(world, client, mon
     def refused(*_args, **_kwargs):
         raise sa.exc.OperationalError("SELECT", {}, _Orig("connection refused"))
 
-    monkeypatch.setattr(_db.session, "scalars", refused)
-    response = client.get("/status")
+    with monkeypatch.context() as patch:
+        patch.setattr(_db.session, "scalars", refused)
+        response = client.get("/status")
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
     assert "Please try again in a moment" in response.text
+
+    # Away for a moment only: the second try shows the page.
+    real, calls = _db.session.scalars, []
+
+    def once(*args, **kwargs):
+        calls.append(1)
+        return refused() if len(calls) == 1 else real(*args, **kwargs)
+
+    monkeypatch.setattr(_db.session, "scalars", once)
+    response = client.get("/status")
+    assert response.status_code == 200 and case.number in response.text
+
+
+def test_any_public_page_answers_503_not_500_when_the_database_is_away(world, client, monkeypatch):
+    """Pages without a retry of their own (a receipt download) still answer 503."""
+    assert client.post("/apply", data=form_data(world)).status_code == 303
+
+    def refused(*_args, **_kwargs):
+        raise sa.exc.OperationalError("SELECT", {}, _Orig("connection refused"))
+
+    monkeypatch.setattr(_db.session, "scalar", refused)
+    response = client.get("/apply/submitted/receipt.pdf")
+    assert response.status_code == 503 and "Please try again in a moment" in response.text
 
 
 # ---- a real dropped connection (PostgreSQL) -----------------------------------------------------
