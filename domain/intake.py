@@ -19,6 +19,7 @@ from domain.calendar import local_today
 from domain.codes import (
     QUERY_ALPHABET,
     QUERY_CODE_LENGTH,
+    check_query_code,
     hash_query_code,
     new_query_code,
     next_case_number,
@@ -261,23 +262,27 @@ def _submission(token: str, data: CaseData) -> tuple[str, str]:
     return digest, "".join(letters)
 
 
-def filed_application(data: CaseData, submission: str) -> tuple[Case, str] | None:
+def filed_application(data: CaseData, submission: str) -> tuple[Case, str | None] | None:
     """The case already filed by the form with one-time token `submission` and content `data`,
-    with its query code, or None."""
+    with its query code (None if the server's secret key changed since: the code derived now
+    is not the one stored), or None."""
     digest, code = _submission(submission, data)
     case = db.session.scalar(sa.select(Case).where(Case.submission_hash == digest))
-    return (case, code) if case is not None else None
+    if case is None:
+        return None
+    return case, code if check_query_code(case.query_code_hash, code) else None
 
 
 def submit_application(
     data: CaseData, *, submission: str | None = None, now: datetime | None = None
-) -> tuple[Case, str]:
+) -> tuple[Case, str | None]:
     """A citizen's online application (人民调解申请书). Returns the case and its query code,
     which exists in plain text only in this return value.
 
     `submission` is the form's one-time token: the same form sent again (a double click, or a
     retry after a dropped connection hid whether the first one was stored) returns the case it
-    already filed and the same query code, and files nothing. Two at once cannot both file:
+    already filed and the same query code (None if it cannot be shown again: see
+    `filed_application`), and files nothing. Two at once cannot both file:
     the second flush or commit raises IntegrityError (the digest is unique), after which
     `filed_application` finds the first.
 
@@ -285,10 +290,10 @@ def submit_application(
     """
     digest = code = None
     if submission:
-        digest, code = _submission(submission, data)
-        filed = db.session.scalar(sa.select(Case).where(Case.submission_hash == digest))
+        filed = filed_application(data, submission)
         if filed is not None:
-            return filed, code
+            return filed
+        digest, code = _submission(submission, data)
     case, code = _create_case(
         data,
         source=Source.APPLICATION,

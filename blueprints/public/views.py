@@ -114,15 +114,16 @@ def _file(form: ApplicationForm):
     return case, code
 
 
-def _acknowledge(case: Case, code: str) -> None:
+def _acknowledge(case: Case, code: str | None) -> None:
     """Hold the receipt for this browser. The same form sent again shows the same receipt,
-    unless this browser already holds that case (its code perhaps removed on purpose) or the
-    time to show the code (RECEIPT_MINUTES after applying) is over: then the number only."""
+    unless this browser already holds that case (its code perhaps removed on purpose), or the
+    time to show the code (RECEIPT_MINUTES after applying) is over, or the code cannot be
+    shown again (`code` None): then the number only."""
     held = held_receipt()
     if held is not None and held["number"] == case.number:
         return
     shown_until = case.created_at + timedelta(minutes=current_app.config["RECEIPT_MINUTES"])
-    keep_receipt(case.number, code if utcnow() < shown_until else None)
+    keep_receipt(case.number, code if code and utcnow() < shown_until else None)
 
 
 def _apply_unavailable():

@@ -306,6 +306,20 @@ def test_the_same_form_again_later_shows_no_code(world, client, app, monkeypatch
     assert count_rows(Case) == 1
 
 
+def test_the_same_form_after_the_secret_key_changed_shows_no_wrong_code(world, client, app):
+    data = form_data(world, submission=TOKEN)
+    assert client.post("/apply", data=data).status_code == 303
+    number, _code = shown_receipt(client)
+    key = app.config["SECRET_KEY"]
+    app.config["SECRET_KEY"] = "another-key-since"
+    try:
+        assert client.post("/apply", data=data).status_code == 303
+        assert shown_receipt(client) == (number, None)
+    finally:
+        app.config["SECRET_KEY"] = key
+    assert count_rows(Case) == 1
+
+
 def test_the_form_carries_a_fresh_token(world, client):
     tokens = {
         re.search(r'name="submission" type="hidden" value="([^"]+)"', client.get("/apply").text)[1]
