@@ -78,6 +78,10 @@ class Config:
     # query code, in the applicant's browser session only; afterwards only the case number.
     RECEIPT_MINUTES = 30
 
+    # A citizen's page meeting a dropped database connection runs once more after this pause
+    # (a restart takes about a second), then shows the form again with what was typed.
+    DB_RETRY_SECONDS = 1.0
+
     SEED_ALLOWED = False
 
 
@@ -103,6 +107,7 @@ class TestingConfig(DevelopmentConfig):
     JIEFEN_LIMIT_APPLICATION = JIEFEN_LIMIT_LOOKUP = JIEFEN_LIMIT_LOGIN = "100000 per minute"
     JIEFEN_LIMIT_RECEIPT = JIEFEN_LIMIT_PASSWORD_CHANGE = "100000 per minute"  # noqa: S105
     JIEFEN_LOGIN_DELAY_AFTER = JIEFEN_LOGIN_ACCOUNT_DELAY_AFTER = 100000
+    DB_RETRY_SECONDS = 0.0
 
 
 CONFIGS: dict[str, type[Config]] = {

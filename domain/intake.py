@@ -3,16 +3,27 @@ or referral. Both create a case in REGISTERED with one number for life and a que
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from domain.calendar import local_today
-from domain.codes import hash_query_code, new_query_code, next_case_number
+from domain.codes import (
+    QUERY_ALPHABET,
+    QUERY_CODE_LENGTH,
+    check_query_code,
+    hash_query_code,
+    new_query_code,
+    next_case_number,
+)
 from domain.errors import NotPermitted, ValidationFailed
 from domain.identity import normalise_credit_code, normalise_id_number, normalise_phone
 from domain.states import Action
@@ -169,6 +180,7 @@ def _create_case(
     actor: User | None,
     intake_org: Organisation | None,
     now: datetime | None,
+    code: str | None = None,
 ) -> tuple[Case, str]:
     _check_parties(data.parties)
     if not (data.summary or "").strip():
@@ -182,12 +194,15 @@ def _create_case(
     if county_code is None:
         raise ValidationFailed(_l("Choose at least the county of the dispute."), field="region")
     now = now or utcnow()
-    code = new_query_code()
+    code = code or new_query_code()
+    # Hashed before the number is reserved: the hash is deliberately slow, and reserving the
+    # number locks the county's counter (on SQLite the whole database) until the commit.
+    code_hash = hash_query_code(code)
     case = Case(
         # The year of the case number is the year in China (a case on 1 January at 07:00
         # Beijing time is still 31 December in UTC).
         number=next_case_number(local_today(now).year, county_code),
-        query_code_hash=hash_query_code(code),
+        query_code_hash=code_hash,
         source=source,
         channel=channel,
         dispute_type=data.dispute_type,
@@ -210,12 +225,75 @@ def _create_case(
     return case, code
 
 
-def submit_application(data: CaseData, *, now: datetime | None = None) -> tuple[Case, str]:
+def _fingerprint(data: CaseData) -> bytes:
+    """What was typed, in one canonical form: the same form sent again gives the same bytes."""
+    content = {
+        "region": data.region.id,
+        "dispute_type": data.dispute_type,
+        "summary": data.summary,
+        "requests": data.requests,
+        "amount": data.amount,
+        "risk_level": data.risk_level,
+        "cross_region": data.cross_region,
+        "parties": [{f.name: getattr(p, f.name) for f in fields(p)} for p in data.parties],
+    }
+    return json.dumps(content, sort_keys=True, default=str, ensure_ascii=False).encode()
+
+
+def _submission(token: str, data: CaseData) -> tuple[str, str]:
+    """(the digest stored on the case, its query code) for the form with one-time token
+    `token` and content `data`.
+
+    The token and the content together name one application: a form whose page was reused
+    for a different application (a browser restoring the old token) files a new case. The
+    query code is derived from them with the server's secret key, so the same form sent again
+    shows the same receipt although only the code's hash is stored; the token is never stored,
+    so the database and the key together still do not give the code away.
+    """
+    material = token.encode() + b"\0" + _fingerprint(data)
+    digest = hashlib.sha256(b"submission\0" + material).hexdigest()
+    key = current_app.secret_key
+    key = key.encode() if isinstance(key, str) else key
+    number = int.from_bytes(hmac.new(key, b"query-code\0" + material, "sha256").digest())
+    letters = []
+    for _ in range(QUERY_CODE_LENGTH):
+        number, index = divmod(number, len(QUERY_ALPHABET))
+        letters.append(QUERY_ALPHABET[index])
+    return digest, "".join(letters)
+
+
+def filed_application(data: CaseData, submission: str) -> tuple[Case, str | None] | None:
+    """The case already filed by the form with one-time token `submission` and content `data`,
+    with its query code (None if the server's secret key changed since: the code derived now
+    is not the one stored), or None."""
+    digest, code = _submission(submission, data)
+    case = db.session.scalar(sa.select(Case).where(Case.submission_hash == digest))
+    if case is None:
+        return None
+    return case, code if check_query_code(case.query_code_hash, code) else None
+
+
+def submit_application(
+    data: CaseData, *, submission: str | None = None, now: datetime | None = None
+) -> tuple[Case, str | None]:
     """A citizen's online application (人民调解申请书). Returns the case and its query code,
     which exists in plain text only in this return value.
 
+    `submission` is the form's one-time token: the same form sent again (a double click, or a
+    retry after a dropped connection hid whether the first one was stored) returns the case it
+    already filed and the same query code (None if it cannot be shown again: see
+    `filed_application`), and files nothing. Two at once cannot both file:
+    the second flush or commit raises IntegrityError (the digest is unique), after which
+    `filed_application` finds the first.
+
     Raises ValidationFailed (no applicant / respondent / county) or IdentifierError.
     """
+    digest = code = None
+    if submission:
+        filed = filed_application(data, submission)
+        if filed is not None:
+            return filed
+        digest, code = _submission(submission, data)
     case, code = _create_case(
         data,
         source=Source.APPLICATION,
@@ -223,7 +301,9 @@ def submit_application(data: CaseData, *, now: datetime | None = None) -> tuple[
         actor=None,
         intake_org=None,
         now=now,
+        code=code,
     )
+    case.submission_hash = digest
     record(case, Action.REGISTER, None, public=True, data={"channel": Channel.ONLINE.value})
     db.session.flush()
     return case, code

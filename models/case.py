@@ -121,6 +121,12 @@ class Case(db.Model):
     joint_org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
     joint_departments: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
+    # An online application: the digest of the form's one-time token and what was typed, so
+    # the same form sent twice (a double click, or again after a dropped connection left it
+    # unclear whether the first was stored) files one case. Unique: two at once cannot both
+    # insert. The token itself is never stored.
+    submission_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True, index=True)
+
     # Optimistic locking: a stale write raises StaleDataError instead of losing an update.
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}

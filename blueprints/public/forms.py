@@ -7,6 +7,7 @@ from wtforms import (
     BooleanField,
     DecimalField,
     FormField,
+    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -101,6 +102,9 @@ class ApplicationForm(TrimmedForm):
         ),
         validators=[InputRequired(_l("Please confirm the declaration to apply."))],
     )
+    # The form's one-time token, made when the form is first shown: the same form sent twice
+    # files one case (domain.intake.submit_application).
+    submission = HiddenField(render_kw={"autocomplete": "off"})
     # Honeypot: hidden from people by CSS; simple bots fill every field.
     website = StringField(
         _l("Leave this field empty"), render_kw={"tabindex": "-1", "autocomplete": "off"}

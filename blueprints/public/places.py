@@ -13,12 +13,24 @@ from extensions import db
 from models import Region
 from models.enums import RegionLevel
 
+# The places last listed, (parent id, level) -> [(id, name)]: when the database cannot be
+# reached, the form is shown again with the places chosen from these. Region names change
+# rarely, the tree is small (a city's few thousand villages at most), and only that page reads
+# them.
+_LISTED: dict[tuple[int | None, RegionLevel], list[tuple[int, str]]] = {}
 
-def _children(parent_id: int | None, level: RegionLevel) -> list[Region]:
-    stmt = sa.select(Region).where(Region.level == level).order_by(Region.code)
+
+def _children(parent_id: int | None, level: RegionLevel) -> list[tuple[int, str]]:
+    stmt = sa.select(Region.id, Region.name).where(Region.level == level).order_by(Region.code)
     if parent_id is not None:
         stmt = stmt.where(Region.parent_id == parent_id)
-    return list(db.session.scalars(stmt))
+    listed = [(row.id, row.name) for row in db.session.execute(stmt)]
+    _LISTED[(parent_id, level)] = listed
+    return listed
+
+
+def _listed_before(parent_id: int | None, level: RegionLevel) -> list[tuple[int, str]]:
+    return _LISTED.get((parent_id, level), [])
 
 
 def _as_int(value) -> int | None:
@@ -28,30 +40,37 @@ def _as_int(value) -> int | None:
         return None
 
 
-def place_choices(form) -> None:
-    """Fill the three selects; drop a lower choice that no longer fits the one above."""
-    counties = _children(None, RegionLevel.COUNTY)
-    form.county.choices = [SelectChoice("", _l("Choose…"))] + [
-        SelectChoice(str(r.id), r.name) for r in counties
-    ]
-    county_id = _as_int(form.county.data)
-    if county_id not in {r.id for r in counties}:
-        county_id = None
-        form.county.data = ""
-    townships = _children(county_id, RegionLevel.TOWNSHIP) if county_id else []
+def place_choices(form, *, offline: bool = False) -> None:
+    """Fill the three selects; drop a lower choice that no longer fits the one above.
+
+    `offline`: without the database (it cannot be reached), from the places listed before;
+    every choice is kept, one not listed before as "chosen earlier", so nothing typed is lost.
+    """
+    children = _listed_before if offline else _children
+
+    def options(listed: list[tuple[int, str]], field) -> tuple[list[SelectChoice], int | None]:
+        chosen = _as_int(field.data)
+        out = [SelectChoice(str(i), name) for i, name in listed]
+        if chosen not in {i for i, _name in listed}:
+            if offline and chosen is not None:
+                out.append(SelectChoice(str(chosen), _l("(chosen earlier)")))
+            else:
+                chosen = None
+                field.data = ""
+        return out, chosen
+
+    counties, county_id = options(children(None, RegionLevel.COUNTY), form.county)
+    form.county.choices = [SelectChoice("", _l("Choose…"))] + counties
+    townships, township_id = options(
+        children(county_id, RegionLevel.TOWNSHIP) if county_id else [], form.township
+    )
     form.township.choices = [
         SelectChoice("", _l("Choose…") if county_id else _l("Choose the county first"))
-    ] + [SelectChoice(str(r.id), r.name) for r in townships]
-    township_id = _as_int(form.township.data)
-    if township_id not in {r.id for r in townships}:
-        township_id = None
-        form.township.data = ""
-    villages = _children(township_id, RegionLevel.VILLAGE) if township_id else []
-    form.village.choices = [SelectChoice("", _l("Not sure / not in a village"))] + [
-        SelectChoice(str(r.id), r.name) for r in villages
-    ]
-    if _as_int(form.village.data) not in {r.id for r in villages}:
-        form.village.data = ""
+    ] + townships
+    villages, _village_id = options(
+        children(township_id, RegionLevel.VILLAGE) if township_id else [], form.village
+    )
+    form.village.choices = [SelectChoice("", _l("Not sure / not in a village"))] + villages
 
 
 def selected_region(form) -> Region:

@@ -36,6 +36,7 @@ from flask_babel import format_time
 
 from blueprints.htmx import redirect_303
 from blueprints.public import bp
+from blueprints.public.retry import retried
 from domain.documents import html_to_pdf
 from domain.receipts import drop_hold, held_code, hold_code
 from extensions import db, limiter
@@ -71,13 +72,16 @@ def receipt_centre(number: str) -> Organisation | None:
 # ---- the receipt in the applicant's session --------------------------------------------------
 
 
-def keep_receipt(number: str, code: str) -> None:
+def keep_receipt(number: str, code: str | None) -> None:
     """Right after applying (the case is committed): hold the code server-side until
-    RECEIPT_MINUTES from now; this browser's session gets the number and a token for it."""
+    RECEIPT_MINUTES after the case was filed; this browser's session gets the number and a
+    token for it. Without `code` (it cannot be shown again), the number only."""
+    if code is None:
+        session[RECEIPT_KEY] = {"number": number}
+        return
     case = db.session.scalar(sa.select(Case).where(Case.number == number))
-    now = utcnow()
-    until = now + timedelta(minutes=current_app.config["RECEIPT_MINUTES"])
-    token = hold_code(case, code, until, now)
+    until = case.created_at + timedelta(minutes=current_app.config["RECEIPT_MINUTES"])
+    token = hold_code(case, code, until, utcnow())
     db.session.commit()
     session[RECEIPT_KEY] = {"number": number, "hold": token}
 
@@ -115,6 +119,7 @@ def _limit_key() -> str:
 
 
 @bp.route("/apply/submitted")
+@retried()
 def submitted():
     """Confirmation with the case number and the query code while this session may still
     show it; afterwards the number and what to do instead (the applicant)."""

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import (
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -14,21 +19,23 @@ from flask import (
 )
 
 from blueprints.auth.views import _safe_next
-from blueprints.htmx import redirect_303, render
+from blueprints.htmx import is_htmx, redirect_303, render
 from blueprints.parties import edit_lists
 from blueprints.public import bp
 from blueprints.public.forms import ApplicationForm, LookupForm
 from blueprints.public.places import place_choices, selected_region
-from blueprints.public.receipt import keep_receipt
+from blueprints.public.receipt import held_receipt, keep_receipt
+from blueprints.public.retry import UNAVAILABLE, retried
 from domain.codes import check_query_code, dummy_query_code_hash, normalise_case_number
 from domain.errors import ValidationFailed
 from domain.identity import IdentifierError
-from domain.intake import CaseData, submit_application
+from domain.intake import CaseData, filed_application, submit_application
 from domain.links import merged_into
 from extensions import csrf, db, limiter
 from models import Case, Event
 from models.enums import DisputeType, PartyRole
 from models.states import CaseState
+from models.types import utcnow
 
 # The party lists by the name their buttons use ("add_applicant", "remove_respondent").
 PARTY_LISTS = {"applicant": "applicants", "respondent": "respondents"}
@@ -40,6 +47,7 @@ EDIT_ACTIONS = {
     "remove_respondent",
     "refresh_place",
 }
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 @bp.route("/")
@@ -71,6 +79,61 @@ def _case_data(form: ApplicationForm) -> CaseData:
     )
 
 
+def _submission_token(form: ApplicationForm) -> str:
+    """The form's one-time token: the one sent with it, else a new one (a form shown for the
+    first time, or one from before tokens, or a forged value). The same for a second run of
+    the request, so a retry cannot file a second case."""
+    if not _TOKEN.fullmatch(form.submission.data or ""):
+        if "submission_token" not in g:
+            g.submission_token = secrets.token_urlsafe(24)
+        form.submission.data = g.submission_token
+    return form.submission.data
+
+
+def _file(form: ApplicationForm):
+    """File the application once: (case, query code), or None when the domain refused it
+    (the reason is added to the form's errors)."""
+    token = _submission_token(form)
+    try:
+        case, code = submit_application(_case_data(form), submission=token)
+        db.session.commit()
+    except (ValidationFailed, IdentifierError) as error:
+        db.session.rollback()
+        form.form_errors.append(str(error.message))
+        return None
+    except sa.exc.IntegrityError:
+        # The same form sent twice at once (a double click): the other request filed it.
+        db.session.rollback()
+        filed = filed_application(_case_data(form), token)
+        if filed is None:
+            raise
+        case, code = filed
+    return case, code
+
+
+def _acknowledge(case: Case, code: str | None) -> None:
+    """Hold the receipt for this browser. The same form sent again shows the same receipt,
+    unless this browser already holds that case (its code perhaps removed on purpose), or the
+    time to show the code (RECEIPT_MINUTES after applying) is over, or the code cannot be
+    shown again (`code` None): then the number only."""
+    held = held_receipt()
+    if held is not None and held["number"] == case.number:
+        return
+    shown_until = case.created_at + timedelta(minutes=current_app.config["RECEIPT_MINUTES"])
+    keep_receipt(case.number, code if code and utcnow() < shown_until else None)
+
+
+def _apply_unavailable():
+    """The form again with everything typed, when the database cannot be reached (it is not
+    touched here: the places come from the lists shown before)."""
+    if is_htmx():
+        return render_template("errors/fragment.html", status=503, message=UNAVAILABLE)
+    form = ApplicationForm()
+    _submission_token(form)
+    place_choices(form, offline=True)
+    return render_template("public/apply.html", form=form, unavailable=True)
+
+
 @bp.route("/apply", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired token keeps what was typed
 # Only applications actually filed count (a redirect): a citizen correcting mistakes on a
@@ -81,35 +144,44 @@ def _case_data(form: ApplicationForm) -> CaseData:
     exempt_when=_editing,
     deduct_when=lambda response: response.status_code == 303,
 )
+@retried(fallback=_apply_unavailable)
 def apply():
     """The application form, 人民调解申请书 (anyone, no account)."""
     form = ApplicationForm()
+    _submission_token(form)
     place_choices(form)
     if _editing():
         target = _edit(form, request.form["action"])
         place_choices(form)
         return render(
-            "public/apply.html", f"public/partials/{target}.html", targets=(target,), form=form
+            "public/apply.html",
+            f"public/partials/{target}.html",
+            targets=(target,),
+            form=form,
+            unavailable=False,
         )
     if request.method == "POST":
         if form.website.data:
             abort(400)  # the honeypot was filled: a bot
         if form.validate():
-            try:
-                case, code = submit_application(_case_data(form))
-                db.session.commit()
-            except (ValidationFailed, IdentifierError) as error:
-                db.session.rollback()
-                form.form_errors.append(str(error.message))
-            else:
-                keep_receipt(case.number, code)
+            filed = _file(form)
+            if filed is not None:
+                _acknowledge(*filed)
                 return redirect_303(url_for("public.submitted"))
-    return render("public/apply.html", form=form)
+    return render("public/apply.html", form=form, unavailable=False)
+
+
+def _lookup_unavailable():
+    """The lookup form again with what was typed, when the database cannot be reached."""
+    if is_htmx():
+        return render_template("errors/fragment.html", status=503, message=UNAVAILABLE)
+    return render_template("public/lookup.html", form=LookupForm(), failed=False, unavailable=True)
 
 
 @bp.route("/lookup", methods=["GET", "POST"])
 @csrf.exempt  # checked by LookupForm itself
 @limiter.limit(lambda: current_app.config["JIEFEN_LIMIT_LOOKUP"], methods=["POST"])
+@retried(fallback=_lookup_unavailable)
 def lookup():
     """Check a case with its number and query code (anyone)."""
     form = LookupForm()
@@ -129,10 +201,14 @@ def lookup():
             session["case_access"] = case.number
             return redirect_303(url_for("public.status"))
         failed = True
-    return render_template("public/lookup.html", form=form, failed=failed), 200
+    return (
+        render_template("public/lookup.html", form=form, failed=failed, unavailable=False),
+        200,
+    )
 
 
 @bp.route("/status")
+@retried()
 def status():
     """The public status and citizen-visible timeline of the case unlocked in this session."""
     number = session.get("case_access")

@@ -81,4 +81,3 @@ def test_a_wrong_hop_count_stops_the_start(value):
 
     with pytest.raises(RuntimeError, match="JIEFEN_PROXY_HOPS"):
         create_app(Config)
-
