@@ -117,6 +117,7 @@ def transfer_panel(case: Case, user: User) -> Panel | None:
         return None
     out = pending is not None and pending.direction == TransferDirection.OUT.value
     sender_side = can_send_transfer(user, case)
+    records_out = out and transfers.can_record_out_acknowledgement(user, case)
     receiver = (
         pending is not None
         and not out
@@ -130,7 +131,7 @@ def transfer_panel(case: Case, user: User) -> Panel | None:
         answers = {
             "accept": (AcceptForm, receiver),
             "decline": (DeclineForm, receiver),
-            "ack_out": (OutAckForm, out and sender_side),
+            "ack_out": (OutAckForm, records_out),
             "withdraw": (AnswerForm, sender_side),
         }
         for key, (cls, may) in answers.items():
@@ -159,8 +160,8 @@ def _transfer_id(form) -> int | None:
 
 @bp.route("/<number>/transfers", methods=["POST"])
 def send_transfer(number: str):
-    """Send the case to another organisation or out (clerk, leader, the handling committee's
-    director, the presiding mediator)."""
+    """Send the case to another organisation or out (whoever holds it: the desk before
+    dispatch, the handling committee's director or the presiding mediator after)."""
     case, user = load_case(number), _me()
     if not can_send_transfer(user, case):
         abort(403)
@@ -207,7 +208,7 @@ def withdraw_transfer(number: str):
 @bp.route("/<number>/transfers/accept", methods=["POST"])
 def accept_transfer(number: str):
     """Acknowledge a transfer: the receiving organisation handles the case now (its director,
-    or a clerk or leader of its region)."""
+    or the desk of its region)."""
     case, user = load_case(number), _me()
     form = AcceptForm(prefix="accept")
     return panel_action(
@@ -239,9 +240,10 @@ def decline_transfer(number: str):
 
 @bp.route("/<number>/transfers/ack-out", methods=["POST"])
 def ack_transfer_out(number: str):
-    """Record that the outside body signed for the case: mediation ends (the sending side)."""
+    """Record that the outside body signed for the case: mediation ends (the sending side, or
+    the desk of the case's area)."""
     case, user = load_case(number), _me()
-    if not can_send_transfer(user, case):
+    if not transfers.can_record_out_acknowledgement(user, case):
         abort(403)
     form = OutAckForm(prefix="ack_out")
     return panel_action(

@@ -65,7 +65,7 @@ def test_archive_refused_lists_the_gaps(world, login, client, db, htmx, template
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-@pytest.mark.parametrize("who", ["mediator", "clerk", "leader"])
+@pytest.mark.parametrize("who", ["mediator", "director"])
 def test_archive_a_terminated_case(world, login, client, db, htmx, who):
     case = world.case(CaseState.TERMINATED)
     complete_file(case, world.mediator)
@@ -100,6 +100,28 @@ def test_archive_a_terminated_case(world, login, client, db, htmx, who):
     assert 'name="archive-version"' not in opened
     assert case.file_number and case.file_number in html
     assert "Download the case file (PDF)" in html
+
+
+@pytest.mark.parametrize("who", ["clerk", "leader"])
+def test_the_desk_and_leaders_do_not_archive_a_committees_case(world, login, client, db, who):
+    """The committee keeps the file of a case it handled (PML Art. 27)."""
+    case = world.case(CaseState.TERMINATED)
+    complete_file(case, world.mediator)
+    db.session.commit()
+    login(who)
+    assert f"/cases/{case.number}/panels/archive?open=archive" not in page(client, case)
+    r = client.post(f"/cases/{case.number}/archive", data={"archive-version": case.version})
+    assert r.status_code == 403
+    assert fresh(db, case).state == CaseState.TERMINATED
+
+
+def test_the_desk_archives_a_case_it_did_not_accept(world, login, client, db):
+    case = world.case(CaseState.NOT_ACCEPTED)
+    db.session.commit()
+    login("clerk")
+    assert f"/cases/{case.number}/panels/archive?open=archive" in page(client, case)
+    login("leader")
+    assert f"/cases/{case.number}/panels/archive?open=archive" not in page(client, case)
 
 
 def test_archive_stale(world, login, client, db):
