@@ -158,6 +158,17 @@ def _transfer_id(form) -> int | None:
     return row_id(form.transfer.data)  # None (out of range, not a number): "no longer waiting"
 
 
+def _may_answer(case: Case, form, user: User) -> None:
+    """403 unless `user` may answer the pending transfer `form` names (the receiving side);
+    a transfer no longer waiting is the domain's to refuse, with its message."""
+    wanted = _transfer_id(form)
+    pending = next(
+        (t for t in case.transfers if t.id == wanted and t.status == transfers.PENDING), None
+    )
+    if pending is not None and not may_receive_transfer(user, pending):
+        abort(403)
+
+
 @bp.route("/<number>/transfers", methods=["POST"])
 def send_transfer(number: str):
     """Send the case to another organisation or out (whoever holds it: the desk before
@@ -211,6 +222,7 @@ def accept_transfer(number: str):
     or the desk of its region)."""
     case, user = load_case(number), _me()
     form = AcceptForm(prefix="accept")
+    _may_answer(case, form, user)
     return panel_action(
         case,
         TRANSFER,
@@ -227,6 +239,7 @@ def decline_transfer(number: str):
     """Decline a transfer with a reason: the case stays where it was (the receiver)."""
     case, user = load_case(number), _me()
     form = DeclineForm(prefix="decline")
+    _may_answer(case, form, user)
     return panel_action(
         case,
         TRANSFER,
