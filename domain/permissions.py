@@ -103,14 +103,15 @@ def is_active_mediator(user: User, case: Case) -> bool:
 # Who holds a case:
 # - the desk (clerks of the case's area) from registration until dispatch: registering
 #   (MOJ-2002 Art. 23), screening (Arts. 22, 24), the parties' consent and the notice at intake
-#   (PML Art. 17; Art. 30), dispatch, and the file it keeps meanwhile; until the committee has a
-#   presiding mediator the desk may still name one or send the case elsewhere;
+#   (PML Art. 17; MOJ-2002 Art. 30), dispatch, and the file it keeps meanwhile; until the
+#   committee has a presiding mediator the desk may still name one or send the case elsewhere;
 # - from dispatch, the handling committee, which designates the mediators and mediates (PML
 #   Arts. 19, 22): its director and the case's active mediators; while the centre one level up
 #   organises joint mediation, that centre's director and mediators too;
 # - the desk keeps, at every stage, what it does for the citizen and the referring bodies: a new
-#   query code, the report back to a court, petition office or police station, and recording
-#   that an outside body signed for a transfer;
+#   query code, the report back to a court, petition office or police station, recording that
+#   an outside body signed for a transfer; and it acknowledges transfers sent to its area
+#   (may_receive_transfer);
 # - leaders oversee the cases of their area: they read them and correct what was registered
 #   (README, "Corrections"); they do not act for the desk or the committee;
 # - administrators manage the reference data; they do no work on cases.
