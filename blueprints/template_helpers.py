@@ -14,6 +14,7 @@ from domain.codes import format_query_code
 from domain.corrections import FIELD_LABELS, PII_FIELDS
 from domain.identity import mask_address, mask_id_number, mask_phone
 from domain.next_step import next_step
+from domain.permissions import may_register
 from domain.referrals import feedback_urgency
 from domain.states import Action
 from models.enums import (
@@ -245,6 +246,7 @@ GLOBALS = {
     "now_utc": utcnow,
     "feedback_urgency": feedback_urgency,
     "next_step": next_step,
+    "may_register": may_register,
     "page_url": page_url,
     "centre_phone": centre_phone,
     "event_text": event_text,

@@ -54,10 +54,9 @@ def run_case(world: DemoWorld, plan: CasePlan) -> tuple[Case, str]:
     """Make one case and drive it to its planned state. Returns it with its query code."""
     rng = world.rng
     county = plan.county
-    clerk = world.users["clerk" if county == "421022" else "clerk2"]
-    desk = clerk
-    if county == "421022" and rng.random() < 0.15:
-        desk = world.users["leader"]
+    desk = world.users["clerk" if county == "421022" else "clerk2"]
+    if county == "421022":
+        rng.random()  # keeps the random sequence, and so the demo world, unchanged
     names = party_names(world, plan)
     plan.pay = settlement(world, plan)
     data = case_data(world, plan, names)
@@ -74,14 +73,14 @@ def run_case(world: DemoWorld, plan: CasePlan) -> tuple[Case, str]:
         referral = referral_data(world, plan, created)
         if referral is not None:  # 诉调 / 访调 / 警调对接: the referrer's papers too
             case, code = world.clock.step(
-                created, register_referral, data, referral, clerk, note=note, now=created
+                created, register_referral, data, referral, desk, note=note, now=created
             )
         else:
             case, code = world.clock.step(
                 created,
                 register_case,
                 data,
-                clerk,
+                desk,
                 source=plan.source,
                 channel=plan.channel,
                 note=note,

@@ -11,12 +11,12 @@ from flask_babel import lazy_gettext as _l
 from domain.agreements import may_record_outcome
 from domain.calendar import local_today
 from domain.errors import NotPermitted, ValidationFailed
-from domain.permissions import can_record, case_scope
+from domain.permissions import Work, case_scope, may
 from domain.states import Action
 from domain.timeline import transition
 from domain.versioning import check_version
 from models import Case, FollowUp, JudicialConfirmation, User
-from models.enums import Performance, ReferralKind, Role, Ruling, Satisfaction, Source
+from models.enums import Performance, ReferralKind, Ruling, Satisfaction, Source
 from models.types import utcnow
 
 FOLLOW_UP_WITHIN_DAYS = 30
@@ -54,9 +54,7 @@ def schedule_closing_follow_ups(case: Case, ended_on: date | None = None) -> Fol
 def may_visit(user: User, case: Case) -> bool:
     """Who records a visit: whoever records the case's work, or any mediator of the handling
     committee (the presiding mediator may have moved on)."""
-    return can_record(user, case) or (
-        user.role == Role.MEDIATOR and case.handling_org_id == user.organisation_id
-    )
+    return may(user, Work.FOLLOW_UP, case)
 
 
 def open_visits(user: User) -> sa.Select:

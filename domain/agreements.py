@@ -19,13 +19,13 @@ from flask_babel import lazy_gettext as _l
 
 from domain.calendar import local_today
 from domain.errors import NotPermitted, ValidationFailed
-from domain.permissions import can_record
+from domain.permissions import Work, may
 from domain.states import Action
 from domain.timeline import transition
 from domain.versioning import check_version
 from extensions import db
 from models import Agreement, AgreementSignature, Case, Party, User
-from models.enums import AgreementKind, PartyRole, Performance, Role, Ruling, SignerKind
+from models.enums import AgreementKind, PartyRole, Performance, Ruling, SignerKind
 
 # Who signs the agreement: the parties themselves, not their agents.
 SIGNING_ROLES = (PartyRole.APPLICANT, PartyRole.RESPONDENT, PartyRole.THIRD_PARTY)
@@ -33,14 +33,8 @@ SIGNING_ROLES = (PartyRole.APPLICANT, PartyRole.RESPONDENT, PartyRole.THIRD_PART
 
 def may_record_outcome(user: User, case: Case) -> bool:
     """The case's mediator or the handling committee's director; after a joint mediation also
-    the staff of the centre that organised it."""
-    if can_record(user, case):
-        return True
-    return (
-        case.joint_org_id is not None
-        and user.organisation_id == case.joint_org_id
-        and user.role in {Role.MEDIATOR, Role.DIRECTOR}
-    )
+    the staff of the centre that organised it (domain.permissions, Work.AGREEMENT)."""
+    return may(user, Work.AGREEMENT, case)
 
 
 def _agreement(case: Case) -> Agreement:

@@ -15,14 +15,14 @@ from domain.aftercare import schedule_closing_follow_ups
 from domain.calendar import local_today
 from domain.clocks import extend_clock, resume_clock, suspend_clock
 from domain.errors import NotPermitted, ValidationFailed
-from domain.permissions import can_record
+from domain.permissions import Work, may
 from domain.referrals import feedback_gaps
 from domain.states import Action, next_state
 from domain.timeline import transition
 from domain.versioning import check_version
 from extensions import db
 from models import Case, Organisation, Region, User
-from models.enums import TERMINATION_REASONS, ClosureReason, OrgKind, ReferralKind, Role, Ruling
+from models.enums import TERMINATION_REASONS, ClosureReason, OrgKind, ReferralKind, Ruling
 from models.states import CaseState
 from models.types import utcnow
 
@@ -43,7 +43,7 @@ def suspend(
 
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
     """
-    if not can_record(actor, case):
+    if not may(actor, Work.CLOCK, case):
         raise NotPermitted()
     check_version(case, version)
     reason = _need_reason(reason, _l("Say why mediation is suspended."))
@@ -63,7 +63,7 @@ def resume(
 
     Raises NotPermitted, StaleCase, InvalidTransition.
     """
-    if not can_record(actor, case):
+    if not may(actor, Work.CLOCK, case):
         raise NotPermitted()
     check_version(case, version)
     transition(case, Action.RESUME, actor, note=note, public=True)
@@ -88,7 +88,7 @@ def extend(
 
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
     """
-    if not can_record(actor, case):
+    if not may(actor, Work.CLOCK, case):
         raise NotPermitted()
     check_version(case, version)
     if not both_parties_agree:
@@ -159,7 +159,7 @@ def record_failure(
 
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
     """
-    if not can_record(actor, case) and not _joint_staff(actor, case):
+    if not may(actor, Work.MEDIATE, case):
         raise NotPermitted()
     check_version(case, version)
     reason = _need_reason(reason, _l("Say why mediation failed."))
@@ -211,16 +211,6 @@ def _from_court(case: Case) -> bool:
     return any(r.kind == ReferralKind.COURT for r in case.referrals)
 
 
-def _joint_staff(user: User, case: Case) -> bool:
-    """Staff of the centre organising the joint mediation act on it too."""
-    return (
-        case.state == CaseState.JOINT_MEDIATION
-        and case.joint_org_id is not None
-        and user.organisation_id == case.joint_org_id
-        and user.role in {Role.MEDIATOR, Role.DIRECTOR, Role.LEADER}
-    )
-
-
 def terminate(
     case: Case,
     actor: User,
@@ -236,7 +226,7 @@ def terminate(
 
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
     """
-    if not can_record(actor, case) and not _joint_staff(actor, case):
+    if not may(actor, Work.MEDIATE, case):
         raise NotPermitted()
     check_version(case, version)
     if reason not in TERMINATION_REASONS:
@@ -272,7 +262,9 @@ def archive_gaps(case: Case) -> list:
 
 
 def can_archive(user: User, case: Case) -> bool:
-    return can_record(user, case) or user.role in {Role.LEADER, Role.CLERK}
+    """Whoever holds the case: the desk for a case never dispatched (not accepted), else the
+    handling committee, which keeps the file (PML Art. 27)."""
+    return may(user, Work.ARCHIVE, case)
 
 
 def archive_case(

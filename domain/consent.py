@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from domain.aftercare import schedule_closing_follow_ups
 from domain.calendar import local_today
 from domain.errors import NotPermitted, ValidationFailed
-from domain.permissions import can_record, can_screen
+from domain.permissions import Work, may
 from domain.states import Action
 from domain.timeline import transition
 from domain.versioning import check_version
@@ -27,8 +27,10 @@ DECIDING_ROLES = (PartyRole.APPLICANT, PartyRole.RESPONDENT)
 
 
 def can_record_consent(user: User, case: Case) -> bool:
-    """The desk before dispatch; the mediator or director once the case is at a committee."""
-    return can_record(user, case) or can_screen(user, case)
+    """The desk before dispatch; the case's mediators or its committee's director once the
+    case is at a committee (domain.permissions, Work.CONSENT: a refusal closes the case, so
+    only whoever holds it records the answers)."""
+    return may(user, Work.CONSENT, case)
 
 
 def _party_of(case: Case, party: Party) -> Party:

@@ -25,7 +25,7 @@ from domain.calendar import local_today
 from domain.document_masking import mask_context, scrub
 from domain.document_transfer import transfer_note_context
 from domain.errors import NotPermitted, ValidationFailed
-from domain.permissions import can_record
+from domain.permissions import can_record, may_keep_document
 from domain.states import Action
 from domain.timeline import record
 from domain.uploads import MAX_UPLOAD_BYTES as MAX_UPLOAD_BYTES
@@ -262,7 +262,7 @@ def _open_file(case: Case) -> None:
 
 def generate(case: Case, kind: DocumentKind, actor: User, subject_id: int = 0) -> Document:
     """Generate a new version of a document as PDF. Raises NotPermitted, ValidationFailed."""
-    if not can_manage_documents(actor, case):
+    if not may_keep_document(actor, case, kind):
         raise NotPermitted()
     _open_file(case)
     if (
@@ -298,7 +298,7 @@ def generate(case: Case, kind: DocumentKind, actor: User, subject_id: int = 0) -
 
 def mark_signed(case: Case, doc: Document, actor: User, *, now: datetime | None = None) -> None:
     """The printed version was signed: freeze it. Raises NotPermitted, ValidationFailed."""
-    if not can_manage_documents(actor, case):
+    if not may_keep_document(actor, case, doc.kind):
         raise NotPermitted()
     _open_file(case)
     if doc.case_id != case.id:
@@ -322,7 +322,7 @@ def upload(
     Raises NotPermitted, ValidationFailed (empty, size, type, a file that does not parse:
     domain/uploads.py).
     """
-    if not can_manage_documents(actor, case):
+    if not may_keep_document(actor, case, kind):
         raise NotPermitted()
     _open_file(case)
     checked = check_upload(content)

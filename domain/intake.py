@@ -26,6 +26,7 @@ from domain.codes import (
 )
 from domain.errors import NotPermitted, ValidationFailed
 from domain.identity import normalise_credit_code, normalise_id_number, normalise_phone
+from domain.permissions import Work, may, may_register
 from domain.states import Action
 from domain.timeline import record
 from extensions import db
@@ -38,7 +39,6 @@ from models.enums import (
     PartyKind,
     PartyRole,
     RiskLevel,
-    Role,
     Sex,
     Source,
 )
@@ -322,8 +322,10 @@ def register_case(
     """The desk registers a case (人民调解受理登记表): walk-in, phone, referral or initiative.
     `event_data` adds raw values to the registration event (a referral's kind and number).
 
-    Raises ValidationFailed or IdentifierError.
+    Raises NotPermitted (only the desk), ValidationFailed or IdentifierError.
     """
+    if not may_register(actor):
+        raise NotPermitted()
     case, code = _create_case(
         data, source=source, channel=channel, actor=actor, intake_org=actor.organisation, now=now
     )
@@ -346,7 +348,7 @@ def reset_query_code(case: Case, actor: User, *, reason: str) -> str:
 
     Raises NotPermitted (only the desk), ValidationFailed (no reason).
     """
-    if actor.role not in {Role.CLERK, Role.LEADER}:
+    if not may(actor, Work.RESET_CODE, case):
         raise NotPermitted()
     if not (reason or "").strip():
         raise ValidationFailed(_l("Say how the person's identity was checked."), field="reason")

@@ -1,7 +1,10 @@
 """Related cases, repeat petitions and merging (关联案件 / 重复信访 / 合并).
 
 A link is a note between two files, recorded on both timelines (only on the open one when the
-other file is archived: an archived file is final). Merging absorbs case B into case A when
+other file is archived: an archived file is final). It is made from a case that is neither
+archived nor merged, by whoever holds that case (domain.permissions, Work.LINK); the other case
+may be any case in the user's scope, an archived one included (a repeat petition of a dispute
+settled long ago). Merging absorbs case B into case A when
 both turn out to be the same dispute: B closes as MERGED and lives on in A; its number, query
 code and timeline stay; its parties not already on A are added to A, so nothing is lost.
 
@@ -21,14 +24,14 @@ from sqlalchemy.orm import joinedload
 from domain.codes import normalise_case_number
 from domain.errors import InvalidTransition, NotPermitted, ValidationFailed
 from domain.ids import is_row_id
-from domain.permissions import get_case_for
+from domain.permissions import Work, get_case_for, may
 from domain.states import Action, allowed
 from domain.timeline import transition
 from domain.versioning import check_version
 from extensions import db
 from models import Case, Event, Party, User
 from models.docking import CaseLink, Referral
-from models.enums import ClosureReason, LinkKind, PartyRole, RiskLevel, Role, TransferStatus
+from models.enums import ClosureReason, LinkKind, PartyRole, RiskLevel, TransferStatus
 from models.types import utcnow
 
 _RISK_ORDER = list(RiskLevel)  # none < blue < yellow < orange < red
@@ -163,6 +166,19 @@ def _record_on_both(
         )
 
 
+def can_link(user: User, case: Case) -> bool:
+    """Whether `user` may link `case` to another case, or remove one of its links, now: the
+    case's file is still open (neither archived nor merged) and `user` holds the case."""
+    return allowed(case.state, Action.LINK_CASE) and may(user, Work.LINK, case)
+
+
+def _check_linking(case: Case, actor: User, action: Action) -> None:
+    if get_case_for(actor, case.number) is None or not may(actor, Work.LINK, case):
+        raise NotPermitted()
+    if not allowed(case.state, action):
+        raise InvalidTransition()  # an archived file is final; a merged case lives on elsewhere
+
+
 def link_cases(
     case: Case,
     other_number: str,
@@ -176,8 +192,7 @@ def link_cases(
 
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed (number, kind).
     """
-    if get_case_for(actor, case.number) is None:
-        raise NotPermitted()
+    _check_linking(case, actor, Action.LINK_CASE)
     check_version(case, version)
     try:
         kind = LinkKind(kind)
@@ -202,8 +217,7 @@ def unlink_cases(case: Case, link_id: int, actor: User, *, version: int | None) 
 
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
     """
-    if get_case_for(actor, case.number) is None:
-        raise NotPermitted()
+    _check_linking(case, actor, Action.UNLINK_CASE)
     check_version(case, version)
     link = db.session.get(CaseLink, link_id) if is_row_id(link_id) else None
     if link is None or case.id not in (link.case_id, link.other_id):
@@ -247,13 +261,15 @@ def link_at_registration(case: Case, numbers: list[str], repeat: bool, actor: Us
 
 
 def can_merge(user: User, case: Case, into: Case | None = None) -> bool:
-    """A clerk or leader; or the director of the committee handling both cases."""
-    if user.role in {Role.CLERK, Role.LEADER}:
-        return True
+    """Whoever holds `case` (domain.permissions, Work.MERGE: the desk before dispatch, the
+    handling committee's director after); a director merges only into a case their committee
+    handles too."""
+    if not may(user, Work.MERGE, case):
+        return False
     return (
-        user.role == Role.DIRECTOR
-        and case.handling_org_id == user.organisation_id
-        and (into is None or into.handling_org_id == user.organisation_id)
+        into is None
+        or case.handling_org_id is None
+        or (into.handling_org_id == case.handling_org_id)
     )
 
 

@@ -9,11 +9,10 @@ from flask_babel import lazy_gettext as _l
 
 from domain.aftercare import schedule_follow_up
 from domain.calendar import local_today
-from domain.closing import _joint_staff
 from domain.closing import record_failure as record_failure  # re-exported for callers
 from domain.consent import DECIDING_ROLES, check_all_consented, check_ready_for_session
 from domain.errors import NotPermitted, ValidationFailed
-from domain.permissions import can_record
+from domain.permissions import Work, may
 from domain.recusal import check_declared
 from domain.states import Action
 from domain.timeline import transition
@@ -43,7 +42,7 @@ def record_session(
 
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
     """
-    if not can_record(actor, case) and not _joint_staff(actor, case):
+    if not may(actor, Work.MEDIATE, case):
         raise NotPermitted()
     check_version(case, version)
     if not notes.strip():
@@ -108,7 +107,7 @@ def record_agreement(
 
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
     """
-    if not can_record(actor, case) and not _joint_staff(actor, case):
+    if not may(actor, Work.MEDIATE, case):
         raise NotPermitted()
     check_version(case, version)
     check_all_consented(case, field="kind")

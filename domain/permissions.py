@@ -3,16 +3,23 @@
 `case_scope(user)` is THE scoping rule: every case list filters by it and every single-case
 access loads through `get_case_for()`, which uses it too, so a list can never show a case that
 its detail page would refuse, or the other way round.
+
+`may(user, work, case)` is THE rule for writing: one table (MAY) of who may do which work on a
+case at which stage. Pages, actions and domain verbs all ask it.
 """
 
 from __future__ import annotations
+
+import enum
+from collections.abc import Callable
 
 import sqlalchemy as sa
 
 from extensions import db
 from models import Case, CaseMediator, Organisation, Region, User, code_range
 from models.docking import Transfer
-from models.enums import Role, TransferStatus
+from models.enums import DocumentKind, Role, TransferStatus
+from models.states import CaseState
 from models.types import likely
 
 # Which roles may enter each face of the portal (checked by each blueprint's before_request).
@@ -84,39 +91,226 @@ def is_active_mediator(user: User, case: Case) -> bool:
     return any(m.active and (m.user_id == user.id or m.user is user) for m in case.mediators)
 
 
-def can_screen(user: User, case: Case) -> bool:  # noqa: ARG001 - scope already checked
-    return user.role in {Role.CLERK, Role.LEADER}
+# ---- who may do what to a case, by stage ------------------------------------------------------
+#
+# Reading follows case_scope. Writing is decided here, in one table (MAY): for each kind of work,
+# the roles that may do it and the condition on the case (its stage, who holds it) under which
+# they may. The case page offers a form, the action answers 403 and the domain verb raises
+# NotPermitted from the same answer, `may()`, so no page shows a form the server refuses and a
+# forged POST is refused as the page would refuse it. The transition table (domain.states)
+# still decides which actions a case's state allows at all.
+#
+# Who holds a case:
+# - the desk (clerks of the case's area) from registration until dispatch: registering
+#   (MOJ-2002 Art. 23), screening (Arts. 22, 24), the parties' consent and the notice at intake
+#   (PML Art. 17; MOJ-2002 Art. 30), dispatch, and the file it keeps meanwhile; until the
+#   committee has a presiding mediator the desk may still name one or send the case elsewhere;
+# - from dispatch, the handling committee, which designates the mediators and mediates (PML
+#   Arts. 19, 22): its director and the case's active mediators; while the centre one level up
+#   organises joint mediation, that centre's director and mediators too;
+# - the desk keeps, at every stage, what it does for the citizen and the referring bodies: a new
+#   query code, the report back to a court, petition office or police station, recording that
+#   an outside body signed for a transfer; and it acknowledges transfers sent to its area
+#   (may_receive_transfer);
+# - leaders oversee the cases of their area: they read them and correct what was registered
+#   (README, "Corrections"); they do not act for the desk or the committee;
+# - administrators manage the reference data; they do no work on cases.
 
 
-def can_dispatch(user: User, case: Case) -> bool:  # noqa: ARG001
-    return user.role in {Role.CLERK, Role.LEADER}
+class Work(enum.StrEnum):
+    """The kinds of write action on a case: the rows of MAY."""
+
+    SCREEN = "screen"  # accept, or not accept saying where to go (MOJ-2002 Arts. 22, 24)
+    DISPATCH = "dispatch"  # send to a mediating organisation (again while it waits there)
+    NAME_MEDIATOR = "name_mediator"  # choose or change the presiding mediator (PML Art. 19)
+    CONSENT = "consent"  # a party's answer (a refusal closes the case) and the notice
+    MEDIATE = "mediate"  # sessions, investigations, the agreement, a failure, ending mediation
+    CLOCK = "clock"  # suspend, resume, extend the time limit
+    AGREEMENT = "agreement"  # after an agreement: signatures, performance, judicial confirmation
+    FOLLOW_UP = "follow_up"  # the visit after mediation (回访)
+    MEDIATORS = "mediators"  # co-mediators and decisions on recusal (MOJ-2002 Art. 26)
+    RECUSAL_REQUEST = "recusal_request"  # record a party's request that a mediator be recused
+    CORRECT = "correct"  # correct the parties and the dispute as registered
+    KEEP_FILE = "keep_file"  # generate, mark signed and upload the case file's documents
+    ARCHIVE = "archive"  # close the file (立卷归档, PML Art. 27)
+    REFERRAL = "referral"  # report back to the referring body, extend a petition deadline
+    LINK = "link"  # link this case to a related one, remove such a link
+    MERGE = "merge"  # absorb this case into another case of the same dispute (closes it)
+    TRANSFER = "transfer"  # send a transfer, withdraw it
+    TRANSFER_OUT_ACK = "transfer_out_ack"  # an outside body signed for it: mediation ends
+    RESET_CODE = "reset_code"  # a new query code for a citizen who lost theirs
+
+
+Rule = Callable[[User, Case], bool]
+
+
+def _in_area(user: User, case: Case) -> bool:
+    """The case belongs to the user's area (their region, or registered at their
+    organisation), not merely on its way there by a transfer waiting for acknowledgement."""
+    if case.intake_org_id is not None and case.intake_org_id == user.organisation_id:
+        return True
+    low, high = code_range(user.organisation.region.code)
+    return low <= (case.region_code or "") < high
+
+
+def _at_desk(user: User, case: Case) -> bool:
+    """The desk of the case's area holds it: not yet dispatched to an organisation."""
+    return case.handling_org_id is None and _in_area(user, case)
+
+
+def _awaiting_mediator(user: User, case: Case) -> bool:
+    """Dispatched and waiting for its presiding mediator: the committee has not started, so
+    the desk of the area may still name the mediator or send the case elsewhere."""
+    return case.state == CaseState.DISPATCHED and _in_area(user, case)
+
+
+def _of_committee(user: User, case: Case) -> bool:
+    """The user belongs to the organisation handling the case."""
+    return case.handling_org_id is not None and user.organisation_id == case.handling_org_id
+
+
+def _on_case(user: User, case: Case) -> bool:
+    """An active mediator of the case."""
+    return is_active_mediator(user, case)
+
+
+def _presiding(user: User, case: Case) -> bool:
+    """The case's presiding mediator (调解主持人, MOJ-2002 Art. 26)."""
+    return any(m.active and m.presiding and m.user_id == user.id for m in case.mediators)
+
+
+def _joint_now(user: User, case: Case) -> bool:
+    """Of the centre organising the case's joint mediation, while it goes on."""
+    return case.state == CaseState.JOINT_MEDIATION and _of_joint(user, case)
+
+
+def _of_joint(user: User, case: Case) -> bool:
+    """Of the centre that organised the case's joint mediation (its agreement is theirs too)."""
+    return case.joint_org_id is not None and user.organisation_id == case.joint_org_id
+
+
+def _in(*states: CaseState) -> Rule:
+    return lambda user, case: case.state in states
+
+
+def _any(*rules: Rule) -> Rule:
+    return lambda user, case: any(rule(user, case) for rule in rules)
+
+
+def _all(*rules: Rule) -> Rule:
+    return lambda user, case: all(rule(user, case) for rule in rules)
+
+
+# The handling committee: its director, the case's active mediators.
+_COMMITTEE: dict[Role, Rule] = {Role.DIRECTOR: _of_committee, Role.MEDIATOR: _on_case}
+# The same, and the centre organising the joint mediation while it goes on.
+_MEDIATING: dict[Role, Rule] = {
+    Role.DIRECTOR: _any(_of_committee, _joint_now),
+    Role.MEDIATOR: _any(_on_case, _joint_now),
+}
+
+# THE table: work -> role -> the condition under which that role may do it. A role not named
+# may not. Read with the comment above and README's "Who does what".
+MAY: dict[Work, dict[Role, Rule]] = {
+    Work.SCREEN: {Role.CLERK: _at_desk},
+    Work.DISPATCH: {Role.CLERK: _any(_at_desk, _awaiting_mediator)},
+    # The committee designates the mediator (PML Art. 19); the desk names the first one while
+    # the case waits, and the director changes it while mediation goes on.
+    Work.NAME_MEDIATOR: {
+        Role.CLERK: _awaiting_mediator,
+        Role.DIRECTOR: _all(_of_committee, _in(CaseState.DISPATCHED, CaseState.MEDIATING)),
+    },
+    # A refusal ends the case (PML Art. 17): only whoever holds it records the parties' answers.
+    Work.CONSENT: {Role.CLERK: _at_desk, **_COMMITTEE},
+    Work.MEDIATE: _MEDIATING,
+    Work.CLOCK: _COMMITTEE,
+    Work.AGREEMENT: {
+        Role.DIRECTOR: _any(_of_committee, _of_joint),
+        Role.MEDIATOR: _any(_on_case, _of_joint),
+    },
+    # Any mediator of the committee visits: the presiding one may have moved on.
+    Work.FOLLOW_UP: {Role.DIRECTOR: _of_committee, Role.MEDIATOR: _of_committee},
+    Work.MEDIATORS: {Role.DIRECTOR: _of_committee},
+    Work.RECUSAL_REQUEST: _COMMITTEE,
+    Work.CORRECT: {
+        Role.CLERK: _at_desk,
+        Role.DIRECTOR: _any(_of_committee, _of_joint),
+        Role.MEDIATOR: _on_case,
+        Role.LEADER: _in_area,
+    },
+    Work.KEEP_FILE: {Role.CLERK: _at_desk, **_MEDIATING},
+    Work.ARCHIVE: {Role.CLERK: _at_desk, **_COMMITTEE},
+    # Docking with courts, petition offices and the police is the desk's (it registered the
+    # referral and answers the referring body); the committee reports its result too.
+    Work.REFERRAL: {
+        Role.CLERK: _in_area,
+        Role.DIRECTOR: _of_committee,
+        Role.MEDIATOR: _of_committee,
+    },
+    Work.LINK: {Role.CLERK: _at_desk, **_MEDIATING},
+    # Merging closes this case; the director merges only into a case of the same committee
+    # (domain.links checks the other case).
+    Work.MERGE: {Role.CLERK: _at_desk, Role.DIRECTOR: _of_committee},
+    Work.TRANSFER: {Role.CLERK: _at_desk, Role.DIRECTOR: _of_committee, Role.MEDIATOR: _presiding},
+    Work.TRANSFER_OUT_ACK: {
+        Role.CLERK: _in_area,
+        Role.DIRECTOR: _of_committee,
+        Role.MEDIATOR: _presiding,
+    },
+    Work.RESET_CODE: {Role.CLERK: _in_area},
+}
+
+
+def may(user: User, work: Work, case: Case) -> bool:
+    """Whether `user` may do `work` on `case` now. The case was loaded through case_scope (a
+    case outside it is a 404 before this is asked); the state's own rules are the
+    transition table's."""
+    rule = MAY[work].get(user.role)
+    return rule is not None and bool(rule(user, case))
+
+
+# The documents of the return leg to a referring body: the court report (调解结果反馈函,
+# SPC-TY Art. 26) and the petition office's 工作移交单 with its 反馈栏. Whoever reports back
+# (Work.REFERRAL: the desk at every stage) makes them, as well as whoever keeps the file.
+RETURN_LEG_DOCUMENTS = frozenset({DocumentKind.COURT_REPORT, DocumentKind.TRANSFER})
+
+
+def may_keep_document(user: User, case: Case, kind: DocumentKind | None) -> bool:
+    """Generate, mark signed or upload a document of `kind` in the case's file now (None: a
+    kind not known, allowed only to whoever keeps the whole file)."""
+    if may(user, Work.KEEP_FILE, case):
+        return True
+    return kind in RETURN_LEG_DOCUMENTS and may(user, Work.REFERRAL, case)
+
+
+def may_register(user: User) -> bool:
+    """Register a case at the desk (受理登记, MOJ-2002 Art. 23): clerks."""
+    return user.role == Role.CLERK
+
+
+# Shortcuts for the rows most often asked about.
+def can_screen(user: User, case: Case) -> bool:
+    return may(user, Work.SCREEN, case)
+
+
+def can_dispatch(user: User, case: Case) -> bool:
+    return may(user, Work.DISPATCH, case)
 
 
 def can_assign(user: User, case: Case) -> bool:
-    if user.role in {Role.CLERK, Role.LEADER}:
-        return True
-    return user.role == Role.DIRECTOR and case.handling_org_id == user.organisation_id
+    return may(user, Work.NAME_MEDIATOR, case)
 
 
 def can_record(user: User, case: Case) -> bool:
-    """Record sessions and outcomes: an active mediator, or the handling committee's director."""
-    if user.role == Role.MEDIATOR:
-        return is_active_mediator(user, case)
-    return user.role == Role.DIRECTOR and case.handling_org_id == user.organisation_id
+    """The handling committee's own work on the case: its director or an active mediator."""
+    return may(user, Work.CLOCK, case)
 
 
 def can_correct(user: User, case: Case) -> bool:
-    """Correct a case's parties and facts: whoever holds the case. The desk (clerks) until
-    it is dispatched; then the handling committee's director and the case's active
-    mediators (and the director of the centre organising its joint mediation); leaders of
-    the area throughout, as they oversee it. Scope is checked by loading the case."""
-    if user.role == Role.LEADER:
-        return True
-    if case.handling_org_id is None:
-        return user.role == Role.CLERK
-    if user.role == Role.DIRECTOR:
-        return user.organisation_id in (case.handling_org_id, case.joint_org_id)
-    return user.role == Role.MEDIATOR and is_active_mediator(user, case)
+    """Correct a case's parties and facts: whoever holds the case (the desk until dispatch,
+    then the handling committee's director and the case's active mediators, and the director
+    of the centre organising its joint mediation), and leaders of the area throughout."""
+    return may(user, Work.CORRECT, case)
 
 
 def can_reveal_pii(user: User, case: Case) -> bool:
@@ -131,21 +325,16 @@ def can_reveal_pii(user: User, case: Case) -> bool:
 
 
 def can_send_transfer(user: User, case: Case) -> bool:
-    """Hand a case on: a clerk or leader, the handling committee's director, or the presiding
-    mediator."""
-    if user.role in {Role.CLERK, Role.LEADER}:
-        return True
-    if user.role == Role.DIRECTOR:
-        return case.handling_org_id == user.organisation_id
-    return user.role == Role.MEDIATOR and any(
-        m.active and m.presiding and m.user_id == user.id for m in case.mediators
-    )
+    """Send or withdraw a transfer: whoever holds the case (the desk before dispatch; the
+    handling committee's director or the presiding mediator)."""
+    return may(user, Work.TRANSFER, case)
 
 
 def may_receive_transfer(user: User, transfer) -> bool:
-    """Acknowledge or decline `transfer`: the receiving organisation's director, or a clerk or
-    leader whose region holds it — but never the person who sent it, nor anyone of the
-    sending committee (the receiving side acknowledges, or the step means nothing)."""
+    """Acknowledge or decline `transfer`: the receiving organisation's director, or a clerk
+    whose region holds it (the desk of its area) — but never the person who sent it, nor
+    anyone of the sending committee (the receiving side acknowledges, or the step means
+    nothing)."""
     organisation = transfer.to_org
     if organisation is None:
         return False
@@ -155,7 +344,7 @@ def may_receive_transfer(user: User, transfer) -> bool:
         return False
     if user.role == Role.DIRECTOR:
         return user.organisation_id == organisation.id
-    if user.role in {Role.CLERK, Role.LEADER}:
+    if user.role == Role.CLERK:
         low, high = code_range(user.organisation.region.code)
         return low <= organisation.region.code < high
     return False

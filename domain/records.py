@@ -13,10 +13,9 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from domain.calendar import local_today
-from domain.closing import _joint_staff
 from domain.consent import check_ready_for_session
 from domain.errors import NotPermitted, ValidationFailed
-from domain.permissions import can_record
+from domain.permissions import Work, may
 from domain.states import Action
 from domain.timeline import transition
 from domain.versioning import check_version
@@ -31,7 +30,7 @@ Record = MediationSession | Investigation
 def may_keep_records(user: User, case: Case) -> bool:
     """Whoever may record sessions: the case's mediators, the committee director, and the
     staff of the centre organising a joint mediation."""
-    return can_record(user, case) or _joint_staff(user, case)
+    return may(user, Work.MEDIATE, case)
 
 
 def kind_of(record: Record) -> str:

@@ -17,30 +17,26 @@ from flask_babel import lazy_gettext as _l
 
 from domain.dispatch import eligible_mediators
 from domain.errors import NotPermitted, ValidationFailed
-from domain.permissions import can_record, can_screen
+from domain.permissions import Work, may
 from domain.states import Action
 from domain.timeline import transition
 from domain.versioning import check_version
 from models import Case, CaseMediator, Party, RecusalRequest, User
-from models.enums import RecusalDecision, Role
+from models.enums import RecusalDecision
 from models.types import utcnow
 
 RECUSED = "recused"  # CaseMediator.ended_reason of a mediator replaced after recusal
 
 
-def _is_director_of(user: User, case: Case) -> bool:
-    return user.role == Role.DIRECTOR and case.handling_org_id == user.organisation_id
-
-
 def can_manage_mediators(user: User, case: Case) -> bool:
     """Add co-mediators and decide recusal: the director of the handling committee."""
-    return _is_director_of(user, case)
+    return may(user, Work.MEDIATORS, case)
 
 
 def can_request_recusal(user: User, case: Case) -> bool:
-    """Record a party's recusal request: staff who work the case (its mediators, the
-    committee director) and the desk."""
-    return can_record(user, case) or can_screen(user, case)
+    """Record a party's recusal request: the handling committee (its director, the case's
+    mediators), which holds the case once it is dispatched."""
+    return may(user, Work.RECUSAL_REQUEST, case)
 
 
 def active_links(case: Case) -> list[CaseMediator]:

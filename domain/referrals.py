@@ -27,6 +27,7 @@ from domain.calendar import CHINA, end_of_day, local_today
 from domain.clocks import Urgency, urgency
 from domain.errors import NotPermitted, ValidationFailed
 from domain.intake import CaseData, register_case
+from domain.permissions import Work, may, may_register
 from domain.states import Action
 from domain.timeline import transition
 from domain.versioning import check_version
@@ -43,7 +44,6 @@ from models.enums import (
     PoliceCategory,
     ReferralKind,
     ReferralResult,
-    Role,
     Source,
 )
 from models.states import CaseState
@@ -271,7 +271,7 @@ def register_referral(
 
     Raises NotPermitted (only the desk), ValidationFailed, IdentifierError.
     """
-    if actor.role not in {Role.CLERK, Role.LEADER}:
+    if not may_register(actor):
         raise NotPermitted()
     now = now or utcnow()
     _validate(referral, now)
@@ -294,15 +294,10 @@ def register_referral(
 
 
 def can_manage(user: User, case: Case) -> bool:
-    """Record the return leg or extend a petition deadline: the desk (clerk, leader), or the
-    handling committee's mediators and director."""
-    if user.role in {Role.CLERK, Role.LEADER}:
-        return True
-    return (
-        user.role in {Role.MEDIATOR, Role.DIRECTOR}
-        and case.handling_org_id is not None
-        and case.handling_org_id == user.organisation_id
-    )
+    """Record the return leg or extend a petition deadline: the desk of the case's area (it
+    docks with the referring body), or the handling committee's mediators and director
+    (domain.permissions, Work.REFERRAL)."""
+    return may(user, Work.REFERRAL, case)
 
 
 def extend_petition(

@@ -20,7 +20,7 @@ from domain.aftercare import schedule_closing_follow_ups
 from domain.calendar import CHINA, local_today
 from domain.clocks import apply_limit, resume_clock
 from domain.errors import NotPermitted, ValidationFailed
-from domain.permissions import can_send_transfer, may_receive_transfer
+from domain.permissions import Work, can_send_transfer, may, may_receive_transfer
 from domain.states import Action, next_state
 from domain.timeline import transition
 from domain.versioning import check_version
@@ -226,6 +226,12 @@ def accept_transfer(
     return transfer
 
 
+def can_record_out_acknowledgement(user: User, case: Case) -> bool:
+    """Record that the outside body signed for the case (domain.permissions,
+    Work.TRANSFER_OUT_ACK)."""
+    return may(user, Work.TRANSFER_OUT_ACK, case)
+
+
 def record_out_acknowledgement(
     case: Case,
     transfer_id: int,
@@ -239,8 +245,8 @@ def record_out_acknowledgement(
     """The outside body signed for the case: mediation ends (transferred out), the parties
     get the notice of termination, follow-up is scheduled as for any ending.
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed (receiver_name,
-    received_on)."""
-    if not can_send_transfer(actor, case):
+    received_on). The sending side records it, or the desk of the case's area."""
+    if not can_record_out_acknowledgement(actor, case):
         raise NotPermitted()
     check_version(case, version)
     transfer = _pending(case, transfer_id)
@@ -280,9 +286,9 @@ def record_out_acknowledgement(
 
 def awaiting_answer_from(user: User) -> sa.ColumnElement[bool]:
     """SQL condition on Transfer: pending transfers `user` may acknowledge — to their own
-    organisation (a director), or for clerks and leaders to organisations inside their region;
-    never an outward one (its receiver is outside the system), never one's own transfers nor
-    those of one's own committee (see may_receive_transfer)."""
+    organisation (a director), or for clerks to organisations inside their region; never an
+    outward one (its receiver is outside the system), never one's own transfers nor those of
+    one's own committee (see may_receive_transfer). None for other roles."""
     answerable = sa.and_(
         Transfer.status == PENDING,
         Transfer.direction != TransferDirection.OUT.value,
@@ -291,6 +297,8 @@ def awaiting_answer_from(user: User) -> sa.ColumnElement[bool]:
     )
     if user.role == Role.DIRECTOR:
         return sa.and_(answerable, Transfer.to_org_id == user.organisation_id)
+    if user.role != Role.CLERK:
+        return sa.false()
     low, high = code_range(user.organisation.region.code)
     orgs = (
         sa.select(Organisation.id)

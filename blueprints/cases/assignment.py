@@ -22,7 +22,6 @@ from domain.permissions import can_assign
 from extensions import db
 from models import Case, User
 from models.enums import Role
-from models.states import CaseState
 
 ASSIGN = "assign_mediator"
 
@@ -46,20 +45,12 @@ def mediator_choices(mediators: list[User]) -> list[SelectChoice]:
     return out
 
 
-def may_assign(user: User, case: Case) -> bool:
-    """The desk (clerks, leaders) names the mediator of a dispatched case; the handling
-    committee's director also changes the mediator while mediation goes on."""
-    if not can_assign(user, case):
-        return False
-    if case.state == CaseState.DISPATCHED:
-        return True
-    return case.state == CaseState.MEDIATING and user.role == Role.DIRECTOR
-
-
 @panel(ASSIGN)
 def assign_panel(case: Case, user: User) -> Panel | None:
-    """Choose or change the presiding mediator."""
-    if not may_assign(user, case):
+    """Choose or change the presiding mediator (domain.permissions, Work.NAME_MEDIATOR: the
+    desk while the dispatched case waits for one; the handling committee's director then and
+    while mediation goes on)."""
+    if not can_assign(user, case):
         return None
 
     def assign_form(failed):
@@ -77,11 +68,11 @@ def assign_panel(case: Case, user: User) -> Panel | None:
 
 @bp.route("/<number>/assign", methods=["POST"])
 def assign(number: str):
-    """Name or change a case's presiding mediator (clerk and leader once dispatched; the
-    handling committee's director). From the director's queue (`from=queue`) the answer goes
-    back there."""
+    """Name or change a case's presiding mediator (the desk while the dispatched case waits
+    for one; the handling committee's director). From the director's queue (`from=queue`) the
+    answer goes back there."""
     case, user = load_case(number), current_user._get_current_object()
-    if not may_assign(user, case):
+    if not can_assign(user, case):
         abort(403)
     form = AssignForm(prefix="assign")
     back = url_for("workbench.queue") if request.form.get("from") == "queue" else None

@@ -3,10 +3,12 @@ document that applies to the case with its versions; generate a new version, pri
 download its PDF, mark the printed copy signed (frozen), or upload a signed scan (the parties'
 ID documents are upload only). Shows which mandatory documents the file still lacks.
 
-On the `cases` blueprint because clerks and leaders keep the file as well as the case's
-mediators: domain.documents.can_manage_documents decides who may act. Who reads a document in
-full, masked, or not at all, and the record of full views: domain/document_access.py. Document
-bytes are deferred: the panel never loads them; only a download reads one version's bytes.
+On the `cases` blueprint because the desk keeps the file before dispatch and the committee
+after: domain.documents.can_manage_documents decides who sees the panel, and
+domain.permissions.may_keep_document who generates, marks signed and uploads each document;
+the others see no such form. Who reads a document in full, masked, or not at all, and the
+record of full views: domain/document_access.py. Document bytes are deferred: the panel never
+loads them; only a download reads one version's bytes.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from blueprints.forms import TrimmedForm
 from blueprints.panels import Panel, panel
 from domain import document_access, documents, uploads
 from domain.errors import NotPermitted, ValidationFailed
-from domain.permissions import can_reveal_pii
+from domain.permissions import can_reveal_pii, may_keep_document
 from extensions import db
 from models import Case, Document, User
 from models.enums import DocumentKind
@@ -80,9 +82,10 @@ def _documents(case: Case) -> list[Document]:
     return list(db.session.scalars(stmt))
 
 
-def _entries(case: Case) -> list[dict[str, Any]]:
+def _entries(case: Case, user: User) -> list[dict[str, Any]]:
     """One row per document of the file: the applicable ones in the standard file order, then any
-    mandatory one that has no record to generate it from (upload only)."""
+    mandatory one that has no record to generate it from (upload only); `writable` when `user`
+    may generate, sign or upload it now."""
     docs = _documents(case)
     subjects = documents.applicable(case)
     known = {(s.kind, s.subject_id) for s in subjects}
@@ -102,6 +105,8 @@ def _entries(case: Case) -> list[dict[str, Any]]:
                     reverse=True,
                 ),
                 "generate": s.kind not in UPLOAD_ONLY and (s.kind, s.subject_id) in known,
+                "writable": case.state != CaseState.ARCHIVED
+                and may_keep_document(user, case, s.kind),
             }
         )
     return rows
@@ -134,10 +139,10 @@ def _opened(row: dict[str, Any]):
 @panel(DOCUMENTS)
 def documents_panel(case: Case, user: User) -> Panel | None:
     """The case file's documents, one line each; a document opens (key "<kind>-<record id>")
-    with its versions and actions (the case's mediators, the director, clerks and leaders)."""
+    with its versions, and the actions for whoever keeps the file at this stage."""
     if not documents.can_manage_documents(user, case):
         return None
-    rows = _entries(case)
+    rows = _entries(case, user)
     return Panel(
         DOCUMENTS,
         "cases/partials/documents_panel.html",
@@ -152,6 +157,7 @@ def documents_panel(case: Case, user: User) -> Panel | None:
                 for d in row["versions"]
             },
             "in_full": can_reveal_pii(user, case),
+            "writable": any(row["writable"] for row in rows),
         },
         forms={row["key"]: _opened(row) for row in rows},
     )
@@ -180,6 +186,19 @@ def _readable(number: str) -> Case:
     return case
 
 
+def _keeper(number: str, kind: str | None) -> Case:
+    """The case (404 outside the user's scope), if the user may add to its file a document of
+    `kind` (as posted) now (403)."""
+    case = _authorised(number)
+    try:
+        known = DocumentKind(kind)
+    except ValueError:
+        known = None
+    if not may_keep_document(_me(), case, known):
+        abort(403)
+    return case
+
+
 def _kind(value: str | None) -> DocumentKind:
     try:
         return DocumentKind(value)
@@ -201,9 +220,9 @@ def _version_of(case: Case, doc_id: int) -> Document:
 
 @bp.route("/<number>/documents/generate", methods=["POST"])
 def generate_document(number: str):
-    """Generate a new version of a case-file document (who may keep the case's file)."""
-    case, user = _authorised(number), _me()
+    """Generate a new version of a case-file document (who keeps the case's file now)."""
     form = DocumentForm(prefix="doc")
+    case, user = _keeper(number, form.kind.data), _me()
 
     def call():
         _open(case)
@@ -223,9 +242,11 @@ def generate_document(number: str):
 
 @bp.route("/<number>/documents/<int:doc_id>/sign", methods=["POST"])
 def sign_document(number: str, doc_id: int):
-    """Mark a printed version as signed; it is then frozen (who may keep the case's file)."""
+    """Mark a printed version as signed; it is then frozen (who keeps the case's file now)."""
     case, user = _authorised(number), _me()
     doc = _version_of(case, doc_id)
+    if not may_keep_document(user, case, doc.kind):
+        abort(403)
     form = DocumentForm(prefix="doc")
 
     def call():
@@ -245,9 +266,9 @@ def sign_document(number: str, doc_id: int):
 
 @bp.route("/<number>/documents/upload", methods=["POST"])
 def upload_document(number: str):
-    """Upload a signed scan or the parties' ID documents (who may keep the case's file)."""
-    case, user = _authorised(number), _me()
+    """Upload a signed scan or the parties' ID documents (who keeps the case's file now)."""
     form = UploadForm(prefix="upload")
+    case, user = _keeper(number, form.kind.data), _me()
 
     def call():
         _open(case)

@@ -1,7 +1,8 @@
 """Related cases on the shared case page: links both ways (related, repeat petition, merged),
 the link form, unlinking, merging this case into another, and the timelines of the cases
-merged into this one. Any staff member who can see both cases may link them; merging is for
-clerks and leaders, or the director of the committee handling both cases."""
+merged into this one. Whoever holds the case links it and removes its links while its file is
+open (the desk before dispatch, the handling committee after: domain.permissions); merging is
+for the desk before dispatch, or the director of the committee handling both cases."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from blueprints.forms import CaseActionForm
 from blueprints.panels import Panel, fresh, panel
 from domain import links
 from domain.ids import row_id
+from domain.permissions import Work, may
 from domain.states import Action, allowed
 from models import Case, User
 from models.enums import LinkKind
@@ -71,11 +73,12 @@ def links_panel(case: Case, user: User) -> Panel:
     "unlink-<link id>")."""
     rows = links.links_of(case)
     forms = {}
-    if case.state != CaseState.MERGED:
+    linking = links.can_link(user, case)
+    if linking:
         forms["link"] = fresh(LinkForm, case, "link")
     if allowed(case.state, Action.MERGE_INTO) and links.can_merge(user, case):
         forms["merge"] = fresh(MergeForm, case, "merge")
-    if case.state not in (CaseState.MERGED, CaseState.ARCHIVED):
+    if linking:
         for r in rows:
             if r.kind != LinkKind.MERGED:
                 forms[f"unlink-{r.link.id}"] = fresh(UnlinkForm, case, "unlink", link=r.link.id)
@@ -106,8 +109,10 @@ def _me() -> User:
 
 @bp.route("/<number>/links", methods=["POST"])
 def link(number: str):
-    """Link this case to another case in the user's scope (any staff who sees both)."""
+    """Link this case to another case in the user's scope (whoever holds this case)."""
     case, user = load_case(number), _me()
+    if not may(user, Work.LINK, case):
+        abort(403)
     form = LinkForm(prefix="link")
     return panel_action(
         case,
@@ -127,8 +132,11 @@ def link(number: str):
 
 @bp.route("/<number>/links/remove", methods=["POST"])
 def unlink(number: str):
-    """Remove a related-case or repeat-petition link (any staff who sees both cases)."""
+    """Remove a related-case or repeat-petition link (whoever holds this case, if they see the
+    other one too)."""
     case, user = load_case(number), _me()
+    if not may(user, Work.LINK, case):
+        abort(403)
     form = UnlinkForm(prefix="unlink")
     link_id = row_id(form.link.data)
     if link_id is None:
@@ -145,8 +153,8 @@ def unlink(number: str):
 
 @bp.route("/<number>/merge", methods=["POST"])
 def merge(number: str):
-    """Merge this case into another open case of the same dispute (clerk, leader, or the
-    director of the committee handling both)."""
+    """Merge this case into another open case of the same dispute (the desk before dispatch,
+    or the director of the committee handling both)."""
     case, user = load_case(number), _me()
     if not links.can_merge(user, case):
         abort(403)

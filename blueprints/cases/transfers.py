@@ -118,6 +118,7 @@ def transfer_panel(case: Case, user: User) -> Panel | None:
         return None
     out = pending is not None and pending.direction == TransferDirection.OUT.value
     sender_side = can_send_transfer(user, case)
+    records_out = out and transfers.can_record_out_acknowledgement(user, case)
     receiver = (
         pending is not None
         and not out
@@ -131,7 +132,7 @@ def transfer_panel(case: Case, user: User) -> Panel | None:
         answers = {
             "accept": (AcceptForm, receiver),
             "decline": (DeclineForm, receiver),
-            "ack_out": (OutAckForm, out and sender_side),
+            "ack_out": (OutAckForm, records_out),
             "withdraw": (AnswerForm, sender_side),
         }
         for key, (cls, may) in answers.items():
@@ -160,10 +161,21 @@ def _transfer_id(form) -> int | None:
     return row_id(form.transfer.data)  # None (out of range, not a number): "no longer waiting"
 
 
+def _may_answer(case: Case, form, user: User) -> None:
+    """403 unless `user` may answer the pending transfer `form` names (the receiving side);
+    a transfer no longer waiting is the domain's to refuse, with its message."""
+    wanted = _transfer_id(form)
+    pending = next(
+        (t for t in case.transfers if t.id == wanted and t.status == transfers.PENDING), None
+    )
+    if pending is not None and not may_receive_transfer(user, pending):
+        abort(403)
+
+
 @bp.route("/<number>/transfers", methods=["POST"])
 def send_transfer(number: str):
-    """Send the case to another organisation or out (clerk, leader, the handling committee's
-    director, the presiding mediator)."""
+    """Send the case to another organisation or out (whoever holds it: the desk before
+    dispatch, the handling committee's director or the presiding mediator after)."""
     case, user = load_case(number), _me()
     if not can_send_transfer(user, case):
         abort(403)
@@ -210,9 +222,10 @@ def withdraw_transfer(number: str):
 @bp.route("/<number>/transfers/accept", methods=["POST"])
 def accept_transfer(number: str):
     """Acknowledge a transfer: the receiving organisation handles the case now (its director,
-    or a clerk or leader of its region)."""
+    or the desk of its region)."""
     case, user = load_case(number), _me()
     form = AcceptForm(prefix="accept")
+    _may_answer(case, form, user)
     return panel_action(
         case,
         TRANSFER,
@@ -229,6 +242,7 @@ def decline_transfer(number: str):
     """Decline a transfer with a reason: the case stays where it was (the receiver)."""
     case, user = load_case(number), _me()
     form = DeclineForm(prefix="decline")
+    _may_answer(case, form, user)
     return panel_action(
         case,
         TRANSFER,
@@ -242,9 +256,10 @@ def decline_transfer(number: str):
 
 @bp.route("/<number>/transfers/ack-out", methods=["POST"])
 def ack_transfer_out(number: str):
-    """Record that the outside body signed for the case: mediation ends (the sending side)."""
+    """Record that the outside body signed for the case: mediation ends (the sending side, or
+    the desk of the case's area)."""
     case, user = load_case(number), _me()
-    if not can_send_transfer(user, case):
+    if not transfers.can_record_out_acknowledgement(user, case):
         abort(403)
     form = OutAckForm(prefix="ack_out")
     return panel_action(

@@ -15,8 +15,8 @@ from blueprints.desk import REGISTERED_KEY, bp
 from blueprints.forms import TrimmedForm
 from blueprints.panels import Panel, panel
 from domain.intake import reset_query_code
+from domain.permissions import Work, may
 from models import Case, User
-from models.enums import Role
 
 PANEL = "reset_code"
 
@@ -33,8 +33,8 @@ class ResetCodeForm(TrimmedForm):
 
 @panel(PANEL)
 def reset_code_panel(case: Case, user: User) -> Panel | None:
-    """Issue a new query code when the applicant lost theirs (clerks and leaders)."""
-    if user.role not in {Role.CLERK, Role.LEADER}:
+    """Issue a new query code when the applicant lost theirs (the desk of the case's area)."""
+    if not may(user, Work.RESET_CODE, case):
         return None
     return Panel(
         PANEL,
@@ -45,9 +45,9 @@ def reset_code_panel(case: Case, user: User) -> Panel | None:
 
 @bp.route("/case/<number>/reset-code", methods=["POST"])
 def reset_code(number: str):
-    """Issue a new query code for an applicant who lost theirs (clerk, leader)."""
+    """Issue a new query code for an applicant who lost theirs (the desk)."""
     case = load_case(number)
-    if current_user.role not in {Role.CLERK, Role.LEADER}:
+    if not may(current_user, Work.RESET_CODE, case):
         abort(403)
     form = ResetCodeForm(prefix="reset")
     issued: dict[str, str] = {}

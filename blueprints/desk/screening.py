@@ -100,7 +100,7 @@ def organisation_choices(found, suggested) -> list[SelectChoice]:
 
 @panel(SCREEN)
 def screen_panel(case: Case, user: User) -> Panel | None:
-    """Accept or not accept a registered case: clerks and leaders in scope."""
+    """Accept or not accept a registered case: the desk of its area."""
     if case.state != CaseState.REGISTERED or not can_screen(user, case):
         return None
     return Panel(
@@ -117,7 +117,7 @@ def screen_panel(case: Case, user: User) -> Panel | None:
 @panel(DISPATCH)
 def dispatch_panel(case: Case, user: User) -> Panel | None:
     """Send an accepted case to an organisation (the suggestion preselected), or a dispatched
-    one elsewhere: clerks and leaders in scope."""
+    one elsewhere while it waits for its mediator: the desk of its area."""
     if case.state not in (CaseState.ACCEPTED, CaseState.DISPATCHED):
         return None
     if not can_dispatch(user, case):
@@ -163,7 +163,7 @@ def _screening_case(number: str) -> Case:
 
 @bp.route("/case/<number>/accept", methods=["POST"])
 def accept(number: str):
-    """Accept a registered case for mediation (clerk, leader)."""
+    """Accept a registered case for mediation (the desk)."""
     case = _screening_case(number)
     form = AcceptForm(prefix="accept")
     return panel_action(
@@ -179,7 +179,7 @@ def accept(number: str):
 
 @bp.route("/case/<number>/not-accept", methods=["POST"])
 def not_accept(number: str):
-    """Not accept a registered case, saying where to go instead (clerk, leader)."""
+    """Not accept a registered case, saying where to go instead (the desk)."""
     case = _screening_case(number)
     form = NotAcceptForm(prefix="not_accept")
     return panel_action(
@@ -199,7 +199,7 @@ def not_accept(number: str):
 
 @bp.route("/case/<number>/dispatch", methods=["POST"])
 def dispatch(number: str):
-    """Dispatch an accepted case to a mediating organisation (clerk, leader)."""
+    """Dispatch an accepted case to a mediating organisation (the desk)."""
     case = load_case(number)
     if not can_dispatch(current_user, case):
         abort(403)

@@ -1,5 +1,6 @@
 """Transfers to acknowledge at the desk: cases other organisations sent to an organisation
-inside the clerk's or leader's region, oldest first (clerk, leader)."""
+inside the clerk's region, oldest first (clerks; a leader, who does not acknowledge, finds the
+list empty)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,5 @@ from domain.transfers import incoming_transfers
 
 @bp.route("/transfers")
 def transfers():
-    """Transfers waiting for acknowledgement by an organisation of the user's region (clerk,
-    leader)."""
+    """Transfers waiting for acknowledgement by an organisation of the user's region (clerk)."""
     return render_template("desk/transfers.html", transfers=incoming_transfers(current_user))

@@ -30,7 +30,7 @@ from domain.identity import IdentifierError
 from domain.intake import register_case
 from domain.links import link_at_registration, repeat_case_ids
 from domain.people import find_earlier_cases
-from domain.permissions import case_scope
+from domain.permissions import case_scope, may_register
 from domain.referrals import BODY_KINDS, register_referral
 from extensions import db
 from models import Case, Organisation, Region, User, code_range
@@ -150,7 +150,7 @@ def registration_form(regions: list[Region], kind: str | None, **kwargs) -> Regi
 
 @bp.route("/register/<kind>", methods=["GET", "POST"])
 def register_referred(kind: str):
-    """Register a case referred by a court, a petition office or the police (clerk, leader)."""
+    """Register a case referred by a court, a petition office or the police (clerk)."""
     if kind not in REFERRAL_FORMS:
         abort(404)
     return register(kind)
@@ -159,8 +159,10 @@ def register_referred(kind: str):
 @bp.route("/register", methods=["GET", "POST"])
 def register(kind: str | None = None):
     """Register a walk-in or phone case on the acceptance register, or a case referred by a
-    court, a petition office or the police together with the referrer's papers (clerk,
-    leader)."""
+    court, a petition office or the police together with the referrer's papers (clerk; a
+    leader reads the desk's queues but does not register)."""
+    if not may_register(current_user):
+        abort(403)
     regions = area_regions(current_user)
     form = registration_form(regions, kind)
     action = request.form.get("action", "") if request.method == "POST" else ""

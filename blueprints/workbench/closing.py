@@ -29,7 +29,7 @@ from blueprints.panels import Panel, fresh, panel
 from blueprints.workbench import bp
 from domain import closing, document_access
 from domain.document_access import Access
-from domain.permissions import can_record
+from domain.permissions import Work, can_record, may
 from models import Case, User
 from models.enums import TERMINATION_REASONS, ClosureReason
 from models.states import CaseState
@@ -128,8 +128,9 @@ FORMS: dict[str, type[CaseActionForm]] = {
 
 
 def _may_end(user: User, case: Case) -> bool:
-    """Record a failure or end mediation: whoever records, or the joint organiser's staff."""
-    return can_record(user, case) or closing._joint_staff(user, case)
+    """Record a failure or end mediation: the handling committee, or the joint organiser's
+    director and mediators while it organises the joint mediation."""
+    return may(user, Work.MEDIATE, case)
 
 
 @panel(CLOSING)
@@ -185,7 +186,8 @@ def notice_panel(case: Case, user: User) -> Panel | None:  # noqa: ARG001
 
 @panel(ARCHIVE)
 def archive_panel(case: Case, user: User) -> Panel | None:
-    """The file's checklist and the Archive button once the lifecycle is complete."""
+    """The file's checklist once the lifecycle is complete, for anyone who sees the case (the
+    desk follows the report back it owes); the Archive button for whoever holds the case."""
     if case.state == CaseState.ARCHIVED:
         bundle = next((d for d in reversed(case.documents) if d.subject_id == -1), None)
         access = document_access.access_to(user, case, bundle) if bundle else Access.NONE
@@ -194,13 +196,16 @@ def archive_panel(case: Case, user: User) -> Panel | None:
             "workbench/partials/archive_panel.html",
             {"gaps": [], "bundle": bundle, "bundle_access": access.value},
         )
-    if case.state not in ARCHIVABLE or not closing.can_archive(user, case):
+    if case.state not in ARCHIVABLE:
         return None
+    forms = {}
+    if closing.can_archive(user, case):
+        forms["archive"] = fresh(CaseActionForm, case, "archive")
     return Panel(
         ARCHIVE,
         "workbench/partials/archive_panel.html",
         {"gaps": closing.archive_gaps(case)},
-        forms={"archive": fresh(CaseActionForm, case, "archive")},
+        forms=forms,
     )
 
 
@@ -312,11 +317,12 @@ def extend(number: str):
     )
 
 
-# Archiving is open to every role that may archive (clerks and leaders too), so the route
-# belongs to the shared case pages rather than to the mediators' workbench.
+# Archiving is open to the desk too (a case it never dispatched), so the route belongs to the
+# shared case pages rather than to the mediators' workbench.
 @cases_bp.route("/<number>/archive", methods=["POST"])
 def archive(number: str):
-    """Archive a finished case once nothing is missing (mediator, director, clerk, leader)."""
+    """Archive a finished case once nothing is missing (whoever holds it: the case's mediator
+    or the committee's director; the desk for a case it never dispatched)."""
     case, user = _load(number, closing.can_archive)
     form = CaseActionForm(prefix="archive")
     return panel_action(

@@ -35,8 +35,7 @@ from blueprints.panels import Panel, fresh, panel
 from blueprints.workbench import bp
 from domain import aftercare, agreements, mediation
 from domain.clocks import local_today
-from domain.closing import _joint_staff
-from domain.permissions import can_record
+from domain.permissions import Work, may
 from domain.states import Action, allowed
 from extensions import db
 from models import Case, FollowUp, JudicialConfirmation, Party, User
@@ -270,7 +269,7 @@ def outcome_panel(case: Case, user: User) -> Panel | None:
     """Record the agreement: while mediating (or in joint mediation), for whoever records."""
     if case.state not in (CaseState.MEDIATING, CaseState.JOINT_MEDIATION):
         return None
-    if not (can_record(user, case) or _joint_staff(user, case)):
+    if not may(user, Work.MEDIATE, case):
         return None
     signing = [p for p in case.active_parties if p.role in agreements.SIGNING_ROLES]
     return Panel(
@@ -410,7 +409,7 @@ def record_agreement(number: str):
     """Record the agreement that ends mediation (the case's mediator, the committee director,
     the joint-mediation centre's staff)."""
     case, user = load_case(number), _me()
-    if not (can_record(user, case) or _joint_staff(user, case)):
+    if not may(user, Work.MEDIATE, case):
         abort(403)
     form = AgreementForm(prefix="agreement")
     return panel_action(

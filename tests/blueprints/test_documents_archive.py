@@ -66,7 +66,7 @@ def test_archive_assembles_the_case_file(world, login, client, db, tmp_path):
     case = world.case(CaseState.TERMINATED)
     complete_file(case, world.mediator)
     db.session.commit()
-    login("clerk")
+    login("director")
     r = client.post(f"/cases/{case.number}/archive", data={"archive-version": case.version})
     assert r.status_code == 303
     case = fresh(db, case)

@@ -288,13 +288,13 @@ def test_upload_size_limit_and_empty(mediating, login, client, db):
 
 
 def test_upload_a_png_id_proof(mediating, login, client, db):
-    login("clerk")  # the desk keeps the file too
+    login("director")  # the committee's director keeps the file too
     r = upload(client, mediating, PNG, "id-card.png")
     location = kept_open(r, mediating, "id_proof-0")
     (doc,) = versions(db, mediating, DocumentKind.ID_PROOF)
     assert doc.uploaded and doc.media_type == "image/png" and doc.signed_at is not None
     event = events_of(mediating, "upload_document")[0]
-    assert event.actor.username == "clerk"
+    assert event.actor.username == "director"
     html = client.get(location).get_data(as_text=True)
     assert "File uploaded." in html
     assert 'id="panel-documents-id_proof-0" data-panel-open' in html
@@ -378,6 +378,38 @@ def test_roles(mediating, world, login, client, db):
         login(who)
         assert PANEL in page(client, mediating), who
     assert len(versions(db, mediating, DocumentKind.NOTICE)) == 1
+
+
+@pytest.mark.parametrize("who", ["clerk", "leader"])
+def test_the_desk_and_leaders_add_nothing_to_a_committees_file(mediating, login, client, db, who):
+    """Once dispatched the committee keeps the file: the desk and leaders see the panel but
+    no form to generate, sign or upload, and a forged POST is refused."""
+    login("mediator")
+    generate(client, mediating)
+    (doc,) = versions(db, mediating, DocumentKind.NOTICE)
+    login(who)
+    html = opened(client, mediating, "notice-0")
+    assert "/documents/generate" not in html and "/sign" not in html
+    assert "/documents/upload" not in html
+    assert "Print / view" in html  # reading stays as it is
+    assert generate(client, mediating).status_code == 403
+    assert sign(client, mediating, doc).status_code == 403
+    assert upload(client, mediating, PNG, "id.png").status_code == 403
+    assert len(versions(db, mediating, DocumentKind.NOTICE)) == 1
+    assert versions(db, mediating, DocumentKind.ID_PROOF) == []
+    assert versions(db, mediating, DocumentKind.NOTICE)[0].signed_at is None
+
+
+def test_the_desk_keeps_the_file_before_dispatch(world, login, client, db):
+    case = world.case(CaseState.ACCEPTED)
+    db.session.commit()
+    login("clerk")
+    assert "/documents/upload" in opened(client, case, "id_proof-0")
+    kept_open(upload(client, case, PNG, "id-card.png"), case, "id_proof-0")
+    login("leader")
+    assert "/documents/upload" not in opened(client, case, "id_proof-0")
+    assert upload(client, case, PNG, "id-card.png").status_code == 403
+    assert len(versions(db, case, DocumentKind.ID_PROOF)) == 1
 
 
 def test_a_version_of_another_case_is_not_found(mediating, world, login, client, db):

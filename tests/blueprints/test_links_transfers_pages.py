@@ -481,7 +481,17 @@ def test_clerk_transfers_page_and_scope(world, db, login, client):
     login("clerk")
     html = client.get("/desk/transfers").get_data(as_text=True)
     assert "No transfers are waiting for acknowledgement." in html
-    html = page(client, case)  # the sender's side: withdraw, not acknowledge
+    # The committee sent it: the desk of the sending county neither withdraws nor acknowledges.
+    html = page(client, case)
+    assert opener(case, "transfer", "withdraw") not in html
+    assert opener(case, "transfer", "accept") not in html
+    response = client.post(
+        f"/cases/{case.number}/transfers/withdraw",
+        data={"withdraw-version": case.version, "withdraw-transfer": t.id},
+    )
+    assert response.status_code == 403
+    login("director")  # the sender's side: withdraw, not acknowledge
+    html = page(client, case)
     assert "Withdraw the transfer" in html and opener(case, "transfer", "withdraw") in html
     assert opener(case, "transfer", "accept") not in html
     assert "Acknowledge and take the case" not in form_of(client, case, "transfer", "accept")
@@ -489,6 +499,6 @@ def test_clerk_transfers_page_and_scope(world, db, login, client):
         f"/cases/{case.number}/transfers/accept",
         data={"accept-version": case.version, "accept-transfer": t.id},
     )
-    assert "You are not allowed to do this on this case." in response.get_data(as_text=True)
+    assert response.status_code == 403
     db.session.expire_all()
     assert db.session.get(Transfer, t.id).status == "pending"

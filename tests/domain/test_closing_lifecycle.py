@@ -101,12 +101,12 @@ def test_archive_a_terminated_case(world, db):
     gaps = [str(g) for g in archive_gaps(case)]
     assert "The case file lacks: Notice of rights and obligations." in gaps
     with pytest.raises(ValidationFailed) as err:
-        archive_case(case, world.clerk, version=case.version)
+        archive_case(case, world.mediator, version=case.version)
     assert "The case file lacks: Parties' identity documents." in str(err.value.message)
     assert case.state == CaseState.TERMINATED and case.file_number is None
     complete_file(case, world.mediator)
     assert archive_gaps(case) == []
-    archive_case(case, world.clerk, version=case.version)
+    archive_case(case, world.director, version=case.version)
     assert case.state == CaseState.ARCHIVED
     assert case.archived_at is not None
     assert case.file_number.endswith("人调字第1号")
@@ -115,13 +115,18 @@ def test_archive_a_terminated_case(world, db):
 
 
 def test_who_may_archive(world, db):
+    """Whoever holds the case keeps its file (PML Art. 27): the committee once dispatched;
+    the desk for a case it never dispatched. Leaders and administrators do not."""
     case = world.case(CaseState.TERMINATED)
-    assert can_archive(world.mediator, case)
-    assert can_archive(world.clerk, case)
-    assert can_archive(world.leader, case)
-    assert not can_archive(world.admin, case)
-    with pytest.raises(NotPermitted):
-        archive_case(case, world.admin, version=None)
+    assert can_archive(world.mediator, case) and can_archive(world.director, case)
+    assert not can_archive(world.mediator_b, case)  # a colleague not on the case
+    for outsider in (world.clerk, world.leader, world.admin):
+        assert not can_archive(outsider, case)
+        with pytest.raises(NotPermitted):
+            archive_case(case, outsider, version=None)
+    refused = world.case(CaseState.NOT_ACCEPTED)
+    assert can_archive(world.clerk, refused)
+    assert not can_archive(world.leader, refused) and not can_archive(world.mediator, refused)
 
 
 def test_archived_is_final(world, db):

@@ -96,19 +96,16 @@ def test_archived_file_gets_no_event(world, db):
     assert len(events_of(archived, Action.LINK_CASE)) == 0
     assert len(archived.events) == before and archived.version == version
     assert len(events_of(open_case, Action.LINK_CASE)) == 1
-    # Linking from the archived case's side records on the open one only, too.
+    # No link is made from the archived file itself: not by its mediator (the file is
+    # final), not by the desk or an administrator (not theirs).
     third = world.case()
-    link_cases(archived, third.number, world.clerk, version=None, kind="related")
-    assert len(events_of(third, Action.LINK_CASE)) == 1
-    assert len(events_of(archived, Action.LINK_CASE)) == 0
     with pytest.raises(InvalidTransition):
-        link_cases(
-            archived,
-            world.case(CaseState.ARCHIVED).number,
-            world.clerk,
-            version=None,
-            kind="related",
-        )
+        link_cases(archived, third.number, world.mediator, version=None, kind="related")
+    for outsider in (world.clerk, world.admin, world.leader):
+        with pytest.raises(NotPermitted):
+            link_cases(archived, third.number, outsider, version=None, kind="related")
+    assert events_of(third, Action.LINK_CASE) == []
+    assert len(events_of(archived, Action.LINK_CASE)) == 0
 
 
 def test_stale_version_refused(world, db):
@@ -281,9 +278,9 @@ def test_no_merge_while_a_transfer_waits(world, db):
 
     a = world.case(CaseState.MEDIATING)
     b = world.case(CaseState.MEDIATING)
-    send_transfer(b, world.clerk, version=None, to_org=world.township_centre, reason="移交")
+    send_transfer(b, world.director, version=None, to_org=world.township_centre, reason="移交")
     with pytest.raises(ValidationFailed):
-        merge_cases(b, a.number, world.leader, version=None, reason="同一纠纷")
+        merge_cases(b, a.number, world.director, version=None, reason="同一纠纷")
     assert b.state == CaseState.MEDIATING
 
 

@@ -318,7 +318,7 @@ def test_feedback_is_evented_and_defaults_from_the_state(world, db):
     assert event.data["result"] == "failure" and event.data["recipient"] == "王法官"
 
 
-@pytest.mark.parametrize("who", ["mediator2", "admin"])
+@pytest.mark.parametrize("who", ["mediator2", "admin", "leader"])
 def test_wrong_role_may_not_report_back(world, db, who):
     case = world.referral_case(ReferralKind.COURT, CaseState.TERMINATED)
     with pytest.raises(NotPermitted):
@@ -370,7 +370,7 @@ def test_return_leg_is_mandatory_before_archiving(world, db, kind):
     gaps = [str(g) for g in archive_gaps(case)]
     assert gaps == [f"The result has not been reported back to {r.body_name}."]
     with pytest.raises(ValidationFailed) as err:
-        archive_case(case, world.clerk, version=None)
+        archive_case(case, world.mediator, version=None)
     assert r.body_name in str(err.value.message)
     assert case.state == CaseState.TERMINATED
     record_feedback(
@@ -385,7 +385,7 @@ def test_return_leg_is_mandatory_before_archiving(world, db, kind):
     )
     assert r.feedback_result == ReferralResult.TERMINATED
     assert archive_gaps(case) == []
-    archive_case(case, world.clerk, version=None)
+    archive_case(case, world.mediator, version=None)
     assert case.state == CaseState.ARCHIVED
 
 

@@ -131,7 +131,7 @@ def test_withdraw_and_one_pending_only(world, db):
         case, world.mediator, version=None, to_org=world.township_centre, reason="需要镇里协调"
     )
     with pytest.raises(ValidationFailed) as err:
-        send_transfer(case, world.clerk, version=None, to_org=world.county_centre, reason="x")
+        send_transfer(case, world.director, version=None, to_org=world.county_centre, reason="x")
     assert "already has a transfer" in err.value.message
     with pytest.raises(NotPermitted):
         withdraw_transfer(case, t.id, world.mediator2, version=None)
@@ -223,12 +223,14 @@ def test_send_validation_and_states(world, db):
         send_transfer(
             case, world.mediator, version=case.version - 1, to_org=world.township_centre, reason="x"
         )
-    for state in (CaseState.REGISTERED, CaseState.AGREED, CaseState.JOINT_MEDIATION):
+    for state, holder in (
+        (CaseState.REGISTERED, world.clerk),
+        (CaseState.AGREED, world.director),
+        (CaseState.JOINT_MEDIATION, world.director),
+    ):
         other = world.case(state)
         with pytest.raises(InvalidTransition):
-            send_transfer(
-                other, world.clerk, version=None, to_org=world.township_centre, reason="x"
-            )
+            send_transfer(other, holder, version=None, to_org=world.township_centre, reason="x")
 
 
 def test_who_may_send_and_answer(world, db):
@@ -241,14 +243,18 @@ def test_who_may_send_and_answer(world, db):
     db.session.flush()
     with pytest.raises(NotPermitted):
         send_transfer(case, far_director, version=None, to_org=world.township_centre, reason="x")
-    t = send_transfer(case, world.leader, version=None, to_org=world.township_centre, reason="x")
+    # The committee holds the case: neither the desk nor a leader sends it on.
+    for outsider in (world.clerk, world.leader, world.admin):
+        with pytest.raises(NotPermitted):
+            send_transfer(case, outsider, version=None, to_org=world.township_centre, reason="x")
+    t = send_transfer(case, world.mediator, version=None, to_org=world.township_centre, reason="x")
     with pytest.raises(NotPermitted):  # the sending committee's director
         accept_transfer(case, t.id, world.director, version=None)
     with pytest.raises(NotPermitted):  # another county's clerk
         accept_transfer(case, t.id, world.clerk2, version=None)
     with pytest.raises(NotPermitted):
         decline_transfer(case, t.id, world.mediator, version=None, reason="x")
-    with pytest.raises(NotPermitted):  # the sender never acknowledges their own transfer
+    with pytest.raises(NotPermitted):  # leaders oversee; the receiving side acknowledges
         accept_transfer(case, t.id, world.leader, version=case.version)
     with pytest.raises(NotPermitted):
         decline_transfer(case, t.id, world.leader, version=case.version, reason="x")
@@ -256,28 +262,32 @@ def test_who_may_send_and_answer(world, db):
         accept_transfer(case, t.id, world.clerk, version=case.version - 1)
     accept_transfer(case, t.id, world.clerk, version=case.version)
     assert case.handling_org == world.township_centre
-    assert t.answered_by == world.clerk and t.sent_by == world.leader
+    assert t.answered_by == world.clerk and t.sent_by == world.mediator
 
 
 def test_the_sender_does_not_see_its_own_transfer_to_acknowledge(world, db):
     from domain.transfers import incoming_transfers
 
-    case = world.case(CaseState.MEDIATING)
+    case = world.case(CaseState.ACCEPTED)  # still at the desk: the desk sends it
+    colleague = user("clerk_b", Role.CLERK, world.county_centre)  # of the sending centre
+    receiving_desk = user("clerk_t", Role.CLERK, world.township_centre)
     t = send_transfer(
         case, world.clerk, version=None, to_org=world.township_centre, reason="镇中心统一调处"
     )
     db.session.flush()
     assert t not in incoming_transfers(world.clerk)
-    assert t in incoming_transfers(world.leader)
+    assert t not in incoming_transfers(colleague)
+    assert t in incoming_transfers(receiving_desk)
+    assert t not in incoming_transfers(world.leader)  # leaders do not acknowledge
 
 
 def test_suspended_case_restarts_its_clock_at_the_receiver(world, db):
     case = world.case(CaseState.SUSPENDED)
     assert case.suspended_since is not None
     t = send_transfer(
-        case, world.clerk, version=None, to_org=world.township_centre, reason="镇中心统一调处"
+        case, world.mediator, version=None, to_org=world.township_centre, reason="镇中心统一调处"
     )
-    accept_transfer(case, t.id, world.leader, version=None)
+    accept_transfer(case, t.id, world.clerk, version=None)
     assert case.state == CaseState.DISPATCHED
     assert case.suspended_since is None and case.due_on is not None
 
@@ -300,9 +310,9 @@ def test_days_suspended_are_kept_when_the_receiver_takes_the_case(world, db):
         now=datetime.now(UTC) - timedelta(days=10),
     )
     t = send_transfer(
-        case, world.clerk, version=None, to_org=world.township_centre, reason="镇中心统一调处"
+        case, world.mediator, version=None, to_org=world.township_centre, reason="镇中心统一调处"
     )
-    accept_transfer(case, t.id, world.leader, version=None)
+    accept_transfer(case, t.id, world.clerk, version=None)
     assert case.due_on == add_days(before, 10, case.working_days)
     # Recomputing the limit again (another dispatch) still keeps the 10 days.
     apply_limit(case)

@@ -417,19 +417,21 @@ def test_petition_transfer_to_feedback(world, db, docking, new_page):
 
     open_case(clerk, number)
     expect(clerk.locator("h1")).to_contain_text("Mediation failed")
-    # The centre's leader has the same report form open (they will be too late).
-    leader = new_page(lang="en")
-    login(leader, "leader")
-    open_case(leader, number)
-    leader_form = open_form(leader, "referral", f"feedback-{referral.id}")
+    # The case's mediator has the same report form open (they will be too late).
+    mediator = new_page(lang="en")
+    login(mediator, "mediator")
+    open_case(mediator, number)
+    mediator_form = open_form(mediator, "referral", f"feedback-{referral.id}")
     feedback_gap = f"The result has not been reported back to {office.name}."
     expect(gaps(clerk)).to_contain_text(feedback_gap)
-    # Archiving is refused, and the refusal names the missing feedback.
-    archive = clerk.locator("#panel-archive")
-    form = open_form(clerk, "archive", "archive")
-    submit(clerk, form.get_by_role("button", name="Archive the case"))
+    # The committee keeps the file: the desk sees the checklist but no Archive button.
+    expect(clerk.locator("#panel-archive a.opener")).to_have_count(0)
+    # The mediator's archiving is refused, and the refusal names the missing feedback.
+    archive = mediator.locator("#panel-archive")
+    form = open_form(mediator, "archive", "archive")
+    submit(mediator, form.get_by_role("button", name="Archive the case"))
     expect(archive.locator("#error-summary")).to_contain_text(feedback_gap)
-    expect(clerk.locator("h1")).to_contain_text("Mediation failed")
+    expect(mediator.locator("h1")).to_contain_text("Mediation failed")
 
     form = open_form(clerk, "referral", f"feedback-{referral.id}")
     expect(form.locator("h3")).to_have_text(f"Report the result to {office.name}")
@@ -443,20 +445,20 @@ def test_petition_transfer_to_feedback(world, db, docking, new_page):
     expect(fact(clerk, "Petition deadline").locator(".badge")).to_have_count(0)
     shot(clerk, "41_petition_reported")
 
-    # The leader, on the form opened before, reports too: told, nothing recorded twice.
-    leader.fill(f"[name='feedback-{referral.id}-note']", "重复反馈")
-    submit(leader, leader_form.get_by_role("button", name="Record the report"))
-    expect(leader.locator("#flashes")).to_contain_text("Someone else changed this case")
-    expect(leader.locator(f"#panel-referral-{referral.id}-status")).to_contain_text(
+    # The mediator, on the form opened before, reports too: told, nothing recorded twice.
+    mediator.fill(f"[name='feedback-{referral.id}-note']", "重复反馈")
+    submit(mediator, mediator_form.get_by_role("button", name="Record the report"))
+    expect(mediator.locator("#flashes")).to_contain_text("Someone else changed this case")
+    expect(mediator.locator(f"#panel-referral-{referral.id}-status")).to_contain_text(
         ": Mediation failed · received by 何科长"
     )
-    expect(leader.locator(f"#panel-referral-{referral.id} form")).to_have_count(0)
-    expect(leader.locator(f"#panel-referral-{referral.id} a.opener")).to_have_count(0)
-    expect(leader.locator("#unsaved")).to_contain_text("重复反馈")  # what was typed, not lost
+    expect(mediator.locator(f"#panel-referral-{referral.id} form")).to_have_count(0)
+    expect(mediator.locator(f"#panel-referral-{referral.id} a.opener")).to_have_count(0)
+    expect(mediator.locator("#unsaved")).to_contain_text("重复反馈")  # what was typed, not lost
 
     # Archiving is still refused for the file's other gaps, no longer for the feedback.
-    form = open_form(clerk, "archive", "archive")
-    submit(clerk, form.get_by_role("button", name="Archive the case"))
+    form = open_form(mediator, "archive", "archive")
+    submit(mediator, form.get_by_role("button", name="Archive the case"))
     expect(archive.locator("#error-summary")).to_contain_text("The case cannot be archived yet")
     expect(archive.locator("#error-summary")).not_to_contain_text("reported back")
 

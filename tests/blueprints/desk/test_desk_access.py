@@ -47,7 +47,22 @@ def test_case_outside_scope_is_404(world, login, db, action):
     assert client.post(f"/desk/case/2099-000000-000001/{action}").status_code == 404
 
 
-def test_leader_may_use_the_desk(world, login):
+def test_leader_reads_the_desk_but_does_not_register(world, login, db):
+    """Leaders oversee: they read the desk's queues; registering is the desk's (clerks)."""
     client = login("leader")
-    assert client.get("/desk/").status_code == 200
-    assert client.get("/desk/register").status_code == 200
+    for url in ("/desk/", "/desk/overview"):
+        page = client.get(url).get_data(as_text=True)
+        assert "/desk/register" not in page, url  # no link to a form they may not use
+    for url in ("/desk/register", "/desk/register/court"):
+        assert client.get(url).status_code == 403
+        assert client.post(url, data={"applicants-0-name": "王五"}).status_code == 403
+
+
+@pytest.mark.parametrize("action", ["accept", "not-accept", "dispatch", "assign"])
+def test_leader_cannot_post_desk_actions(world, login, db, action):
+    case = world.case(CaseState.ACCEPTED if action == "dispatch" else CaseState.REGISTERED)
+    if action == "assign":
+        case = world.case(CaseState.DISPATCHED)
+    db.session.commit()
+    client = login("leader")
+    assert client.post(URLS[action].format(number=case.number)).status_code == 403

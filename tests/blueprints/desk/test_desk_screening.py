@@ -70,7 +70,7 @@ def test_accept_plain_redirects_with_due_date(world, login, client, db):
 def test_accept_htmx_swaps_in_the_whole_page(world, login, client, db):
     case = world.case()
     db.session.commit()
-    login("leader")
+    login("clerk")
     response = client.post(
         f"/desk/case/{case.number}/accept",
         data={"accept-version": case.version},

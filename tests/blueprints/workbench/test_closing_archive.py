@@ -65,7 +65,7 @@ def test_archive_refused_lists_the_gaps(world, login, client, db, htmx, template
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-@pytest.mark.parametrize("who", ["mediator", "clerk", "leader"])
+@pytest.mark.parametrize("who", ["mediator", "director"])
 def test_archive_a_terminated_case(world, login, client, db, htmx, who):
     case = world.case(CaseState.TERMINATED)
     complete_file(case, world.mediator)
@@ -105,6 +105,28 @@ def test_archive_a_terminated_case(world, login, client, db, htmx, who):
         assert "Download the case file (PDF)" in html
 
 
+@pytest.mark.parametrize("who", ["clerk", "leader"])
+def test_the_desk_and_leaders_do_not_archive_a_committees_case(world, login, client, db, who):
+    """The committee keeps the file of a case it handled (PML Art. 27)."""
+    case = world.case(CaseState.TERMINATED)
+    complete_file(case, world.mediator)
+    db.session.commit()
+    login(who)
+    assert f"/cases/{case.number}/panels/archive?open=archive" not in page(client, case)
+    r = client.post(f"/cases/{case.number}/archive", data={"archive-version": case.version})
+    assert r.status_code == 403
+    assert fresh(db, case).state == CaseState.TERMINATED
+
+
+def test_the_desk_archives_a_case_it_did_not_accept(world, login, client, db):
+    case = world.case(CaseState.NOT_ACCEPTED)
+    db.session.commit()
+    login("clerk")
+    assert f"/cases/{case.number}/panels/archive?open=archive" in page(client, case)
+    login("leader")
+    assert f"/cases/{case.number}/panels/archive?open=archive" not in page(client, case)
+
+
 def test_archive_stale(world, login, client, db):
     case = world.case(CaseState.TERMINATED)
     db.session.commit()
@@ -130,7 +152,8 @@ def test_archive_roles(world, login, client, db):
     url = f"/cases/{case.number}/archive"
     assert client.post(url).status_code == 302
     login("admin")
-    assert 'id="panel-archive"' not in page(client, case)
+    html = page(client, case)  # the checklist, read only
+    assert 'id="panel-archive"' in html and "panels/archive?open=archive" not in html
     assert client.post(url, data={"archive-version": case.version}).status_code == 403
     login("mediator2")
     assert client.post(url).status_code == 404

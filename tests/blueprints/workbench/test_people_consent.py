@@ -271,21 +271,24 @@ def test_out_of_scope_is_404(world, db, login, client, who):
     response = client.post(
         f"/cases/{far.number}/consent", data=consent_data(far, far.applicants[0])
     )
-    if who == "clerk2":  # 松滋 clerk: in scope, allowed
-        assert response.status_code == 303
+    if who == "clerk2":  # 松滋's desk sees it, but the committee holds it now
+        assert response.status_code == 403
     else:
         assert response.status_code == 404
 
 
-def test_leader_and_director_may_record(pending, world, db, login, client):
-    for who in ("leader", "director"):
+def test_director_may_record_but_not_the_desk_or_leaders(pending, world, db, login, client):
+    for who in ("leader", "clerk"):
         login(who)
         case = fresh(db, pending)
         response = client.post(
             f"/cases/{case.number}/notice", data=notice_data(case, case.applicants[0])
         )
-        assert response.status_code == 303, who
-    assert {e.actor_id for e in events(db, pending, "ack_notice")} == {
-        world.leader.id,
-        world.director.id,
-    }
+        assert response.status_code == 403, who
+    login("director")
+    case = fresh(db, pending)
+    response = client.post(
+        f"/cases/{case.number}/notice", data=notice_data(case, case.applicants[0])
+    )
+    assert response.status_code == 303
+    assert {e.actor_id for e in events(db, pending, "ack_notice")} == {world.director.id}
