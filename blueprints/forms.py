@@ -8,12 +8,14 @@ into DataRequired (which checks the trimmed value) with the same message.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form
 from wtforms.fields import (
+    DateTimeField,
     DecimalField,
     IntegerField,
     PasswordField,
@@ -25,7 +27,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, StopValidation
 from wtforms.widgets import HiddenInput
 
-from domain.ids import is_row_id, row_id
+from domain.calendar import FIRST_DAY, LAST_DAY
+from domain.ids import MAX_ID, is_row_id, row_id
 
 
 def enum_choices(enum_cls, members=None, *, blank=None) -> list[SelectChoice]:
@@ -94,18 +97,52 @@ def _finite(form, field) -> None:  # noqa: ARG001
         raise StopValidation(_l("Enter a number, such as 1200 or 1200.50."))
 
 
-def _finite_only(unbound_field) -> None:
-    if not issubclass(unbound_field.field_class, DecimalField):
-        return
-    validators = list(unbound_field.kwargs.get("validators") or ())
-    if _finite not in validators:
-        unbound_field.kwargs["validators"] = [_finite, *validators]
+def _int_in_range(form, field) -> None:  # noqa: ARG001
+    """A whole number the database's integer columns can hold: a larger one (2**31, 2**63)
+    would fail in the database (PostgreSQL refuses it, SQLite overflows beyond 2**63) instead
+    of being refused here, beside the field. Ids, versions, ages and days are all far below."""
+    if isinstance(field.data, int) and not -MAX_ID - 1 <= field.data <= MAX_ID:
+        raise StopValidation(_l("This number is too large."))
+
+
+def _date_in_range(form, field) -> None:  # noqa: ARG001
+    """A date (or date and time) between FIRST_DAY and LAST_DAY: year 1 or 9999 is no date
+    of a mediation, and counting days from it (a deadline, working days, a shift to UTC)
+    would leave Python's calendar."""
+    value = field.data
+    day = value.date() if isinstance(value, datetime) else value
+    if isinstance(day, date) and not FIRST_DAY <= day <= LAST_DAY:
+        raise StopValidation(
+            _l(
+                "Enter a date between %(first)s and %(last)s.",
+                first=FIRST_DAY.year,
+                last=LAST_DAY.year,
+            )
+        )
+
+
+# Checks every field of a kind gets, before its own: each keeps a forged or mistyped value
+# from reaching code that cannot take it.
+_FIRST_CHECKS = (
+    (DecimalField, _finite),
+    (IntegerField, _int_in_range),
+    (DateTimeField, _date_in_range),  # DateField and DateTimeLocalField too
+)
+
+
+def _checked_first(unbound_field) -> None:
+    for field_class, check in _FIRST_CHECKS:
+        if not issubclass(unbound_field.field_class, field_class):
+            continue
+        validators = list(unbound_field.kwargs.get("validators") or ())
+        if check not in validators:
+            unbound_field.kwargs["validators"] = [check, *validators]
 
 
 class _TrimMeta:
     def bind_field(self, form, unbound_field, options):
         _trim(unbound_field)
-        _finite_only(unbound_field)
+        _checked_first(unbound_field)
         return super().bind_field(form, unbound_field, options)
 
 

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.routing import IntegerConverter
 
 from domain.clocks import CHINA, local_today
 from domain.errors import ValidationFailed
@@ -297,9 +298,10 @@ def test_rule_version_moves_with_each_change(world, db):
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("0001-01-01T00:00", "Enter a date from 2000 on."),
+        ("0001-01-01T00:00", "Enter a date between 1900 and 2100."),
         ("1999-12-31T23:59", "Enter a date from 2000 on."),
-        ("9999-12-31T23:59", "This cannot be in the future."),
+        ("2099-12-31T23:59", "This cannot be in the future."),
+        ("9999-12-31T23:59", "Enter a date between 1900 and 2100."),
     ],
 )
 def test_received_at_out_of_range(world, db, login, client, kind, extra, value, message):
@@ -332,14 +334,17 @@ def _petition(**overrides):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("petition_due_on", "9999-12-31", "The petition deadline can be at most 75 days after"),
+        ("petition_due_on", "2099-12-31", "The petition deadline can be at most 75 days after"),
+        ("petition_due_on", "9999-12-31", "Enter a date between 1900 and 2100."),
         (
             "petition_due_on",
             "2001-01-01",
             "The deadline cannot be before the petition was received.",
         ),
-        ("petition_received_on", "0001-01-01", "Enter a date from 2000 on."),
-        ("petition_received_on", "9999-12-31", "This cannot be in the future."),
+        ("petition_received_on", "0001-01-01", "Enter a date between 1900 and 2100."),
+        ("petition_received_on", "1950-01-01", "Enter a date from 2000 on."),
+        ("petition_received_on", "2099-12-31", "This cannot be in the future."),
+        ("petition_received_on", "9999-12-31", "Enter a date between 1900 and 2100."),
     ],
 )
 def test_petition_dates_out_of_range(world, db, login, client, field, value, message):
@@ -449,3 +454,46 @@ def test_referral_urls_with_a_huge_id_are_not_found(world, db, login, client, pa
     login("clerk")
     response = client.post(f"/cases/{case.number}/referral/{HUGE}/{path}", data={})
     assert response.status_code == 404
+
+
+# ---- 6. every id in a URL, from the URL map ------------------------------------------------
+
+
+def _int_rules(app):
+    """(rule, methods) of every route with an <int:…> argument, read from the URL map: a
+    route added later is covered too."""
+    for rule in app.url_map.iter_rules():
+        if any(isinstance(c, IntegerConverter) for c in rule._converters.values()):
+            yield rule, sorted(set(rule.methods or ()) - {"HEAD", "OPTIONS"})
+
+
+@pytest.mark.parametrize("value", [str(MAX_ID + 1), str(2**63), HUGE, "-1", "٣", "9" * 5000])
+def test_an_id_in_a_url_beyond_the_database_is_not_found(world, db, app, login, client, value):
+    """Each <int:…> of a route takes only what can be a row's id: a larger number (PostgreSQL
+    refuses it for an integer column, SQLite beyond 2**63), a negative one, a digit of
+    another script or 5 000 digits match no route (404), for every role and method."""
+    case = world.case(CaseState.MEDIATING)
+    db.session.commit()
+    rules = list(_int_rules(app))
+    assert len(rules) > 15
+    answered = []
+    for who in ("clerk", "mediator", "director", "leader", "admin"):
+        login(who)
+        for rule, methods in rules:
+            args = {name: "session" for name in rule.arguments} | {"number": case.number}
+            for name, converter in rule._converters.items():
+                if not isinstance(converter, IntegerConverter):
+                    continue
+                if value.startswith("-") and converter.signed:
+                    args[name] = "-" + "9" * 12  # a signed argument: below -2**31
+                else:
+                    args[name] = value
+            path = re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda m, a=args: a[m.group(1)], rule.rule)
+            for method in methods:
+                try:
+                    status = client.open(path, method=method, data={"version": "1"}).status_code
+                except Exception as error:  # noqa: BLE001 - TESTING propagates a 500's cause
+                    status = type(error).__name__
+                if status != 404:
+                    answered.append((who, method, path[:100], status))
+    assert answered == []
