@@ -1,12 +1,17 @@
-"""The URL converters of every route. `<int:…>` in a route names a row (a user, a rule, a
-document…), so it reads only what can be one: ASCII digits, at most ten of them, up to the
-database's largest integer key. Anything else (2**31, 2**63, "٣" or a 5 000-digit number)
-matches no route and is a 404 before any view or query runs: PostgreSQL refuses a larger
-value for an integer column (an error, not "no row"), SQLite overflows beyond 2**63."""
+"""The URL converters of every route, so that what a path names is checked before any view
+or query runs, and a path that can name nothing matches no route (404):
+
+- `<int:…>` names a row (a user, a rule, a document…), so it reads only what can be one:
+  ASCII digits, at most ten of them, up to the database's largest integer key. PostgreSQL
+  refuses a larger value for an integer column (an error, not "no row") and SQLite overflows
+  beyond 2**63; "٣" (a digit to Python) or 5 000 digits are no id either.
+- `<…>` (text: a case number, a panel's name, a region's code) takes no control character:
+  none is in anything we name, and PostgreSQL text cannot hold NUL.
+"""
 
 from __future__ import annotations
 
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.routing import IntegerConverter, Map, UnicodeConverter
 
 from domain.ids import MAX_ID
 
@@ -31,6 +36,19 @@ class RowIdConverter(IntegerConverter):
         )
 
 
+class TextConverter(UnicodeConverter):
+    def __init__(
+        self,
+        map: Map,  # noqa: A002 - Werkzeug's parameter name
+        minlength: int = 1,
+        maxlength: int | None = None,
+        length: int | None = None,
+    ) -> None:
+        super().__init__(map, minlength, maxlength, length)
+        self.regex = self.regex.replace("[^/]", "[^/\\x00-\\x1f\\x7f]")
+
+
 def register(url_map: Map) -> None:
-    """Before any route is added: the rules compile with the converter they name."""
+    """Before any route is added: the rules compile with the converters they name."""
     url_map.converters["int"] = RowIdConverter
+    url_map.converters["default"] = url_map.converters["string"] = TextConverter

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
@@ -497,3 +498,57 @@ def test_an_id_in_a_url_beyond_the_database_is_not_found(world, db, app, login, 
                 if status != 404:
                     answered.append((who, method, path[:100], status))
     assert answered == []
+
+
+# ---- 7. control characters in a URL -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["\x00", "2026-421022-000001\x00", "a\x1fb", "\x7f"])
+def test_a_control_character_in_a_path_is_not_found(world, db, app, login, client, value):
+    """A case number, a panel's name or a region's code never holds one; PostgreSQL text
+    cannot hold NUL, so looking it up used to fail (500). Every route with a text argument,
+    from the URL map, for every method: 404."""
+    case = world.case(CaseState.ACCEPTED)
+    db.session.commit()
+    login("clerk")
+    answered = []
+    for rule in app.url_map.iter_rules():
+        names = [n for n, c in rule._converters.items() if not isinstance(c, IntegerConverter)]
+        if not names or rule.endpoint == "static":
+            continue
+        args = {name: "1" for name in rule.arguments} | {"number": case.number}
+        for name in names:
+            path = re.sub(
+                r"<(?:[^:>]+:)?(\w+)>",
+                lambda m, n=name, a=args: quote(value if m.group(1) == n else a[m.group(1)]),
+                rule.rule,
+            )
+            for method in sorted(set(rule.methods or ()) - {"HEAD", "OPTIONS"}):
+                try:
+                    status = client.open(path, method=method).status_code
+                except Exception as error:  # noqa: BLE001 - TESTING propagates a 500's cause
+                    status = type(error).__name__
+                if status != 404:
+                    answered.append((method, path, status))
+    assert answered == []
+
+
+def test_nul_in_an_organisation_search_finds_by_the_rest(world, db, login, client):
+    """The dispatch and transfer panels search organisations by what is typed (?q=); a NUL
+    in it used to reach PostgreSQL (500)."""
+    accepted = world.case(CaseState.ACCEPTED)
+    mediating = world.case(CaseState.MEDIATING)
+    db.session.commit()
+    login("clerk")
+    response = client.get(
+        f"/cases/{accepted.number}/panels/dispatch",
+        query_string={"open": "dispatch", "q": "新民\x00"},
+    )
+    assert response.status_code == 200
+    assert "新民村人民调解委员会" in response.get_data(as_text=True)
+    login("mediator")
+    response = client.get(
+        f"/cases/{mediating.number}/panels/transfer", query_string={"open": "send", "q": "\x00埠河"}
+    )
+    assert response.status_code == 200
+    assert "埠河镇矛盾纠纷调处中心" in response.get_data(as_text=True)
