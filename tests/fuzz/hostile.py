@@ -51,12 +51,12 @@ NUMBERS = [
     "-0.0",
     "12345678901234567890.12",
 ]
-DATES = [
+DAYS = [
     "0001-01-01",
     "9999-12-31",
     "0000-00-00",
-    "1900-01-01",
     "1899-12-31",
+    "1900-01-01",
     "2100-12-31",
     "2101-01-01",
     "1970-01-01",
@@ -71,14 +71,21 @@ DATES = [
     "2026-1-1",
     "2026/01/01",
     "20260101",
+]
+MOMENTS = [
     "0001-01-01T00:00",
     "9999-12-31T23:59",
+    "0001-01-01T00:00:00",
+    "1899-12-31T23:59",
+    "2100-12-31T23:59",
     "9999-12-31T23:59:59.999999+14:00",
     "0001-01-01T00:00:00-14:00",
     "2026-01-01T24:00",
     "2026-01-01T23:59:60",
     "2026-01-01 12:00",
+    "2026-01-01T12",
 ]
+DATES = DAYS + MOMENTS
 TEXT = [
     "",
     " ",
@@ -108,7 +115,7 @@ TEXT = [
 ]
 
 
-def _cursor(values) -> str:
+def cursor(values) -> str:
     raw = json.dumps(values, allow_nan=True).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -146,14 +153,14 @@ CURSORS = [
     "\x00",
     "a" * 10_000,
     base64.urlsafe_b64encode(b"\xff\xfe\x00garbage").decode(),
-    _cursor([]),
-    _cursor({"a": 1}),
-    _cursor("x"),
-    *[_cursor([v]) for v in _EXTREMES],
-    *[_cursor([v, 1]) for v in _EXTREMES],
-    *[_cursor([v, v]) for v in _EXTREMES],
-    *[_cursor([1, v]) for v in _EXTREMES],
-    *[_cursor(["2026-01-01", "2026-01-01T00:00:00", v]) for v in _EXTREMES],
+    cursor([]),
+    cursor({"a": 1}),
+    cursor("x"),
+    *[cursor([v]) for v in _EXTREMES],
+    *[cursor([v, 1]) for v in _EXTREMES],
+    *[cursor([v, v]) for v in _EXTREMES],
+    *[cursor([1, v]) for v in _EXTREMES],
+    *[cursor(["2026-01-01", "2026-01-01T00:00:00", v]) for v in _EXTREMES],
 ]
 
 UPLOADS = [
@@ -187,7 +194,7 @@ def forged_cursor(draw, real: list):
     values = list(real)
     for i in draw(st.lists(st.integers(0, len(values) - 1), min_size=1, unique=True)):
         values[i] = draw(st.sampled_from(_EXTREMES))
-    return _cursor(values)
+    return cursor(values)
 
 
 def value_for(kind: str, options: list[str] | None = None, sample: str = ""):
@@ -199,8 +206,10 @@ def value_for(kind: str, options: list[str] | None = None, sample: str = ""):
     specific: list[str] = []
     if kind in ("select", "checkbox", "radio"):
         specific = list(options or []) + ["", " ", "\u3000", "0", "-1", str(2**31), str(2**63)]
-    elif kind in ("date", "datetime-local", "month", "time", "week"):
-        specific = DATES
+    elif kind == "date":
+        specific = DAYS
+    elif kind in ("datetime-local", "datetime", "month", "time", "week"):
+        specific = MOMENTS + DAYS[:2]
     elif kind in ("number", "hidden", "range"):
         specific = INTS + NUMBERS
     choices = [st.sampled_from(specific)] if specific else []

@@ -16,7 +16,6 @@ own commits become savepoints), so each example meets the same world and the dis
 from __future__ import annotations
 
 import contextlib
-import io
 import math
 import os
 import re
@@ -26,24 +25,24 @@ from dataclasses import dataclass, field
 
 import pytest
 from flask_sqlalchemy.session import Session as FlaskSession
-from hypothesis import HealthCheck, Phase, given, note, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, Phase, example, given, note, settings
 from werkzeug.datastructures import MultiDict
 
 from domain.clocks import local_today
 from tests.factories import PASSWORD
-from tests.fuzz import hostile, world
+from tests.fuzz import plans, world
 from tests.fuzz.crawl import Crawler, Target, guessed, starts
 
 LONG = os.environ.get("JIEFEN_FUZZ", "short") == "long"
-# Short: one page of each kind per user, two examples per target (about 1 000 requests).
-# Long: more pages of each kind, and enough examples per target for 30 000 requests.
+# Short: one page of each kind per user; each target's sweeps and one random request.
+# Long: more pages of each kind, then random requests until 30 000 have been sent.
 PER_KEY = 3 if LONG else 1
 MAX_PAGES = 1500 if LONG else 250
-SHORT_EXAMPLES = int(os.environ.get("JIEFEN_FUZZ_EXAMPLES", "2"))
+SHORT_EXAMPLES = int(os.environ.get("JIEFEN_FUZZ_EXAMPLES", "1"))
 LONG_REQUESTS = int(os.environ.get("JIEFEN_FUZZ_REQUESTS", "30000"))
 # Only the targets whose name ("<user> <METHOD> <endpoint> <path> [fields]") matches.
 ONLY = os.environ.get("JIEFEN_FUZZ_ONLY")
+TRACE = bool(os.environ.get("JIEFEN_FUZZ_TRACE"))  # print every request and its status (-s)
 TRACEBACK = b"Traceback (most recent call last)"
 
 
@@ -94,108 +93,23 @@ def one_transaction(app, db, monkeypatch):
         conn.close()
 
 
-@dataclass
-class Request:
-    target: Target
-    path: str
-    query: dict[str, list[str]]
-    data: dict[str, list]
-    headers: dict[str, str]
-
-    def describe(self) -> str:
-        def short(values):
-            def one(v):
-                text = repr(v)
-                return text if len(text) <= 80 else f"{text[:60]}…' ({len(v)} characters)"
-
-            return ", ".join(one(v) for v in values)
-
-        lines = [
-            f"as {self.target.user or 'anonymous'}: {self.target.method} {self.path}"
-            + (" (htmx)" if self.headers else ""),
-        ]
-        lines += [f"  ?{k} = {short(v)}" for k, v in self.query.items()]
-        lines += [f"  {k} = {short(v)}" for k, v in self.data.items()]
-        return "\n".join(lines)
-
-
-def draw_request(data, t: Target, query_names: list[str], today: str) -> Request:
-    """One request to `t`: its fields as the page filled them (an empty one as a careful
-    user would), then one to six of them, or all, replaced by hostile values, repeated or
-    left out; sometimes a forged path argument, a named button, an htmx header."""
-    args = {}
-    if t.args and data.draw(st.integers(0, 3), label="forge the path?") == 0:
-        for name in sorted(t.args):
-            if data.draw(st.booleans(), label=f"forge <{name}>"):
-                strategy = hostile.int_path_value if name in t.int_args else hostile.path_value
-                args[name] = data.draw(strategy, label=f"<{name}>")
-    query = {k: list(v) for k, v in t.query.items()}
-    fields = {
-        k: [v for v in f.value if v.strip()] or [hostile.plausible(k, f.kind, f.options, today)]
-        for k, f in t.fields.items()
-    }
-    if t.method == "GET":
-        pool, kinds = query, {k: "query" for k in query}
-        extra = [n for n in query_names if n not in query]
-        if extra and data.draw(st.booleans(), label="add a query argument?"):
-            name = data.draw(st.sampled_from(extra), label="argument")
-            pool[name], kinds[name] = [], "query"
-    else:
-        pool, kinds = fields, {k: f.kind for k, f in t.fields.items()}
-    names = sorted(pool)
-    chosen: list[str] = []
-    if names:
-        # Half the time one field (the others as a user would fill them, so the value
-        # reaches the domain), else a few, now and then all of them.
-        how_many = data.draw(st.sampled_from([1, 1, 1, 6, 6, len(names)]), label="how many")
-        chosen = data.draw(
-            st.lists(
-                st.sampled_from(names),
-                min_size=1,
-                max_size=min(how_many, len(names)),
-                unique=True,
-            ),
-            label="fields",
-        )
-    for name in chosen:
-        kind = kinds[name]
-        options = t.fields[name].options if name in t.fields else None
-        if kind == "file":
-            pool[name] = [(io.BytesIO(data.draw(hostile.upload)), data.draw(hostile.path_value))]
-            continue
-        sample = next(iter(t.query.get(name, []) if kind == "query" else []), "")
-        strategy = hostile.value_for(kind, options, sample)
-        how = data.draw(st.sampled_from(["one", "one", "many", "drop"]), label=f"{name}: how")
-        if how == "drop":
-            pool.pop(name)
-        elif how == "many":
-            pool[name] = data.draw(st.lists(strategy, min_size=2, max_size=3), label=name)
-        else:
-            pool[name] = [data.draw(strategy, label=name)]
-    if t.buttons and data.draw(st.booleans(), label="press a named button?"):
-        name, value = data.draw(st.sampled_from(t.buttons), label="button")
-        fields[name] = [value]
-    headers = {}
-    if data.draw(st.booleans(), label="htmx?"):
-        headers = {"HX-Request": "true", "HX-Target": data.draw(st.sampled_from(["main", "x"]))}
-    if t.method == "GET":
-        return Request(t, t.path(args), pool, {}, headers)
-    return Request(t, t.path(args), query, pool, headers)
+def _problem(method: str, path: str, response) -> str | None:
+    if response.status_code >= 500:
+        return f"{method} {path} answered {response.status_code}"
+    if TRACEBACK in response.get_data():
+        return f"{method} {path}: a traceback in the answer"
+    return None
 
 
 class Fuzzer:
-    def __init__(self, clients, cookies, isolated, stats: Stats, pages: dict, today: str):
+    def __init__(self, clients, cookies, isolated, stats: Stats):
         self.clients = clients
         self.cookies = cookies
         self.isolated = isolated
         self.stats = stats
-        self.pages = pages  # user -> the GET targets they reach, to look at after a change
-        self.today = today
 
-    def _open(self, client, path: str, method: str, query, data, headers) -> str | None:
-        """Send one request; the problem with its answer (a 5xx, a traceback), or None.
-        A redirect after a POST is followed once, as a browser would: the page that shows
-        what was just stored must render too."""
+    def _open(self, client, path: str, method: str, query, data, headers):
+        """Send one request; (the problem with its answer, or None; the answer)."""
         self.stats.requests += 1
         try:
             response = client.open(
@@ -207,36 +121,58 @@ class Fuzzer:
             )
         except Exception:  # noqa: BLE001 - TESTING propagates the view's exception
             self.stats.by_status[500] = self.stats.by_status.get(500, 0) + 1
-            return f"{method} {path} raised:\n" + traceback.format_exc(limit=-15)
+            return f"{method} {path} raised:\n" + traceback.format_exc(limit=-15), None
         status = response.status_code
         self.stats.by_status[status] = self.stats.by_status.get(status, 0) + 1
-        if status >= 500:
-            return f"{method} {path} answered {status}"
-        if TRACEBACK in response.get_data():
-            return f"{method} {path}: a traceback in the answer"
-        location = response.headers.get("Location") or response.headers.get("HX-Redirect")
-        if method == "POST" and location and location.startswith(("/", "http://localhost/")):
-            return self._open(client, location.split("#")[0], "GET", {}, {}, {})
-        return None
+        if TRACE:
+            print(status, method, path, dict(query), {k: v[:3] for k, v in data.items()})
+        return _problem(method, path, response), response
 
-    def send(self, req: Request, then: Target | None) -> str | None:
+    def send(self, req: plans.Request):
+        """Send `req` in a savepoint rolled back afterwards; a redirect after a POST is
+        followed once, as a browser would (the page showing what was stored must render
+        too), then `req.then` is looked at. (The first problem or None; the first answer.)"""
         client = self.clients[req.target.user]
         client._cookies = dict(self.cookies[req.target.user])  # logged in again, as before
+        method = req.target.method
 
         def call():
-            problem = self._open(
-                client, req.path, req.target.method, req.query, req.data, req.headers
+            problem, response = self._open(
+                client, req.path, method, req.query, req.data, req.headers
             )
-            if problem is None and then is not None:
-                problem = self._open(client, then.path(), "GET", then.query, {}, {})
-            return problem
+            if problem is None and method == "POST":
+                location = response.headers.get("Location") or response.headers.get("HX-Redirect")
+                if location and location.startswith(("/", "http://localhost/")):
+                    problem, _ = self._open(client, location.split("#")[0], "GET", {}, {}, {})
+            if problem is None and req.then is not None:
+                problem, _ = self._open(client, req.then.path(), "GET", req.then.query, {}, {})
+            return problem, response
 
         return self.isolated(call)
 
-    def run(self, target: Target, examples: int, query_names: list[str]) -> None:
-        pages = self.pages.get(target.user, [])
+    def run(
+        self, target: Target, examples: int, query_names, pages, today: str, *, sweep=True
+    ) -> bool:
+        """The target's sweeps, then `examples` random requests; a target that refuses this
+        user before reading anything (the login page, 403) is tried once only. Whether the
+        target took this user's requests (False: refused, or already failing)."""
+        refused = []
 
-        @settings(
+        def body(req: plans.Request) -> None:
+            if refused:
+                return
+            note(req.describe())
+            problem, response = self.send(req)
+            if problem:
+                raise ServerError(f"{req.describe()}\n-> {problem}")
+            location = response.headers.get("Location", "")
+            if response.status_code == 403 or "/auth/login" in location:
+                refused.append(True)
+
+        check = given(req=plans.random_request(target, query_names, pages, today))(body)
+        for req in reversed(plans.sweeps(target, today) if sweep else []):
+            check = example(req=req)(check)
+        check = settings(
             max_examples=examples,
             derandomize=not LONG,
             database=None,
@@ -244,22 +180,13 @@ class Fuzzer:
             phases=(Phase.explicit, Phase.generate, Phase.shrink),
             suppress_health_check=list(HealthCheck),
             report_multiple_bugs=False,
-        )
-        @given(st.data())
-        def check(data):
-            req = draw_request(data, target, query_names, self.today)
-            then = None
-            if target.method == "POST" and pages and data.draw(st.booleans(), label="then?"):
-                then = data.draw(st.sampled_from(pages), label="then look at")
-            note(req.describe() + (f"\nthen GET {then.path()}" if then else ""))
-            problem = self.send(req, then)
-            if problem:
-                raise ServerError(f"{req.describe()}\n-> {problem}")
-
+        )(check)
         try:
             check()
         except ServerError as error:
             self.stats.failures[target.name] = str(error)
+            return False
+        return not refused
 
 
 def login_all(app) -> tuple[dict, dict]:
@@ -300,26 +227,34 @@ def test_no_server_error_on_hostile_input(app, db, monkeypatch, capsys):
     clients, cookies = login_all(app)
     stats = Stats()
     with one_transaction(app, db, monkeypatch) as isolated:
-        targets, crawl_failures, pages = discover(app, clients, isolated)
-        if ONLY:
-            targets = [t for t in targets if re.search(ONLY, t.name)]
-        examples = (
-            max(SHORT_EXAMPLES, math.ceil(LONG_REQUESTS / max(len(targets), 1)))
-            if LONG
-            else SHORT_EXAMPLES
-        )
-        views = {}
+        targets, crawl_failures, crawled = discover(app, clients, isolated)
+        pages: dict = {}  # what each user looks at after a change
         for t in targets:
             if t.method == "GET" and t.found_on_page:
-                views.setdefault(t.user, []).append(t)
-        fuzzer = Fuzzer(clients, cookies, isolated, stats, views, local_today().isoformat())
+                pages.setdefault(t.user, []).append(t)
+        if ONLY:
+            targets = [t for t in targets if re.search(ONLY, t.name)]
+        fuzzer = Fuzzer(clients, cookies, isolated, stats)
         query_names = sorted({k for t in targets for k in t.query})
+        today = local_today().isoformat()
         discovered = time.monotonic()
-        for target in targets:
-            fuzzer.run(target, examples, query_names)
+
+        def one_pass(chosen: list[Target], examples: int, sweep: bool) -> list[Target]:
+            return [
+                t
+                for t in chosen
+                if fuzzer.run(t, examples, query_names, pages.get(t.user, []), today, sweep=sweep)
+            ]
+
+        # Every target: its sweeps and a random request or two. The long mode then draws
+        # fresh random requests for the targets that take them until it has sent its count.
+        active = one_pass(targets, SHORT_EXAMPLES, sweep=True)
+        while LONG and active and stats.requests < LONG_REQUESTS:
+            left = LONG_REQUESTS - stats.requests
+            active = one_pass(active, max(5, math.ceil(left / len(active))), sweep=False)
     elapsed = time.monotonic() - started
     summary = (
-        f"fuzz ({'long' if LONG else 'short'}, {db.engine.dialect.name}): {pages} pages crawled, "
+        f"fuzz ({'long' if LONG else 'short'}, {db.engine.dialect.name}): {crawled} pages crawled, "
         f"{len(targets)} targets ({sum(not t.found_on_page for t in targets)} guessed), "
         f"{stats.requests} requests, {stats.server_errors} answered 5xx, "
         f"{len(stats.failures)} failing targets; crawl {discovered - started:.0f} s, "

@@ -714,3 +714,21 @@ def test_queue_hides_done_visits_and_other_scopes(world, login, client, db):
     html = client.get("/workbench/").get_data(as_text=True)
     assert visit_rows(html) == [] and "No follow-up visits are due." in html
     assert case.number not in html
+
+
+@pytest.mark.parametrize("value", [str(2**31), str(2**63)])
+def test_follow_up_with_a_visit_id_beyond_the_database(agreed, login, client, db, value):
+    """The visit's hidden id was looked up before validation: 2**63 overflowed SQLite and
+    2**31 is refused by PostgreSQL (500). It is now refused with the form, nothing saved."""
+    login("mediator")
+    visit = agreed.follow_ups[0]
+    response = post(
+        client,
+        f"/workbench/case/{agreed.number}/follow-up",
+        visit_data(agreed, visit, **{"visit-visit": value}),
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "This number is too large." in html and "双方满意" in html
+    db.session.expire_all()
+    assert db.session.get(FollowUp, visit.id).done_at is None
