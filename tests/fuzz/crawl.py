@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map, Rule
 from werkzeug.routing.exceptions import RequestRedirect
 
+from tests.fuzz.hostile import decoded_cursor
 from tests.fuzz.html import Field, read
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -51,6 +52,16 @@ class Target:
         who = self.user or "anonymous"
         shown = sorted(self.fields) if self.method == "POST" else sorted(self.query)
         return f"{who} {self.method} {self.endpoint} {self.path()} {shown}"
+
+
+def _shape(value: str) -> str:
+    """A query value as a page kind sees it: a short word stays (`?open=consent`, with its
+    numbers as "#"), a number or a paging cursor is "#", anything else "*"."""
+    if value.isdigit() or decoded_cursor(value) is not None:
+        return "#"
+    if len(value) <= 32:
+        return re.sub(r"[0-9]+", "#", value)  # "session-12": the form of some session
+    return "*"
 
 
 def _int_args(rule: Rule) -> frozenset[str]:
@@ -103,12 +114,7 @@ class Crawler:
                 if k not in ints and not any(c.isdigit() for c in str(v))
             )
         )
-        q = tuple(
-            sorted(
-                (k, v if len(v) <= 32 and not any(c.isdigit() for c in v) else "*")
-                for k, v in query
-            )
-        )
+        q = tuple(sorted((k, _shape(v)) for k, v in query))
         return rule.endpoint, plain, q
 
     def enqueue(self, url: str, base: str) -> None:
@@ -123,7 +129,10 @@ class Crawler:
             self.values.setdefault(k, set()).add(str(v))
         query = parse_qsl(urlsplit(url).query, keep_blank_values=True)
         key = self._key(rule, args, query)
-        identity_only = not query and len(key[1]) < len(args)
+        # Pages named only by an id, a number or a cursor (each case's page, a user's page,
+        # the next page of a list): many of them, since each shows other forms and links.
+        # A page also named by a word (a panel, a tab) is one of a kind.
+        identity_only = (args or query) and not key[1] and all(v == "#" for _k, v in key[2])
         if self.keys[key] >= (30 if identity_only else self.per_key):
             return
         self.keys[key] += 1

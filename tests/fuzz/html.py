@@ -65,8 +65,12 @@ class _Reader(HTMLParser):
             self.form = Form(method, action, multipart="multipart" in a.get("enctype", ""))
             self.page.forms.append(self.form)
             return
-        if a.get("hx-post") and self.form is None:
-            self.page.posts.append(a["hx-post"])
+        if a.get("hx-post") and tag != "form":
+            # htmx posts the enclosing form's fields (a lookup while typing), or none.
+            if self.form is None:
+                self.page.posts.append(a["hx-post"])
+            else:
+                self.page.forms.append(Form("POST", a["hx-post"], self.form.fields))
         if self.form is None or "disabled" in a:
             return
         name = a.get("name")

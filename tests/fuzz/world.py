@@ -4,14 +4,16 @@ one of each administrator's records (routing rule, working-day time limit, holid
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
+from domain import aftercare, agreements, dispatch, mediation, recusal
+from domain.clocks import local_today
 from domain.links import link_cases
 from domain.transfers import send_transfer
 from extensions import db
 from models import RoutingRule
 from models.case import TimeLimitRule
-from models.enums import ReferralKind, RoutingLevel
+from models.enums import Performance, ReferralKind, RoutingLevel, SessionMode
 from models.holiday import Holiday, HolidayKind
 from models.states import CaseState
 from tests.factories import World
@@ -60,5 +62,65 @@ def build() -> World:
     a, b = world.case(CaseState.ACCEPTED), world.case(CaseState.MEDIATING)
     link_cases(a, b.number, world.clerk, version=None, kind="related")
     world.case(CaseState.MEDIATING, village=world.village3)  # another county's
+    _later_stages(world)
     db.session.commit()
     return world
+
+
+def _later_stages(world: World) -> None:
+    """Cases at the steps that come after a few more actions: a presiding mediator who has
+    not declared yet, a session record to correct, a recusal waiting for the director, a
+    written agreement in effect and disputed (court, mediate again), one with its judicial
+    confirmation applied for."""
+    today = local_today()
+    undeclared = world.case(CaseState.DISPATCHED)
+    dispatch.assign_mediator(undeclared, world.mediator, world.clerk, version=None)
+    recorded = world.case(CaseState.MEDIATING)
+    mediation.record_session(
+        recorded,
+        world.mediator,
+        version=None,
+        held_at=datetime.now(UTC),
+        place="村委会调解室",
+        mode=SessionMode.IN_PERSON,
+        notes="双方陈述事实",
+    )
+    asked = world.case(CaseState.MEDIATING)
+    recusal.request_recusal(
+        asked,
+        asked.applicants[0],
+        world.mediator,
+        world.mediator,
+        version=None,
+        grounds="调解员系被申请人的表兄",
+    )
+    recusal.add_co_mediator(asked, world.mediator_b, world.director, version=None)
+    for disputed in (True, False):
+        case = world.case(CaseState.AGREED)
+        for row in agreements.signers(case):
+            agreements.sign_agreement(
+                case,
+                world.mediator,
+                version=None,
+                signer=row.kind,
+                party=row.party,
+                signed_on=today,
+            )
+        if disputed:
+            agreements.record_performance(
+                case,
+                world.mediator,
+                version=None,
+                term=1,
+                status=Performance.DISPUTED,
+                note="被申请人拒不履行",
+            )
+        else:
+            aftercare.apply_confirmation(
+                case,
+                world.mediator,
+                version=None,
+                court="公安县人民法院",
+                applied_on=today,
+                all_parties_join=True,
+            )
