@@ -732,3 +732,29 @@ def test_follow_up_with_a_visit_id_beyond_the_database(agreed, login, client, db
     assert "This number is too large." in html and "双方满意" in html
     db.session.expire_all()
     assert db.session.get(FollowUp, visit.id).done_at is None
+
+
+@pytest.mark.parametrize("value", ["0", "-1"])
+def test_a_hidden_id_of_zero_names_no_row(effective, login, client, db, value):
+    """0 (or -1) for the visit or the application was taken for "none given": the domain
+    then got None and failed (500). Every id that names no row of the case is a 404."""
+    login("mediator")
+    url = f"/workbench/case/{effective.number}"
+    visit = effective.follow_ups[0]
+    response = post(
+        client, f"{url}/follow-up", visit_data(effective, visit, **{"visit-visit": value})
+    )
+    assert response.status_code == 404
+    assert post(client, f"{url}/confirmation", confirm_data(effective)).status_code == 303
+    case = fresh(db, effective)
+    ruling = {
+        "ruling-version": case.version,
+        "ruling-application": value,
+        "ruling-ruling": "confirmed",
+        "ruling-ruling_number": "(2025)鄂1022民特12号",
+        "ruling-ruled_on": TODAY().isoformat(),
+    }
+    assert post(client, f"{url}/confirmation/ruling", ruling).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(FollowUp, visit.id).done_at is None
+    assert fresh(db, effective).confirmations[0].ruling == Ruling.PENDING
