@@ -79,9 +79,11 @@ class Crawler:
         self.user = user
         self.per_key = per_key
         self.max_pages = max_pages
-        self.queue: deque[str] = deque()
+        self.queue: deque[tuple[str, tuple]] = deque()  # (url, the kind of page)
+        self.backlog: dict[tuple, deque] = {}  # pages of a kind not fetched (yet)
         self.seen: set[str] = set()
-        self.keys: Counter = Counter()
+        self.keys: Counter = Counter()  # pages of each kind fetched
+        self.productive: Counter = Counter()  # pages of each kind that showed something new
         self.targets: dict[tuple, Target] = {}
         self.values: dict[str, set[str]] = {}  # path argument -> values seen in links
         self.failures: list[str] = []  # 5xx met while crawling
@@ -98,7 +100,7 @@ class Crawler:
             return None
         except HTTPException:
             return None
-        if rule.endpoint in NO_CRAWL:
+        if rule.endpoint == "static" or (method == "GET" and rule.endpoint in NO_CRAWL):
             return None
         return rule, args
 
@@ -124,21 +126,31 @@ class Crawler:
         found = self.match(url, "GET")
         if found is None:
             return
+        self.seen.add(url)
         rule, args = found
         for k, v in args.items():
             self.values.setdefault(k, set()).add(str(v))
         query = parse_qsl(urlsplit(url).query, keep_blank_values=True)
         key = self._key(rule, args, query)
-        # Pages named only by an id, a number or a cursor (each case's page, a user's page,
-        # the next page of a list): many of them, since each shows other forms and links.
-        # A page also named by a word (a panel, a tab) is one of a kind.
-        identity_only = (args or query) and not key[1] and all(v == "#" for _k, v in key[2])
-        if self.keys[key] >= (30 if identity_only else self.per_key):
-            return
-        self.keys[key] += 1
-        self.seen.add(url)
-        self.queue.append(url)
-        self._add_target(rule, args, "GET", query=query)
+        self.backlog.setdefault(key, deque()).append((url, rule, args, query))
+        self._release(key)
+
+    def _allowed(self, key: tuple) -> int:
+        """How many pages of one kind are fetched: pages named only by an id, a number or a
+        cursor (each case's page, a user's page, the next page of a list) up to 30, since each
+        shows other forms and links; a page also named by a word (a panel, a tab) `per_key`
+        times, and once more each time one of them showed something new (the same panel of
+        another case may offer a form the first did not)."""
+        identity_only = not key[1] and all(v == "#" for _k, v in key[2])
+        return (30 if identity_only else self.per_key) + self.productive[key]
+
+    def _release(self, key: tuple) -> None:
+        waiting = self.backlog.get(key)
+        while waiting and self.keys[key] < self._allowed(key):
+            url, rule, args, query = waiting.popleft()
+            self.keys[key] += 1
+            self.queue.append((url, key))
+            self._add_target(rule, args, "GET", query=query)
 
     def _add_target(self, rule: Rule, args: dict, method: str, *, query=(), form=None) -> None:
         fields = dict(form.fields) if form is not None and method == "POST" else {}
@@ -176,42 +188,49 @@ class Crawler:
         for url in starts:
             self.enqueue(url, "/")
         while self.queue and self.fetched < self.max_pages:
-            url = self.queue.popleft()
+            url, key = self.queue.popleft()
             self.fetched += 1
-            try:
-                response = self.client.get(url)
-            except Exception as error:  # noqa: BLE001 - the app raised: report, go on
-                self.failures.append(f"{self.user} GET {url}: {type(error).__name__}: {error}")
+            known = len(self.targets)
+            self._fetch(url)
+            if len(self.targets) > known:
+                self.productive[key] += 1
+                self._release(key)
+
+    def _fetch(self, url: str) -> None:
+        try:
+            response = self.client.get(url)
+        except Exception as error:  # noqa: BLE001 - the app raised: report, go on
+            self.failures.append(f"{self.user} GET {url}: {type(error).__name__}: {error}")
+            return
+        if response.status_code >= 500:
+            self.failures.append(f"{self.user} GET {url}: {response.status_code}")
+            return
+        if response.status_code in (301, 302, 303, 307, 308):
+            self.enqueue(response.headers.get("Location", ""), url)
+            return
+        if "html" not in response.content_type:
+            return
+        page = read(response.get_data(as_text=True), urlsplit(url).path)
+        for link in page.links:
+            self.enqueue(link, url)
+        for form in page.forms:
+            action = urljoin(url, form.action)
+            found = self.match(action, form.method)
+            if found is None:
                 continue
-            if response.status_code >= 500:
-                self.failures.append(f"{self.user} GET {url}: {response.status_code}")
-                continue
-            if response.status_code in (301, 302, 303, 307, 308):
-                self.enqueue(response.headers.get("Location", ""), url)
-                continue
-            if "html" not in response.content_type:
-                continue
-            page = read(response.get_data(as_text=True), urlsplit(url).path)
-            for link in page.links:
-                self.enqueue(link, url)
-            for form in page.forms:
-                action = urljoin(url, form.action)
-                found = self.match(action, form.method)
-                if found is None:
-                    continue
-                rule, args = found
-                if form.method == "GET":
-                    filled = [(f.name, v) for f in form.fields.values() for v in f.value or [""]]
-                    query = parse_qsl(urlsplit(action).query, keep_blank_values=True) + filled
-                    self._add_target(rule, args, "GET", query=query, form=form)
-                    self.enqueue(action.split("?", 1)[0] + "?" + urlencode(query), url)
-                else:
-                    query = parse_qsl(urlsplit(action).query, keep_blank_values=True)
-                    self._add_target(rule, args, "POST", query=query, form=form)
-            for post in page.posts:
-                found = self.match(urljoin(url, post), "POST")
-                if found is not None:
-                    self._add_target(*found, "POST")
+            rule, args = found
+            if form.method == "GET":
+                filled = [(f.name, v) for f in form.fields.values() for v in f.value or [""]]
+                query = parse_qsl(urlsplit(action).query, keep_blank_values=True) + filled
+                self._add_target(rule, args, "GET", query=query, form=form)
+                self.enqueue(action.split("?", 1)[0] + "?" + urlencode(query), url)
+            else:
+                query = parse_qsl(urlsplit(action).query, keep_blank_values=True)
+                self._add_target(rule, args, "POST", query=query, form=form)
+        for post in page.posts:
+            found = self.match(urljoin(url, post), "POST")
+            if found is not None:
+                self._add_target(*found, "POST")
 
 
 def starts(url_map: Map) -> list[str]:

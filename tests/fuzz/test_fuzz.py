@@ -198,13 +198,16 @@ def row_counts(db) -> dict[str, int]:
         }
 
 
-def login_all(app) -> tuple[dict, dict]:
+def login_all(app, case) -> tuple[dict, dict]:
+    """A client per user, logged in; the citizen has unlocked `case` with its query code."""
     clients, cookies = {}, {}
     for user in world.USERS:
         client = app.test_client()
         if user is not None:
             response = client.post("/auth/login", data={"username": user, "password": PASSWORD})
             assert response.status_code == 302, f"cannot log in as {user}"
+        else:
+            client.post("/lookup", data={"number": case.number, "code": case.query_code_plain})
         clients[user] = client
         cookies[user] = dict(client._cookies)
     return clients, cookies
@@ -240,11 +243,11 @@ def discover(app, clients, isolated) -> tuple[list[Target], list[str], dict[str,
 
 def test_no_server_error_on_hostile_input(app, db, monkeypatch, capsys):
     started = time.monotonic()
-    world.build()
+    fuzz_world = world.build()
     # Short pages, so that every list shows its "next page" link with a real cursor.
     monkeypatch.setitem(app.config, "PAGE_SIZE", 4)
     monkeypatch.setitem(app.config, "DESK_PAGE_SIZE", 2)
-    clients, cookies = login_all(app)
+    clients, cookies = login_all(app, fuzz_world.citizen_case)
     stats = Stats()
     before = row_counts(db)
     with one_transaction(app, db, monkeypatch) as isolated:

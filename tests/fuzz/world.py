@@ -6,17 +6,25 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from domain import aftercare, agreements, dispatch, mediation, recusal
+from domain import aftercare, agreements, dispatch, documents, mediation, recusal
 from domain.clocks import local_today
 from domain.links import link_cases
 from domain.transfers import send_transfer
 from extensions import db
 from models import RoutingRule
 from models.case import TimeLimitRule
-from models.enums import Performance, ReferralKind, RoutingLevel, SessionMode
+from models.enums import (
+    DocumentKind,
+    OrgKind,
+    Performance,
+    ReferralKind,
+    Role,
+    RoutingLevel,
+    SessionMode,
+)
 from models.holiday import Holiday, HolidayKind
 from models.states import CaseState
-from tests.factories import World
+from tests.factories import World, org, user
 
 # Who the fuzzer is: one user of each staff role, and a citizen (None: not logged in).
 USERS = (None, "clerk", "mediator", "director", "leader", "admin")
@@ -48,7 +56,10 @@ def build() -> World:
     db.session.flush()
     for state in CaseState:
         if state != CaseState.MERGED:
-            world.case(state)
+            case = world.case(state)
+            if state == CaseState.MEDIATING:
+                # A version to mark signed, on the case the lists show first.
+                documents.generate(case, DocumentKind.APPLICATION, world.mediator)
     world.case(CaseState.REGISTERED, online=False)
     world.case(CaseState.AGREED, oral=True)
     world.case(CaseState.MERGED)
@@ -63,15 +74,25 @@ def build() -> World:
     link_cases(a, b.number, world.clerk, version=None, kind="related")
     world.case(CaseState.MEDIATING, village=world.village3)  # another county's
     _later_stages(world)
+    _inactive(world)
+    # The citizen's session: a case unlocked with its number and query code.
+    world.citizen_case = world.case(CaseState.MEDIATING)
     db.session.commit()
     return world
 
 
+def _inactive(world: World) -> None:
+    """What an administrator reactivates: an organisation and an account."""
+    org("旧长江社区人民调解委员会", OrgKind.VILLAGE_COMMITTEE, world.township2).active = False
+    user("retired", Role.MEDIATOR, world.village_committee, "钱退休").active = False
+
+
 def _later_stages(world: World) -> None:
     """Cases at the steps that come after a few more actions: a presiding mediator who has
-    not declared yet, a session record to correct, a recusal waiting for the director, a
-    written agreement in effect and disputed (court, mediate again), one with its judicial
-    confirmation applied for."""
+    not declared yet, a session record to correct, a recusal
+    waiting for the director, a transfer out waiting for the receipt, a written agreement in
+    effect and disputed (court, mediate again), one with its judicial confirmation applied
+    for."""
     today = local_today()
     undeclared = world.case(CaseState.DISPATCHED)
     dispatch.assign_mediator(undeclared, world.mediator, world.clerk, version=None)
@@ -95,6 +116,8 @@ def _later_stages(world: World) -> None:
         grounds="调解员系被申请人的表兄",
     )
     recusal.add_co_mediator(asked, world.mediator_b, world.director, version=None)
+    leaving = world.case(CaseState.MEDIATING)
+    send_transfer(leaving, world.mediator, version=None, to_name="公安县人民法院", reason="已起诉")
     for disputed in (True, False):
         case = world.case(CaseState.AGREED)
         for row in agreements.signers(case):
