@@ -108,6 +108,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from blueprints import converters
     from blueprints.admin import bp as admin_bp
     from blueprints.auth import bp as auth_bp
     from blueprints.cases import bp as cases_bp
@@ -117,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.search import bp as search_bp
     from blueprints.workbench import bp as workbench_bp
 
+    converters.register(app.url_map)
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(desk_bp, url_prefix="/desk")

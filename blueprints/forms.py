@@ -8,12 +8,14 @@ into DataRequired (which checks the trimmed value) with the same message.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form
 from wtforms.fields import (
+    DateTimeField,
     DecimalField,
     IntegerField,
     PasswordField,
@@ -21,11 +23,12 @@ from wtforms.fields import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, StopValidation
+from wtforms.fields.choices import SelectChoice, SelectFieldBase
+from wtforms.validators import DataRequired, InputRequired, Optional, StopValidation
 from wtforms.widgets import HiddenInput
 
-from domain.ids import is_row_id, row_id
+from domain.calendar import FIRST_DAY, LAST_DAY
+from domain.ids import MAX_ID, is_row_id, row_id
 
 
 def enum_choices(enum_cls, members=None, *, blank=None) -> list[SelectChoice]:
@@ -102,10 +105,87 @@ def _finite_only(unbound_field) -> None:
         unbound_field.kwargs["validators"] = [_finite, *validators]
 
 
+def _int_problem(value) -> str | None:
+    """A whole number the database's integer columns cannot hold (2**31, 2**63): it would
+    fail in the database (PostgreSQL refuses it, SQLite overflows beyond 2**63) instead of
+    being refused beside the field. Ids, versions, ages and days are all far below."""
+    if isinstance(value, int) and not -MAX_ID - 1 <= value <= MAX_ID:
+        return _l("This number is too large.")
+    return None
+
+
+def _date_problem(value) -> str | None:
+    """A date (or date and time) outside FIRST_DAY..LAST_DAY: year 1 or 9999 is no date of a
+    mediation, and counting days from it (a deadline, working days, a shift to UTC) would
+    leave Python's calendar."""
+    day = value.date() if isinstance(value, datetime) else value
+    if isinstance(day, date) and not FIRST_DAY <= day <= LAST_DAY:
+        return _l(
+            "Enter a date between %(first)s and %(last)s.", first=FIRST_DAY.year, last=LAST_DAY.year
+        )
+    return None
+
+
+_BOUNDS = ((IntegerField, _int_problem), (DateTimeField, _date_problem))  # DateField too
+_BOUNDED: dict[type, type] = {}
+
+
+def _bounded(field_class: type, problem) -> type:
+    """`field_class` whose value, as soon as it is read from the request, is checked: out of
+    bounds it is None (a view that looks at it before validating never gets it) and the
+    message stands beside the field, with what was typed."""
+    if field_class not in _BOUNDED:
+
+        class Bounded(field_class):
+            out_of_bounds = False
+
+            def process_formdata(self, valuelist):
+                super().process_formdata(valuelist)
+                message = problem(self.data)
+                if message is not None:
+                    self.data, self.out_of_bounds = None, True
+                    raise ValueError(message)
+
+        Bounded.__name__ = Bounded.__qualname__ = field_class.__name__
+        _BOUNDED[field_class] = _BOUNDED[Bounded] = Bounded
+    return _BOUNDED[field_class]
+
+
+def _stop_out_of_bounds(form, field) -> None:  # noqa: ARG001
+    """The field's own checks (and inline ones comparing it with another) never see it."""
+    if getattr(field, "out_of_bounds", False):
+        raise StopValidation()
+
+
+def _bounds(unbound_field) -> None:
+    cls = unbound_field.field_class
+    for base, problem in _BOUNDS:
+        if issubclass(cls, base):
+            unbound_field.field_class = _bounded(cls, problem)
+            validators = list(unbound_field.kwargs.get("validators") or ())
+            if _stop_out_of_bounds not in validators:
+                unbound_field.kwargs["validators"] = [_stop_out_of_bounds, *validators]
+
+
+def _blank_is_a_value(unbound_field) -> None:
+    """A choice left empty is optional; one holding only spaces is no choice at all. WTForms'
+    Optional() takes "   " for empty and clears the field's "Not a valid choice", so the spaces
+    would reach the code as the chosen value (an enum that has no such member: a 500)."""
+    if not issubclass(unbound_field.field_class, SelectFieldBase):
+        return
+    validators = unbound_field.kwargs.get("validators")
+    if validators:
+        unbound_field.kwargs["validators"] = [
+            Optional(strip_whitespace=False) if type(v) is Optional else v for v in validators
+        ]
+
+
 class _TrimMeta:
     def bind_field(self, form, unbound_field, options):
         _trim(unbound_field)
         _finite_only(unbound_field)
+        _bounds(unbound_field)
+        _blank_is_a_value(unbound_field)
         return super().bind_field(form, unbound_field, options)
 
 

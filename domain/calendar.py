@@ -34,6 +34,13 @@ PACKAGE_LAST_YEAR = max(chinese_calendar.holidays).year
 
 _CACHE_KEY = "_holiday_schedule"
 
+# The dates anyone may type or send: mediation, its papers and its deadlines happen between
+# these days. A forged year 1 or 9999 is refused where it comes in (a form, a paging cursor),
+# so date arithmetic near the ends of Python's calendar (a deadline, a working-day count, a
+# shift to UTC) never overflows.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
 
 def local_today(now: datetime | None = None) -> date:
     """Today's date in China, whatever the server's zone."""

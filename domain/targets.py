@@ -19,7 +19,8 @@ OUTSIDE_KINDS = frozenset({OrgKind.COURT, OrgKind.ARBITRATION})  # a transfer ou
 
 
 def _named(stmt, search: str | None):
-    search = (search or "").strip()[:64]
+    # What was typed arrives unfiltered (a query argument): PostgreSQL text holds no NUL.
+    search = (search or "").replace("\x00", "").strip()[:64]
     if search:
         stmt = stmt.where(Organisation.name.contains(search, autoescape=True))
     return stmt

@@ -74,6 +74,18 @@ def _not_future(message):
     return check
 
 
+def _row_of(case: Case, model, row_id: int | None):
+    """The row of this case a hidden id names; 404 for any id that names none (0 and
+    negative ones included: they are ids too, not "none given"). None when the field is
+    missing or unreadable: the form's own check then refuses it."""
+    if row_id is None:
+        return None
+    row = db.session.get(model, row_id)
+    if row is None or row.case_id != case.id:
+        abort(404)
+    return row
+
+
 def _hidden_id(label):
     return IntegerField(
         label,
@@ -530,9 +542,7 @@ def record_follow_up(number: str):
     if not aftercare.may_visit(user, case):
         abort(403)
     form = FollowUpForm(prefix="visit")
-    visit = db.session.get(FollowUp, form.visit.data) if form.visit.data else None
-    if form.visit.data and (visit is None or visit.case_id != case.id):
-        abort(404)
+    visit = _row_of(case, FollowUp, form.visit.data)
     return panel_action(
         case,
         FOLLOW_UP,
@@ -582,13 +592,7 @@ def record_ruling(number: str):
     """Record the court's ruling on the application (whoever records the case)."""
     case, user = _recording_case(number)
     form = RulingForm(prefix="ruling")
-    application = (
-        db.session.get(JudicialConfirmation, form.application.data)
-        if form.application.data
-        else None
-    )
-    if form.application.data and (application is None or application.case_id != case.id):
-        abort(404)
+    application = _row_of(case, JudicialConfirmation, form.application.data)
     return panel_action(
         case,
         CONFIRMATION,

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.routing import IntegerConverter
 
 from domain.clocks import CHINA, local_today
 from domain.errors import ValidationFailed
@@ -297,9 +299,10 @@ def test_rule_version_moves_with_each_change(world, db):
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("0001-01-01T00:00", "Enter a date from 2000 on."),
+        ("0001-01-01T00:00", "Enter a date between 1900 and 2100."),
         ("1999-12-31T23:59", "Enter a date from 2000 on."),
-        ("9999-12-31T23:59", "This cannot be in the future."),
+        ("2099-12-31T23:59", "This cannot be in the future."),
+        ("9999-12-31T23:59", "Enter a date between 1900 and 2100."),
     ],
 )
 def test_received_at_out_of_range(world, db, login, client, kind, extra, value, message):
@@ -332,14 +335,17 @@ def _petition(**overrides):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("petition_due_on", "9999-12-31", "The petition deadline can be at most 75 days after"),
+        ("petition_due_on", "2099-12-31", "The petition deadline can be at most 75 days after"),
+        ("petition_due_on", "9999-12-31", "Enter a date between 1900 and 2100."),
         (
             "petition_due_on",
             "2001-01-01",
             "The deadline cannot be before the petition was received.",
         ),
-        ("petition_received_on", "0001-01-01", "Enter a date from 2000 on."),
-        ("petition_received_on", "9999-12-31", "This cannot be in the future."),
+        ("petition_received_on", "0001-01-01", "Enter a date between 1900 and 2100."),
+        ("petition_received_on", "1950-01-01", "Enter a date from 2000 on."),
+        ("petition_received_on", "2099-12-31", "This cannot be in the future."),
+        ("petition_received_on", "9999-12-31", "Enter a date between 1900 and 2100."),
     ],
 )
 def test_petition_dates_out_of_range(world, db, login, client, field, value, message):
@@ -449,3 +455,100 @@ def test_referral_urls_with_a_huge_id_are_not_found(world, db, login, client, pa
     login("clerk")
     response = client.post(f"/cases/{case.number}/referral/{HUGE}/{path}", data={})
     assert response.status_code == 404
+
+
+# ---- 6. every id in a URL, from the URL map ------------------------------------------------
+
+
+def _int_rules(app):
+    """(rule, methods) of every route with an <int:…> argument, read from the URL map: a
+    route added later is covered too."""
+    for rule in app.url_map.iter_rules():
+        if any(isinstance(c, IntegerConverter) for c in rule._converters.values()):
+            yield rule, sorted(set(rule.methods or ()) - {"HEAD", "OPTIONS"})
+
+
+@pytest.mark.parametrize("value", [str(MAX_ID + 1), str(2**63), HUGE, "-1", "٣", "9" * 5000])
+def test_an_id_in_a_url_beyond_the_database_is_not_found(world, db, app, login, client, value):
+    """Each <int:…> of a route takes only what can be a row's id: a larger number (PostgreSQL
+    refuses it for an integer column, SQLite beyond 2**63), a negative one, a digit of
+    another script or 5 000 digits match no route (404), for every role and method."""
+    case = world.case(CaseState.MEDIATING)
+    db.session.commit()
+    rules = list(_int_rules(app))
+    assert len(rules) > 15
+    answered = []
+    for who in ("clerk", "mediator", "director", "leader", "admin"):
+        login(who)
+        for rule, methods in rules:
+            args = {name: "session" for name in rule.arguments} | {"number": case.number}
+            for name, converter in rule._converters.items():
+                if not isinstance(converter, IntegerConverter):
+                    continue
+                if value.startswith("-") and converter.signed:
+                    args[name] = "-" + "9" * 12  # a signed argument: below -2**31
+                else:
+                    args[name] = value
+            path = re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda m, a=args: a[m.group(1)], rule.rule)
+            for method in methods:
+                try:
+                    status = client.open(path, method=method, data={"version": "1"}).status_code
+                except Exception as error:  # noqa: BLE001 - TESTING propagates a 500's cause
+                    status = type(error).__name__
+                if status != 404:
+                    answered.append((who, method, path[:100], status))
+    assert answered == []
+
+
+# ---- 7. control characters in a URL -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["\x00", "2026-421022-000001\x00", "a\x1fb", "\x7f"])
+def test_a_control_character_in_a_path_is_not_found(world, db, app, login, client, value):
+    """A case number, a panel's name or a region's code never holds one; PostgreSQL text
+    cannot hold NUL, so looking it up used to fail (500). Every route with a text argument,
+    from the URL map, for every method: 404."""
+    case = world.case(CaseState.ACCEPTED)
+    db.session.commit()
+    login("clerk")
+    answered = []
+    for rule in app.url_map.iter_rules():
+        names = [n for n, c in rule._converters.items() if not isinstance(c, IntegerConverter)]
+        if not names or rule.endpoint == "static":
+            continue
+        args = {name: "1" for name in rule.arguments} | {"number": case.number}
+        for name in names:
+            path = re.sub(
+                r"<(?:[^:>]+:)?(\w+)>",
+                lambda m, n=name, a=args: quote(value if m.group(1) == n else a[m.group(1)]),
+                rule.rule,
+            )
+            for method in sorted(set(rule.methods or ()) - {"HEAD", "OPTIONS"}):
+                try:
+                    status = client.open(path, method=method).status_code
+                except Exception as error:  # noqa: BLE001 - TESTING propagates a 500's cause
+                    status = type(error).__name__
+                if status != 404:
+                    answered.append((method, path, status))
+    assert answered == []
+
+
+def test_nul_in_an_organisation_search_finds_by_the_rest(world, db, login, client):
+    """The dispatch and transfer panels search organisations by what is typed (?q=); a NUL
+    in it used to reach PostgreSQL (500)."""
+    accepted = world.case(CaseState.ACCEPTED)
+    mediating = world.case(CaseState.MEDIATING)
+    db.session.commit()
+    login("clerk")
+    response = client.get(
+        f"/cases/{accepted.number}/panels/dispatch",
+        query_string={"open": "dispatch", "q": "新民\x00"},
+    )
+    assert response.status_code == 200
+    assert "新民村人民调解委员会" in response.get_data(as_text=True)
+    login("mediator")
+    response = client.get(
+        f"/cases/{mediating.number}/panels/transfer", query_string={"open": "send", "q": "\x00埠河"}
+    )
+    assert response.status_code == 200
+    assert "埠河镇矛盾纠纷调处中心" in response.get_data(as_text=True)

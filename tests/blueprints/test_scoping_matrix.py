@@ -16,6 +16,7 @@ from functools import cache
 
 import pytest
 from flask import url_for
+from werkzeug.routing.converters import NumberConverter
 
 from domain.permissions import FACE_ROLES
 from models.enums import Role
@@ -91,7 +92,7 @@ def build_url(app, rule, case, world) -> str:
             values[name] = world.clerk.id
         elif name == "party_id":
             values[name] = case.parties[0].id
-        elif type(converters[name]).__name__ in ("IntegerConverter", "FloatConverter"):
+        elif isinstance(converters[name], NumberConverter):
             values[name] = 1
         else:
             values[name] = "x"

@@ -114,6 +114,8 @@ def test_list_pages_and_htmx(world, admin, client, app, monkeypatch, templates):
         "region=%00",
         "after=%%%",
         "after=WyJ4Il0",
+        "kind=%20",  # spaces only: no kind (was taken for a chosen one, a 500)
+        "kind=%E3%80%80&status=%20",
     ],
 )
 def test_bad_filters_do_not_fail(world, admin, client, query):

@@ -292,6 +292,21 @@ def test_feedback_panel_records_the_return_leg(world, login, client, db):
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert "This cannot be in the future." in body and 'value="王法官"' in body
+    # A result of spaces only is no result (it was taken for one: ReferralResult(" "), a 500).
+    response = client.post(
+        f"/cases/{case.number}/referral/{r.id}/feedback",
+        data={
+            prefix + "version": str(case.version),
+            prefix + "referral": str(r.id),
+            prefix + "result": " ",
+            prefix + "sent_on": local_today().isoformat(),
+            prefix + "recipient": "王法官",
+            prefix + "note": "材料已退回",
+        },
+    )
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert f'id="{prefix}result-error"' in body and 'value="王法官"' in body
     response = client.post(
         f"/cases/{case.number}/referral/{r.id}/feedback",
         data={

@@ -146,6 +146,20 @@ def test_bad_filter_input_is_ignored_with_a_message(world, login, client, db):
         assert client.get(URL + "?" + junk).status_code == 200
 
 
+@pytest.mark.parametrize("name", ["state", "dispute_type", "source"])
+def test_a_filter_of_spaces_is_no_choice(world, login, client, db, name):
+    """A select holding only spaces was taken for a chosen value (CaseState(" "): a 500);
+    it is refused beside the select and the list is not filtered by it."""
+    case = world.case(CaseState.REGISTERED)
+    db.session.commit()
+    login("leader")
+    response = client.get(URL, query_string={name: " "})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f'<select aria-describedby="{name}-error" aria-invalid="true"' in page
+    assert numbers(page) == [case.number]
+
+
 @pytest.mark.parametrize(
     "values",
     [["2026-01-01T00:00:00", 1], ["2999-01-01T00:00:00+00:00", 10**30], ["x", "y"], [1], "z"],

@@ -278,6 +278,7 @@ def test_results_keep_to_the_users_area(world, login, db):
         ("王建国", "id_number", "not a valid resident ID number"),
         ("王建国", "number", "only digits and dashes"),
         ("王建国", "nonsense", "Not a valid choice"),
+        ("王建国", " ", "Not a valid choice"),  # spaces only: no kind (was a 500)
         ("", "", "Type a case number"),
         ("\x00\u200b", "", "Type a case number"),
     ],

@@ -714,3 +714,47 @@ def test_queue_hides_done_visits_and_other_scopes(world, login, client, db):
     html = client.get("/workbench/").get_data(as_text=True)
     assert visit_rows(html) == [] and "No follow-up visits are due." in html
     assert case.number not in html
+
+
+@pytest.mark.parametrize("value", [str(2**31), str(2**63)])
+def test_follow_up_with_a_visit_id_beyond_the_database(agreed, login, client, db, value):
+    """The visit's hidden id was looked up before validation: 2**63 overflowed SQLite and
+    2**31 is refused by PostgreSQL (500). It is now refused with the form, nothing saved."""
+    login("mediator")
+    visit = agreed.follow_ups[0]
+    response = post(
+        client,
+        f"/workbench/case/{agreed.number}/follow-up",
+        visit_data(agreed, visit, **{"visit-visit": value}),
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "This number is too large." in html and "双方满意" in html
+    db.session.expire_all()
+    assert db.session.get(FollowUp, visit.id).done_at is None
+
+
+@pytest.mark.parametrize("value", ["0", "-1"])
+def test_a_hidden_id_of_zero_names_no_row(effective, login, client, db, value):
+    """0 (or -1) for the visit or the application was taken for "none given": the domain
+    then got None and failed (500). Every id that names no row of the case is a 404."""
+    login("mediator")
+    url = f"/workbench/case/{effective.number}"
+    visit = effective.follow_ups[0]
+    response = post(
+        client, f"{url}/follow-up", visit_data(effective, visit, **{"visit-visit": value})
+    )
+    assert response.status_code == 404
+    assert post(client, f"{url}/confirmation", confirm_data(effective)).status_code == 303
+    case = fresh(db, effective)
+    ruling = {
+        "ruling-version": case.version,
+        "ruling-application": value,
+        "ruling-ruling": "confirmed",
+        "ruling-ruling_number": "(2025)鄂1022民特12号",
+        "ruling-ruled_on": TODAY().isoformat(),
+    }
+    assert post(client, f"{url}/confirmation/ruling", ruling).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(FollowUp, visit.id).done_at is None
+    assert fresh(db, effective).confirmations[0].ruling == Ruling.PENDING

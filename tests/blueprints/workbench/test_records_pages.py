@@ -626,3 +626,21 @@ def test_record_of_another_case_or_kind_is_404(mediating, world, login, client, 
     panel = f"/cases/{mediating.number}/panels/records"
     assert client.get(panel).status_code == 404
     assert client.get(f"{panel}?open=session-{session.id}").status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["session", "investigation"])
+@pytest.mark.parametrize("held_at", ["0001-01-01T00:00", "1899-12-31T23:59"])
+def test_a_record_in_year_one_is_refused_beside_the_time(
+    mediating, login, client, db, kind, held_at
+):
+    """Moving 0001-01-01 00:00 in Beijing to UTC leaves Python's calendar (500); a time
+    before 1900 is refused beside the field, what was typed kept."""
+    login("mediator")
+    data = (session_data if kind == "session" else investigation_data)(mediating, held_at=held_at)
+    response = client.post(f"/workbench/case/{mediating.number}/{kind}", data=data)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert re.search(rf'id="{kind}-held_at-error"[^>]*>Enter a date between 1900 and 2100.<', html)
+    assert f'value="{held_at}"' in html
+    assert db.session.query(MediationSession).count() == 0
+    assert db.session.query(Investigation).count() == 0
