@@ -30,3 +30,25 @@ document.addEventListener("htmx:afterSettle", function (evt) {
   var first = open.querySelector("input:not([type=hidden]), select, textarea, button");
   if (first && !(evt.detail.elt && evt.detail.elt.type === "search")) { first.focus(); }
 });
+// The earlier-cases panel beside the desk's registration form is refreshed while the clerk
+// types. A box ticked (or unticked) while a refresh was on its way is what the clerk wants
+// now: it wins over the state that refresh was sent with.
+var relatedTicks = null;
+document.addEventListener("htmx:beforeSwap", function (evt) {
+  relatedTicks = null;
+  var target = evt.detail.target;
+  if (!target || target.id !== "related-cases") { return; }
+  relatedTicks = {};
+  target.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+    relatedTicks[box.name + "=" + box.value] = box.checked;
+  });
+});
+document.addEventListener("htmx:afterSwap", function () {
+  var panel = relatedTicks && document.getElementById("related-cases");
+  if (!panel) { return; }
+  panel.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+    var key = box.name + "=" + box.value;
+    if (key in relatedTicks) { box.checked = relatedTicks[key]; }
+  });
+  relatedTicks = null;
+});

@@ -246,3 +246,38 @@ def test_walk_in_two_respondents_keyboard_only(world, db, new_page):
     page.get_by_role("link", name="Open the case to screen it now").click()
     expect(page.locator("h1")).to_contain_text(number)
     assert time.monotonic() - started < 30
+
+
+def test_a_tick_made_while_the_panel_refreshes_is_kept(world, db, new_page):
+    """The clerk ticks "link" while a refresh of the earlier-cases panel is on its way (sent
+    with the box still unticked): the tick survives the swap. It was lost before."""
+    earlier = world.case(
+        CaseState.ACCEPTED,
+        parties=[
+            PartyData(role=PartyRole.APPLICANT, name="黄秀英", phone=PHONE),
+            PartyData(role=PartyRole.RESPONDENT, name="黄建国"),
+        ],
+    )
+    db.session.commit()
+    page = new_page(lang="en")
+    login(page, "clerk")
+    page.goto(page.base + "/desk/register")
+    page.fill("[name=applicants-0-phone]", PHONE)
+    box = page.locator(f"#link-case-{earlier.number}")
+    expect(box).to_be_visible(timeout=5000)
+    settled(page)
+
+    held = []
+    page.route("**/desk/related", lambda route: held.append(route))
+    page.locator("[name=applicants-0-name]").fill("黄秀英")  # a refresh, held on its way
+    page.wait_for_timeout(600)  # past the 400 ms debounce
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the refresh was not sent"
+    box.check()  # while the refresh (sent unticked) is on its way
+    held[0].continue_()
+    page.unroute("**/desk/related")
+    settled(page)
+    expect(page.locator(f"#link-case-{earlier.number}")).to_be_checked()
