@@ -66,13 +66,19 @@ run: $(STAMP) translations
 # --- tests -------------------------------------------------------------------------------
 
 # Both passes always run, so one CI log shows failures on either database; the target fails
-# if either pass fails. conftest.py starts PostgreSQL itself (tests/pg.py).
+# if either pass fails. conftest.py starts PostgreSQL itself (tests/pg.py). The two passes run
+# side by side (each is one process and the machines have two cores), each into its own log
+# under test-artifacts/, printed whole when it ends.
 test: $(STAMP) translations
-	@status=0; \
-	echo "=== pytest on SQLite ==="; \
-	JIEFEN_TEST_DB=sqlite $(BIN)/pytest $(PYTEST_ARGS) || status=1; \
-	echo "=== pytest on PostgreSQL ==="; \
-	JIEFEN_TEST_DB=postgresql $(BIN)/pytest $(PYTEST_ARGS) || status=1; \
+	@mkdir -p test-artifacts; \
+	echo "=== pytest on SQLite and on PostgreSQL, side by side ==="; \
+	JIEFEN_TEST_DB=sqlite $(BIN)/pytest $(PYTEST_ARGS) > test-artifacts/pytest-sqlite.log 2>&1 & sqlite=$$!; \
+	JIEFEN_TEST_DB=postgresql $(BIN)/pytest $(PYTEST_ARGS) > test-artifacts/pytest-postgresql.log 2>&1 & pg=$$!; \
+	status=0; \
+	wait $$sqlite || status=1; \
+	echo "=== pytest on SQLite ==="; cat test-artifacts/pytest-sqlite.log; \
+	wait $$pg || status=1; \
+	echo "=== pytest on PostgreSQL ==="; cat test-artifacts/pytest-postgresql.log; \
 	exit $$status
 
 test-sqlite: $(STAMP) translations
