@@ -146,7 +146,10 @@ def test_walk_in_two_respondents_keyboard_only(world, db, new_page):
     tab(page, "respondents-1-legal_rep_post")
     page.keyboard.type("总经理")
     tab(page, "respondents-1-phone")
-    page.keyboard.type("0716-5226688")
+    # A phone refreshes the panel too: wait for it before tabbing into the panel.
+    with page.expect_response("**/desk/related"):
+        page.keyboard.type("0716-5226688")
+    settled(page)
     tab(page, "respondents-1-address")
     tab(page, "add_respondent")
     tab(page, "remove_respondent")
@@ -155,9 +158,9 @@ def test_walk_in_two_respondents_keyboard_only(world, db, new_page):
     # Next in the keyboard order: the side panel, newest first: the company's case, then
     # hers with its "link" box.
     link_box = panel.locator(f"#link-case-{earlier.number}")
-    tab(page, firm_case.number)
+    tab(page, f"related-{firm_case.number}")
     tab(page, "link_case")
-    tab(page, earlier.number)
+    tab(page, f"related-{earlier.number}")
     tab(page, "link_case")
     page.keyboard.press("Space")
     expect(link_box).to_be_checked()
