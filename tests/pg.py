@@ -166,7 +166,10 @@ def throwaway_postgres() -> Iterator[str]:
             port = _free_port()
             opts = (
                 f"-c listen_addresses=127.0.0.1 -p {port} -k {base} "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                # The fuzz test's crawl keeps a user's whole crawl in one savepoint; each of
+                # the app's commits inside it holds its transaction lock until the end.
+                "-c max_locks_per_transaction=512"
             )
             try:
                 _run(

@@ -44,6 +44,7 @@ LONG_REQUESTS = int(os.environ.get("JIEFEN_FUZZ_REQUESTS", "30000"))
 # Only the targets whose name ("<user> <METHOD> <endpoint> <path> [fields]") matches.
 ONLY = os.environ.get("JIEFEN_FUZZ_ONLY")
 TRACE = bool(os.environ.get("JIEFEN_FUZZ_TRACE"))  # print every request and its status (-s)
+RENEW_EVERY = 500  # requests per outer transaction (see one_transaction)
 TRACEBACK = b"Traceback (most recent call last)"
 
 
@@ -70,15 +71,29 @@ def one_transaction(app, db, monkeypatch):
         engine = db.engine
     db.session.remove()
     conn = engine.connect()
-    outer = conn.begin()
-    if conn.dialect.name == "sqlite":
-        # pysqlite opens its transaction lazily, before the first write; without one, the
-        # first SAVEPOINT would become the transaction and its RELEASE would commit.
-        conn.exec_driver_sql("DELETE FROM holiday WHERE 0")
+
+    def begin():
+        outer = conn.begin()
+        if conn.dialect.name == "sqlite":
+            # pysqlite opens its transaction lazily, before the first write; without one, the
+            # first SAVEPOINT would become the transaction and its RELEASE would commit.
+            conn.exec_driver_sql("DELETE FROM holiday WHERE 0")
+        return outer
+
+    outer = begin()
     monkeypatch.setattr(FlaskSession, "get_bind", lambda self, *a, **kw: conn)
     monkeypatch.setitem(db.session.session_factory.kw, "join_transaction_mode", "create_savepoint")
+    calls = 0
 
     def isolated(fn):
+        nonlocal outer, calls
+        calls += 1
+        if calls % RENEW_EVERY == 0:
+            # A fresh outer transaction now and then: the long mode's tens of thousands of
+            # savepoints in one transaction exhaust PostgreSQL's lock table
+            # (max_locks_per_transaction). Nothing is lost: every request was rolled back.
+            outer.rollback()
+            outer = begin()
         savepoint = conn.begin_nested()
         try:
             return fn()
