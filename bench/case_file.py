@@ -93,6 +93,7 @@ def build(app):
             performance_manner="自行履行",
             performance_deadline=local_today() + timedelta(days=10),
             facts=ACCOUNT * 2,
+            issues="排水沟由谁清理，家具损失是否赔偿、赔偿多少。",
             responsibilities="被申请人负主要责任。",
         ),
     )

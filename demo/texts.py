@@ -213,12 +213,27 @@ def agreement_data(
     terms = [t.format(**fmt) for t in plan.template["terms"]]
     small = plan.amount is None or plan.amount < 5000
     if oral or (small and rng.random() < 0.35 and not written):
-        return AgreementData(kind=AgreementKind.ORAL, terms=terms, agreed_on=agreed_on)
+        # PML Art. 28: the mediator records the oral agreement's content and its manner.
+        return AgreementData(
+            kind=AgreementKind.ORAL,
+            terms=terms,
+            agreed_on=agreed_on,
+            performance_manner="按口头约定当场或自行履行",
+        )
     has_money = fmt["pay"] != ""
+    # PML Art. 29: the facts, the disputed issues and each party's responsibility, written
+    # from the case's own story (no random draw: the demo world stays the same).
+    requests = "；".join(r.format(**fmt) for r in plan.template["requests"])
     return AgreementData(
         kind=AgreementKind.WRITTEN,
         terms=terms,
         agreed_on=agreed_on,
+        facts=plan.template["summary"].format(**fmt),
+        issues=f"{names['a']}请求：{requests}。{names['r']}对上述请求有异议。",
+        responsibilities=(
+            f"{names['r']}对纠纷的发生负有责任，愿意按本协议履行；"
+            f"{names['a']}对{names['r']}予以谅解。"
+        ),
         performance_manner=rng.choice(world.texts["performance_manners"])
         if has_money
         else "按协议约定自行履行",

@@ -250,6 +250,7 @@ def snapshot(agreement: Agreement) -> dict:
         "agreed_on": iso(agreement.agreed_on),
         "effective_on": iso(agreement.effective_on),
         "facts": agreement.facts,
+        "issues": agreement.issues,
         "responsibilities": agreement.responsibilities,
         "performance_manner": agreement.performance_manner,
         "performance_place": agreement.performance_place,

@@ -385,6 +385,7 @@ class Agreement(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # PML Art. 29: main facts, disputed issues and each party's responsibility.
     facts: Mapped[str | None] = mapped_column(sa.Text)
+    issues: Mapped[str | None] = mapped_column(sa.Text)
     responsibilities: Mapped[str | None] = mapped_column(sa.Text)
     # Written: effective when every party, the mediator and the committee seal have signed;
     # oral: the day it is reached (Arts. 29-30).

@@ -195,13 +195,7 @@ class World(SmallWorld):
                 case,
                 mediator,
                 version=None,
-                data=AgreementData(
-                    kind=AgreementKind.ORAL if oral else AgreementKind.WRITTEN,
-                    terms=["被申请人于十日内疏通排水沟"],
-                    agreed_on=local_today(),
-                    performance_manner="自行疏通",
-                    performance_deadline=local_today() + timedelta(days=10),
-                ),
+                data=agreement_data(AgreementKind.ORAL if oral else AgreementKind.WRITTEN),
             )
             if state == CaseState.ARCHIVED:
                 db.session.flush()
@@ -281,6 +275,34 @@ class World(SmallWorld):
         }
         rest = {k: v for k, v in kw.items() if k not in names}
         return self.case(state, online=False, referral=ReferralData(**values), **rest)
+
+
+def agreement_data(kind: AgreementKind = AgreementKind.WRITTEN, **kw) -> AgreementData:
+    """What an agreement of `kind` states (PML Arts. 28-29): a written one the facts, the
+    disputed issues, each party's responsibility, the terms, the manner and the deadline of
+    performance; an oral one its terms and the manner. `kw` overrides any of them."""
+    values = {
+        "kind": kind,
+        "terms": ["被申请人于十日内疏通排水沟"],
+        "agreed_on": local_today(),
+        "facts": "被申请人堆放杂物堵塞排水沟，致申请人农田受淹",
+        "issues": "排水沟由谁疏通，损失是否赔偿",
+        "responsibilities": "被申请人负主要责任",
+        "performance_manner": "自行疏通",
+        "performance_deadline": local_today() + timedelta(days=10),
+    }
+    return AgreementData(**{**values, **kw})
+
+
+def hold_session(case: Case, actor: User, **kw):
+    """Record a session as a mediator does (PML Art. 27), e.g. before an agreement."""
+    values = {
+        "held_at": datetime.now(UTC),
+        "place": "村委会调解室",
+        "mode": SessionMode.IN_PERSON,
+        "notes": "双方陈述事实",
+    }
+    return record_session(case, actor, version=None, **{**values, **kw})
 
 
 def report_back(case: Case, actor: User) -> None:

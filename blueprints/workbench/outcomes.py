@@ -102,9 +102,14 @@ class AgreementForm(CaseActionForm):
         validators=[InputRequired(_l("Choose written or oral."))],
     )
     facts = TextAreaField(
-        _l("Main facts and disputed issues"),
+        _l("Main facts of the dispute"),
         validators=[Optional(), Length(max=20000)],
         render_kw={"rows": 4},
+    )
+    issues = TextAreaField(
+        _l("Disputed issues"),
+        validators=[Optional(), Length(max=20000)],
+        render_kw={"rows": 3},
     )
     responsibilities = TextAreaField(
         _l("Each party's responsibility"),
@@ -142,6 +147,31 @@ class AgreementForm(CaseActionForm):
     def validate_performance_deadline(self, field):
         if field.data and self.agreed_on.data and field.data < self.agreed_on.data:
             raise ValidationError(_l("The deadline cannot be before the agreement date."))
+
+    def validate(self, extra_validators=None) -> bool:
+        """The field rules, then what the agreement of the chosen kind must state (the
+        domain's list, so form and domain say the same), each beside its field."""
+        valid = super().validate(extra_validators)
+        if self.kind.data not in {k.value for k in AgreementKind}:
+            return valid
+        for name, message in mediation.missing_content(self.data_for_domain()):
+            if not self[name].errors:
+                self[name].errors = [*self[name].errors, message]
+                valid = False
+        return valid
+
+    def data_for_domain(self) -> mediation.AgreementData:
+        return mediation.AgreementData(
+            kind=AgreementKind(self.kind.data),
+            terms=parse_terms(self.terms.data),
+            agreed_on=self.agreed_on.data,
+            facts=self.facts.data,
+            issues=self.issues.data,
+            responsibilities=self.responsibilities.data,
+            performance_manner=self.performance_manner.data,
+            performance_place=self.performance_place.data,
+            performance_deadline=self.performance_deadline.data,
+        )
 
 
 class SignatureForm(CaseActionForm):
@@ -276,6 +306,15 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
+# Where each missing step of the procedure is done: the panel of the case page.
+GAP_PANELS = {
+    mediation.Step.CONSENT: "consent",
+    mediation.Step.DECLARATION: "mediators",
+    mediation.Step.RECUSAL: "recusal",
+    mediation.Step.SESSION: "session",
+}
+
+
 @panel(OUTCOME)
 def outcome_panel(case: Case, user: User) -> Panel | None:
     """Record the agreement: while mediating (or in joint mediation), for whoever records."""
@@ -284,10 +323,15 @@ def outcome_panel(case: Case, user: User) -> Panel | None:
     if not may(user, Work.MEDIATE, case):
         return None
     signing = [p for p in case.active_parties if p.role in agreements.SIGNING_ROLES]
+    gaps = [(gap, GAP_PANELS[gap.step]) for gap in mediation.agreement_gaps(case)]
     return Panel(
         OUTCOME,
         "workbench/partials/outcome_panel.html",
-        {"signing": signing, "copies": len(case.principals) + 1},
+        {
+            "signing": signing,
+            "copies": len(case.principals) + 1,
+            "gaps": gaps,
+        },
         forms={"agreement": fresh(AgreementForm, case, "agreement")},
     )
 
@@ -433,16 +477,7 @@ def record_agreement(number: str):
             case,
             user,
             version=form.version.data,
-            data=mediation.AgreementData(
-                kind=AgreementKind(form.kind.data),
-                terms=parse_terms(form.terms.data),
-                agreed_on=form.agreed_on.data,
-                facts=form.facts.data,
-                responsibilities=form.responsibilities.data,
-                performance_manner=form.performance_manner.data,
-                performance_place=form.performance_place.data,
-                performance_deadline=form.performance_deadline.data,
-            ),
+            data=form.data_for_domain(),
         ),
     )
 

@@ -268,6 +268,7 @@ def _agreed(world, db, kind: AgreementKind, parties=None):
             agreed_on=local_today(),
             terms=["被申请人赔偿申请人货物损失人民币2000元", "申请人放弃其他请求"],
             facts="被申请人运输途中损坏申请人货物，双方就赔偿数额发生争议。",
+            issues="货物损失的赔偿数额。",
             responsibilities="被申请人承担全部责任。",
             performance_manner="银行转账",
             performance_place="公安县埠河镇",

@@ -397,11 +397,9 @@ def test_a_withdrawn_party_stays_in_the_file_but_no_longer_counts(world, mediati
 
 
 def test_a_withdrawn_party_is_no_signer_of_the_agreement(world, db):
-    from datetime import timedelta
-
     from domain.clocks import local_today
-    from domain.mediation import AgreementData, record_agreement
-    from models.enums import AgreementKind
+    from domain.mediation import record_agreement
+    from tests.factories import agreement_data
 
     case = world.case(CaseState.MEDIATING)
     db.session.flush()
@@ -420,13 +418,7 @@ def test_a_withdrawn_party_is_no_signer_of_the_agreement(world, db):
         case,
         world.mediator,
         version=None,
-        data=AgreementData(
-            kind=AgreementKind.WRITTEN,
-            terms=["被申请人于十日内疏通排水沟"],
-            agreed_on=local_today(),
-            performance_manner="自行疏通",
-            performance_deadline=local_today() + timedelta(days=10),
-        ),
+        data=agreement_data(),
     )
     rows = signers(case)
     assert second not in [r.party for r in rows]

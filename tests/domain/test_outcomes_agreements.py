@@ -14,6 +14,7 @@ from domain.mediation import AgreementData, record_agreement
 from models import Agreement, AgreementSignature, Event
 from models.enums import AgreementKind, Performance, Ruling, SignerKind, Source
 from models.states import CaseState
+from tests.factories import agreement_data, hold_session
 
 
 def _events(case, action):
@@ -177,13 +178,12 @@ def test_never_effective_without_every_signature(world, db, order, upto, offsets
     latest signing date."""
     agreed_on = local_today() - timedelta(days=5)
     case = world.case(CaseState.MEDIATING, accepted_days_ago=10)
+    hold_session(case, world.mediator)
     record_agreement(
         case,
         world.mediator,
         version=None,
-        data=AgreementData(
-            kind=AgreementKind.WRITTEN, terms=["x"], agreed_on=agreed_on, performance_manner="m"
-        ),
+        data=agreement_data(terms=["x"], agreed_on=agreed_on, performance_deadline=agreed_on),
     )
     rows = agreements.signers(case)
     for i in order[:upto]:
@@ -316,7 +316,7 @@ def test_reopen_moves_agreement_into_event(world, db):
         case,
         world.mediator,
         version=None,
-        data=AgreementData(kind=AgreementKind.ORAL, terms=["重新约定"], agreed_on=local_today()),
+        data=agreement_data(AgreementKind.ORAL, terms=["重新约定"]),
     )
     db.session.flush()
     assert case.state == CaseState.AGREED

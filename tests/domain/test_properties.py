@@ -16,12 +16,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from domain import closing, consent
-from domain.clocks import local_today
 from domain.dispatch import assign_mediator, dispatch_to_organisation
 from domain.errors import DomainError
-from domain.mediation import AgreementData, record_agreement, record_session
+from domain.mediation import record_agreement, record_session
+from domain.recusal import declare_no_conflict
 from domain.screening import accept_case, not_accept_case
 from domain.states import TRANSITIONS, Action
+from extensions import db as _db
 from models import Event
 from models.enums import (
     AgreementKind,
@@ -33,6 +34,7 @@ from models.enums import (
     SignerKind,
 )
 from models.states import CLOSED_STATES, CaseState
+from tests.factories import agreement_data
 
 ACTIONS = [
     "to_mediating",
@@ -91,6 +93,8 @@ def act(world, case, name, user):
         accept_case(case, world.clerk, version=v)
         dispatch_to_organisation(case, world.village_committee, world.clerk, version=case.version)
         assign_mediator(case, world.mediator, world.clerk, version=case.version)
+        _db.session.flush()
+        declare_no_conflict(case, world.mediator, version=case.version)
         for party in case.parties:
             consent.record_consent(
                 case,
@@ -148,9 +152,7 @@ def act(world, case, name, user):
             case,
             user,
             version=v,
-            data=AgreementData(
-                kind=kind, terms=terms, agreed_on=local_today(), performance_manner="m"
-            ),
+            data=agreement_data(kind, terms=terms),
         )
     elif name == "fail_twice":
         closing.record_failure(case, user, version=v, reason="r")

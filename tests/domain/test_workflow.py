@@ -8,11 +8,12 @@ import sqlalchemy as sa
 from domain.clocks import local_today
 from domain.dispatch import assign_mediator, dispatch_to_organisation
 from domain.errors import InvalidTransition, NotPermitted, StaleCase, ValidationFailed
-from domain.mediation import AgreementData, record_agreement, record_failure, record_session
+from domain.mediation import record_agreement, record_failure, record_session
 from domain.screening import accept_case, not_accept_case
 from models import Event, ImmutableEventError
 from models.enums import AgreementKind, SessionMode
 from models.states import CaseState
+from tests.factories import agreement_data, hold_session
 
 
 def events(db, case):
@@ -108,7 +109,8 @@ def test_only_assigned_mediator_records(world):
 
 def test_agreement_rules(world):
     case = world.case(CaseState.MEDIATING)
-    data = AgreementData(kind=AgreementKind.WRITTEN, terms=["", " "], agreed_on=local_today())
+    hold_session(case, world.mediator)
+    data = agreement_data(terms=["", " "], performance_manner=None)
     with pytest.raises(ValidationFailed) as info:
         record_agreement(case, world.mediator, version=None, data=data)
     assert info.value.field == "terms"
@@ -116,7 +118,7 @@ def test_agreement_rules(world):
     with pytest.raises(ValidationFailed) as info:
         record_agreement(case, world.mediator, version=None, data=data)
     assert info.value.field == "performance_manner"
-    oral = AgreementData(kind=AgreementKind.ORAL, terms=["当场道歉"], agreed_on=local_today())
+    oral = agreement_data(AgreementKind.ORAL, terms=["当场道歉"], performance_manner="当场道歉")
     record_agreement(case, world.mediator, version=None, data=oral)
     assert case.state == CaseState.AGREED and case.closed_at is not None
     with pytest.raises(InvalidTransition):
@@ -199,8 +201,9 @@ def test_session_and_agreement_dates_not_before_acceptance(world):
             notes="x",
         )
     assert info.value.field == "held_at"
-    oral = AgreementData(
-        kind=AgreementKind.ORAL, terms=["x"], agreed_on=local_today() - timedelta(days=30)
+    hold_session(case, world.mediator)
+    oral = agreement_data(
+        AgreementKind.ORAL, terms=["x"], agreed_on=local_today() - timedelta(days=30)
     )
     with pytest.raises(ValidationFailed) as info:
         record_agreement(case, world.mediator, version=None, data=oral)

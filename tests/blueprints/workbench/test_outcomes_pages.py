@@ -13,7 +13,7 @@ from models import Agreement, FollowUp, JudicialConfirmation
 from models.enums import Performance, Ruling
 from models.states import CaseState
 from tests.conftest import hx
-from tests.factories import events, fresh, open_panel
+from tests.factories import events, fresh, hold_session, open_panel
 
 TODAY = local_today
 
@@ -65,7 +65,9 @@ def sign_all(case, who, skip=0):
 
 @pytest.fixture
 def mediating(world, db):
+    """In mediation and ready for an agreement: consent, notice, declaration and a session."""
     case = world.case(CaseState.MEDIATING)
+    hold_session(case, world.mediator)
     db.session.commit()
     return case
 
@@ -90,6 +92,7 @@ def agreement_data(case, **kw):
         "agreement-version": case.version,
         "agreement-kind": "written",
         "agreement-facts": "排水沟堵塞致申请人农田受淹",
+        "agreement-issues": "排水沟由谁疏通，损失是否赔偿",
         "agreement-responsibilities": "被申请人负主要责任",
         "agreement-terms": "1. 被申请人于十日内疏通排水沟\n2、赔偿申请人300元\n\n",
         "agreement-agreed_on": TODAY().isoformat(),
@@ -165,7 +168,7 @@ def test_oral_agreement_is_effective_at_once(mediating, login, client, db):
             mediating,
             **{
                 "agreement-kind": "oral",
-                "agreement-performance_manner": "",
+                "agreement-issues": "",
                 "agreement-performance_deadline": "",
             },
         ),
