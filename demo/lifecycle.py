@@ -12,7 +12,7 @@ from demo.aftercare import sign_and_follow_up
 from demo.plans import CasePlan
 from demo.texts import agreement_data
 from demo.world import DemoWorld
-from domain.closing import suspend, terminate
+from domain.closing import may_end_as_failed, suspend, terminate
 from domain.consent import acknowledge_notice, record_consent
 from domain.mediation import record_agreement, record_failure, record_session
 from domain.states import CaseState
@@ -102,6 +102,10 @@ def mediate(
         _failures(world, case, mediator, end, fmt, final=kind == CaseState.FAILED)
     elif kind == CaseState.TERMINATED:
         reason = rng.choice(TERMINATION_REASONS)
+        if reason == ClosureReason.FAILED and not may_end_as_failed(case):
+            # "Failed" ends only a joint mediation or a court's case; the same draw keeps
+            # the demo world as it was, ending for the time limit instead.
+            reason = ClosureReason.PERIOD_EXPIRED
         world.clock.step(
             end,
             terminate,

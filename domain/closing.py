@@ -22,7 +22,14 @@ from domain.timeline import transition
 from domain.versioning import check_version
 from extensions import db
 from models import Case, Organisation, Region, User
-from models.enums import TERMINATION_REASONS, ClosureReason, OrgKind, ReferralKind, Ruling
+from models.enums import (
+    TERMINATION_REASONS,
+    ClosureReason,
+    OrgKind,
+    RecusalDecision,
+    ReferralKind,
+    Ruling,
+)
 from models.states import CaseState
 from models.types import utcnow
 
@@ -211,6 +218,15 @@ def _from_court(case: Case) -> bool:
     return any(r.kind == ReferralKind.COURT for r in case.referrals)
 
 
+def may_end_as_failed(case: Case) -> bool:
+    """Whether mediation may end as failed now. Two failed attempts take a case to joint
+    mediation one level up, and only the failure of that ends it (a local rule; PML Art. 26
+    then tells the parties the other channels): "failed" cannot skip the joint mediation. A
+    court's case may: the mediator reports to the court that the parties are too far apart
+    and the case goes back to it (SPC-TY Art. 26), never to joint mediation (Art. 21)."""
+    return case.state == CaseState.JOINT_MEDIATION or _from_court(case)
+
+
 def terminate(
     case: Case,
     actor: User,
@@ -231,6 +247,16 @@ def terminate(
     check_version(case, version)
     if reason not in TERMINATION_REASONS:
         raise ValidationFailed(_l("Choose why mediation ends."), field="reason")
+    if reason == ClosureReason.FAILED and not may_end_as_failed(case):
+        raise ValidationFailed(
+            _l(
+                "Mediation ends as failed only when joint mediation has failed too. Record "
+                "a failed attempt instead: the second one takes the case to joint mediation "
+                "at the centre one level up (failed attempts so far: %(n)s).",
+                n=case.failure_count or 0,
+            ),
+            field="reason",
+        )
     note = _need_reason(note, _l("Explain briefly what happened."))
     transition(case, Action.TERMINATE, actor, note=note, public=True, data={"reason": reason.value})
     case.closure_reason = reason
@@ -254,6 +280,8 @@ def archive_gaps(case: Case) -> list:
         gaps.append(_l("A follow-up visit is still to be made."))
     if any(c.ruling == Ruling.PENDING for c in case.confirmations):
         gaps.append(_l("The court has not yet ruled on the judicial confirmation."))
+    if any(r.decision == RecusalDecision.PENDING for r in case.recusals):
+        gaps.append(_l("A party's recusal request waits for the director's decision."))
     gaps += feedback_gaps(case)  # the return leg to every referring body
     gaps += [
         _l("The case file lacks: %(document)s.", document=name) for name in documents.missing(case)

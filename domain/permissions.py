@@ -14,11 +14,12 @@ import enum
 from collections.abc import Callable
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from extensions import db
 from models import Case, CaseMediator, Organisation, Region, User, code_range
 from models.docking import Transfer
-from models.enums import DocumentKind, Role, TransferStatus
+from models.enums import DocumentKind, RecusalDecision, Role, TransferStatus
 from models.states import CaseState
 from models.types import likely
 
@@ -35,8 +36,10 @@ FACE_ROLES = {
 def case_scope(user: User, incoming: bool = True) -> sa.ColumnElement[bool]:
     """SQL condition selecting the cases `user` may see.
 
-    - mediator: cases on which they are an active mediator;
-    - director: cases handled by their organisation;
+    - mediator: cases on which they are an active mediator, and cases whose joint mediation
+      their centre organises;
+    - director: cases handled by their organisation, and cases whose joint mediation it
+      organises;
     - clerk: cases inside their organisation's region, or registered at their organisation;
     - leader, admin: cases inside their organisation's region (a city body sees the city).
 
@@ -48,9 +51,16 @@ def case_scope(user: User, incoming: bool = True) -> sa.ColumnElement[bool]:
     if user.role == Role.MEDIATOR:
         # IN (the mediator's cases) reads the (user_id, active, case_id) index once, however
         # many cases the table holds; a correlated EXISTS would probe it once per case.
+        # The centre one level up organises a joint mediation with its own mediators (a local
+        # rule after two failures): they work the case, so they see it, as its director does.
+        # One IN over a UNION keeps both halves index reads (an OR would scan every case).
+        joint = aliased(Case)
         return Case.id.in_(
-            sa.select(CaseMediator.case_id).where(
-                CaseMediator.user_id == user.id, CaseMediator.active.is_(True)
+            sa.union_all(
+                sa.select(CaseMediator.case_id).where(
+                    CaseMediator.user_id == user.id, CaseMediator.active.is_(True)
+                ),
+                sa.select(joint.id).where(joint.joint_org_id == user.organisation_id),
             )
         )
     if user.role == Role.DIRECTOR:
@@ -221,7 +231,8 @@ MAY: dict[Work, dict[Role, Rule]] = {
         Role.DIRECTOR: _all(_of_committee, _in(CaseState.DISPATCHED, CaseState.MEDIATING)),
     },
     # A refusal ends the case (PML Art. 17): only whoever holds it records the parties' answers.
-    Work.CONSENT: {Role.CLERK: _at_desk, **_COMMITTEE},
+    # During joint mediation the organising centre holds it too (a party added meanwhile).
+    Work.CONSENT: {Role.CLERK: _at_desk, **_MEDIATING},
     Work.MEDIATE: _MEDIATING,
     Work.CLOCK: _COMMITTEE,
     Work.AGREEMENT: {
@@ -264,9 +275,23 @@ MAY: dict[Work, dict[Role, Rule]] = {
 def may(user: User, work: Work, case: Case) -> bool:
     """Whether `user` may do `work` on `case` now. The case was loaded through case_scope (a
     case outside it is a 404 before this is asked); the state's own rules are the
-    transition table's."""
+    transition table's. A mediator a party asked to recuse does nothing on the case until
+    the request is decided (`challenged`)."""
     rule = MAY[work].get(user.role)
-    return rule is not None and bool(rule(user, case))
+    return rule is not None and bool(rule(user, case)) and not challenged(user, case)
+
+
+def challenged(user: User, case: Case) -> bool:
+    """A party's request that `user` be recused from `case` waits for the director's
+    decision. The challenged mediator then records nothing on the case (MOJ-2002 Art. 26:
+    the committee replaces a mediator a party objects to; until it has decided, the
+    mediator's work would be open to the same objection)."""
+    if not any(m.user_id == user.id or m.user is user for m in case.mediators):
+        return False  # only a mediator named on the case can be challenged: no query
+    return any(
+        r.decision == RecusalDecision.PENDING and (r.mediator_id == user.id or r.mediator is user)
+        for r in case.recusals
+    )
 
 
 # The documents of the return leg to a referring body: the court report (调解结果反馈函,
@@ -321,7 +346,7 @@ def can_reveal_pii(user: User, case: Case) -> bool:
         return True
     if user.role == Role.DIRECTOR:
         return user.organisation_id in (case.handling_org_id, case.joint_org_id)
-    return user.role == Role.MEDIATOR and is_active_mediator(user, case)
+    return user.role == Role.MEDIATOR and (is_active_mediator(user, case) or _joint_now(user, case))
 
 
 def can_send_transfer(user: User, case: Case) -> bool:

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from domain.dispatch import eligible_mediators
 from domain.errors import NotPermitted, ValidationFailed
-from domain.permissions import Work, may
+from domain.permissions import Work, challenged, may
 from domain.states import Action
 from domain.timeline import transition
 from domain.versioning import check_version
@@ -109,7 +109,7 @@ def declare_no_conflict(
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
     """
     link = link_of(case, actor)
-    if link is None:
+    if link is None or challenged(actor, case):  # a party objects: the director decides first
         raise NotPermitted()
     check_version(case, version)
     if link.declared_no_conflict_at is not None:
@@ -213,7 +213,9 @@ def decide_recusal(
 ) -> None:
     """The committee director decides a recusal request. Granting replaces the mediator: the
     recused one leaves the case ("recused") and the replacement takes their place, presiding
-    if they presided. Refusing needs a note of the reasons.
+    if they presided. Refusing needs a note of the reasons, kept with the request. Until the
+    decision the challenged mediator records nothing on the case (domain.permissions.may), so
+    a director who is the challenged mediator cannot decide on their own recusal.
 
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
     """

@@ -170,7 +170,9 @@ _add((_J,), Action.ASSIGN)
 _add((_M, _J), Action.ADD_CO_MEDIATOR)
 _add((_M, _J), Action.DECLARE_NO_CONFLICT)
 _add((_M, _S, _J), Action.REQUEST_RECUSAL)
-_add((_M, _S, _J), Action.DECIDE_RECUSAL)
+# A request still waiting when mediation ended is decided afterwards: until then the
+# challenged mediator records nothing, not even the follow-up visit.
+_add((_M, _S, _J, *_ENDED), Action.DECIDE_RECUSAL)
 _add((_M,), Action.SUSPEND, _S)
 _add((_S,), Action.RESUME, _M)
 _add((_M, _J), Action.EXTEND)

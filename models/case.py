@@ -65,6 +65,8 @@ class Case(db.Model):
         # Oversight list, newest first: read in index order, no sort (id breaks ties).
         sa.Index("ix_case_created_at_id", "created_at", "id"),
         sa.Index("ix_case_dispute_type_created_at_id", "dispute_type", "created_at", "id"),
+        # The joint mediations a centre organises: its staff's scope and work list.
+        sa.Index("ix_case_joint_org_id_state", "joint_org_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

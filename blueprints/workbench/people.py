@@ -24,6 +24,8 @@ from blueprints.workbench import bp
 from domain import recusal
 from domain.dispatch import eligible_mediators
 from domain.ids import row_id
+from domain.permissions import challenged
+from domain.states import Action, allowed
 from extensions import db
 from models import Case, RecusalRequest, User
 from models.enums import RecusalDecision
@@ -31,6 +33,7 @@ from models.states import CaseState
 
 MEDIATORS = "mediators"
 RECUSAL = "recusal"
+DECIDE = Action.DECIDE_RECUSAL
 MEDIATOR_STATES = (CaseState.MEDIATING, CaseState.JOINT_MEDIATION)
 RECUSAL_STATES = (CaseState.MEDIATING, CaseState.SUSPENDED, CaseState.JOINT_MEDIATION)
 
@@ -120,7 +123,7 @@ def mediators_panel(case: Case, user: User) -> Panel | None:
 
         forms["comediator"] = add_form
     mine = recusal.link_of(case, user)
-    if mine is not None and mine.declared_no_conflict_at is None:
+    if mine is not None and mine.declared_no_conflict_at is None and not challenged(user, case):
         forms["declare"] = fresh(DeclareForm, case, "declare")
     return Panel(
         MEDIATORS,
@@ -138,12 +141,14 @@ def mediators_panel(case: Case, user: User) -> Panel | None:
 def recusal_panel(case: Case, user: User) -> Panel | None:
     """Recusal requests (MOJ-2002 Art. 26): staff working the case record a party's request;
     the committee director grants (with a replacement) or refuses (with reasons). A pending
-    request's decision opens as "decide-<request id>"."""
-    if case.state not in RECUSAL_STATES:
+    request's decision opens as "decide-<request id>"; one still pending when mediation
+    ended is decided afterwards. The challenged mediator sees why they can record nothing."""
+    waiting = any(r.decision == RecusalDecision.PENDING for r in case.recusals)
+    if case.state not in RECUSAL_STATES and not (waiting and allowed(case.state, DECIDE)):
         return None
-    may_request = recusal.can_request_recusal(user, case)
+    may_request = case.state in RECUSAL_STATES and recusal.can_request_recusal(user, case)
     may_decide = recusal.can_manage_mediators(user, case)
-    if not (may_request or may_decide):
+    if not (may_request or may_decide or challenged(user, case)):
         return None
     links = recusal.active_links(case)
     forms = {}
@@ -174,7 +179,7 @@ def recusal_panel(case: Case, user: User) -> Panel | None:
     return Panel(
         RECUSAL,
         "workbench/partials/recusal_panel.html",
-        {"pending": pending, "decided": decided},
+        {"pending": pending, "decided": decided, "me_challenged": challenged(user, case)},
         forms=forms,
     )
 

@@ -1,5 +1,6 @@
-"""The mediator's workbench: "My cases" by deadline, the follow-up visits due, and for
-directors the cases waiting for a mediator and the transfers to acknowledge. The case-page
+"""The mediator's workbench: "My cases" by deadline, the joint mediations (those the user's
+centre organises one level up, and the user's own cases sent there), the follow-up visits
+due, and for directors the cases waiting for a mediator and the transfers to acknowledge. The case-page
 panels of the workbench are in people.py, records.py, outcomes.py and closing.py."""
 
 from __future__ import annotations
@@ -45,7 +46,10 @@ def _cases_page(user: User, state: CaseState, due: str | None, cursor: str | Non
         sa.select(Case)
         .where(Case.state == state, case_scope(user, incoming=False))
         .options(
-            selectinload(Case.parties), selectinload(Case.mediators).joinedload(CaseMediator.user)
+            selectinload(Case.parties),
+            selectinload(Case.mediators).joinedload(CaseMediator.user),
+            joinedload(Case.handling_org),
+            joinedload(Case.joint_org),
         )
     )
     today, soon = _due_window()
@@ -93,18 +97,24 @@ def _summary(user: User, states: list[CaseState]) -> dict[str, int]:
 
 @bp.route("/")
 def queue():
-    """My cases by deadline, and for directors the cases waiting for a mediator
-    (mediator, director)."""
+    """My cases by deadline, the joint mediations, and for directors the cases waiting for a
+    mediator (mediator, director)."""
     user = _me()
     due = request.args.get("due") if request.args.get("due") in DUE_FILTERS else None
     director = user.role == Role.DIRECTOR
     page = _cases_page(user, CaseState.MEDIATING, due, request.args.get("cursor"))
+    # After two failures the centre one level up organises the joint mediation: the case is
+    # in its staff's scope (domain.permissions.case_scope) and in this list, as in the
+    # handling committee's.
+    joint = _cases_page(user, CaseState.JOINT_MEDIATION, None, request.args.get("jcursor"))
     waiting = (
         _cases_page(user, CaseState.DISPATCHED, None, request.args.get("wcursor"))
         if director
         else None
     )
-    states = [CaseState.MEDIATING, CaseState.DISPATCHED] if director else [CaseState.MEDIATING]
+    states = [CaseState.MEDIATING, CaseState.JOINT_MEDIATION]
+    if director:
+        states.append(CaseState.DISPATCHED)
     choices = (
         mediator_choices(dispatch.eligible_mediators(waiting.items[0]))
         if (waiting and waiting.items)
@@ -113,12 +123,15 @@ def queue():
     fragment = {
         "waiting-more": "workbench/partials/waiting_rows.html",
         "visits-more": "workbench/partials/followup_rows.html",
+        "joint-more": "workbench/partials/joint_rows.html",
     }.get(htmx_target(), "workbench/partials/queue_rows.html")
     return render(
         "workbench/queue.html",
         fragment,
-        targets=("queue-more", "queue-rows", "waiting-more", "visits-more"),
+        targets=("queue-more", "queue-rows", "waiting-more", "visits-more", "joint-more"),
         cases=page,
+        joint=joint,
+        user_org_id=user.organisation_id,
         visits=_visits_page(user, request.args.get("vcursor")),
         today=local_today(),
         waiting=waiting,

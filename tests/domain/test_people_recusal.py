@@ -5,8 +5,9 @@ import pytest
 from domain import recusal
 from domain.errors import InvalidTransition, NotPermitted, StaleCase, ValidationFailed
 from models import Event
-from models.enums import RecusalDecision
+from models.enums import RecusalDecision, Role
 from models.states import CaseState
+from tests.factories import user
 
 
 @pytest.fixture
@@ -144,6 +145,8 @@ def test_request_recusal_bad_input(world, db, case):
     assert err.value.field == "grounds"
     request(world, case)
     with pytest.raises(ValidationFailed, match="already waiting"):
+        request(world, case, by=world.director)
+    with pytest.raises(NotPermitted):  # the challenged mediator records nothing meanwhile
         request(world, case)
     with pytest.raises(NotPermitted):
         request(world, case, by=world.admin)
@@ -183,9 +186,15 @@ def test_grant_on_a_co_mediator_keeps_the_presiding_one(world, db, case):
     new = recusal.link_of(case, world.director)
     assert new.presiding is False
     r2 = request(world, case, mediator=world.director)
+    with pytest.raises(NotPermitted):  # nobody decides on their own recusal
+        recusal.decide_recusal(
+            case, r2, world.director, version=None, grant=True, replacement=world.mediator_b
+        )
+    deputy = user("deputy", Role.DIRECTOR, world.village_committee)
+    db.session.flush()
     with pytest.raises(ValidationFailed, match="already on the case"):
         recusal.decide_recusal(
-            case, r2, world.director, version=None, grant=True, replacement=world.mediator
+            case, r2, deputy, version=None, grant=True, replacement=world.mediator
         )
 
 

@@ -79,13 +79,20 @@ def decide_data(case, request, **kw):
     return data
 
 
-def test_panel_for_mediator_and_director(mediating, pending, login, client):
+def test_panel_for_mediator_and_director(world, db, mediating, pending, login, client):
+    # The challenged mediator sees the request and why they may record nothing meanwhile.
     login("mediator")
     html = client.get(f"/cases/{mediating.number}").get_data(as_text=True)
-    assert 'id="panel-recusal"' in html
+    assert 'id="panel-recusal"' in html and 'id="panel-recusal-challenged"' in html
+    assert "调解员是申请人的表兄" in html  # pending request listed
+    assert opener(mediating, "recusal") not in html
+    # A co-mediator of the case records a party's request.
+    recusal.add_co_mediator(mediating, world.mediator_b, world.director, version=None)
+    db.session.commit()
+    login("mediator_b")
+    html = client.get(f"/cases/{mediating.number}").get_data(as_text=True)
     assert opener(mediating, "recusal") in html
     assert "Record a party's request for recusal" in html
-    assert "调解员是申请人的表兄" in html  # pending request listed
     assert "close relative of a party" in html  # the grounds, as help
     html = open_panel(client, mediating, PANEL, "recusal").get_data(as_text=True)
     assert 'name="recusal-grounds"' in html and "Record request" in html
