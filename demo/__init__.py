@@ -14,7 +14,8 @@ give the same world.
 The stages, in the order they run: places.py, organisations.py (with the staff), rules.py;
 then plans.py draws every case and cases.py makes them (intake, screening, dispatch), with
 lifecycle.py (consent, sessions, outcomes), aftercare.py (signatures, visits, confirmation,
-archiving) and docking.py (referrals, return legs, the merged duplicate); texts.py and
+archiving), docking.py (referrals, return legs, the merged duplicate) and recusals.py (a
+recusal granted, one refused); texts.py and
 people.py write what the cases say. The texts and the regions are in data/.
 
 small.py is another world, small and fixed, for benchmarks and tests.

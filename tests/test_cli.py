@@ -21,6 +21,7 @@ from models import (
     JudicialConfirmation,
     Organisation,
     Party,
+    RecusalRequest,
     Region,
     TimeLimitRule,
     User,
@@ -32,6 +33,7 @@ from models.enums import (
     NoticeAck,
     OrgKind,
     PartyRole,
+    RecusalDecision,
     RegionLevel,
     Role,
     Ruling,
@@ -172,16 +174,23 @@ def test_seeded_lifecycle(runner, db):
     }
     assert any(r.working_days and r.organisation is not None for r in rules)
 
-    # `director`'s centre organises the joint mediation of `mediator2`'s committee.
-    director = db.session.scalar(sa.select(User).where(User.username == "director"))
-    assert (
-        db.session.scalar(
-            sa.select(sa.func.count(Case.id)).where(
-                case_scope(director), Case.state == CaseState.JOINT_MEDIATION
+    # `director`'s centre organises the joint mediation of `mediator2`'s committee: its
+    # director and its mediator `mediator` work it.
+    for username in ("director", "mediator"):
+        staff = db.session.scalar(sa.select(User).where(User.username == username))
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count(Case.id)).where(
+                    case_scope(staff), Case.state == CaseState.JOINT_MEDIATION
+                )
             )
-        )
-        >= 1
-    )
+            >= 1
+        ), username
+    # A recusal granted (the director took the case over) and one refused with reasons.
+    decided = {r.decision: r for r in db.session.scalars(sa.select(RecusalRequest))}
+    granted = decided[RecusalDecision.GRANTED]
+    assert granted.replacement.username == "director" and granted.mediator.username == "mediator"
+    assert decided[RecusalDecision.REFUSED].decision_note
 
 
 def test_seed_twice_does_not_duplicate(runner, db):
