@@ -127,7 +127,7 @@ def run_case(world: DemoWorld, plan: CasePlan) -> tuple[Case, str]:
     assigner = _assigner(world, target, desk)
     world.clock.step(when, assign_mediator, case, mediator, assigner, version=None)
     db.session.flush()
-    world.clock.step(when, declare_no_conflict, case, mediator, version=None)
+    world.clock.step(when, declare_no_conflict, case, mediator, version=None, now=when)
 
     consent(world, case, mediator, when, refuse=plan.state == CaseState.REFUSED)
     if plan.state == CaseState.REFUSED:

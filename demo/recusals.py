@@ -5,7 +5,10 @@ random draw: the rest of the demo world stays as it was."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from demo.world import DemoWorld
+from domain.clocks import CHINA
 from domain.recusal import decide_recusal, declare_no_conflict, request_recusal
 from domain.states import CaseState
 from models import Case
@@ -30,9 +33,17 @@ def recusals(world: DemoWorld, made: list[Case]) -> None:
     _refuse(world, refused, director, mediator)
 
 
+def _office(world: DemoWorld, after: datetime, days: int, hour: int) -> datetime:
+    """`hour` o'clock (China time) `days` days after `after`, but never before it nor later
+    than a few minutes ago."""
+    day = after.astimezone(CHINA).date() + timedelta(days=days)
+    moment = datetime(day.year, day.month, day.day, hour, 30, tzinfo=CHINA).astimezone(UTC)
+    return max(after, min(moment, world.now - timedelta(minutes=5)))
+
+
 def _asked(world: DemoWorld, case: Case, director, mediator, grounds: str):
     last = max(e.at for e in case.events)
-    when = world.clock.soon(last, 26 * 60)
+    when = _office(world, last, 1, 9)
     request = world.clock.step(
         when,
         request_recusal,
@@ -44,7 +55,7 @@ def _asked(world: DemoWorld, case: Case, director, mediator, grounds: str):
         grounds=grounds,
         now=when,
     )
-    return request, world.clock.soon(when, 3 * 60)
+    return request, _office(world, when, 0, 15)
 
 
 def _grant(world: DemoWorld, case: Case, director, mediator) -> None:

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from domain.consent import DECIDING_ROLES
 from models import Case
-from models.enums import AgreementKind, ConsentStatus, NoticeAck
+from models.enums import AgreementKind, ConsentStatus, NoticeAck, RecusalDecision
 from models.states import CaseState
 
 _AFTER = {
@@ -33,6 +33,11 @@ def next_step(case: Case):  # noqa: ANN201 - a LazyString or None
     if state == CaseState.DISPATCHED:
         return _l("Name the presiding mediator.")
     if state in (CaseState.MEDIATING, CaseState.JOINT_MEDIATION):
+        if any(r.decision == RecusalDecision.PENDING for r in case.recusals):
+            return _l(
+                "The committee director decides on the party's recusal request: until then the "
+                "challenged mediator records nothing (MOJ-2002 Art. 26)."
+            )
         if any(p.consent != ConsentStatus.AGREED for p in deciding):
             return _l("Record whether each party agrees to mediation (PML Art. 17).")
         if any(p.notice_ack == NoticeAck.NONE for p in case.active_parties):

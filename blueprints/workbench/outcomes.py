@@ -140,6 +140,12 @@ class AgreementForm(CaseActionForm):
     )
     performance_deadline = DateField(_l("Deadline for performance"), validators=[Optional()])
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Required whatever the kind (PML Arts. 28-29): marked like the other required fields;
+        # the check is the domain's list, in validate().
+        self.performance_manner.flags.required = True
+
     def validate_terms(self, field):
         if not parse_terms(field.data):
             raise ValidationError(_l("Write at least one term of the agreement."))

@@ -1,7 +1,8 @@
 """The mediator's workbench: "My cases" by deadline, the joint mediations (those the user's
 centre organises one level up, and the user's own cases sent there), the follow-up visits
-due, and for directors the cases waiting for a mediator and the transfers to acknowledge. The case-page
-panels of the workbench are in people.py, records.py, outcomes.py and closing.py."""
+due, and for directors the cases waiting for a mediator and the transfers to acknowledge.
+The case-page panels of the workbench are in people.py, records.py, outcomes.py and
+closing.py."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from domain.aftercare import record_follow_up
 from domain.clocks import local_today
 from domain.errors import NotPermitted, ValidationFailed
 from domain.mediation import record_agreement
+from domain.next_step import next_step
 from domain.permissions import Work, case_scope, challenged, may
 from extensions import db as _db
 from models import Case
@@ -233,3 +234,16 @@ def _visit(case, visit, who):
         performance=Performance.PERFORMED,
         satisfaction=Satisfaction.SATISFIED,
     )
+
+
+def test_the_next_step_is_the_directors_decision(world, db, challenged_case):
+    assert "recusal request" in str(next_step(challenged_case))
+    recusal.decide_recusal(
+        challenged_case,
+        challenged_case.request,
+        world.director,
+        version=None,
+        grant=False,
+        note="n",
+    )
+    assert "recusal" not in str(next_step(challenged_case))
