@@ -11,6 +11,7 @@ Set JIEFEN_E2E_SHOTS=/some/dir to keep screenshots of the key steps."""
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from playwright.sync_api import expect
 
 from domain.clocks import local_today
 from models import Case, Event
-from models.enums import ClosureReason, Ruling
+from models.enums import ClosureReason, Role, Ruling
 from models.states import CaseState, PublicState
 from tests.e2e.test_main_path import (
     citizen_status,
@@ -30,7 +31,7 @@ from tests.e2e.test_main_path import (
     record_consent_and_notice,
     submit,
 )
-from tests.factories import PNG
+from tests.factories import PNG, user
 
 pytestmark = pytest.mark.e2e
 
@@ -100,6 +101,11 @@ def test_consent_to_archive(world, db, new_page):
     expect(consent).to_contain_text("Agrees to mediation")
     expect(consent).to_contain_text("Signed the written notice")
     declare_no_conflict(mediator)
+    # The agreement panel says what the procedure still lacks, with a link to its panel.
+    gaps = mediator.locator("#panel-outcome-gaps")
+    expect(gaps.get_by_role("link", name="No session has been recorded yet.")).to_have_attribute(
+        "href", re.compile(r"#panel-session$")
+    )
 
     # A session with both parties present (ticked by default).
     form = open_form(mediator, "session", "session")
@@ -113,12 +119,14 @@ def test_consent_to_archive(world, db, new_page):
     mediator.fill("[name='session-result']", "同意达成书面协议")
     submit(mediator, form.get_by_role("button", name="Save session record"))
     expect(mediator.locator("#case-timeline")).to_contain_text("Mediation session recorded")
+    expect(gaps).to_contain_text("The procedure is complete")
 
-    # A written agreement.
+    # A written agreement: PML Art. 29's particulars.
     deadline = local_today() + timedelta(days=10)
     outcome = open_form(mediator, "outcome", "agreement")
     expect(outcome.locator("input[name='agreement-kind'][value='written']")).to_be_checked()
     mediator.fill("[name='agreement-facts']", "被申请人修房时堵塞排水沟，雨天积水流入申请人院子。")
+    mediator.fill("[name='agreement-issues']", "排水沟由谁疏通，院子进水的损失是否赔偿。")
     mediator.fill("[name='agreement-responsibilities']", "被申请人负主要责任。")
     mediator.fill(
         "[name='agreement-terms']", "1. 被申请人于十日内疏通排水沟\n2. 被申请人赔偿申请人损失500元"
@@ -277,9 +285,10 @@ def test_failures_escalate_to_joint_mediation_then_fail(world, db, new_page):
     """Two failed attempts at the committee → joint mediation organised one level up with the
     departments entered; its failure ends the case and the parties are told the channels."""
     case = world.case(CaseState.MEDIATING)
+    organiser = world.township_centre
+    user("tdirector", Role.DIRECTOR, organiser, "镇中心主任")
     db.session.commit()
     number, code = case.number, case.query_code_plain
-    organiser = world.township_centre
 
     mediator = new_page(lang="en")
     login(mediator, "mediator")
@@ -306,6 +315,18 @@ def test_failures_escalate_to_joint_mediation_then_fail(world, db, new_page):
     expect(closing).to_contain_text(f"Joint mediation organised by {organiser.name}.")
     expect(closing).to_contain_text("Departments taking part: 埠河镇司法所, 埠河派出所.")
     shot(mediator, "11_joint_mediation")
+
+    # The organising centre's director finds it in the work list and may work it.
+    centre = new_page(lang="en")
+    login(centre, "tdirector")
+    centre.goto(centre.base + "/workbench/")
+    row = centre.locator(f"#case-{number}-joint")
+    expect(row).to_contain_text(organiser.name)
+    expect(row).to_contain_text("your centre")
+    shot(centre, "11b_joint_mediation_list")
+    row.get_by_role("link", name=number).click()
+    expect(centre.locator("h1")).to_contain_text("In joint mediation")
+    expect(centre.locator("#panel-session a.opener")).to_have_count(1)
 
     # The joint mediation fails too: the case ends.
     form = open_form(mediator, "closing", "fail")

@@ -3,11 +3,13 @@ the desk screens and dispatches with htmx, the mediator records the outcome, and
 sees the new status."""
 
 import re
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
+from domain.clocks import local_today
 from models import Case, Event
 from models.states import CaseState
 from tests.factories import PASSWORD
@@ -183,8 +185,13 @@ def test_citizen_desk_mediator_citizen(world, db, new_page):
     expect(mediator.locator("#case-timeline")).to_contain_text("Mediation session recorded")
     form = open_form(mediator, "outcome", "agreement")
     mediator.check("input[name='agreement-kind'][value='written']")
+    mediator.fill("[name='agreement-facts']", "李小红家修房时堵塞排水沟，雨水流入王大明家。")
+    mediator.fill("[name='agreement-issues']", "排水沟由谁疏通，损失是否赔偿。")
+    mediator.fill("[name='agreement-responsibilities']", "李小红负主要责任。")
     mediator.fill("[name='agreement-terms']", "李小红于十日内疏通排水沟\n赔偿王大明损失500元")
     mediator.fill("[name='agreement-performance_manner']", "现金当面支付")
+    deadline = (local_today() + timedelta(days=10)).isoformat()
+    mediator.fill("[name='agreement-performance_deadline']", deadline)
     submit(mediator, form.get_by_role("button", name="Record agreement and close the case"))
     expect(mediator.locator("h1")).to_contain_text("Agreement reached")
 
