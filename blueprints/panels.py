@@ -26,6 +26,7 @@ from models import Case, User
 ORDER = (
     "screen",
     "referral",
+    "risk",
     "corrections",
     "dispatch",
     "assign_mediator",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date as date_cls
+from datetime import datetime as datetime_cls
 from urllib.parse import urlencode
 
 from flask import current_app, request
@@ -16,6 +17,7 @@ from domain.identity import mask_address, mask_id_number, mask_phone
 from domain.next_step import next_step
 from domain.permissions import may_register
 from domain.referrals import feedback_urgency
+from domain.risk import FIELD_LABELS as RISK_FIELD_LABELS
 from domain.states import Action
 from models.enums import (
     DisputeType,
@@ -25,11 +27,13 @@ from models.enums import (
     PartyKind,
     PartyRole,
     ReferralResult,
+    RiskLevel,
     Role,
     Ruling,
     Sex,
     Source,
 )
+from models.risk import ReportMethod, ReportRecipient, RiskFlag
 from models.states import CaseState, PublicState
 from models.types import utcnow
 
@@ -125,7 +129,31 @@ def event_text(event) -> str | None:
         )
     if event.action == Action.VIEW_DOCUMENT and data.get("kind"):
         return _viewed_document_text(data)
+    if event.action == Action.REPORT_TO_POLICE and data.get("recipient"):
+        return _report_text(data)
     return None
+
+
+def _label(vocabulary, value) -> str:
+    try:
+        return str(vocabulary(value).label)
+    except ValueError:
+        return str(value)
+
+
+def _report_text(data: dict) -> str:
+    """To whom, how and when a dispute was reported (PML Art. 25)."""
+    try:
+        when = format_datetime(datetime_cls.fromisoformat(data["reported_at"]), "short")
+    except (KeyError, TypeError, ValueError):
+        when = ""
+    return gettext(
+        "To %(recipient)s (%(kind)s), %(method)s, %(when)s.",
+        recipient=data["recipient"],
+        kind=_label(ReportRecipient, data.get("recipient_kind")),
+        method=_label(ReportMethod, data.get("method")).lower(),
+        when=when,
+    )
 
 
 def _viewed_document_text(data: dict) -> str:
@@ -155,7 +183,13 @@ def _viewed_document_text(data: dict) -> str:
 
 
 _MASKS = {"id_number": mask_id_number, "phone": mask_phone, "address": mask_address}
-_VOCABULARIES = {"sex": Sex, "kind": PartyKind, "role": PartyRole, "dispute_type": DisputeType}
+_VOCABULARIES = {
+    "sex": Sex,
+    "kind": PartyKind,
+    "role": PartyRole,
+    "dispute_type": DisputeType,
+    "risk_level": RiskLevel,
+}
 
 
 def _correction_value(field: str, value, show_pii: bool) -> str:
@@ -175,6 +209,8 @@ def _correction_value(field: str, value, show_pii: bool) -> str:
         )
     if field == "amount":
         return gettext("%(amount)s yuan", amount=value)
+    if field == "risk_flags" and isinstance(value, list):
+        return "; ".join(_label(RiskFlag, v) for v in value)
     if isinstance(value, list):
         return "；".join(str(v) for v in value)
     return str(value)
@@ -189,7 +225,7 @@ def correction_rows(event, show_pii: bool = False) -> list[tuple[str, str, str]]
         field = change.get("field", "")
         rows.append(
             (
-                str(FIELD_LABELS.get(field, field)),
+                str(FIELD_LABELS.get(field) or RISK_FIELD_LABELS.get(field, field)),
                 _correction_value(field, change.get("before"), show_pii),
                 _correction_value(field, change.get("after"), show_pii),
             )

@@ -12,6 +12,7 @@ from demo.docking import duplicate_application, referral_data, report_back
 from demo.lifecycle import consent, mediate
 from demo.plans import CasePlan, plan_cases
 from demo.recusals import recusals
+from demo.risk import flag_risks
 from demo.texts import case_data, party_names, settlement
 from demo.world import DemoWorld
 from domain.dispatch import assign_mediator, dispatch_to_organisation, eligible_mediators
@@ -46,6 +47,7 @@ def make_cases(world: DemoWorld) -> None:
         samples.setdefault(case.state, (case.number, code))
         made.append(case)
     recusals(world, made)
+    flag_risks(world, made)  # PML Art. 25: one case reported to the police, one not yet
     world.result.created["cases"] = len(made)
     world.result.sample_codes = [
         (state, *samples[state]) for state in CaseState if state in samples

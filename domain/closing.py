@@ -17,6 +17,7 @@ from domain.clocks import extend_clock, resume_clock, suspend_clock
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import Work, may
 from domain.referrals import feedback_gaps
+from domain.risk import archive_gaps as risk_gaps
 from domain.states import Action, next_state
 from domain.timeline import transition
 from domain.versioning import check_version
@@ -283,6 +284,7 @@ def archive_gaps(case: Case) -> list:
     if any(r.decision == RecusalDecision.PENDING for r in case.recusals):
         gaps.append(_l("A party's recusal request waits for the director's decision."))
     gaps += feedback_gaps(case)  # the return leg to every referring body
+    gaps += risk_gaps(case)  # the report to the police owed (PML Art. 25)
     gaps += [
         _l("The case file lacks: %(document)s.", document=name) for name in documents.missing(case)
     ]

@@ -44,6 +44,7 @@ def _record(case: Case, kind: DocumentKind, subject_id: int):
         DocumentKind.SESSION: case.sessions,
         DocumentKind.INVESTIGATION: case.investigations,
         DocumentKind.FOLLOW_UP: case.follow_ups,
+        DocumentKind.POLICE_REPORT: case.police_reports,
     }
     for item in pools.get(kind, []):
         if item.id == subject_id:

@@ -83,11 +83,17 @@ def _subjects(case: Case) -> list[Subject]:
     if case.state != CaseState.REGISTERED or case.channel != Channel.ONLINE:
         out.append(Subject(DocumentKind.REGISTER))
     court = any(r.kind == ReferralKind.COURT for r in case.referrals)
+    # Each report to the police or the township government (PML Art. 25), among the other
+    # materials at the end of the file.
+    reports = [
+        Subject(DocumentKind.POLICE_REPORT, r.id, local_today(r.reported_at).isoformat())
+        for r in case.police_reports
+    ]
     if case.state == CaseState.NOT_ACCEPTED:
         out.append(Subject(DocumentKind.NON_ACCEPTANCE))
         if court:
             out.append(Subject(DocumentKind.COURT_REPORT))
-        return out
+        return out + reports
     if case.source == Source.PETITION:
         out.append(Subject(DocumentKind.TRANSFER))
     out.append(Subject(DocumentKind.NOTICE))
@@ -131,7 +137,7 @@ def _subjects(case: Case) -> list[Subject]:
     if court and case.state in REPORTED:
         # The result goes back to the court in writing (SPC-TY Arts. 19-21, 26).
         out.append(Subject(DocumentKind.COURT_REPORT))
-    return out
+    return out + reports
 
 
 def applicable(case: Case) -> list[Subject]:

@@ -29,7 +29,7 @@ from domain.states import Action, allowed
 from domain.timeline import transition
 from domain.versioning import check_version
 from extensions import db
-from models import Case, Event, Party, User
+from models import Case, CaseRiskFlag, Event, Party, User
 from models.docking import CaseLink, Referral
 from models.enums import ClosureReason, LinkKind, PartyRole, RiskLevel, TransferStatus
 from models.types import utcnow
@@ -372,6 +372,14 @@ def merge_cases(
         referral.case = into
     if _RISK_ORDER.index(case.risk_level) > _RISK_ORDER.index(into.risk_level):
         into.risk_level = case.risk_level
+    # Its risk flags too, and a report to the police it still owes (PML Art. 25); one it made
+    # stays in its own file.
+    flagged = {row.flag for row in into.risk_flag_rows}
+    for row in case.risk_flag_rows:
+        if row.flag not in flagged:
+            into.risk_flag_rows.append(CaseRiskFlag(flag=row.flag))
+    into.police_report_owed = into.police_report_owed or case.police_report_owed
+    case.police_report_owed = False
     if case.amount is not None and (into.amount is None or case.amount > into.amount):
         into.amount = case.amount
     into.cross_region = into.cross_region or case.cross_region

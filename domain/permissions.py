@@ -149,6 +149,7 @@ class Work(enum.StrEnum):
     TRANSFER = "transfer"  # send a transfer, withdraw it
     TRANSFER_OUT_ACK = "transfer_out_ack"  # an outside body signed for it: mediation ends
     RESET_CODE = "reset_code"  # a new query code for a citizen who lost theirs
+    RISK = "risk"  # the risk level and flags, and the report to the police (PML Art. 25)
 
 
 Rule = Callable[[User, Case], bool]
@@ -269,6 +270,14 @@ MAY: dict[Work, dict[Role, Rule]] = {
         Role.MEDIATOR: _presiding,
     },
     Work.RESET_CODE: {Role.CLERK: _in_area},
+    # Whoever works the case watches its risk and reports it (PML Art. 25): the desk until
+    # dispatch, the committee mediating it, and leaders of the area throughout.
+    Work.RISK: {
+        Role.CLERK: _at_desk,
+        Role.DIRECTOR: _any(_of_committee, _joint_now),
+        Role.MEDIATOR: _any(_on_case, _joint_now),
+        Role.LEADER: _in_area,
+    },
 }
 
 
@@ -305,6 +314,8 @@ def may_keep_document(user: User, case: Case, kind: DocumentKind | None) -> bool
     kind not known, allowed only to whoever keeps the whole file)."""
     if may(user, Work.KEEP_FILE, case):
         return True
+    if kind == DocumentKind.POLICE_REPORT:  # whoever reports prints the report
+        return may(user, Work.RISK, case)
     return kind in RETURN_LEG_DOCUMENTS and may(user, Work.REFERRAL, case)
 
 

@@ -75,6 +75,10 @@ class Action(enum.StrEnum):
     CORRECT_DISPUTE = "correct_dispute"
     # The holiday schedule changed: a working-day deadline placed again on the new schedule.
     RECOMPUTE_DEADLINE = "recompute_deadline"
+    # Risk (PML Art. 25): the level and flags changed; a report to the police or the
+    # grassroots government.
+    SET_RISK = "set_risk"
+    REPORT_TO_POLICE = "report_to_police"
 
     @property
     def label(self):  # noqa: ANN201
@@ -135,6 +139,8 @@ ACTION_LABELS = {
     Action.WITHDRAW_PARTY: _l("Party marked withdrawn"),
     Action.CORRECT_DISPUTE: _l("Dispute details corrected"),
     Action.RECOMPUTE_DEADLINE: _l("Deadline recomputed for the holiday schedule"),
+    Action.SET_RISK: _l("Risk level or flags changed"),
+    Action.REPORT_TO_POLICE: _l("Reported to the police or the grassroots government"),
 }
 
 # The one table: (state, action) -> new state.
@@ -233,6 +239,13 @@ for _action in (
     Action.CORRECT_DISPUTE,
 ):
     _add(_CORRECTABLE, _action)
+
+
+# Risk is watched at every stage, a case not accepted included (MOJ-2002 Art. 24: calm it down
+# first, then hand it on), until the file is archived or the case merged (its risk goes on in
+# the other case).
+_add(_CORRECTABLE, Action.SET_RISK)
+_add(_CORRECTABLE, Action.REPORT_TO_POLICE)
 
 
 def allowed(state: CaseState, action: Action) -> bool:

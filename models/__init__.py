@@ -23,6 +23,7 @@ from models.holiday import Holiday, HolidayKind
 from models.organisation import Organisation
 from models.receipt import ReceiptHold
 from models.region import Region, code_range
+from models.risk import CaseRiskFlag, PoliceReport
 from models.routing import RoutingRule
 from models.user import StaffSession, User
 
@@ -31,6 +32,8 @@ __all__ = [
     "Holiday",
     "HolidayKind",
     "Referral",
+    "CaseRiskFlag",
+    "PoliceReport",
     "RoutingRule",
     "Transfer",
     "Document",

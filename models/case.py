@@ -80,6 +80,9 @@ class Case(db.Model):
     requests: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
     risk_level: Mapped[RiskLevel] = mapped_column(str_enum(RiskLevel, 16), default=RiskLevel.NONE)
+    # Flagged as likely to lead to a public-order or criminal case and not yet reported to
+    # the police or the grassroots government since (PML Art. 25; models/risk.py).
+    police_report_owed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The dispute spans villages, townships or counties (跨地区): routing may escalate it.
     cross_region: Mapped[bool] = mapped_column(default=False)
 

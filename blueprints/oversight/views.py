@@ -18,8 +18,9 @@ from domain.clocks import local_today
 from domain.codes import normalise_case_number, normalise_number_prefix
 from domain.permissions import case_scope
 from extensions import db
-from models import Case, Region, code_range
-from models.enums import DisputeType, RegionLevel, Source
+from models import Case, CaseRiskFlag, Region, code_range
+from models.enums import DisputeType, RegionLevel, RiskLevel, Source
+from models.risk import RiskFlag
 from models.states import OPEN_STATES, CaseState
 
 
@@ -46,6 +47,16 @@ def _filtered(stmt: sa.Select, form: CaseFilterForm, today: date) -> sa.Select:
         stmt = stmt.where(Case.source == Source(form.source.data))
     if form.overdue.data:
         stmt = stmt.where(overdue_condition(today))
+    # Risk: each an index read (models/risk.py), newest first like the rest.
+    if form.risk.data and not form.risk.errors:
+        stmt = stmt.where(Case.risk_level == RiskLevel(form.risk.data))
+    if form.flag.data and not form.flag.errors:
+        flagged = sa.select(CaseRiskFlag.case_id).where(
+            CaseRiskFlag.flag == RiskFlag(form.flag.data)
+        )
+        stmt = stmt.where(Case.id.in_(flagged))
+    if form.report_owed.data:
+        stmt = stmt.where(Case.police_report_owed.is_(True))
     return stmt
 
 

@@ -111,7 +111,15 @@ def _results(form: SearchForm, query: SearchQuery, posted: bool) -> dict:
     # Only the columns a result row shows: a broad search sorts its matches before keeping a
     # page, and narrow rows make that sort much cheaper (the summary and claims are long).
     stmt = cases_found(current_user, query).options(
-        load_only(Case.number, Case.state, Case.dispute_type, Case.region_code, Case.created_at),
+        load_only(
+            Case.number,
+            Case.state,
+            Case.dispute_type,
+            Case.region_code,
+            Case.created_at,
+            Case.risk_level,
+            Case.police_report_owed,
+        ),
         selectinload(Case.parties),
     )
     page = keyset_page(

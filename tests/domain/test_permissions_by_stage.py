@@ -73,13 +73,17 @@ def test_then_the_handling_committee(world, cases):
         assert not may(world.mediator_b, Work.MEDIATE, case), state
 
 
-def test_leaders_oversee_and_correct_only(world, cases):
+def test_leaders_oversee_correct_and_watch_the_risk_only(world, cases):
+    # Besides correcting what was registered, leaders grade a case's risk and record a report
+    # to the police (PML Art. 25).
+    theirs = {Work.CORRECT, Work.RISK}
     for state, case in cases.items():
         for work in Work:
-            if work != Work.CORRECT:
+            if work not in theirs:
                 assert not may(world.leader, work, case), (state, work)
-        assert may(world.leader, Work.CORRECT, case), state
-        assert not may(world.leader2, Work.CORRECT, case), state  # another county's leader
+        for work in theirs:
+            assert may(world.leader, work, case), (state, work)
+            assert not may(world.leader2, work, case), (state, work)  # another county's leader
 
 
 def test_administrators_do_no_case_work(world, cases):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from domain import aftercare, agreements, dispatch, documents, mediation, recusal
+from domain import aftercare, agreements, dispatch, documents, mediation, recusal, risk
 from domain.clocks import local_today
 from domain.links import link_cases
 from domain.transfers import send_transfer
@@ -18,11 +18,13 @@ from models.enums import (
     OrgKind,
     Performance,
     ReferralKind,
+    RiskLevel,
     Role,
     RoutingLevel,
     SessionMode,
 )
 from models.holiday import Holiday, HolidayKind
+from models.risk import ReportMethod, ReportRecipient, RiskFlag
 from models.states import CaseState
 from tests.factories import World, org, user
 
@@ -74,6 +76,7 @@ def build() -> World:
     link_cases(a, b.number, world.clerk, version=None, kind="related")
     world.case(CaseState.MEDIATING, village=world.village3)  # another county's
     _later_stages(world)
+    _risky(world)
     _inactive(world)
     # The citizen's session: a case unlocked with its number and query code.
     world.citizen_case = world.case(CaseState.MEDIATING)
@@ -146,4 +149,32 @@ def _later_stages(world: World) -> None:
                 court="公安县人民法院",
                 applied_on=today,
                 all_parties_join=True,
+            )
+
+
+def _risky(world: World) -> None:
+    """A case flagged as likely to lead to a criminal case (the report form), and one already
+    reported (the printed report)."""
+    for reported in (False, True):
+        case = world.case(CaseState.MEDIATING)
+        risk.set_risk(
+            case,
+            world.mediator,
+            version=None,
+            level=RiskLevel.RED,
+            flags=[RiskFlag.CIVIL_TO_CRIMINAL],
+            reason="扬言报复",
+        )
+        if reported:
+            risk.report_to_police(
+                case,
+                world.mediator,
+                version=None,
+                data=risk.ReportData(
+                    recipient_kind=ReportRecipient.POLICE,
+                    recipient_name="埠河派出所",
+                    reported_at=datetime.now(UTC),
+                    method=ReportMethod.PHONE,
+                    content="已电话报告",
+                ),
             )
