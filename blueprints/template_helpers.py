@@ -20,6 +20,7 @@ from domain.states import Action
 from models.enums import (
     DisputeType,
     DocumentKind,
+    Exclusion,
     LinkKind,
     OrgKind,
     PartyKind,
@@ -76,6 +77,13 @@ def event_text(event) -> str | None:
     data = event.data or {}
     if data.get("public_text"):
         return data["public_text"]  # a name (organisation, centre): not translated
+    if event.action == Action.NOT_ACCEPT and data.get("grounds"):
+        return gettext(
+            "%(grounds)s (MOJ-2002 Art. 22).",
+            grounds="; ".join(str(g.label) for g in exclusions(data["grounds"])),
+        )
+    if event.action == Action.ACCEPT and data.get("screening"):
+        return gettext("Screened: none of the exclusions of MOJ-2002 Art. 22 applies.")
     if event.action in (Action.LINK_CASE, Action.UNLINK_CASE) and data.get("other"):
         return gettext(
             "%(number)s (%(kind)s)",
@@ -126,6 +134,11 @@ def event_text(event) -> str | None:
     if event.action == Action.VIEW_DOCUMENT and data.get("kind"):
         return _viewed_document_text(data)
     return None
+
+
+def exclusions(values) -> list[Exclusion]:
+    """Stored exclusion values (MOJ-2002 Art. 22) as the vocabulary, unknown ones left out."""
+    return [Exclusion(v) for v in values or [] if v in Exclusion._value2member_map_]
 
 
 def _viewed_document_text(data: dict) -> str:
@@ -250,6 +263,7 @@ GLOBALS = {
     "page_url": page_url,
     "centre_phone": centre_phone,
     "event_text": event_text,
+    "exclusions": exclusions,
     "correction_rows": correction_rows,
     "CaseState": CaseState,
     "PublicState": PublicState,
