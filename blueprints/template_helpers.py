@@ -9,7 +9,7 @@ from flask import current_app, request
 from flask_babel import LazyString, format_date, format_datetime, get_locale, gettext
 from wtforms import FieldList
 
-from domain.clocks import days_left, local_today, unknown_holiday_years, urgency
+from domain.clocks import case_urgency, days_left, local_today, unknown_holiday_years, urgency
 from domain.codes import format_query_code
 from domain.corrections import FIELD_LABELS, PII_FIELDS
 from domain.identity import mask_address, mask_id_number, mask_phone
@@ -253,6 +253,7 @@ GLOBALS = {
     "action_label": action_label,
     "state_label": state_label,
     "urgency": urgency,
+    "case_urgency": case_urgency,
     "unknown_holiday_years": unknown_holiday_years,
     "days_left": days_left,
     "local_today": local_today,
