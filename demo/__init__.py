@@ -16,7 +16,8 @@ then plans.py draws every case and cases.py makes them (intake, screening, dispa
 lifecycle.py (consent, sessions, outcomes), aftercare.py (signatures, visits, confirmation,
 archiving) and docking.py (referrals, return legs, the merged duplicate); then exclusions.py
 (a case screened out, a suspended case past its old deadline, two agreements a court would not
-confirm as they stand); texts.py and people.py write what the cases say. The texts and the regions are in data/.
+confirm as they stand); texts.py and people.py write what the cases say. The texts and the
+regions are in data/.
 
 small.py is another world, small and fixed, for benchmarks and tests.
 """
