@@ -23,11 +23,15 @@ which courts confirm, so the type raises a warning, never a refusal.
 from __future__ import annotations
 
 import enum
+import functools
+import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
+from domain.states import Action
 from models import Case
 from models.enums import DisputeType, PartyRole, Performance
 
@@ -90,32 +94,20 @@ TYPE_BARS = {
     DisputeType.HJWR: (Bar.OTHERS,),
 }
 
-# Words in a term that point at a bar (a warning).
-_WORDS = {
-    Bar.STATUS: (
-        r"婚姻|离婚|结婚|复婚|夫妻关系|收养|养父|养母|养子|养女|亲子|亲生|生父|生母|"
-        r"监护|抚养权|抚养关系|断绝关系"
-    ),
-    Bar.OWNERSHIP: (
-        r"所有权|产权|确权|权属|使用权|承包经营权|宅基地|林权|不动产|过户|界址|"
-        r"专利|商标|著作权|知识产权|归[^，。；,;]{1,12}所有"
-    ),
-    Bar.SPECIAL_PROCEDURE: (
-        r"破产|清算|公示催告|宣告失踪|宣告死亡|无民事行为能力|限制民事行为能力|无主财产|财产无主"
-    ),
-    Bar.OTHERS: r"案外人|第三人|他人财产|集体土地|集体所有|村集体|国有|公共|公益",
-}
-WORDS = {bar: re.compile(pattern) for bar, pattern in _WORDS.items()}
+# The words and phrases are data (data/judicial_confirmation.json): a bar's words in a term are
+# a warning; a phrase that itself settles a status relation is a refusal.
+WORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "judicial_confirmation.json"
 
-# A term that itself settles a status relation: refused (SPC-2011 Art. 4).
-SETTLES_STATUS = re.compile(
-    r"(?:同意|自愿|协议)离婚"
-    r"|解除(?:婚姻|夫妻|收养|亲子|父子|母子|父女|母女|监护)关系"
-    r"|(?:确认|认定|变更)[^，。；,;]{0,8}(?:婚姻|亲子|收养|监护)关系"
-    r"|断绝(?:亲子|父子|母子|父女|母女)关系"
-    r"|变更监护人"
-)
-_CLAUSE_BREAK = re.compile(r"[，。；,;！？!?\n]")
+
+@functools.cache
+def _vocabulary() -> dict:
+    raw = json.loads(WORDS_FILE.read_text(encoding="utf-8"))
+    return {
+        "words": {Bar(k): re.compile(v) for k, v in raw["words"].items()},
+        "settles_status": re.compile("|".join(raw["settles_status"])),
+        "already": raw["already"],
+        "clause_break": re.compile(raw["clause_break"]),
+    }
 
 
 @dataclass(frozen=True)
@@ -161,16 +153,18 @@ class Check:
 
 def _already(text: str, start: int) -> bool:
     """Whether the clause before `start` says it has already happened (已, 已经, 已于…)."""
-    clause = _CLAUSE_BREAK.split(text[:start])[-1]
-    return "已" in clause
+    vocabulary = _vocabulary()
+    clause = vocabulary["clause_break"].split(text[:start])[-1]
+    return vocabulary["already"] in clause
 
 
 def _term_findings(number: int, text: str) -> list[Finding]:
     out = []
-    for match in SETTLES_STATUS.finditer(text):
+    vocabulary = _vocabulary()
+    for match in vocabulary["settles_status"].finditer(text):
         hard = not _already(text, match.start())
         out.append(Finding(Bar.STATUS, "term", number, (match.group(0),), hard=hard))
-    for bar, pattern in WORDS.items():
+    for bar, pattern in vocabulary["words"].items():
         words = tuple(dict.fromkeys(m.group(0) for m in pattern.finditer(text)))
         if words:
             out.append(Finding(bar, "term", number, words))
@@ -188,7 +182,7 @@ def _disputed(case: Case) -> list[tuple[int, str, str | None]]:
             (
                 e.note
                 for e in reversed(case.events)
-                if e.action == "record_performance"
+                if e.action == Action.RECORD_PERFORMANCE
                 and (e.data or {}).get("term") == i + 1
                 and (e.data or {}).get("status") == Performance.DISPUTED.value
             ),
