@@ -133,6 +133,7 @@ def test_a_county_from_an_empty_database(app, db, runner, new_page):
     clerk.goto(clerk.base + f"/cases/{number}")
     screen = clerk.locator("#panel-screen")
     screen.get_by_role("link", name="Screen and accept…").click()
+    expect(screen.locator("input[name='accept-reserved'][value='no']")).to_be_visible()
     for radio in screen.locator("input[type=radio][value='no']").all():
         radio.check()
     screen.get_by_role("button", name="Record the screening", exact=True).click()
