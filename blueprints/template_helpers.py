@@ -10,7 +10,7 @@ from flask import current_app, request
 from flask_babel import LazyString, format_date, format_datetime, get_locale, gettext
 from wtforms import FieldList
 
-from domain.clocks import days_left, local_today, unknown_holiday_years, urgency
+from domain.clocks import case_urgency, days_left, local_today, unknown_holiday_years, urgency
 from domain.codes import format_query_code
 from domain.corrections import FIELD_LABELS, PII_FIELDS
 from domain.identity import mask_address, mask_id_number, mask_phone
@@ -22,6 +22,7 @@ from domain.states import Action
 from models.enums import (
     DisputeType,
     DocumentKind,
+    Exclusion,
     LinkKind,
     OrgKind,
     PartyKind,
@@ -80,6 +81,13 @@ def event_text(event) -> str | None:
     data = event.data or {}
     if data.get("public_text"):
         return data["public_text"]  # a name (organisation, centre): not translated
+    if event.action == Action.NOT_ACCEPT and data.get("grounds"):
+        return gettext(
+            "%(grounds)s (MOJ-2002 Art. 22).",
+            grounds="; ".join(str(g.label) for g in exclusions(data["grounds"])),
+        )
+    if event.action == Action.ACCEPT and data.get("screening"):
+        return gettext("Screened: none of the exclusions of MOJ-2002 Art. 22 applies.")
     if event.action in (Action.LINK_CASE, Action.UNLINK_CASE) and data.get("other"):
         return gettext(
             "%(number)s (%(kind)s)",
@@ -154,6 +162,11 @@ def _report_text(data: dict) -> str:
         method=_label(ReportMethod, data.get("method")).lower(),
         when=when,
     )
+
+
+def exclusions(values) -> list[Exclusion]:
+    """Stored exclusion values (MOJ-2002 Art. 22) as the vocabulary, unknown ones left out."""
+    return [Exclusion(v) for v in values or [] if v in Exclusion._value2member_map_]
 
 
 def _viewed_document_text(data: dict) -> str:
@@ -276,6 +289,7 @@ GLOBALS = {
     "action_label": action_label,
     "state_label": state_label,
     "urgency": urgency,
+    "case_urgency": case_urgency,
     "unknown_holiday_years": unknown_holiday_years,
     "days_left": days_left,
     "local_today": local_today,
@@ -286,6 +300,7 @@ GLOBALS = {
     "page_url": page_url,
     "centre_phone": centre_phone,
     "event_text": event_text,
+    "exclusions": exclusions,
     "correction_rows": correction_rows,
     "CaseState": CaseState,
     "PublicState": PublicState,

@@ -14,9 +14,11 @@ give the same world.
 The stages, in the order they run: places.py, organisations.py (with the staff), rules.py;
 then plans.py draws every case and cases.py makes them (intake, screening, dispatch), with
 lifecycle.py (consent, sessions, outcomes), aftercare.py (signatures, visits, confirmation,
-archiving), docking.py (referrals, return legs, the merged duplicate) and recusals.py (a
-recusal granted, one refused); texts.py and
-people.py write what the cases say. The texts and the regions are in data/.
+archiving), docking.py (referrals, return legs, the merged duplicate), recusals.py (a recusal
+granted, one refused) and risk.py (a case reported to the police, one not yet); then
+exclusions.py (a case screened out, a suspended case past its old deadline, two agreements a
+court would not confirm as they stand); texts.py and people.py write what the cases say. The
+texts and the regions are in data/.
 
 small.py is another world, small and fixed, for benchmarks and tests.
 """
@@ -28,6 +30,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from demo.cases import make_cases
+from demo.exclusions import load_exclusion_cases
 from demo.organisations import load_organisations, load_users
 from demo.places import load_regions
 from demo.rules import load_routing_rules, load_time_limits
@@ -86,3 +89,4 @@ def _build(world: DemoWorld) -> None:
         )
     with world.clock.installed():
         make_cases(world)
+        load_exclusion_cases(world)

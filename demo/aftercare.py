@@ -10,7 +10,7 @@ from datetime import datetime
 
 from demo.plans import CasePlan
 from demo.world import DemoWorld
-from domain import documents
+from domain import confirmability, documents
 from domain.aftercare import apply_confirmation, record_follow_up, record_ruling
 from domain.agreements import sign_agreement
 from domain.clocks import local_today
@@ -77,6 +77,8 @@ def sign_and_follow_up(
             court=f"{county}人民法院",
             applied_on=local_today(at),
             all_parties_join=True,
+            # The mediator read the terms with the parties: what the check suspects is cleared.
+            confirmed_not=confirmability.check(case).to_confirm,
             now=at,
         )
         if step == "confirmation_ruled":

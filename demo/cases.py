@@ -20,7 +20,14 @@ from domain.intake import register_case, submit_application
 from domain.recusal import declare_no_conflict
 from domain.referrals import register_referral
 from domain.routing import suggest_organisation
-from domain.screening import accept_case, not_accept_case
+from domain.screening import (
+    QUESTIONS,
+    ScreeningData,
+    accept_case,
+    not_accept_case,
+    questions_for,
+    screen_case,
+)
 from domain.states import CaseState
 from extensions import db
 from models import Case, Organisation, User
@@ -98,20 +105,19 @@ def run_case(world: DemoWorld, plan: CasePlan) -> tuple[Case, str]:
         choice = rng.choice(
             [n for n in world.texts["not_accepted"] if plan.dtype in n.get("types", [plan.dtype])]
         )
-        world.clock.step(
-            when,
-            not_accept_case,
-            case,
-            desk,
-            version=None,
-            reason=choice["reason"],
-            redirect_advice=choice["advice"],
-            now=when,
-        )
+        screen_out(world, case, desk, choice, when)
         return case, code
 
     accept_at = max(plan.accept_at, created + timedelta(minutes=10))
-    world.clock.step(accept_at, accept_case, case, desk, version=None, now=accept_at)
+    world.clock.step(
+        accept_at,
+        accept_case,
+        case,
+        desk,
+        version=None,
+        screening=ScreeningData.clear(),
+        now=accept_at,
+    )
     if plan.state == CaseState.ACCEPTED:
         return case, code
 
@@ -140,6 +146,28 @@ def run_case(world: DemoWorld, plan: CasePlan) -> tuple[Case, str]:
     if plan.state == CaseState.ARCHIVED:
         archive(world, case, mediator)
     return case, code
+
+
+def screen_out(world: DemoWorld, case: Case, desk: User, choice: dict, when) -> None:
+    """Not accepted: at screening when the text names an exclusion of MOJ-2002 Art. 22 that
+    the desk is asked about for this case (a referral answers its own), else on another
+    ground; either way with the channel to use instead."""
+    ground = choice.get("ground")
+    if ground and ground in {e.value for e in questions_for(case)}:
+        answers = {e: e.value == ground for e in QUESTIONS}
+        screening = ScreeningData(answers, note=choice["reason"], redirect_advice=choice["advice"])
+        world.clock.step(when, screen_case, case, desk, version=None, screening=screening, now=when)
+        return
+    world.clock.step(
+        when,
+        not_accept_case,
+        case,
+        desk,
+        version=None,
+        reason=choice["reason"],
+        redirect_advice=choice["advice"],
+        now=when,
+    )
 
 
 def _dispatch_target(

@@ -14,7 +14,7 @@ from domain.consent import acknowledge_notice, record_consent
 from domain.dispatch import assign_mediator, dispatch_to_organisation
 from domain.intake import CaseData, PartyData, submit_application
 from domain.recusal import declare_no_conflict
-from domain.screening import accept_case
+from domain.screening import ScreeningData, accept_case
 from extensions import db
 from models import Case, Organisation, Region, User
 from models.enums import (
@@ -124,7 +124,7 @@ class SmallWorld:
             ],
         )
         case, _code = submit_application(data, now=now)
-        accept_case(case, self.clerk, version=None, now=now)
+        accept_case(case, self.clerk, version=None, screening=ScreeningData.clear(), now=now)
         dispatch_to_organisation(case, self.village_committee, self.clerk, version=None)
         assign_mediator(case, self.mediator, self.clerk, version=None)
         db.session.flush()

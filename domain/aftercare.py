@@ -3,13 +3,16 @@ joint application for judicial confirmation (PML Art. 33: within 30 days of the 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from domain import confirmability
 from domain.agreements import may_record_outcome
 from domain.calendar import local_today
+from domain.confirmability import Bar
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import Work, case_scope, may
 from domain.states import Action
@@ -132,15 +135,16 @@ def apply_confirmation(
     court: str,
     applied_on: date,
     all_parties_join: bool,
-    status_relation: bool = False,
-    property_rights: bool = False,
-    apply_anyway: bool = False,
+    confirmed_not: Collection[Bar] = (),
     now: datetime | None = None,
 ) -> JudicialConfirmation:
     """Record the parties' joint application to a court to confirm the agreement, within 30
-    days of its effective date. Courts do not confirm agreements on status relations
-    (marriage, parent-child, adoption) or on ownership of property or IP: such an application
-    needs an explicit `apply_anyway`.
+    days of its effective date (PML Art. 33; CPL Art. 205).
+
+    Refused while a party disputes a term (the application is joint) and when a term itself
+    settles a status relation (SPC-2011 Art. 4). A matter the check only suspects (the
+    dispute type, a third party, words in the terms: domain.confirmability) must be cleared:
+    `confirmed_not` names the bars the recorder confirmed the terms do not concern.
 
     Raises NotPermitted, StaleCase, InvalidTransition, ValidationFailed.
     """
@@ -152,6 +156,28 @@ def apply_confirmation(
         raise ValidationFailed(_l("Only an agreement in effect can be confirmed by a court."))
     if any(c.ruling in (Ruling.PENDING, Ruling.CONFIRMED) for c in case.confirmations):
         raise ValidationFailed(_l("An application for this agreement is already recorded."))
+    found = confirmability.check(case)
+    if found.disputed:
+        numbers = ", ".join(str(n) for n, _term, _note in found.disputed)
+        raise ValidationFailed(
+            _l(
+                "A party disputes term %(numbers)s. A court confirms only an agreement the "
+                "parties apply for together (CPL Art. 205): settle the dispute first (record "
+                "the term's performance again), or mediate again, or tell the parties they may "
+                "sue over the agreement.",
+                numbers=numbers,
+            )
+        )
+    if found.refusals:
+        numbers = ", ".join(str(f.term) for f in found.refusals)
+        raise ValidationFailed(
+            _l(
+                "Term %(numbers)s settles a status relation (marriage, adoption, parent and "
+                "child or guardianship). No court confirms such an agreement (SPC-2011 Art. 4; "
+                "CPL Interpretation Art. 355).",
+                numbers=numbers,
+            )
+        )
     court = (court or "").strip()
     if not court:
         raise ValidationFailed(_l("Name the court."), field="court")
@@ -182,15 +208,16 @@ def apply_confirmation(
             ),
             field="applied_on",
         )
-    if (status_relation or property_rights) and not apply_anyway:
-        raise ValidationFailed(
-            _l(
-                "Courts do not confirm agreements on marriage, parent-child or adoption status, "
-                'or on ownership of property or intellectual property. Tick "apply anyway" '
-                "only if the parties still want to apply."
-            ),
-            field="apply_anyway",
-        )
+    confirmed_not = set(confirmed_not)
+    for bar in found.to_confirm:
+        if bar not in confirmed_not:
+            raise ValidationFailed(
+                _l(
+                    "Confirm that the terms do not concern this, or tell the parties that the "
+                    "court will not confirm them."
+                ),
+                field=f"not_{bar.value}",
+            )
     application = JudicialConfirmation(
         court=court,
         applied_on=applied_on,
@@ -207,8 +234,8 @@ def apply_confirmation(
         data={
             "court": court,
             "applied_on": applied_on.isoformat(),
-            "status_relation": status_relation,
-            "property_rights": property_rights,
+            # What the check suspected and the recorder confirmed the terms do not concern.
+            "confirmed_not": [b.value for b in found.to_confirm],
             "public_text": court,
         },
     )

@@ -29,6 +29,7 @@ from extensions import db
 from models import Case, TimeLimitRule
 from models.docking import Referral
 from models.enums import ReferralKind
+from models.states import OPEN_STATES, CaseState
 
 
 def due_date(start: datetime, days: int | None = None, working: bool = False) -> date:
@@ -181,13 +182,62 @@ class Urgency(enum.StrEnum):
         }[self]
 
 
+# ---- overdue: the one definition -------------------------------------------------------------
+#
+# A case is overdue when its clock runs and its deadline has passed. The clock runs while the
+# case is open and not suspended: suspension stops it, and resuming moves the deadline by the
+# days suspended, so a suspended case past its old deadline is not late (it is "suspended
+# since …"). Every list, count and badge asks these functions, in SQL or in Python.
+
+RUNNING_STATES = frozenset(OPEN_STATES - {CaseState.SUSPENDED})
+
+
+def _due_soon_until(today: date) -> date:
+    return today + timedelta(days=current_app.config["DUE_SOON_DAYS"])
+
+
+def running_condition() -> sa.ColumnElement[bool]:
+    """SQL: the case's clock runs (open, not suspended)."""
+    return sa.and_(Case.state.in_(sorted(RUNNING_STATES)), Case.suspended_since.is_(None))
+
+
+def overdue_condition(today: date) -> sa.ColumnElement[bool]:
+    """SQL: the case is overdue (its clock runs and the deadline has passed). Reads the
+    (state, due_on) index, one range per running state."""
+    return sa.and_(running_condition(), Case.due_on < today)
+
+
+def due_soon_condition(today: date) -> sa.ColumnElement[bool]:
+    """SQL: the clock runs and the deadline is today or within DUE_SOON_DAYS."""
+    return sa.and_(running_condition(), Case.due_on.between(today, _due_soon_until(today)))
+
+
+def is_running(case: Case) -> bool:
+    return case.state in RUNNING_STATES and case.suspended_since is None
+
+
+def is_overdue(case: Case, today: date | None = None) -> bool:
+    """Python twin of overdue_condition."""
+    return is_running(case) and case.due_on is not None and case.due_on < (today or local_today())
+
+
+def case_urgency(case: Case, today: date | None = None) -> Urgency:
+    """A case's deadline for a badge: PAUSED while suspended, NONE once closed or without a
+    deadline, else by its date (overdue exactly when is_overdue)."""
+    if case.state.is_closed or case.due_on is None:
+        return Urgency.NONE
+    if not is_running(case):
+        return Urgency.PAUSED
+    return urgency(case.due_on, today)
+
+
 def urgency(due_on: date | None, today: date | None = None) -> Urgency:
     if due_on is None:
         return Urgency.NONE
     today = today or local_today()
     if due_on < today:
         return Urgency.OVERDUE
-    if (due_on - today).days <= current_app.config["DUE_SOON_DAYS"]:
+    if due_on <= _due_soon_until(today):
         return Urgency.DUE_SOON
     return Urgency.ON_TIME
 

@@ -88,6 +88,16 @@ RESULT_CN = {
 }
 
 
+# The exclusions of 《人民调解工作若干规定》第二十二条 as the 不予受理通知书 states them.
+GROUNDS_CN = {
+    "court": "该纠纷已经向人民法院起诉或者向仲裁机构申请仲裁",
+    "administrative": "该纠纷已经由公安机关或者其他行政机关受理或者处理",
+    "reserved": (
+        "该纠纷依照法律、法规规定只能由专门机关管辖处理，或者法律、法规禁止采用民间调解方式解决"
+    ),
+}
+
+
 def context(case: Case, kind: DocumentKind, subject_id: int = 0) -> dict:
     committee = case.handling_org or case.intake_org
     return {
@@ -106,6 +116,9 @@ def context(case: Case, kind: DocumentKind, subject_id: int = 0) -> dict:
         "all_parties": case.active_parties,
         "agreement": case.agreement,
         "item": _record(case, kind, subject_id),
+        "not_accepted_grounds": [
+            GROUNDS_CN[g] for g in case.not_accepted_grounds or [] if g in GROUNDS_CN
+        ],
         "today": local_today(),
         "cn_date": cn_date,
         "cn_time": cn_time,

@@ -501,6 +501,8 @@ def feedback_urgency(referral: Referral, now: datetime | None = None):
     due = referral.feedback_due_at
     if referral.feedback_at is not None or due is None:
         return Urgency.NONE
+    if _paused_with_the_case(referral):
+        return Urgency.PAUSED
     if due.tzinfo is None:
         due = due.replace(tzinfo=UTC)
     if due < now:
@@ -508,9 +510,17 @@ def feedback_urgency(referral: Referral, now: datetime | None = None):
     return urgency(local_today(due), local_today(now))
 
 
+def _paused_with_the_case(referral: Referral) -> bool:
+    """A court's report is due with the mediation deadline (SPC-TY Art. 27; clocks keeps the
+    two in step): while the case is suspended that deadline does not run, so neither does the
+    report's. The police's and petition office's own deadlines run regardless."""
+    return referral.kind == ReferralKind.COURT and referral.case.suspended_since is not None
+
+
 def feedback_overdue(referral: Referral, now: datetime | None = None) -> bool:
     return (
         referral.feedback_at is None
         and referral.feedback_due_at is not None
+        and not _paused_with_the_case(referral)
         and referral.feedback_due_at < (now or utcnow())
     )

@@ -103,6 +103,9 @@ class Case(db.Model):
     # Screening outcome when not accepted (MOJ-2002 Art. 24: say where to go instead).
     not_accepted_reason: Mapped[str | None] = mapped_column(sa.Text)
     redirect_advice: Mapped[str | None] = mapped_column(sa.Text)
+    # The exclusions of MOJ-2002 Art. 22 the desk found to apply (Exclusion values), printed
+    # on the 不予受理通知书; empty or NULL when it was not accepted on another ground.
+    not_accepted_grounds: Mapped[list[str] | None] = mapped_column(sa.JSON)
     failure_reason: Mapped[str | None] = mapped_column(sa.Text)
     closure_reason: Mapped[ClosureReason | None] = mapped_column(str_enum(ClosureReason))
     # The notice of other channels given when a case ends without agreement (PML Art. 26).

@@ -405,6 +405,29 @@ class ClosureReason(LabelledEnum):
         }
 
 
+class Exclusion(LabelledEnum):
+    """What people's mediation may not take up (MOJ-2002 Art. 22), asked one by one at
+    screening: the dispute is already before a court or an arbitration commission; the police
+    or another administrative body has already accepted or dealt with it; or the law reserves it
+    to a specialised body or forbids mediating it."""
+
+    COURT = "court"  # 已经向人民法院起诉或者申请仲裁
+    ADMINISTRATIVE = "administrative"  # 公安机关或者其他行政机关已经受理或者处理
+    RESERVED = "reserved"  # 法律法规规定只能由专门机关管辖处理或者禁止采用民间调解
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.COURT: _l("Already before a court or an arbitration commission"),
+            cls.ADMINISTRATIVE: _l(
+                "Already accepted or dealt with by the police or another administrative body"
+            ),
+            cls.RESERVED: _l(
+                "Reserved by law to a specialised body, or mediation of it is forbidden"
+            ),
+        }
+
+
 # Reasons a mediator may choose when ending mediation early (TERMINATE).
 TERMINATION_REASONS = (
     ClosureReason.PARTY_WITHDREW,

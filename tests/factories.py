@@ -26,7 +26,7 @@ from domain.mediation import AgreementData, record_agreement, record_failure, re
 from domain.records import sign_record
 from domain.recusal import declare_no_conflict
 from domain.routing import suggest_organisation
-from domain.screening import accept_case, not_accept_case
+from domain.screening import ScreeningData, accept_case, not_accept_case
 from extensions import db
 from models import Case, Region, User
 from models.enums import (
@@ -131,7 +131,7 @@ class World(SmallWorld):
                 redirect_advice="请向公安县人民法院起诉",
             )
             return _flush(case)
-        accept_case(case, clerk, version=None, now=now)
+        accept_case(case, clerk, version=None, screening=ScreeningData.clear(), now=now)
         if state == CaseState.ACCEPTED:
             return _flush(case)
         target = suggest_organisation(case).organisation

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, time, timedelta
 import sqlalchemy as sa
 from flask import current_app, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from blueprints.desk import bp
 from domain import transfers
@@ -123,6 +123,8 @@ def referrals_awaiting(scope, page: int) -> tuple[list[tuple[Referral, str]], in
     rows = db.session.execute(
         sa.select(Referral, Case.number)
         .join(Case, Case.id == Referral.case_id)
+        # The badge asks whether the case is suspended (a court's report waits with it).
+        .options(contains_eager(Referral.case))
         .where(awaiting)
         .order_by(Referral.feedback_due_at.asc().nulls_last(), Referral.id)
         .limit(REFERRALS_PER_PAGE)

@@ -1,5 +1,6 @@
-"""Desk: screening (accept, or not accept with the channel to use instead) and dispatch (the
-routing suggestion, then the organisation) on the case page. Forms, panels, actions.
+"""Desk: screening (the exclusions of MOJ-2002 Art. 22 answered one by one, then accepted or
+not accepted with the channel to use instead) and dispatch (the routing suggestion, then the
+organisation) on the case page. Forms, panels, actions.
 
 MOJ-2002 Art. 24: a matter that is not accepted is answered with the body or channel the
 person should turn to instead; the refusal is told to the applicant.
@@ -25,8 +26,17 @@ from domain.dispatch import dispatch_to_organisation
 from domain.errors import ValidationFailed
 from domain.permissions import can_dispatch, can_screen
 from domain.routing import suggest_organisation
-from domain.screening import accept_case, not_accept_case
+from domain.screening import (
+    QUESTIONS,
+    UNANSWERED,
+    ScreeningData,
+    not_accept_case,
+    questions_for,
+    screen_case,
+    settled_by_referral,
+)
 from models import Case, User
+from models.enums import Exclusion
 from models.states import CaseState
 
 SCREEN = "screen"
@@ -35,12 +45,66 @@ DISPATCH = "dispatch"
 # ---- forms ----------------------------------------------------------------------------------
 
 
+def answer_field(label, exclusion: Exclusion) -> RadioField:
+    """Yes or no to one exclusion, required (every open question is named at once). A forged
+    value is no answer: the domain then says the question is still open, beside it."""
+    return RadioField(
+        label,
+        choices=[SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes, it applies"))],
+        validate_choice=False,
+        validators=[InputRequired(UNANSWERED[exclusion])],
+    )
+
+
+ANSWERS = {"yes": True, "no": False}
+
+
 class AcceptForm(CaseActionForm):
+    """The screening: each exclusion of MOJ-2002 Art. 22 answered (those a referral settles
+    are not asked), then accepted, or not accepted with the channel to use instead."""
+
+    court = answer_field(
+        _l("Has a party already sued in a court or applied for arbitration over this dispute?"),
+        Exclusion.COURT,
+    )
+    administrative = answer_field(
+        _l(
+            "Has the police or another administrative body already accepted or dealt with "
+            "this dispute?"
+        ),
+        Exclusion.ADMINISTRATIVE,
+    )
+    reserved = answer_field(
+        _l(
+            "Does the law reserve this dispute to a specialised body, or forbid mediating it "
+            "(for example a crime, or who holds title to land)?"
+        ),
+        Exclusion.RESERVED,
+    )
+    redirect_advice = TextAreaField(
+        _l("If one applies: the body or channel the person should use instead"),
+        validators=[Length(max=2000, message=_l("Keep this under %(max)d characters."))],
+        render_kw={"rows": 3},
+    )
     note = TextAreaField(
         _l("Note for the case file (optional)"),
         validators=[Length(max=2000, message=_l("Keep the note under %(max)d characters."))],
         render_kw={"rows": 2},
     )
+
+    def settle(self, case: Case) -> AcceptForm:
+        """Drop the questions a referral of the case answers (domain.screening): they are
+        not asked, so not required."""
+        for exclusion in settled_by_referral(case):
+            del self[exclusion.value]
+        return self
+
+    def screening(self) -> ScreeningData:
+        return ScreeningData(
+            {e: ANSWERS.get(self[e.value].data or "") for e in QUESTIONS if e.value in self},
+            note=self.note.data or None,
+            redirect_advice=self.redirect_advice.data or None,
+        )
 
 
 class NotAcceptForm(CaseActionForm):
@@ -76,6 +140,22 @@ class DispatchForm(CaseActionForm):
     )
 
 
+# What each question covers, shown under it (MOJ-2002 Art. 22).
+QUESTION_HELP = {
+    Exclusion.COURT: _l(
+        "A lawsuit filed or an arbitration applied for (labour, land contract, commercial) by "
+        "either party over the same dispute."
+    ),
+    Exclusion.ADMINISTRATIVE: _l(
+        "The police station, the labour inspection, the market regulator or another department "
+        "has taken the matter up or decided it."
+    ),
+    Exclusion.RESERVED: _l(
+        "Crimes and public-order offences for the police; disputes over title to land, forest "
+        "or water for the people's government; matters the law gives to another body."
+    ),
+}
+
 # Shown as plain text under the advice field (MOJ-2002 Art. 24: say where to go instead).
 REDIRECT_EXAMPLES = (
     _l("The people's court: sue, or apply for a payment order."),
@@ -100,15 +180,21 @@ def organisation_choices(found, suggested) -> list[SelectChoice]:
 
 @panel(SCREEN)
 def screen_panel(case: Case, user: User) -> Panel | None:
-    """Accept or not accept a registered case: the desk of its area."""
+    """Screen a registered case (the exclusions answered, then accepted or not accepted), or
+    not accept it on another ground: the desk of its area."""
     if case.state != CaseState.REGISTERED or not can_screen(user, case):
         return None
     return Panel(
         SCREEN,
         "desk/partials/screen_panel.html",
-        {"examples": REDIRECT_EXAMPLES},
+        {
+            "examples": REDIRECT_EXAMPLES,
+            "questions": questions_for(case),
+            "settled": settled_by_referral(case),
+            "question_help": QUESTION_HELP,
+        },
         forms={
-            "accept": fresh(AcceptForm, case, "accept"),
+            "accept": lambda failed: failed or fresh(AcceptForm, case, "accept")(None).settle(case),
             "not_accept": fresh(NotAcceptForm, case, "not_accept"),
         },
     )
@@ -163,23 +249,30 @@ def _screening_case(number: str) -> Case:
 
 @bp.route("/case/<number>/accept", methods=["POST"])
 def accept(number: str):
-    """Accept a registered case for mediation (the desk)."""
+    """Screen a registered case: accepted when no exclusion applies, else not accepted with
+    the channel to use instead (the desk)."""
     case = _screening_case(number)
-    form = AcceptForm(prefix="accept")
+    form = AcceptForm(prefix="accept").settle(case)
+    outcome = []
     return panel_action(
         case,
         SCREEN,
         form,
-        _("Case accepted."),
-        lambda: accept_case(
-            case, current_user, version=form.version.data, note=form.note.data or None
+        lambda: (
+            _("Case accepted.")
+            if outcome == [CaseState.ACCEPTED]
+            else _("Case not accepted. The applicant is told where to go instead.")
+        ),
+        lambda: outcome.append(
+            screen_case(case, current_user, version=form.version.data, screening=form.screening())
         ),
     )
 
 
 @bp.route("/case/<number>/not-accept", methods=["POST"])
 def not_accept(number: str):
-    """Not accept a registered case, saying where to go instead (the desk)."""
+    """Not accept a registered case on another ground, saying where to go instead (the
+    desk)."""
     case = _screening_case(number)
     form = NotAcceptForm(prefix="not_accept")
     return panel_action(

@@ -14,19 +14,14 @@ from blueprints.htmx import is_htmx, render
 from blueprints.oversight import bp
 from blueprints.oversight.forms import CaseFilterForm
 from blueprints.pagination import keyset_page
-from domain.clocks import local_today
+from domain.clocks import local_today, overdue_condition
 from domain.codes import normalise_case_number, normalise_number_prefix
 from domain.permissions import case_scope
 from extensions import db
 from models import Case, CaseRiskFlag, Region, code_range
 from models.enums import DisputeType, RegionLevel, RiskLevel, Source
 from models.risk import RiskFlag
-from models.states import OPEN_STATES, CaseState
-
-
-def overdue_condition(today: date) -> sa.ColumnElement[bool]:
-    """Open cases whose deadline has passed (reads the (state, due_on) index)."""
-    return sa.and_(Case.state.in_(sorted(OPEN_STATES)), Case.due_on < today)
+from models.states import CaseState
 
 
 def _filtered(stmt: sa.Select, form: CaseFilterForm, today: date) -> sa.Select:

@@ -33,8 +33,9 @@ from blueprints.case_page import load_case
 from blueprints.forms import CaseActionForm, enum_choices
 from blueprints.panels import Panel, fresh, panel
 from blueprints.workbench import bp
-from domain import aftercare, agreements, mediation
+from domain import aftercare, agreements, confirmability, mediation
 from domain.clocks import local_today
+from domain.confirmability import Bar
 from domain.permissions import Work, may
 from domain.states import Action, allowed
 from extensions import db
@@ -269,13 +270,35 @@ class ConfirmationForm(CaseActionForm):
         validators=[InputRequired(_l("Enter the date of the application."))],
     )
     all_parties_join = BooleanField(_l("All parties join the application"))
-    status_relation = BooleanField(
-        _l("The agreement concerns marriage, parent-child or adoption status")
+    # One per matter a court does not confirm (domain.confirmability.Bar), shown only when the
+    # check suspects it: whoever records confirms the terms do not concern it.
+    not_status = BooleanField(
+        _l(
+            "I have read the terms: they do not confirm, change or end a marriage, an adoption, "
+            "a parent-child relation or a guardianship"
+        )
     )
-    property_rights = BooleanField(
-        _l("The agreement confirms ownership of property or intellectual property")
+    not_ownership = BooleanField(
+        _l(
+            "I have read the terms: they do not decide who owns property or an intellectual "
+            "property right"
+        )
     )
-    apply_anyway = BooleanField(_l("Apply anyway: the parties were told and still want to"))
+    not_special_procedure = BooleanField(
+        _l(
+            "I have read the terms: they do not concern a bankruptcy, a public summons or "
+            "another special procedure"
+        )
+    )
+    not_others = BooleanField(
+        _l(
+            "I have read the terms: they bind only the parties and harm no interest of the "
+            "state, the public or anyone else"
+        )
+    )
+
+    def confirmed_not(self) -> list[Bar]:
+        return [bar for bar in Bar if self[f"not_{bar.value}"].data]
 
     def validate_all_parties_join(self, field):
         if not field.data:
@@ -436,8 +459,9 @@ def confirmation_panel(case: Case, user: User) -> Panel | None:
     pending = aftercare.confirmation_open(case)
     blocked = any(c.ruling in (Ruling.PENDING, Ruling.CONFIRMED) for c in case.confirmations)
     deadline = aftercare.confirmation_deadline(agreement.effective_on) if agreement else None
+    found = confirmability.check(case) if agreement is not None and not blocked else None
     forms = {}
-    if may and not blocked and deadline is not None:
+    if may and not blocked and deadline is not None and not found.refused:
         forms["confirm"] = fresh(ConfirmationForm, case, "confirm")
     if may and pending is not None:
         forms["ruling"] = fresh(RulingForm, case, "ruling", application=pending.id)
@@ -450,6 +474,11 @@ def confirmation_panel(case: Case, user: User) -> Panel | None:
             "days_left": days_left,
             "applications": case.confirmations,
             "pending": pending,
+            # What a court would meet: refusals, and warnings to clear (while an application
+            # can be recorded).
+            "check": found if case.state == CaseState.AGREED else None,
+            "terms": agreement.terms if agreement else [],
+            "marked": confirmability.marked,
         },
         forms=forms,
     )
@@ -621,9 +650,7 @@ def apply_confirmation(number: str):
             court=form.court.data,
             applied_on=form.applied_on.data,
             all_parties_join=form.all_parties_join.data,
-            status_relation=form.status_relation.data,
-            property_rights=form.property_rights.data,
-            apply_anyway=form.apply_anyway.data,
+            confirmed_not=form.confirmed_not(),
         ),
     )
 

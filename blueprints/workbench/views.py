@@ -6,7 +6,7 @@ closing.py."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app, request
@@ -18,13 +18,13 @@ from blueprints.htmx import htmx_target, render
 from blueprints.pagination import keyset_page
 from blueprints.workbench import bp
 from domain import aftercare, dispatch
-from domain.clocks import local_today
+from domain.clocks import due_soon_condition, local_today, overdue_condition
 from domain.permissions import case_scope
 from domain.transfers import incoming_transfers
 from extensions import db
 from models import Case, CaseMediator, FollowUp, User
 from models.enums import Role
-from models.states import CaseState
+from models.states import OPEN_STATES, CaseState
 
 DUE_FILTERS = ("overdue", "soon")
 
@@ -34,11 +34,6 @@ DUE_FILTERS = ("overdue", "soon")
 
 def _me() -> User:
     return current_user._get_current_object()
-
-
-def _due_window() -> tuple[date, date]:
-    today = local_today()
-    return today, today + timedelta(days=current_app.config["DUE_SOON_DAYS"])
 
 
 def _cases_page(user: User, state: CaseState, due: str | None, cursor: str | None):
@@ -53,11 +48,11 @@ def _cases_page(user: User, state: CaseState, due: str | None, cursor: str | Non
             joinedload(Case.joint_org),
         )
     )
-    today, soon = _due_window()
+    today = local_today()
     if due == "overdue":
-        stmt = stmt.where(Case.due_on < today)
+        stmt = stmt.where(overdue_condition(today))
     elif due == "soon":
-        stmt = stmt.where(Case.due_on >= today, Case.due_on <= soon)
+        stmt = stmt.where(due_soon_condition(today))
     return keyset_page(
         stmt,
         [Case.due_on, Case.id],
@@ -81,17 +76,20 @@ def _visits_page(user: User, cursor: str | None):
     )
 
 
-def _summary(user: User, states: list[CaseState]) -> dict[str, int]:
-    """Counts for this user's queue in one aggregate query over their scope only."""
-    today, soon = _due_window()
+def _summary(user: User) -> dict[str, int]:
+    """Counts over every open case this user works on, in one aggregate query over their scope
+    only. Overdue and due soon are domain.clocks' definitions: a suspended case is never
+    overdue (the leaders' list counts the same way)."""
+    today = local_today()
     one = sa.literal_column("1")
     row = db.session.execute(
         sa.select(
             sa.func.count(one).label("open"),
-            sa.func.count(one).filter(Case.due_on < today).label("overdue"),
-            sa.func.count(one).filter(Case.due_on.between(today, soon)).label("due_soon"),
+            sa.func.count(one).filter(overdue_condition(today)).label("overdue"),
+            sa.func.count(one).filter(due_soon_condition(today)).label("due_soon"),
             sa.func.count(one).filter(Case.state == CaseState.DISPATCHED).label("waiting"),
-        ).where(Case.state.in_(states), case_scope(user, incoming=False))
+            sa.func.count(one).filter(Case.state == CaseState.SUSPENDED).label("suspended"),
+        ).where(Case.state.in_(sorted(OPEN_STATES)), case_scope(user, incoming=False))
     ).one()
     return row._asdict()
 
@@ -113,9 +111,7 @@ def queue():
         if director
         else None
     )
-    states = [CaseState.MEDIATING, CaseState.JOINT_MEDIATION]
-    if director:
-        states.append(CaseState.DISPATCHED)
+    suspended = _cases_page(user, CaseState.SUSPENDED, None, request.args.get("scursor"))
     choices = (
         mediator_choices(dispatch.eligible_mediators(waiting.items[0]))
         if (waiting and waiting.items)
@@ -125,20 +121,29 @@ def queue():
         "waiting-more": "workbench/partials/waiting_rows.html",
         "visits-more": "workbench/partials/followup_rows.html",
         "joint-more": "workbench/partials/joint_rows.html",
+        "suspended-more": "workbench/partials/suspended_rows.html",
     }.get(htmx_target(), "workbench/partials/queue_rows.html")
     return render(
         "workbench/queue.html",
         fragment,
-        targets=("queue-more", "queue-rows", "waiting-more", "visits-more", "joint-more"),
+        targets=(
+            "queue-more",
+            "queue-rows",
+            "waiting-more",
+            "visits-more",
+            "joint-more",
+            "suspended-more",
+        ),
         cases=page,
         joint=joint,
         user_org_id=user.organisation_id,
         visits=_visits_page(user, request.args.get("vcursor")),
         today=local_today(),
         waiting=waiting,
+        suspended=suspended,
         due=due,
         director=director,
         choices=choices,
-        summary=_summary(user, states),
+        summary=_summary(user),
         transfers=incoming_transfers(user) if director else [],
     )

@@ -324,7 +324,7 @@ def test_reopen_moves_agreement_into_event(world, db):
 
 
 def test_no_reopen_while_court_has_it(world, db):
-    case = _disputed(world, db)
+    case = _effective(world, db)
     aftercare.apply_confirmation(
         case,
         world.mediator,
@@ -332,6 +332,9 @@ def test_no_reopen_while_court_has_it(world, db):
         court="公安县人民法院",
         applied_on=local_today(),
         all_parties_join=True,
+    )
+    agreements.record_performance(  # a party goes back on it while the court has it
+        case, world.mediator, version=None, term=1, status=Performance.DISPUTED, note="反悔"
     )
     with pytest.raises(ValidationFailed):
         agreements.reopen(case, world.mediator, version=None, note="x", both_parties_consent=True)
@@ -420,22 +423,11 @@ def test_confirmation_joint_and_excluded(world, db):
             case, world.mediator, version=None, all_parties_join=False, **kw
         )
     assert err.value.field == "all_parties_join"
-    with pytest.raises(ValidationFailed) as err:
-        aftercare.apply_confirmation(
-            case, world.mediator, version=None, all_parties_join=True, property_rights=True, **kw
-        )
-    assert err.value.field == "apply_anyway"
     application = aftercare.apply_confirmation(
-        case,
-        world.mediator,
-        version=None,
-        all_parties_join=True,
-        status_relation=True,
-        apply_anyway=True,
-        **kw,
+        case, world.mediator, version=None, all_parties_join=True, **kw
     )
     [event] = _events(case, "apply_confirmation")
-    assert event.public is True and event.data["status_relation"] is True
+    assert event.public is True and event.data["confirmed_not"] == []
     with pytest.raises(ValidationFailed):
         aftercare.apply_confirmation(
             case, world.mediator, version=None, all_parties_join=True, **kw

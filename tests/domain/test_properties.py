@@ -20,7 +20,7 @@ from domain.dispatch import assign_mediator, dispatch_to_organisation
 from domain.errors import DomainError
 from domain.mediation import record_agreement, record_session
 from domain.recusal import declare_no_conflict
-from domain.screening import accept_case, not_accept_case
+from domain.screening import ScreeningData, accept_case, not_accept_case
 from domain.states import TRANSITIONS, Action
 from extensions import db as _db
 from models import Event
@@ -90,7 +90,7 @@ def act(world, case, name, user):
     v = case.version
     if name == "to_mediating":
         # The ordinary path by the right people, whoever was drawn.
-        accept_case(case, world.clerk, version=v)
+        accept_case(case, world.clerk, version=v, screening=ScreeningData.clear())
         dispatch_to_organisation(case, world.village_committee, world.clerk, version=case.version)
         assign_mediator(case, world.mediator, world.clerk, version=case.version)
         _db.session.flush()
@@ -108,7 +108,7 @@ def act(world, case, name, user):
                 case, party, world.mediator, version=case.version, how=NoticeAck.ORAL
             )
     elif name == "accept":
-        accept_case(case, user, version=v)
+        accept_case(case, user, version=v, screening=ScreeningData.clear())
     elif name == "not_accept":
         not_accept_case(case, user, version=v, reason="r", redirect_advice="a")
     elif name == "dispatch":

@@ -17,7 +17,7 @@ from domain.referrals import (
     record_feedback,
     register_referral,
 )
-from domain.screening import accept_case
+from domain.screening import ScreeningData, accept_case
 from domain.states import Action
 from models import TimeLimitRule
 from models.enums import (
@@ -66,7 +66,9 @@ def test_court_limit_runs_from_the_signed_for_day_not_acceptance(world, db, mode
     )
     assert case.source == Source.COURT and case.channel == Channel.REFERRAL
     referral = case.referrals[0]
-    accept_case(case, world.clerk, version=None)  # accepted today, 4 days after signing
+    accept_case(
+        case, world.clerk, version=None, screening=ScreeningData.clear()
+    )  # accepted today, 4 days after signing
     assert case.clock_start == local_today(signed)
     assert case.time_limit_days == days and case.working_days is False
     assert case.due_on == local_today(signed) + timedelta(days=days)
@@ -84,7 +86,13 @@ def test_court_clock_takes_the_day_in_china(world, db):
         world.clerk,
         now=datetime(2026, 2, 2, 2, 0, tzinfo=UTC),
     )
-    accept_case(case, world.clerk, version=None, now=datetime(2026, 2, 2, 2, 0, tzinfo=UTC))
+    accept_case(
+        case,
+        world.clerk,
+        version=None,
+        screening=ScreeningData.clear(),
+        now=datetime(2026, 2, 2, 2, 0, tzinfo=UTC),
+    )
     assert case.clock_start.isoformat() == "2026-02-01"
     assert case.due_on.isoformat() == "2026-03-03"  # 30 calendar days, no working-day rule
 
@@ -120,7 +128,7 @@ def test_dispatch_keeps_the_court_limit_and_extension_still_works(world, db):
 def test_dispatch_after_late_acceptance_keeps_the_court_date(world, db):
     signed = datetime.now(UTC) - timedelta(days=6)
     case, _ = register_referral(world.case_data(), _court(world, received_at=signed), world.clerk)
-    accept_case(case, world.clerk, version=None)
+    accept_case(case, world.clerk, version=None, screening=ScreeningData.clear())
     db.session.add(TimeLimitRule(organisation_id=world.village_committee.id, days=10))
     db.session.flush()
     dispatch_to_organisation(case, world.village_committee, world.clerk, version=None)

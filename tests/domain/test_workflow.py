@@ -9,7 +9,7 @@ from domain.clocks import local_today
 from domain.dispatch import assign_mediator, dispatch_to_organisation
 from domain.errors import InvalidTransition, NotPermitted, StaleCase, ValidationFailed
 from domain.mediation import record_agreement, record_failure, record_session
-from domain.screening import accept_case, not_accept_case
+from domain.screening import ScreeningData, accept_case, not_accept_case
 from models import Event, ImmutableEventError
 from models.enums import AgreementKind, SessionMode
 from models.states import CaseState
@@ -23,7 +23,13 @@ def events(db, case):
 def test_accept_starts_30_day_clock(world, db):
     case = world.case()
     now = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)  # 10:00 in China
-    accept_case(case, world.clerk, version=case.version, note="符合受理条件", now=now)
+    accept_case(
+        case,
+        world.clerk,
+        version=case.version,
+        screening=ScreeningData.clear(note="符合受理条件"),
+        now=now,
+    )
     assert case.state == CaseState.ACCEPTED
     assert case.due_on == date(2026, 3, 31)
     last = list(events(db, case))[-1]
@@ -34,7 +40,7 @@ def test_accept_starts_30_day_clock(world, db):
 def test_accept_date_uses_china_time(world, db):
     case = world.case()
     late_utc = datetime(2026, 3, 1, 17, 0, tzinfo=UTC)  # already 2 March in China
-    accept_case(case, world.clerk, version=None, now=late_utc)
+    accept_case(case, world.clerk, version=None, screening=ScreeningData.clear(), now=late_utc)
     assert case.due_on == date(2026, 4, 1)
 
 
@@ -52,13 +58,13 @@ def test_not_accept_needs_reason_and_advice(world):
 def test_mediator_cannot_screen(world):
     case = world.case()
     with pytest.raises(NotPermitted):
-        accept_case(case, world.mediator, version=None)
+        accept_case(case, world.mediator, version=None, screening=ScreeningData.clear())
 
 
 def test_stale_version_refused(world):
     case = world.case()
     with pytest.raises(StaleCase):
-        accept_case(case, world.clerk, version=case.version - 1)
+        accept_case(case, world.clerk, version=case.version - 1, screening=ScreeningData.clear())
     assert case.state == CaseState.REGISTERED
 
 
@@ -165,7 +171,7 @@ def test_concurrent_update_detected_by_version_counter(world, db, app):
     try:
         theirs = other.get(Case, case.id)
         mine = db.session.get(Case, case.id)
-        accept_case(mine, world.clerk, version=mine.version)
+        accept_case(mine, world.clerk, version=mine.version, screening=ScreeningData.clear())
         db.session.commit()
         theirs.summary = "lost update?"
         with pytest.raises(StaleDataError):

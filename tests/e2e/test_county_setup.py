@@ -132,8 +132,11 @@ def test_a_county_from_an_empty_database(app, db, runner, new_page):
     # Accept, then dispatch to the suggestion: the new village committee (the place's).
     clerk.goto(clerk.base + f"/cases/{number}")
     screen = clerk.locator("#panel-screen")
-    screen.get_by_role("link", name="Accept for mediation…").click()
-    screen.get_by_role("button", name="Accept for mediation", exact=True).click()
+    screen.get_by_role("link", name="Screen and accept…").click()
+    expect(screen.locator("input[name='accept-reserved'][value='no']")).to_be_visible()
+    for radio in screen.locator("input[type=radio][value='no']").all():
+        radio.check()
+    screen.get_by_role("button", name="Record the screening", exact=True).click()
     dispatch = clerk.locator("#panel-dispatch")
     expect(dispatch.locator("#dispatch-suggestion")).to_contain_text("新民村人民调解委员会")
     dispatch.get_by_role("link", name="Dispatch…").click()

@@ -148,7 +148,9 @@ def test_citizen_desk_mediator_citizen(world, db, new_page):
     clerk.goto(clerk.base + "/desk/")
     clerk.get_by_role("link", name=number).click()
     form = open_form(clerk, "screen", "accept")
-    submit(clerk, form.get_by_role("button", name="Accept for mediation"))
+    for question in ("court", "administrative", "reserved"):  # MOJ-2002 Art. 22, one by one
+        form.locator(f"[name='accept-{question}'][value='no']").check()
+    submit(clerk, form.get_by_role("button", name="Record the screening"))
     expect(clerk.locator("#flashes")).to_contain_text("Case accepted.")
     expect(clerk.locator("#panel-screen")).to_have_count(0)
     dispatch = clerk.locator("#panel-dispatch")

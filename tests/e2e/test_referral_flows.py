@@ -104,7 +104,10 @@ def register(page) -> str:
 def accept_dispatch_assign(page, world) -> None:
     """Screening → dispatch (the rule is named) → the presiding mediator, through the panels."""
     form = open_form(page, "screen", "accept")
-    submit(page, form.get_by_role("button", name="Accept for mediation"))
+    # The referral answers the question about its own sender; the others are asked.
+    for radio in form.locator("input[type=radio][value='no']").all():
+        radio.check()
+    submit(page, form.get_by_role("button", name="Record the screening"))
     dispatch = page.locator("#panel-dispatch")
     expect(dispatch.locator("#dispatch-suggestion")).to_contain_text(
         f"Rule 1 · {RULE_NAME} → {world.village_committee.name}"

@@ -8,6 +8,9 @@ from models.states import CaseState
 from tests.conftest import hx
 from tests.factories import open_panel
 
+# Every exclusion of MOJ-2002 Art. 22 answered "no": the case is accepted.
+CLEAR = {"accept-court": "no", "accept-administrative": "no", "accept-reserved": "no"}
+
 
 def _fresh(db, case):
     db.session.expire_all()
@@ -54,7 +57,7 @@ def test_accept_plain_redirects_with_due_date(world, login, client, db):
     login("clerk")
     response = client.post(
         f"/desk/case/{case.number}/accept",
-        data={"accept-version": case.version, "accept-note": "双方同意调解"},
+        data={"accept-version": case.version, "accept-note": "双方同意调解", **CLEAR},
     )
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/cases/{case.number}#panel-screen")
@@ -73,7 +76,7 @@ def test_accept_htmx_swaps_in_the_whole_page(world, login, client, db):
     login("clerk")
     response = client.post(
         f"/desk/case/{case.number}/accept",
-        data={"accept-version": case.version},
+        data={"accept-version": case.version, **CLEAR},
         headers=hx("panel-screen"),
     )
     assert response.status_code == 200 and response.headers["HX-Retarget"] == "#main"
@@ -166,7 +169,7 @@ def test_stale_version_shows_message_and_changes_nothing(world, login, client, d
     for headers in ({}, hx("panel-screen")):
         response = client.post(
             f"/desk/case/{case.number}/accept",
-            data={"accept-version": old, "accept-note": "我的备注"},
+            data={"accept-version": old, "accept-note": "我的备注", **CLEAR},
             headers=headers,
         )
         assert response.status_code == 200
@@ -188,17 +191,21 @@ def test_stale_when_case_already_accepted_by_someone_else(world, login, client, 
     old = case.version
     login("clerk")
     assert (
-        client.post(f"/desk/case/{case.number}/accept", data={"accept-version": old}).status_code
+        client.post(
+            f"/desk/case/{case.number}/accept", data={"accept-version": old, **CLEAR}
+        ).status_code
         == 303
     )
     # A second clerk's form, loaded before, is now stale and the panel no longer applies.
-    response = client.post(f"/desk/case/{case.number}/accept", data={"accept-version": old})
+    response = client.post(
+        f"/desk/case/{case.number}/accept", data={"accept-version": old, **CLEAR}
+    )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Someone else changed this case" in page and 'id="panel-screen"' not in page
     response = client.post(
         f"/desk/case/{case.number}/accept",
-        data={"accept-version": old, "accept-note": "我的备注"},
+        data={"accept-version": old, "accept-note": "我的备注", **CLEAR},
         headers=hx("panel-screen"),
     )
     assert response.status_code == 200 and response.headers["HX-Retarget"] == "#main"

@@ -123,7 +123,13 @@ def test_register_court_referral(world, login, client, db):
     page = client.get(f"/cases/{case.number}")
     client.post(
         f"/desk/case/{case.number}/accept",
-        data={"accept-version": str(case.version), "accept-note": ""},
+        # A court's own referral answers "already before a court" (PML Art. 18).
+        data={
+            "accept-version": str(case.version),
+            "accept-note": "",
+            "accept-administrative": "no",
+            "accept-reserved": "no",
+        },
     )
     case = fresh(db, case)
     assert case.due_on == local_today() - timedelta(days=3) + timedelta(days=7)

@@ -592,29 +592,6 @@ def test_confirmation_bad_input(effective, login, client, db, htmx):
     assert fresh(db, effective).confirmations == []
 
 
-def test_excluded_categories_need_apply_anyway(effective, login, client, db):
-    login("mediator")
-    url = f"/workbench/case/{effective.number}/confirmation"
-    response = post(
-        client,
-        url,
-        confirm_data(effective, **{"confirm-status_relation": "y"}),
-        True,
-        "panel-confirmation",
-    )
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert "Courts will not confirm this agreement" in html
-    assert 'id="confirm-apply_anyway-error"' in html
-    response = post(
-        client,
-        url,
-        confirm_data(effective, **{"confirm-status_relation": "y", "confirm-apply_anyway": "y"}),
-    )
-    assert response.status_code == 303
-    assert len(fresh(db, effective).confirmations) == 1
-
-
 def test_confirmation_after_window_refused(effective, login, client, db):
     case = db.session.merge(effective)
     case.agreement.agreed_on = case.agreement.effective_on = TODAY() - timedelta(days=45)
