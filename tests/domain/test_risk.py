@@ -18,7 +18,7 @@ from domain.errors import InvalidTransition, NotPermitted, StaleCase, Validation
 from domain.intake import register_case
 from domain.links import merge_cases
 from domain.routing import suggest_organisation
-from domain.screening import accept_case
+from domain.screening import ScreeningData, accept_case
 from domain.states import Action
 from models import RoutingRule
 from models.enums import DocumentKind, RiskLevel, RoutingLevel
@@ -321,7 +321,7 @@ def test_a_level_set_at_intake_fires_the_rule(world, db, risk_rule):
     data = world.case_data()
     data.risk_level = RiskLevel.RED
     case, _code = register_case(data, world.clerk)
-    accept_case(case, world.clerk, version=None)
+    accept_case(case, world.clerk, version=None, screening=ScreeningData.clear())
     suggestion = suggest_organisation(case)
     assert suggestion.rule is risk_rule
     assert suggestion.organisation is world.township_centre
@@ -331,7 +331,7 @@ def test_a_level_set_at_screening_fires_the_rule(world, db, risk_rule):
     case = world.case(CaseState.REGISTERED)
     assert suggest_organisation(case).rule is None  # the village committee, by default
     flag(case, world.clerk, level=RiskLevel.ORANGE, flags=())
-    accept_case(case, world.clerk, version=None)
+    accept_case(case, world.clerk, version=None, screening=ScreeningData.clear())
     assert suggest_organisation(case).rule is risk_rule
     dispatch_to_organisation(case, world.township_centre, world.clerk, version=None)
     event = events_of(case, Action.DISPATCH)[-1]
