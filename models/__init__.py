@@ -24,6 +24,7 @@ from models.organisation import Organisation
 from models.receipt import ReceiptHold
 from models.region import Region, code_range
 from models.routing import RoutingRule
+from models.service import DocumentService, ServiceMethod
 from models.user import StaffSession, User
 
 __all__ = [
@@ -34,6 +35,8 @@ __all__ = [
     "RoutingRule",
     "Transfer",
     "Document",
+    "DocumentService",
+    "ServiceMethod",
     "FileSequence",
     "Agreement",
     "AgreementSignature",
