@@ -43,6 +43,7 @@ ORDER = (
     "closing",
     "transfer",
     "closing_notice",
+    "service",
     "archive",
     "links",
     "documents",

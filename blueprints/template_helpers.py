@@ -30,6 +30,7 @@ from models.enums import (
     Sex,
     Source,
 )
+from models.service import ServiceMethod
 from models.states import CaseState, PublicState
 from models.types import utcnow
 
@@ -125,7 +126,31 @@ def event_text(event) -> str | None:
         )
     if event.action == Action.VIEW_DOCUMENT and data.get("kind"):
         return _viewed_document_text(data)
+    if event.action == Action.SERVE_DOCUMENT and data.get("served_on"):
+        return _served_text(data)
     return None
+
+
+def _served_text(data: dict) -> str:
+    """How a notice reached a party: "Version 1 · By post · 3 Dec 2026 · served by 王建国"."""
+    try:
+        method = ServiceMethod(data.get("method")).label
+    except ValueError:
+        method = data.get("method") or ""
+    line = gettext(
+        "Version %(version)s · %(method)s · %(date)s · served by %(name)s.",
+        version=data.get("version", ""),
+        method=method,
+        date=format_date(date_cls.fromisoformat(data["served_on"])),
+        name=data.get("served_by") or "",
+    )
+    if data.get("recipient"):
+        line += " " + gettext("Received by %(name)s.", name=data["recipient"])
+    if data.get("refused_to_sign"):
+        line += " " + gettext("The party refused to sign for it.")
+    if data.get("replaces"):
+        line += " " + gettext("Corrects the earlier record.")
+    return line
 
 
 def _viewed_document_text(data: dict) -> str:

@@ -9,3 +9,4 @@ from blueprints.cases import consent, documents, views  # noqa: E402,F401,I001
 from blueprints.cases import links, transfers  # noqa: E402,F401
 from blueprints.cases import referrals  # noqa: E402,F401
 from blueprints.cases import corrections  # noqa: E402,F401
+from blueprints.cases import service  # noqa: E402,F401
