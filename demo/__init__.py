@@ -27,6 +27,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from demo.cases import make_cases
+from demo.committees import load_committees
+from demo.notices import served_notices
 from demo.organisations import load_organisations, load_users
 from demo.places import load_regions
 from demo.rules import load_routing_rules, load_time_limits
@@ -68,6 +70,7 @@ def load_demo(now: datetime | None = None, seed: int = SEED) -> DemoWorld:
 def _build(world: DemoWorld) -> None:
     load_regions(world)
     load_organisations(world)
+    load_committees(world)
     load_users(world)
     load_time_limits(world)
     load_routing_rules(world)
@@ -85,3 +88,4 @@ def _build(world: DemoWorld) -> None:
         )
     with world.clock.installed():
         make_cases(world)
+        served_notices(world)
