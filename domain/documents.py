@@ -2,7 +2,8 @@
 from case data as HTML for print and PDF (WeasyPrint), kept as versions with a masked
 rendition for staff who may not reveal personal details, frozen once signed; uploads parsed in
 full (domain/uploads.py); archiving assembles the whole file in the standard order with
-its contents list.
+its contents list, from the versions stored as signed, served or uploaded (filed_versions),
+merged and page-numbered by domain/pdf_bundle.py.
 
 Document templates live in templates/documents/<kind>.html and always render in Chinese: they
 are the national formats the committees are audited on.
