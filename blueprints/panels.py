@@ -44,6 +44,7 @@ ORDER = (
     "closing",
     "transfer",
     "closing_notice",
+    "service",
     "archive",
     "links",
     "documents",

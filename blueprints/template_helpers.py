@@ -35,6 +35,7 @@ from models.enums import (
     Source,
 )
 from models.risk import ReportMethod, ReportRecipient, RiskFlag
+from models.service import ServiceMethod
 from models.states import CaseState, PublicState
 from models.types import utcnow
 
@@ -139,6 +140,8 @@ def event_text(event) -> str | None:
         return _viewed_document_text(data)
     if event.action == Action.REPORT_TO_POLICE and data.get("recipient"):
         return _report_text(data)
+    if event.action == Action.SERVE_DOCUMENT and data.get("served_on"):
+        return _served_text(data)
     return None
 
 
@@ -167,6 +170,28 @@ def _report_text(data: dict) -> str:
 def exclusions(values) -> list[Exclusion]:
     """Stored exclusion values (MOJ-2002 Art. 22) as the vocabulary, unknown ones left out."""
     return [Exclusion(v) for v in values or [] if v in Exclusion._value2member_map_]
+
+
+def _served_text(data: dict) -> str:
+    """How a notice reached a party: "Version 1 · By post · 3 Dec 2026 · served by 王建国"."""
+    try:
+        method = ServiceMethod(data.get("method")).label
+    except ValueError:
+        method = data.get("method") or ""
+    line = gettext(
+        "Version %(version)s · %(method)s · %(date)s · served by %(name)s.",
+        version=data.get("version", ""),
+        method=method,
+        date=format_date(date_cls.fromisoformat(data["served_on"])),
+        name=data.get("served_by") or "",
+    )
+    if data.get("recipient"):
+        line += " " + gettext("Received by %(name)s.", name=data["recipient"])
+    if data.get("refused_to_sign"):
+        line += " " + gettext("The party refused to sign for it.")
+    if data.get("replaces"):
+        line += " " + gettext("Corrects the earlier record.")
+    return line
 
 
 def _viewed_document_text(data: dict) -> str:

@@ -17,7 +17,8 @@ lifecycle.py (consent, sessions, outcomes), aftercare.py (signatures, visits, co
 archiving), docking.py (referrals, return legs, the merged duplicate), recusals.py (a recusal
 granted, one refused) and risk.py (a case reported to the police, one not yet); then
 exclusions.py (a case screened out, a suspended case past its old deadline, two agreements a
-court would not confirm as they stand); texts.py and people.py write what the cases say. The
+court would not confirm as they stand) and notices.py (termination notices served, one case
+archived); committees.py gives each centre the committee it mediates under; texts.py and people.py write what the cases say. The
 texts and the regions are in data/.
 
 small.py is another world, small and fixed, for benchmarks and tests.
@@ -30,7 +31,9 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from demo.cases import make_cases
+from demo.committees import load_committees
 from demo.exclusions import load_exclusion_cases
+from demo.notices import served_notices
 from demo.organisations import load_organisations, load_users
 from demo.places import load_regions
 from demo.rules import load_routing_rules, load_time_limits
@@ -72,6 +75,7 @@ def load_demo(now: datetime | None = None, seed: int = SEED) -> DemoWorld:
 def _build(world: DemoWorld) -> None:
     load_regions(world)
     load_organisations(world)
+    load_committees(world)
     load_users(world)
     load_time_limits(world)
     load_routing_rules(world)
@@ -90,3 +94,4 @@ def _build(world: DemoWorld) -> None:
     with world.clock.installed():
         make_cases(world)
         load_exclusion_cases(world)
+        served_notices(world)

@@ -10,14 +10,14 @@ from datetime import datetime
 
 from demo.plans import CasePlan
 from demo.world import DemoWorld
-from domain import confirmability, documents
+from domain import confirmability, documents, serving
 from domain.aftercare import apply_confirmation, record_follow_up, record_ruling
 from domain.agreements import sign_agreement
 from domain.clocks import local_today
 from domain.closing import archive_case
 from domain.records import sign_record
 from extensions import db
-from models import Case, User
+from models import Case, ServiceMethod, User
 from models.enums import (
     AgreementKind,
     DocumentKind,
@@ -132,12 +132,18 @@ def archive(world: DemoWorld, case: Case, keeper: User) -> None:
 
 
 def complete_file(
-    case: Case, keeper: User, scan: bytes = DEMO_SCAN, *, now: datetime | None = None
+    case: Case,
+    keeper: User,
+    scan: bytes = DEMO_SCAN,
+    *,
+    now: datetime | None = None,
+    serve: bool = True,
 ) -> None:
     """Put every mandatory document into the case file, as a committee does before archiving:
     generate, print, sign and mark signed what can be generated; upload `scan` for the rest
     (the parties' ID documents, and a mediation record when mediation ended before any
-    session)."""
+    session); and with `serve`, when mediation ended without agreement, serve the notice of
+    termination on every party in person (PML Art. 26)."""
     db.session.flush()
     generated = {(s.kind, s.subject_id) for s in documents.applicable(case)}
     for subject in documents.mandatory(case):
@@ -151,3 +157,30 @@ def complete_file(
             db.session.flush()
             documents.mark_signed(case, doc, keeper, now=now)
         db.session.flush()
+    if serve:
+        serve_notice(case, keeper, now=now)
+
+
+def serve_notice(case: Case, keeper: User, *, now: datetime | None = None) -> None:
+    """The notice of termination generated (when none is) and handed to every party not yet
+    served, by `keeper`, on the day of `now`."""
+    if not serving.owes_notice(case):
+        return
+    notices = documents.versions(case, DocumentKind.TERMINATION)
+    notice = notices[-1] if notices else documents.generate(case, DocumentKind.TERMINATION, keeper)
+    db.session.flush()
+    for party in serving.to_serve(case):
+        if serving.service_of(case, party) is None:
+            serving.record_service(
+                case,
+                keeper,
+                serving.ServiceData(
+                    document_id=notice.id,
+                    party_id=party.id,
+                    method=ServiceMethod.IN_PERSON,
+                    served_on=local_today(now),
+                    served_by=keeper.name,
+                ),
+                version=None,
+                now=now,
+            )

@@ -2,9 +2,10 @@
 drawn.
 
 Domain functions take `now=` for the case's own dates, but timeline events, mediator links,
-session and agreement rows get `utcnow()` as their insert default. While installed, the clock
-fills those timestamps with the moment of the current step instead, on insert only (events stay
-immutable). Each step runs at a moment in office hours (China time), never after the real now.
+session, agreement, document and service rows get `utcnow()` as their insert default. While
+installed, the clock fills those timestamps with the moment of the current step instead, on
+insert only (events stay immutable). Each step runs at a moment in office hours (China time),
+never after the real now.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 
 from domain.clocks import CHINA, local_today
 from extensions import db
-from models import Agreement, Case, CaseMediator, Event, MediationSession
+from models import Agreement, Case, CaseMediator, Document, DocumentService, Event, MediationSession
 
 
 class SeedClock:
@@ -27,6 +28,8 @@ class SeedClock:
         (CaseMediator, "assigned_at"),
         (MediationSession, "created_at"),
         (Agreement, "created_at"),
+        (Document, "created_at"),
+        (DocumentService, "recorded_at"),
     )
 
     def __init__(self, rng: random.Random, now: datetime) -> None:

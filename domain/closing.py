@@ -10,7 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from domain import documents
+from domain import documents, serving
 from domain.aftercare import schedule_closing_follow_ups
 from domain.calendar import local_today
 from domain.clocks import extend_clock, resume_clock, suspend_clock
@@ -285,6 +285,10 @@ def archive_gaps(case: Case) -> list:
         gaps.append(_l("A party's recusal request waits for the director's decision."))
     gaps += feedback_gaps(case)  # the return leg to every referring body
     gaps += risk_gaps(case)  # the report to the police owed (PML Art. 25)
+    gaps += serving.notice_gaps(case)  # the notices served, or the transfer's record
+    committee = documents.committee_gap(case)  # the file is the committee's (PML Art. 29)
+    if committee is not None:
+        gaps.append(committee)
     gaps += [
         _l("The case file lacks: %(document)s.", document=name) for name in documents.missing(case)
     ]

@@ -96,16 +96,47 @@ GROUNDS_CN = {
         "该纠纷依照法律、法规规定只能由专门机关管辖处理，或者法律、法规禁止采用民间调解方式解决"
     ),
 }
+# Printed where the committee's name belongs when the organisation has no committee recorded:
+# a blank to fill in by hand before the seal goes on, never the centre's own name.
+BLANK_COMMITTEE = "＿＿＿＿＿＿＿＿人民调解委员会"
+
+
+def mediating_organisation(case: Case):
+    """The organisation mediating the case: the handling one, or before dispatch the desk's."""
+    return case.handling_org or case.intake_org
+
+
+def committee_of(case: Case):
+    """The people's mediation committee in whose name the case is mediated, whose seal its
+    agreement bears and whose file numbers its 卷宗 takes (PML Arts. 7, 29): the handling
+    organisation if it is a committee, else the committee it mediates under; None when the
+    administrator has not recorded one."""
+    org = mediating_organisation(case)
+    return org.mediating_committee if org is not None else None
+
+
+def file_keeper(case: Case):
+    """Whose name the case's documents and 卷宗 bear: the committee; for a case the desk never
+    passed to a committee (not accepted), with no committee recorded for the desk's body,
+    that body itself, which keeps the file; None for a mediated case whose committee is not
+    recorded."""
+    committee = committee_of(case)
+    if committee is None and case.handling_org is None:
+        return case.intake_org
+    return committee
 
 
 def context(case: Case, kind: DocumentKind, subject_id: int = 0) -> dict:
-    committee = case.handling_org or case.intake_org
+    committee = file_keeper(case)
     return {
         **referral_context(case, kind),
         "case": case,
         "kind": kind,
+        # The committee names the documents and seals them; the mediating organisation
+        # (a centre, a stationed room) gives its phone and address.
         "committee": committee,
-        "committee_name": committee.name if committee else "",
+        "committee_name": committee.name if committee else BLANK_COMMITTEE,
+        "organisation": mediating_organisation(case),
         # The parties still in the dispute: a new version leaves out one marked withdrawn
         # (versions already signed keep what they said).
         "applicants": case.applicants,

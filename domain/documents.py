@@ -2,7 +2,8 @@
 from case data as HTML for print and PDF (WeasyPrint), kept as versions with a masked
 rendition for staff who may not reveal personal details, frozen once signed; uploads parsed in
 full (domain/uploads.py); archiving assembles the whole file in the standard order with
-its contents list.
+its contents list, from the versions stored as signed, served or uploaded (filed_versions),
+merged and page-numbered by domain/pdf_bundle.py.
 
 Document templates live in templates/documents/<kind>.html and always render in Chinese: they
 are the national formats the committees are audited on.
@@ -20,7 +21,7 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from domain import document_data
+from domain import document_data, pdf_bundle, serving
 from domain.calendar import local_today
 from domain.document_masking import mask_context, scrub
 from domain.document_transfer import transfer_note_context
@@ -362,8 +363,12 @@ def upload(
 
 
 def next_file_number(case: Case, year: int) -> str:
-    """（2026）埠河人调字第12号: per committee and year, never reused."""
-    org = case.handling_org or case.intake_org
+    """（2026）埠河人调字第12号: the number of the committee that mediated (a centre or a
+    stationed room files under the committee it mediates under), per committee and year,
+    never reused. Raises ValidationFailed when no committee is recorded."""
+    org = document_data.file_keeper(case)
+    if org is None:
+        raise ValidationFailed(committee_gap(case))
     stmt = (
         sa.update(FileSequence)
         .where(FileSequence.organisation_id == org.id, FileSequence.year == year)
@@ -381,10 +386,59 @@ def next_file_number(case: Case, year: int) -> str:
     return f"（{year}）{prefix}人调字第{seq}号"
 
 
+def committee_gap(case: Case):
+    """Why the file cannot name its committee, or None: the organisation that mediated is no
+    committee and none is recorded for it (PML Art. 29: the committee's seal). A case never
+    dispatched is filed by the desk's body (document_data.file_keeper)."""
+    org = case.handling_org
+    if org is None or org.mediating_committee is not None:
+        return None
+    return _l(
+        "The people's mediation committee under which %(org)s mediates is not recorded: an "
+        "administrator records it (Admin → Organisations) so that the agreement, the cover "
+        "and the file number name it.",
+        org=org.name,
+    )
+
+
+CONFIRMATIONS = frozenset(
+    {DocumentKind.CONFIRMATION_PERSONS, DocumentKind.CONFIRMATION_ORGANISATION}
+)
+
+
+def filed_versions(case: Case, subject: Subject) -> list[Document]:
+    """The stored versions the 卷宗 files for `subject`: what the parties signed or were
+    served, or the uploaded scan — never a render of the case's data as it is today.
+
+    - the parties' identity documents: every uploaded scan;
+    - a judicial-confirmation application: only once the application was made (an
+      unsubmitted form is no part of the file);
+    - a notice served on the parties: each version served (the copies they hold), and any
+      scan uploaded of it (the signed receipt);
+    - a document that is signed: its latest signed version (or upload); none while unsigned;
+    - any other document: its latest signed version, else its latest version.
+    """
+    docs = sorted(versions(case, subject.kind, subject.subject_id), key=lambda d: d.version)
+    if subject.kind == DocumentKind.ID_PROOF:
+        return [d for d in docs if d.uploaded]
+    if subject.kind in CONFIRMATIONS and not case.confirmations:
+        return []
+    served = serving.served_versions(case)
+    if any(d.id in served for d in docs):
+        return [d for d in docs if d.id in served or d.uploaded]
+    signed = [d for d in docs if d.signed_at is not None]
+    if signed:
+        return [signed[-1]]
+    if subject.kind not in SIGNATURES_NEEDED and docs:
+        return [docs[-1]]
+    return []
+
+
 def assemble(case: Case, actor: User | None) -> Document:
     """The whole 卷宗 as one PDF in the standard order: cover, contents (with the page numbers
-    filled in), every document in the file, back cover. Stored as a new COVER document version
-    (the bundle). Raises ValidationFailed listing what is missing."""
+    filled in), every filed version (filed_versions) as stored, back cover; every page
+    numbered in the file's own sequence. Stored as a new COVER document version (the bundle).
+    Raises ValidationFailed listing what is missing."""
     gaps = missing(case)
     if gaps:
         raise ValidationFailed(
@@ -392,60 +446,137 @@ def assemble(case: Case, actor: User | None) -> Document:
         )
     if case.file_number is None:
         case.file_number = next_file_number(case, local_today().year)
-    full, full_html = _bundle(case, masked=False)
+    full, pages, full_key = _bundle(case, masked=False)
     # The same file with the parties' personal details masked, for staff who may not reveal
-    # them (domain/document_access.py); numbered on its own, as masking may move a page break.
-    masked, masked_html = _bundle(case, masked=True)
+    # them (domain/document_access.py): each version's masked rendition, stand-in pages for
+    # an upload; numbered on its own, as a masked rendition may break its pages elsewhere.
+    masked, _pages, masked_key = _bundle(case, masked=True)
     doc = _store(
         case,
         DocumentKind.COVER,
         -1,
         actor,
-        content=full.write_pdf(),
+        content=full,
         media_type=PDF,
-        pages=len(full.pages),
+        pages=pages,
         uploaded=False,
-        masked=masked.write_pdf() if masked_html != full_html else None,
+        masked=masked if masked_key != full_key else None,
     )
     doc.signed_at = utcnow()  # the archived file is final
     return doc
 
 
-def _bundle(case: Case, *, masked: bool):
-    """The 卷宗 as one WeasyPrint document, and the HTML of its parts."""
-    # The documents, numbered continuously from the first page after the contents list:
-    # each one starts where the one before ended (its footer counter is reset to there).
-    parts, entries, htmls, page = [], [], [], 1
+@dataclass(frozen=True)
+class _Part:
+    subject: Subject
+    doc: Document
+    content: bytes  # one PDF
+    pages: int
+
+
+def _filed_pdf(doc: Document, title: str, *, masked: bool) -> bytes:
+    """A filed version as PDF: its stored bytes (an image as a page of its own); in the masked
+    file its masked rendition, or stand-in pages when it holds personal details that cannot
+    be masked (an upload, or a version made before masked copies were kept)."""
+    if masked and doc.has_pii:
+        if doc.has_masked:
+            return doc.masked_content
+        return pdf_bundle.withheld_pages(title, doc.pages or 1)
+    if doc.media_type == PDF:
+        return doc.content
+    return pdf_bundle.image_page(doc.content, doc.media_type)
+
+
+def _parts(case: Case, *, masked: bool) -> list[_Part]:
+    parts = []
     for s in _subjects(case):
-        if s.kind == DocumentKind.ID_PROOF:
-            continue  # uploaded copies: listed in the contents, kept as files
-        html = render_html(case, s.kind, s.subject_id, masked=masked, page_offset=page)
-        rendered = html_to_pdf(html)
-        parts.append((s, rendered))
-        htmls.append(html)
-        entries.append(
-            {"title": str(s.kind.label), "subject": s.label, "page": page, "kind": s.kind.value}
+        for doc in filed_versions(case, s):
+            title = f"{FILE_NAMES.get(s.kind.value, s.kind.value)}{s.label and f'（{s.label}）'}"
+            content = _filed_pdf(doc, title, masked=masked)
+            parts.append(_Part(s, doc, content, pdf_bundle.page_count(content)))
+    return parts
+
+
+def _bundle(case: Case, *, masked: bool) -> tuple[bytes, int, tuple]:
+    """The 卷宗 as one PDF, its number of pages, and what it was made of (to tell whether the
+    masked file differs from the full one)."""
+    parts = _parts(case, masked=masked)
+    served = serving.served_versions(case)
+    cover_html = render_html(case, DocumentKind.COVER, masked=masked, bundle=True)
+    cover = html_to_pdf(cover_html)
+    # The contents list gives each document's first page in the file's own numbering, which
+    # starts at the cover: lay it out, then again if its length moved the pages it names.
+    contents_pages, contents_html, contents = 1, "", None
+    for _attempt in range(3):
+        entries, page = [], len(cover.pages) + contents_pages + 1
+        for part in parts:
+            entries.append(_entry(part, page, served))
+            page += part.pages
+        contents_html = render_html(
+            case, DocumentKind.CONTENTS, masked=masked, entries=entries, bundle=True
         )
-        page += len(rendered.pages)
-    cover_html = render_html(case, DocumentKind.COVER, masked=masked)
-    contents_html = render_html(
-        case,
-        DocumentKind.CONTENTS,
-        masked=masked,
-        entries=entries,
-        uploads=[d for d in case.documents if d.uploaded],
+        contents = html_to_pdf(contents_html)
+        if len(contents.pages) == contents_pages:
+            break
+        contents_pages = len(contents.pages)
+    total = page  # the back cover is the last page
+    back_html = render_html(
+        case, DocumentKind.BACK_COVER, masked=masked, total_pages=total, bundle=True
     )
-    cover, contents = html_to_pdf(cover_html), html_to_pdf(contents_html)
-    total = len(cover.pages) + len(contents.pages) + sum(len(r.pages) for _s, r in parts) + 1
-    back_html = render_html(case, DocumentKind.BACK_COVER, masked=masked, total_pages=total)
     back = html_to_pdf(back_html)
-    all_pages = [
-        *cover.pages,
-        *contents.pages,
-        *(p for _s, r in parts for p in r.pages),
-        *back.pages,
-    ]
-    return cover.copy(all_pages), [cover_html, contents_html, *htmls, back_html]
+    writer = pdf_bundle.merge(
+        [
+            cover.write_pdf(),
+            contents.write_pdf(),
+            *(p.content for p in parts),
+            back.write_pdf(),
+        ]
+    )
+    pdf_bundle.stamp_page_numbers(writer)
+    digests = [hashlib.sha256(p.content).hexdigest() for p in parts]
+    made_of = (cover_html, contents_html, back_html, *digests)
+    return pdf_bundle.write(writer), len(writer.pages), made_of
+
+
+def _entry(part: _Part, page: int, served: set[int]) -> dict:
+    doc = part.doc
+    if doc.uploaded:
+        note = "扫描件"
+    elif doc.id in served:
+        note = f"第{doc.version}版，已送达"
+    elif doc.signed_at is not None and part.subject.kind in SIGNATURES_NEEDED:
+        note = f"第{doc.version}版，已签名"
+    else:
+        note = f"第{doc.version}版"
+    return {
+        "title": FILE_NAMES.get(part.subject.kind.value, str(part.subject.kind.label)),
+        "subject": part.subject.label,
+        "page": page,
+        "kind": part.subject.kind.value,
+        "note": note,
+        "pages": part.pages,
+    }
+
+
+# The documents' names in the 卷内目录 (always Chinese: the national formats).
+FILE_NAMES = {
+    "application": "人民调解申请书",
+    "register": "人民调解受理登记表",
+    "notice": "人民调解当事人权利义务告知书",
+    "investigation": "人民调解调查记录",
+    "session": "人民调解记录",
+    "agreement": "人民调解协议书",
+    "oral_agreement": "人民调解口头协议登记表",
+    "follow_up": "人民调解回访记录",
+    "non_acceptance": "不予受理通知书",
+    "termination": "终止调解告知书",
+    "confirmation_persons": "司法确认申请书（个人与个人）",
+    "confirmation_organisation": "司法确认申请书（个人与单位）",
+    "transfer": "工作移交单",
+    "transfer_note": "案件移送函",
+    "court_report": "调解结果反馈函",
+    "id_proof": "当事人身份证明",
+}
 
 
 Renderer = Callable[[Case, int], dict]

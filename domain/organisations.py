@@ -23,7 +23,7 @@ from domain.regions import admin_code, has_control, inside, normalise_code, sear
 from extensions import db
 from models import Case, Organisation, Region, RoutingRule, User, code_range
 from models.docking import Transfer
-from models.enums import DisputeType, OrgKind, RegionLevel, Role, TransferStatus
+from models.enums import COMMITTEE_KINDS, DisputeType, OrgKind, RegionLevel, Role, TransferStatus
 from models.states import OPEN_STATES
 
 MAX_NAME = 128
@@ -98,6 +98,12 @@ class OrgData:
     phone: str | None = None
     address: str | None = None
     file_prefix: str | None = None
+    # The name of the people's mediation committee a centre, stationed room or studio
+    # mediates under (empty for a committee, which is its own).
+    committee: str | None = None
+
+
+COMMITTEES_SUGGESTED = 50
 
 
 def _check_admin(admin: User) -> None:
@@ -187,9 +193,73 @@ def check(data: OrgData, org: Organisation | None = None, admin: User | None = N
             errors[key] = _l("Use at most %(n)s characters.", n=limit)
         elif has_control(value):
             errors[key] = _l("This contains characters that cannot be shown.")
+    problem = _committee_problem(data, org, admin)
+    if problem is not None:
+        errors["committee"] = problem
     if org is not None and not errors:
         errors.update(_change_problems(org, data, region))
     return errors
+
+
+def find_committee(name: str | None, admin: User | None) -> Organisation | None:
+    """The people's mediation committee of exactly this name inside the admin's region (any
+    region when there is no admin yet), or None."""
+    name = _clean(name)
+    if not name or has_control(name) or len(name) > MAX_NAME:
+        return None
+    stmt = sa.select(Organisation).where(
+        Organisation.name == name, Organisation.kind.in_(sorted(COMMITTEE_KINDS))
+    )
+    if admin is not None:
+        stmt = stmt.where(org_scope(admin))
+    return db.session.scalars(stmt).first()
+
+
+def _committee_problem(data: OrgData, org: Organisation | None, admin: User | None):
+    """What is wrong with the committee typed, or None. A committee mediates under its own
+    name and seal; any other mediating body names the committee it mediates under (PML Arts.
+    7, 29: the agreement bears a committee's seal), which must be a committee of the admin's
+    region, active, and not the organisation itself."""
+    name = _clean(data.committee)
+    if name is None:
+        return None
+    if has_control(name):
+        return _l("This contains characters that cannot be shown.")
+    if len(name) > MAX_NAME:
+        return _l("Use at most %(n)s characters.", n=MAX_NAME)
+    if isinstance(data.kind, OrgKind) and data.kind.is_committee:
+        return _l("A people's mediation committee mediates under its own name: leave this empty.")
+    if isinstance(data.kind, OrgKind) and not data.kind.mediates:
+        return _l("Only a body that mediates names a committee: leave this empty.")
+    committee = find_committee(name, admin)
+    if committee is None:
+        return _l(
+            "No people's mediation committee of this name in your region: type its full name "
+            "as listed under Organisations."
+        )
+    if org is not None and committee.id == org.id:
+        return _l("An organisation cannot mediate under itself.")
+    if not committee.active:
+        return _l("This committee is deactivated.")
+    return None
+
+
+def committees_to_suggest(admin: User, limit: int = COMMITTEES_SUGGESTED) -> list[str]:
+    """Names of the active committees above village level inside the admin's region (the
+    township, joint, industry and enterprise committees a centre or room mediates under),
+    at most `limit`: suggestions while typing; any committee can be typed by its name."""
+    stmt = (
+        sa.select(Organisation.name)
+        .join(Region, Organisation.region_id == Region.id)
+        .where(
+            org_scope(admin),
+            Organisation.active.is_(True),
+            Organisation.kind.in_(sorted(COMMITTEE_KINDS - {OrgKind.VILLAGE_COMMITTEE})),
+        )
+        .order_by(Region.code, Organisation.name)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
 
 
 def _change_problems(org: Organisation, data: OrgData, region: Region) -> dict:
@@ -233,6 +303,10 @@ def _apply(org: Organisation, data: OrgData) -> None:
     org.phone = _clean(data.phone)
     org.address = _clean(data.address)
     org.file_prefix = _clean(data.file_prefix)
+    committee = None
+    if data.kind is not None and data.kind.mediates and not data.kind.is_committee:
+        committee = find_committee(data.committee, None)
+    org.committee = committee
 
 
 def _raise_first(errors: dict) -> None:

@@ -54,6 +54,7 @@ class Action(enum.StrEnum):
     SIGN_DOCUMENT = "sign_document"
     UPLOAD_DOCUMENT = "upload_document"
     VIEW_DOCUMENT = "view_document"  # opened with personal details in full (PML Art. 15)
+    SERVE_DOCUMENT = "serve_document"  # a party served with a notice (PML Art. 26)
     # Docking, related cases and transfers.
     RECORD_REFERRAL_FEEDBACK = "record_referral_feedback"  # the return leg to the referrer
     REPORT_REFERRAL_PROGRESS = "report_referral_progress"  # police: the 24 h / 5-day report
@@ -121,6 +122,7 @@ ACTION_LABELS = {
     Action.SIGN_DOCUMENT: _l("Document marked signed"),
     Action.UPLOAD_DOCUMENT: _l("Document uploaded"),
     Action.VIEW_DOCUMENT: _l("Document with personal details opened"),
+    Action.SERVE_DOCUMENT: _l("Notice served on a party"),
     Action.RECORD_REFERRAL_FEEDBACK: _l("Result reported to the referring body"),
     Action.REPORT_REFERRAL_PROGRESS: _l("Progress reported to the referring body"),
     Action.FAIL_BACK_TO_COURT: _l("Mediation failed: the case goes back to the court"),
@@ -194,6 +196,9 @@ _add((CaseState.AGREED,), Action.SIGN_AGREEMENT)
 _add((CaseState.AGREED,), Action.RECORD_PERFORMANCE)
 _add((CaseState.AGREED,), Action.REOPEN, _M)
 _add(_ENDED, Action.RECORD_FOLLOW_UP)
+# The notice of termination reaches each party after mediation has ended (PML Art. 26);
+# recorded until the file is archived (archive_gaps insists on it).
+_add(_ENDED, Action.SERVE_DOCUMENT)
 _add((CaseState.AGREED,), Action.APPLY_CONFIRMATION)
 _add((CaseState.AGREED,), Action.RECORD_RULING)
 _add((*_ENDED, CaseState.NOT_ACCEPTED), Action.ARCHIVE, CaseState.ARCHIVED)

@@ -25,6 +25,7 @@ from models.receipt import ReceiptHold
 from models.region import Region, code_range
 from models.risk import CaseRiskFlag, PoliceReport
 from models.routing import RoutingRule
+from models.service import DocumentService, ServiceMethod
 from models.user import StaffSession, User
 
 __all__ = [
@@ -37,6 +38,8 @@ __all__ = [
     "RoutingRule",
     "Transfer",
     "Document",
+    "DocumentService",
+    "ServiceMethod",
     "FileSequence",
     "Agreement",
     "AgreementSignature",

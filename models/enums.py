@@ -51,6 +51,7 @@ class OrgKind(LabelledEnum):
     TOWNSHIP_COMMITTEE = "township_committee"
     ENTERPRISE_COMMITTEE = "enterprise_committee"
     INDUSTRY_COMMITTEE = "industry_committee"
+    JOINT_COMMITTEE = "joint_committee"
     STATIONED_ROOM = "stationed_room"
     STUDIO = "studio"
     COURT = "court"
@@ -67,6 +68,7 @@ class OrgKind(LabelledEnum):
             cls.TOWNSHIP_COMMITTEE: _l("Township / street mediation committee"),
             cls.ENTERPRISE_COMMITTEE: _l("Enterprise mediation committee"),
             cls.INDUSTRY_COMMITTEE: _l("Industry mediation committee"),
+            cls.JOINT_COMMITTEE: _l("Joint / regional mediation committee"),
             cls.STATIONED_ROOM: _l("Stationed mediation room"),
             cls.STUDIO: _l("Personal mediation studio"),
             cls.COURT: _l("Court"),
@@ -81,7 +83,22 @@ class OrgKind(LabelledEnum):
         """Whether cases can be dispatched to this kind of organisation for mediation."""
         return self in MEDIATING_KINDS
 
+    @property
+    def is_committee(self) -> bool:
+        """A people's mediation committee (人民调解委员会, PML Arts. 7-8, 34): it mediates
+        under its own name and seal."""
+        return self in COMMITTEE_KINDS
 
+
+COMMITTEE_KINDS = frozenset(
+    {
+        OrgKind.VILLAGE_COMMITTEE,
+        OrgKind.TOWNSHIP_COMMITTEE,
+        OrgKind.ENTERPRISE_COMMITTEE,
+        OrgKind.INDUSTRY_COMMITTEE,
+        OrgKind.JOINT_COMMITTEE,
+    }
+)
 MEDIATING_KINDS = frozenset(
     {
         OrgKind.CENTRE,
@@ -89,6 +106,7 @@ MEDIATING_KINDS = frozenset(
         OrgKind.TOWNSHIP_COMMITTEE,
         OrgKind.ENTERPRISE_COMMITTEE,
         OrgKind.INDUSTRY_COMMITTEE,
+        OrgKind.JOINT_COMMITTEE,
         OrgKind.STATIONED_ROOM,
         OrgKind.STUDIO,
     }
@@ -428,14 +446,15 @@ class Exclusion(LabelledEnum):
         }
 
 
-# Reasons a mediator may choose when ending mediation early (TERMINATE).
+# Reasons a mediator may choose when ending mediation early (TERMINATE). A case goes to
+# another body through a transfer out, whose acknowledgement ends mediation and leaves the
+# record of who signed for it (domain.transfers), never through this list.
 TERMINATION_REASONS = (
     ClosureReason.PARTY_WITHDREW,
     ClosureReason.UNREACHABLE,
     ClosureReason.PERIOD_EXPIRED,
     ClosureReason.REFUSED_TO_SIGN,
     ClosureReason.FAILED,
-    ClosureReason.TRANSFERRED_OUT,
 )
 
 

@@ -341,10 +341,11 @@ def tiny_pdf(pages: int = 1) -> bytes:
     return out.getvalue()
 
 
-def complete_file(case: Case, actor: User) -> None:
+def complete_file(case: Case, actor: User, *, serve: bool = True) -> None:
     """Put every mandatory document into the case file, as staff do before archiving (see
-    demo.aftercare.complete_file); the uploads are PNG."""
-    fill_file(case, actor, PNG)
+    demo.aftercare.complete_file); the uploads are PNG. With `serve`, the notice of
+    termination a case ended without agreement owes is served on every party."""
+    fill_file(case, actor, PNG, serve=serve)
 
 
 def _waiting_case(case: Case) -> Case | None:

@@ -41,8 +41,9 @@ from models.enums import (
 )
 from models.states import CaseState
 
-# 1 city + 2 counties + 33 townships + 99 villages/communities + 2 groups.
-REGIONS, ORGANISATIONS, USERS, CASES = 137, 151, 50, 205
+# 1 city + 2 counties + 33 townships + 99 villages/communities + 2 groups; the organisations
+# include a committee per township and a joint committee per county and for the city.
+REGIONS, ORGANISATIONS, USERS, CASES = 137, 187, 50, 207
 
 
 def count(db, model) -> int:
@@ -153,6 +154,20 @@ def test_seeded_lifecycle(runner, db):
     assert all(
         c.archived_at
         for c in db.session.scalars(sa.select(Case).where(Case.state == CaseState.ARCHIVED))
+    )
+    # Every centre mediates under a committee; a case ended without agreement has its notice
+    # served on every party and is archived, another waits for a party's service.
+    centres = db.session.scalars(sa.select(Organisation).where(Organisation.kind == OrgKind.CENTRE))
+    assert all(c.mediating_committee is not None for c in centres)
+    served = [c for c in db.session.scalars(sa.select(Case)) if c.services]
+    assert any(
+        c.state == CaseState.ARCHIVED
+        and {s.party_id for s in c.services} >= {p.id for p in c.principals}
+        and any(s.refused_to_sign for s in c.services)
+        for c in served
+    )
+    assert any(
+        c.state == CaseState.TERMINATED and len(c.services) < len(c.principals) for c in served
     )
 
     written = db.session.scalars(

@@ -74,6 +74,11 @@ class OrgForm(TrimmedForm):
     file_prefix = StringField(
         _l("Short name in file numbers"), validators=[Optional(), Length(max=32)]
     )
+    committee = StringField(
+        _l("People's mediation committee it mediates under"),
+        validators=[Optional(), Length(max=orgs.MAX_NAME)],
+        render_kw={"autocomplete": "off", "list": "committee-names"},
+    )
     # The organisation's version when the form was loaded (optimistic lock; empty when new).
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
@@ -90,6 +95,7 @@ class OrgForm(TrimmedForm):
             phone=self.phone.data,
             address=self.address.data,
             file_prefix=self.file_prefix.data,
+            committee=self.committee.data,
         )
 
 
@@ -154,6 +160,7 @@ def _form_page(form: OrgForm, org: Organisation | None, **context):
         org=org,
         region=region,
         region_path=region.full_name(RegionLevel.CITY) if region else None,
+        committee_names=orgs.committees_to_suggest(current_user),
         **context,
     )
 
@@ -245,6 +252,7 @@ def edit_organisation(org_id: int):
                 "phone": org.phone,
                 "address": org.address,
                 "file_prefix": org.file_prefix,
+                "committee": org.committee.name if org.committee else "",
                 "version": org.version,
             },
         )

@@ -90,33 +90,32 @@ def test_archive_assembles_the_case_file(world, login, client, db, tmp_path):
 
 def test_contents_page_numbers_and_page_count(world, db, tmp_path):
     """An archived case with an oral agreement, a session and a visit: the contents list gives
-    each document's first page, and the file holds exactly the pages of its parts."""
+    the page each filed version starts on in the file's own numbering (the cover is page 1),
+    and the file holds exactly the pages of the cover, the contents, the filed versions as
+    stored and the back cover."""
     case = world.case(CaseState.ARCHIVED)
     db.session.commit()
     (bundle,) = [d for d in case.documents if d.kind == DocumentKind.COVER]
     path = tmp_path / "file.pdf"
     path.write_bytes(db.session.get(Document, bundle.id).content)
-    parts = [
-        (s, len(documents.html_to_pdf(documents.render_html(case, s.kind, s.subject_id)).pages))
+    filed = [
+        (s, d, d.pages if d.media_type == "application/pdf" else 1)
         for s in documents.applicable(case)
-        if s.kind != DocumentKind.ID_PROOF
+        for d in documents.filed_versions(case, s)
     ]
-    cover, back = (
-        len(documents.html_to_pdf(documents.render_html(case, k)).pages)
-        for k in (DocumentKind.COVER, DocumentKind.BACK_COVER)
-    )
+    assert filed and all(n >= 1 for _s, _d, n in filed)
     total = pdf_pages(path)
-    contents_pages = total - cover - back - sum(n for _s, n in parts)
-    assert contents_pages >= 1
     assert total == bundle.pages
-    contents = pdf_text(path, "-f", str(cover + 1), "-l", str(cover + contents_pages))
+    contents_pages = total - 1 - 1 - sum(n for _s, _d, n in filed)
+    assert contents_pages >= 1
+    contents = pdf_text(path, "-f", "2", "-l", str(1 + contents_pages))
     assert "卷内目录" in contents and case.file_number in contents
     rows = [line.split() for line in contents.splitlines() if re.match(r"\s*\d+\s+\S", line)]
-    page = 1
-    for i, (s, n) in enumerate(parts):
+    page = 2 + contents_pages
+    for i, (s, _d, n) in enumerate(filed):
         row = rows[i]
         assert row[0] == str(i + 1), row
-        assert row[-1] == str(page), (s, row)
+        assert row[2] == (str(page) if n == 1 else f"{page}–{page + n - 1}"), (s, row)
         page += n
-    cover_text = squeeze(pdf_text(path, "-f", "1", "-l", str(cover)))
+    cover_text = squeeze(pdf_text(path, "-f", "1", "-l", "1"))
     assert "调解卷宗" in cover_text and case.file_number in cover_text

@@ -31,6 +31,7 @@ from html.parser import HTMLParser
 import pytest
 
 from blueprints.panels import ORDER, build
+from domain import documents
 from domain.calendar import local_today
 from domain.links import link_cases
 from domain.mediation import record_session
@@ -39,10 +40,10 @@ from domain.records import record_investigation
 from domain.recusal import request_recusal
 from domain.transfers import send_transfer
 from extensions import db as _db
-from models.enums import ReferralKind, Role, SessionMode
+from models.enums import DocumentKind, ReferralKind, Role, SessionMode
 from models.states import CaseState
 from tests.conftest import BACKEND
-from tests.factories import PNG, user
+from tests.factories import PNG, tiny_pdf, user
 
 pytestmark = pytest.mark.skipif(
     BACKEND != "sqlite", reason="permissions are decided in Python: the SQLite pass covers them"
@@ -127,6 +128,13 @@ def _transfer(state: CaseState, sender: str, to: str) -> Callable:
     return make
 
 
+def _notice_generated(world):
+    """Ended without agreement, the notice of termination generated: its service to record."""
+    case = world.case(CaseState.TERMINATED)
+    documents.generate(case, DocumentKind.TERMINATION, world.mediator)
+    return case
+
+
 def _linked_at_desk(world):
     """Accepted at the desk, linked to an earlier archived case (a repeat petition)."""
     case = world.case(CaseState.ACCEPTED)
@@ -155,6 +163,7 @@ CASES: dict[str, Callable] = {
     "refused": lambda w: w.case(CaseState.REFUSED),
     "terminated": lambda w: w.case(CaseState.TERMINATED),
     "archived": lambda w: w.case(CaseState.ARCHIVED),
+    "terminated_notice": _notice_generated,
     "merged": lambda w: w.case(CaseState.MERGED, into=w.case(CaseState.ACCEPTED)),
     "court_mediating": lambda w: w.referral_case(ReferralKind.COURT, CaseState.MEDIATING),
     "court_failed": lambda w: w.referral_case(ReferralKind.COURT, CaseState.FAILED),
@@ -328,7 +337,8 @@ def dry_run(monkeypatch):
 
 @pytest.fixture
 def no_pdf(monkeypatch):
-    """Generating a document renders no real PDF here (its own tests do): a one-page stub."""
+    """Generating a document renders no real PDF here (its own tests do): a blank page."""
+    page = tiny_pdf(1)
 
     class Rendered:
         pages = [None]
@@ -337,7 +347,7 @@ def no_pdf(monkeypatch):
             return self
 
         def write_pdf(self):
-            return b"%PDF-1.4\n%stub\n"
+            return page  # a whole PDF: the 卷宗 merges the versions filed (domain/pdf_bundle.py)
 
     monkeypatch.setattr("domain.documents.html_to_pdf", lambda html: Rendered())
 

@@ -18,7 +18,7 @@ from flask_babel import force_locale
 
 from domain.documents import html_to_pdf, render_html
 from extensions import db
-from models import Document, JudicialConfirmation
+from models import JudicialConfirmation
 from models.enums import ClosureReason, DisputeType, DocumentKind, PartyKind, Source
 from models.states import CaseState
 
@@ -191,34 +191,28 @@ def test_cover(world, tmp_path):
     assert "保管期限短期" in text and "人调字第" in text
 
 
-def test_contents_lists_documents_in_chinese_and_uploads_as_attached(world, tmp_path):
+def test_contents_lists_documents_in_chinese_with_their_pages(world, tmp_path):
+    """Every filed document has its pages in the file, the identity documents included (never
+    "另附", attached separately)."""
     case = world.case(CaseState.AGREED)
-    case.documents.append(
-        Document(
-            kind=DocumentKind.ID_PROOF,
-            media_type="image/png",
-            content=b"\x89PNG\r\n\x1a\n",
-            size=8,
-            sha256="0" * 64,
-            uploaded=True,
-        )
-    )
     db.session.commit()
     entries = [
-        {"title": "Application for mediation", "subject": "", "page": 1, "kind": "application"},
-        {"title": "Mediation record", "subject": "2026-03-01", "page": 3, "kind": "session"},
-        {"title": "Mediation agreement", "subject": "", "page": 5, "kind": "agreement"},
+        {"title": "Application for mediation", "subject": "", "page": 3, "kind": "application"},
+        {"title": "Mediation record", "subject": "2026-03-01", "page": 4, "kind": "session"},
+        {"title": "Parties' identity documents", "subject": "", "page": 6, "kind": "id_proof"},
+        {"title": "Mediation agreement", "subject": "", "page": 7, "kind": "agreement"},
     ]
-    uploads = [d for d in case.documents if d.uploaded]
-    text = pdf(tmp_path, case, DocumentKind.CONTENTS, entries=entries, uploads=uploads)
+    entries[1].update(pages=2, note="第1版，已签名")
+    entries[2].update(note="扫描件")
+    text = pdf(tmp_path, case, DocumentKind.CONTENTS, entries=entries)
     assert "卷内目录" in text
     for column in ("序号", "文书名称", "页号", "备注"):
         assert column in text
-    assert "1人民调解申请书1" in text
-    assert "2人民调解记录（2026-03-01）3" in text
-    assert "3人民调解协议书5" in text
-    assert "4当事人身份证明另附" in text
-    assert "Application" not in text
+    assert "1人民调解申请书3" in text
+    assert "2人民调解记录（2026-03-01）4–5第1版，已签名" in text
+    assert "3当事人身份证明6扫描件" in text
+    assert "4人民调解协议书7" in text
+    assert "另附" not in text and "Application" not in text
 
 
 def test_back_cover(world, tmp_path):
@@ -300,7 +294,7 @@ def test_assembled_file_of_a_case_not_accepted(world, tmp_path):
             ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
         ).stdout,
     )
-    order = ["调解卷宗", "卷内目录", "1人民调解申请书1", "不予受理通知书", "本卷共"]
+    order = ["调解卷宗", "卷内目录", "1人民调解申请书3", "不予受理通知书", "本卷共"]
     positions = [text.find(marker) for marker in order]
     assert -1 not in positions and positions == sorted(positions), positions
     assert case.file_number in text

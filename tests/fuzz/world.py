@@ -62,6 +62,9 @@ def build() -> World:
             if state == CaseState.MEDIATING:
                 # A version to mark signed, on the case the lists show first.
                 documents.generate(case, DocumentKind.APPLICATION, world.mediator)
+            if state == CaseState.TERMINATED:
+                # A notice of termination to record as served on each party.
+                documents.generate(case, DocumentKind.TERMINATION, world.mediator)
     world.case(CaseState.REGISTERED, online=False)
     world.case(CaseState.AGREED, oral=True)
     world.case(CaseState.MERGED)
