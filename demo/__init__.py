@@ -18,8 +18,8 @@ archiving), docking.py (referrals, return legs, the merged duplicate), recusals.
 granted, one refused) and risk.py (a case reported to the police, one not yet); then
 exclusions.py (a case screened out, a suspended case past its old deadline, two agreements a
 court would not confirm as they stand) and notices.py (termination notices served, one case
-archived); committees.py gives each centre the committee it mediates under; texts.py and people.py write what the cases say. The
-texts and the regions are in data/.
+archived); committees.py gives each centre the committee it mediates under; texts.py and
+people.py write what the cases say. The texts and the regions are in data/.
 
 small.py is another world, small and fixed, for benchmarks and tests.
 """
