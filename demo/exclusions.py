@@ -258,6 +258,7 @@ def _ownership_agreement(make: _Maker) -> None:
         AgreementData(
             kind=AgreementKind.WRITTEN,
             facts="父母去世后留有房屋一栋及存款8万元，双方对分割意见不一。",
+            issues="房屋归谁所有、如何折价补偿，存款如何分配。",
             responsibilities="双方均为第一顺序继承人，应协商分割遗产。",
             terms=[
                 "父母遗留的房屋归申请人所有",
@@ -290,6 +291,7 @@ def _disputed_agreement(make: _Maker) -> None:
         AgreementData(
             kind=AgreementKind.WRITTEN,
             facts="被申请人抬高院坝致雨水排向申请人屋后。",
+            issues="是否修建排水沟，墙体修缮费用由谁承担。",
             responsibilities="被申请人负主要责任。",
             terms=[
                 "被申请人于十日内沿院坝东侧修建排水沟",

@@ -88,6 +88,7 @@ def at_centre(world, db):
             data=AgreementData(
                 kind=AgreementKind.WRITTEN,
                 facts="排水沟堵塞致申请人菜地受淹，双方就疏通和赔偿发生争议。",
+                issues="排水沟由谁疏通，菜地损失是否赔偿。",
                 responsibilities="被申请人负主要责任。",
                 terms=["被申请人于十日内疏通排水沟", "被申请人赔偿申请人损失500元"],
                 agreed_on=local_today(),
