@@ -75,6 +75,10 @@ class Action(enum.StrEnum):
     CORRECT_DISPUTE = "correct_dispute"
     # The holiday schedule changed: a working-day deadline placed again on the new schedule.
     RECOMPUTE_DEADLINE = "recompute_deadline"
+    # The case ledger (台账): a case brought in from an old ledger (one event, never the
+    # steps it went through elsewhere), and a case exported with personal details in full.
+    IMPORT_LEDGER = "import_ledger"
+    EXPORT_LEDGER = "export_ledger"
 
     @property
     def label(self):  # noqa: ANN201
@@ -135,6 +139,8 @@ ACTION_LABELS = {
     Action.WITHDRAW_PARTY: _l("Party marked withdrawn"),
     Action.CORRECT_DISPUTE: _l("Dispute details corrected"),
     Action.RECOMPUTE_DEADLINE: _l("Deadline recomputed for the holiday schedule"),
+    Action.IMPORT_LEDGER: _l("Imported from a case ledger"),
+    Action.EXPORT_LEDGER: _l("Exported in the case ledger with personal details"),
 }
 
 # The one table: (state, action) -> new state.
