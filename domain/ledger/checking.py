@@ -555,7 +555,7 @@ class _Reader:
             for key in ("confirmed_on", "follow_up_on", "follow_up_due"):
                 value = getattr(r, key)
                 if value and value < r.outcome_on:
-                    self.problem(r.row, key, _l("Before the case ended."))
+                    self.problem(r.row, key, _l("This date is before the case ended."))
 
     def _aftercare(self, r: CaseRow, closed: bool, given: set[str]) -> None:
         agreement = r.agreement_form is not None

@@ -79,7 +79,7 @@ PII_COLUMNS = frozenset(
 )
 # Several parties in one cell: names, and their ID numbers and phones in the same order.
 LIST_SEPARATOR = "、"
-_SPLIT = re.compile(r"[、，,;；\n]")
+_SPLIT = re.compile(r"[、，;；\n]")
 
 
 def split_list(value: str) -> list[str]:
@@ -166,7 +166,8 @@ class Vocabulary:
 
     def labels(self) -> str:
         """The labels in the current language, for a message listing what is accepted."""
-        return "、".join(str(m.label) for m in self.members)
+        words = [str(m.label) for m in self.members]
+        return ("、" if any("\u4e00" <= ch <= "\u9fff" for ch in words[0]) else ", ").join(words)
 
 
 class TypeVocabulary(Vocabulary):

@@ -237,7 +237,7 @@ def import_ledger(
     Raises NotPermitted (not an administrator), LedgerRefused (the rejected rows and why).
     """
     if actor.role != Role.ADMIN or not actor.active:
-        raise NotPermitted()
+        raise NotPermitted(_l("Only an administrator imports a ledger."))
     rows, problems = read_rows(sheet, actor)
     errors = [p for p in problems if not p.warning]
     warnings = [p for p in problems if p.warning]
