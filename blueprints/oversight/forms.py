@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SearchField, SelectField
-from wtforms.validators import Length, Optional
+from wtforms import BooleanField, DateField, SearchField, SelectField
+from wtforms.validators import Length, Optional, ValidationError
 
 from blueprints.forms import TrimmedForm, enum_choices
 from models.enums import DisputeType, Source
@@ -36,9 +36,24 @@ class CaseFilterForm(TrimmedForm):
     dispute_type = SelectField(_l("Type of dispute"), validators=[Optional()])
     source = SelectField(_l("Source"), validators=[Optional()])
     overdue = BooleanField(_l("Overdue only"))
+    # The period of the case ledger (domain.ledger.rows.period_condition): a case is in it
+    # when any of its counting dates is.
+    date_from = DateField(_l("Period from"), validators=[Optional()])
+    date_to = DateField(_l("Period to"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.state.choices = _with_any([(s.value, s.label) for s in CaseState], _l("Any state"))
         self.dispute_type.choices = _with_any(enum_choices(DisputeType), _l("Any type"))
         self.source.choices = _with_any(enum_choices(Source), _l("Any source"))
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end of the period is before its start."))
+
+    @property
+    def period(self):
+        """(start, end) of the period as validated; an invalid end is ignored."""
+        start = self.date_from.data if not self.date_from.errors else None
+        end = self.date_to.data if not self.date_to.errors else None
+        return start, end

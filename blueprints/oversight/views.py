@@ -16,6 +16,7 @@ from blueprints.oversight.forms import CaseFilterForm
 from blueprints.pagination import keyset_page
 from domain.clocks import local_today
 from domain.codes import normalise_case_number, normalise_number_prefix
+from domain.ledger.rows import period_condition
 from domain.permissions import case_scope
 from extensions import db
 from models import Case, Region, code_range
@@ -46,6 +47,8 @@ def _filtered(stmt: sa.Select, form: CaseFilterForm, today: date) -> sa.Select:
         stmt = stmt.where(Case.source == Source(form.source.data))
     if form.overdue.data:
         stmt = stmt.where(overdue_condition(today))
+    if any(form.period):
+        stmt = stmt.where(period_condition(*form.period))
     return stmt
 
 
