@@ -23,6 +23,7 @@ from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale
 from sqlalchemy.orm.exc import StaleDataError
 
+from cli_ledger import ledger_cli
 from demo import CITY_CODE, DEMO_PASSWORD, DemoConflict, load_demo
 from domain import holidays, passwords
 from domain import regions as region_codes
@@ -54,6 +55,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(translate)
     app.cli.add_command(holidays_cli)
     app.cli.add_command(clock_cli)
+    app.cli.add_command(ledger_cli)
 
 
 # --------------------------------------------------------------------------------------------
