@@ -6,7 +6,8 @@ from __future__ import annotations
 import tempfile
 
 import sqlalchemy as sa
-from flask import Response, abort, request, send_file, stream_with_context
+from flask import Response, abort, current_app, request, send_file
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,7 +15,14 @@ from blueprints.oversight import bp
 from blueprints.oversight.forms import CaseFilterForm
 from blueprints.oversight.views import _filtered
 from domain.calendar import local_today
-from domain.ledger.export import FORMATS, MEDIA_TYPES, ExportSpec, Filter, start_export
+from domain.ledger.export import (
+    FORMATS,
+    MEDIA_TYPES,
+    ExportSpec,
+    Filter,
+    LedgerExport,
+    start_export,
+)
 from domain.permissions import case_scope, reveal_condition
 from extensions import db
 from models import Case
@@ -44,6 +52,25 @@ def _scope_text() -> str:
     return _("Cases of %(region)s", region=current_user.organisation.region.full_name())
 
 
+def _streamed(export: LedgerExport):
+    """The CSV as it is written. The rows are read after the view has returned, so they are
+    read in an application context of their own (its own database session) in the language
+    of the request. The first chunk, the header block, needs neither (LedgerExport worked it
+    out): a server may take it while the request is still being answered, in another
+    context than the rest."""
+    app = current_app._get_current_object()
+    locale = str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
+
+    def chunks():
+        parts = export.csv_chunks()
+        yield next(parts).encode("utf-8")
+        with app.app_context(), force_locale(locale):
+            for chunk in parts:
+                yield chunk.encode("utf-8")
+
+    return chunks()
+
+
 @bp.route("/ledger.<fmt>")
 def ledger(fmt: str):
     """The ledger of the listed cases as XLSX or CSV (leader, admin, director); `full=1`
@@ -70,8 +97,7 @@ def ledger(fmt: str):
     db.session.commit()
     name = f"jiefen-ledger-{local_today().isoformat()}.{fmt}"
     if fmt == "csv":
-        chunks = (chunk.encode("utf-8") for chunk in export.csv_chunks())
-        response = Response(stream_with_context(chunks), mimetype=MEDIA_TYPES["csv"])
+        response = Response(_streamed(export), mimetype=MEDIA_TYPES["csv"])
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     else:
         # On disk, not in memory: openpyxl's write-only sheet appends each row to a file.

@@ -127,6 +127,13 @@ SYNONYMS: dict[type, dict[str, object]] = {
         "部门移送": Source.GOVERNMENT,
     },
     Channel: {"来电": Channel.PHONE, "电话": Channel.PHONE, "网上": Channel.ONLINE},
+    CaseState: {
+        "中止": CaseState.SUSPENDED,
+        "中止调解": CaseState.SUSPENDED,
+        "归档": CaseState.ARCHIVED,
+        "终止": CaseState.TERMINATED,
+        "终止调解": CaseState.TERMINATED,
+    },
     ClosureReason: {
         "书面协议": ClosureReason.AGREEMENT_WRITTEN,
         "口头协议": ClosureReason.AGREEMENT_ORAL,

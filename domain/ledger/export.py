@@ -160,7 +160,9 @@ class LedgerExport:
     # ---- CSV -----------------------------------------------------------------------------
     def csv_chunks(self) -> Iterator[str]:
         """The CSV file as text chunks, UTF-8 with a byte-order mark when encoded (so Excel
-        reads the Chinese): the header block, a blank line, the column headers, the rows."""
+        reads the Chinese): the header block, a blank line, the column headers, the rows.
+        The first chunk (up to the column headers) reads neither the database nor the
+        message catalogue."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow([self.title])

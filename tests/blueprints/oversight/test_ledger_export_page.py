@@ -17,7 +17,7 @@ from tests.conftest import hx
 
 
 def csv_text(client, query: str = "") -> str:
-    response = client.get(f"/oversight/ledger.csv{query}", buffered=True)
+    response = client.get(f"/oversight/ledger.csv{query}")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -110,7 +110,7 @@ def test_the_period_filter(cases, client, login):
 def test_odd_queries_are_no_error(cases, client, login, query):
     login("leader")
     assert client.get(f"/oversight/{query}").status_code == 200
-    assert client.get(f"/oversight/ledger.csv{query}", buffered=True).status_code == 200
+    assert client.get(f"/oversight/ledger.csv{query}").status_code == 200
 
 
 def test_who_may_export(cases, client, login):
@@ -118,5 +118,5 @@ def test_who_may_export(cases, client, login):
     login("mediator")
     assert client.get("/oversight/ledger.csv").status_code == 403
     login("admin")
-    assert client.get("/oversight/ledger.csv", buffered=True).status_code == 200
+    assert client.get("/oversight/ledger.csv").status_code == 200
     assert client.get("/oversight/ledger.pdf").status_code == 404
