@@ -1,5 +1,6 @@
 """Operator commands: `flask regions load|find`, `flask create-admin`, `flask create-user`,
-`flask holidays ...`, `flask clock due`, `flask seed` and `flask translate ...`.
+`flask holidays ...`, `flask clock due`, `flask seed` and `flask translate ...`; `flask ledger
+export|import` live in cli_ledger.py.
 
 A deployment starts from an empty database with `flask regions load` (the national codes that
 ship in data/regions/) and `flask create-admin` (the first administrator and the body they work
