@@ -36,10 +36,10 @@ class CaseFilterForm(TrimmedForm):
     dispute_type = SelectField(_l("Type of dispute"), validators=[Optional()])
     source = SelectField(_l("Source"), validators=[Optional()])
     overdue = BooleanField(_l("Overdue only"))
-    # The period of the case ledger (domain.ledger.rows.period_condition): a case is in it
-    # when any of its counting dates is.
-    date_from = DateField(_l("Period from"), validators=[Optional()])
-    date_to = DateField(_l("Period to"), validators=[Optional()])
+    # The period of the list and its ledger (domain.ledger.rows.period_condition): a case is
+    # in it when any of its counting dates is. ?from=…&to=… as the dashboard's links write it.
+    date_from = DateField(_l("Period from"), name="from", validators=[Optional()])
+    date_to = DateField(_l("Period to"), name="to", validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

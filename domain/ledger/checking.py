@@ -102,6 +102,7 @@ class CaseRow:
     applicants: list[PartyRow] = field(default_factory=list)
     respondents: list[PartyRow] = field(default_factory=list)
     region: Region | None = None
+    intake_organisation: Organisation | None = None
     organisation: Organisation | None = None
     mediator: str = ""
     state: CaseState | None = None
@@ -265,7 +266,11 @@ class _Reader:
             self.region_names = names
         return self.region_names.get(name, [])
 
-    def organisation(self, r: CaseRow, cell) -> Organisation | None:
+    def organisation(
+        self, r: CaseRow, cell, *, key: str = "organisation", mediating: bool = True
+    ) -> Organisation | None:
+        """The organisation named exactly, inside the area (the handling one must mediate;
+        the one a case was registered at may be any: a centre's desk)."""
         name = self.text(cell)
         if not name:
             return None
@@ -273,13 +278,11 @@ class _Reader:
             self.organisations = {o.name: o for o in db.session.scalars(sa.select(Organisation))}
         found = self.organisations.get(name)
         if found is None:
-            self.problem(
-                r.row, "organisation", _l("No organisation is called %(name)s.", name=name)
-            )
-        elif not found.mediates:
-            self.problem(r.row, "organisation", _l("%(name)s does not mediate cases.", name=name))
+            self.problem(r.row, key, _l("No organisation is called %(name)s.", name=name))
+        elif mediating and not found.mediates:
+            self.problem(r.row, key, _l("%(name)s does not mediate cases.", name=name))
         elif not self.in_area(found.region.code):
-            self.problem(r.row, "organisation", _l("%(name)s is outside your area.", name=name))
+            self.problem(r.row, key, _l("%(name)s is outside your area.", name=name))
         else:
             return found
         return None
@@ -382,6 +385,9 @@ class _Reader:
             self.problem(r.row, "respondents", _l("Name at least one party."))
         r.region = self.region(r, cell("region_code"), cell("place"))
         r.organisation = self.organisation(r, cell("organisation"))
+        r.intake_organisation = self.organisation(
+            r, cell("intake_organisation"), key="intake_organisation", mediating=False
+        )
         r.mediator = self.text(cell("mediator"))
         if len(r.mediator) > 64:
             self.problem(r.row, "mediator", _l("A name is longer than 64 characters."))

@@ -58,6 +58,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("respondent_phones", "被申请人联系电话", "Respondents' phones", 16),
     Column("region_code", "纠纷发生地代码", "Place code", 15),
     Column("place", "纠纷发生地", "Place", 24),
+    Column("intake_organisation", "登记单位", "Registered at", 24),
     Column("organisation", "承办组织", "Handling organisation", 28),
     Column("mediator", "调解员", "Mediator", 10),
     Column("state", "案件状态", "State", 16),

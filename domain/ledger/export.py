@@ -121,7 +121,9 @@ class LedgerExport:
                 "(cases registered, accepted, ended, ruled on by a court, or visited or due "
                 "for a follow-up visit in the period)"
             )
-        filters = "; ".join(f"{f.label}: {f.shown}" for f in spec.filters) or _("None")
+        filters = "; ".join(
+            _("%(label)s: %(value)s", label=f.label, value=f.shown) for f in spec.filters
+        ) or _("None")
         user = spec.user
         if user is not None:
             by = _(

@@ -126,7 +126,7 @@ class _Writer:
             amount=r.amount,
             region=r.region,
             region_code=r.region.code,
-            intake_org=self.intake_org(r.region),
+            intake_org=r.intake_organisation or self.intake_org(r.region),
             handling_org=r.organisation,
             created_at=noon(r.registered_on),
             accepted_at=noon(r.accepted_on) if r.accepted_on else None,

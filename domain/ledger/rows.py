@@ -80,6 +80,7 @@ def ledger_query(
         .order_by(Case.created_at, Case.id)
         .options(
             joinedload(Case.handling_org),
+            joinedload(Case.intake_org),
             selectinload(Case.parties),
             selectinload(Case.mediators),
             selectinload(Case.agreement),
@@ -147,6 +148,7 @@ def ledger_row(case: Case, places: Places, full: bool) -> Row:
         "summary": case.summary,
         "region_code": places.code(case.region_id),
         "place": places.name(case.region_id),
+        "intake_organisation": case.intake_org.name if case.intake_org else "",
         "organisation": case.handling_org.name if case.handling_org else "",
         "state": str(case.state.label),
         "outcome": str(case.closure_reason.label) if case.closure_reason else "",

@@ -98,14 +98,14 @@ def test_a_directors_full_ledger_is_recorded_on_each_case(cases, client, login, 
 def test_the_period_filter(cases, client, login):
     login("leader")
     today = local_today().isoformat()
-    assert cases["failed"].number in csv_text(client, f"?date_from={today}&date_to={today}")
-    assert cases["failed"].number not in csv_text(client, "?date_to=2020-01-01")
-    page = client.get("/oversight/?date_from=2026-02-01&date_to=2026-01-01")
+    assert cases["failed"].number in csv_text(client, f"?from={today}&to={today}")
+    assert cases["failed"].number not in csv_text(client, "?to=2020-01-01")
+    page = client.get("/oversight/?from=2026-02-01&to=2026-01-01")
     assert "The end of the period is before its start." in page.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
-    "query", ["?_external=1&_scheme=javascript", "?fmt=x&full=1", "?date_from=9999-99-99"]
+    "query", ["?_external=1&_scheme=javascript", "?fmt=x&full=1", "?from=9999-99-99"]
 )
 def test_odd_queries_are_no_error(cases, client, login, query):
     login("leader")
