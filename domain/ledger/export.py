@@ -134,7 +134,9 @@ class LedgerExport:
             )
         else:
             by = _("The command line (flask ledger export)")
-        if self.full_rows:
+        if self.full_rows and user is None:
+            details = _("ID numbers and phones in full (a command run on the server)")
+        elif self.full_rows:
             details = _(
                 "ID numbers and phones in full for %(n)s cases (recorded on each case's "
                 "timeline), masked for the others",
