@@ -200,7 +200,7 @@ class LedgerExport:
         title.font = Font(bold=True, size=14)
         sheet.append([title])
         for label, value in block:
-            cell = WriteOnlyCell(sheet, value=_xlsx_text(label))
+            cell = WriteOnlyCell(sheet, value=xlsx_text(label))
             cell.font = Font(bold=True)
             sheet.append([cell, _xlsx_cell(sheet, value)])
         sheet.append([])
@@ -237,7 +237,8 @@ def _csv_cell(value) -> str:
     return _csv_text(str(value))
 
 
-def _xlsx_text(value: str) -> str:
+def xlsx_text(value: str) -> str:
+    """A text an XLSX cell can hold (no control characters)."""
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
@@ -252,7 +253,7 @@ def _xlsx_cell(sheet, value, kind: str = "text"):
         return cell
     if isinstance(value, date):
         return value
-    text = _xlsx_text(str(value))
+    text = xlsx_text(str(value))
     if text.startswith("="):
         cell = WriteOnlyCell(sheet, value=text)
         cell.data_type = "s"
