@@ -23,7 +23,14 @@ from domain.identity import (
     normalise_id_number,
     normalise_phone,
 )
-from domain.ledger.columns import AGREEMENT_WORDS, BY_KEY, Vocabulary, split_list, vocabularies
+from domain.ledger.columns import (
+    AGREEMENT_WORDS,
+    BY_KEY,
+    FORMAT,
+    Vocabulary,
+    split_list,
+    vocabularies,
+)
 from domain.ledger.export import FORMULA_STARTS, language
 from domain.ledger.reading import LineError, Sheet
 from extensions import db
@@ -43,7 +50,7 @@ _DATE_FORMS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
     re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(FORMAT["date_pattern"]),  # 2026年3月1日
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
 # The channel a source usually comes by, when the ledger does not say.
@@ -495,11 +502,11 @@ class _Reader:
             text = str(cell)
         else:
             text = unicodedata.normalize("NFKC", self.text(cell))
-            text = text.replace(",", "").replace(" ", "").removesuffix("元")
+            text = text.replace(",", "").replace(" ", "").removesuffix(FORMAT["yuan"])
         if not text:
             return None
         scale = Decimal(1)
-        if text.endswith("万"):
+        if text.endswith(FORMAT["ten_thousand"]):  # 2.5万: 25 000 yuan
             text, scale = text[:-1], Decimal(10_000)
         try:
             amount = (Decimal(text) * scale).quantize(Decimal("0.01"))
