@@ -1,5 +1,6 @@
 """Operator commands: `flask regions load|find`, `flask create-admin`, `flask create-user`,
-`flask holidays ...`, `flask clock due`, `flask seed` and `flask translate ...`.
+`flask holidays ...`, `flask clock due`, `flask seed` and `flask translate ...`; `flask ledger
+export|import` live in cli_ledger.py.
 
 A deployment starts from an empty database with `flask regions load` (the national codes that
 ship in data/regions/) and `flask create-admin` (the first administrator and the body they work
@@ -23,6 +24,7 @@ from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale
 from sqlalchemy.orm.exc import StaleDataError
 
+from cli_ledger import ledger_cli
 from demo import CITY_CODE, DEMO_PASSWORD, DemoConflict, load_demo
 from domain import holidays, passwords
 from domain import regions as region_codes
@@ -54,6 +56,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(translate)
     app.cli.add_command(holidays_cli)
     app.cli.add_command(clock_cli)
+    app.cli.add_command(ledger_cli)
 
 
 # --------------------------------------------------------------------------------------------

@@ -360,6 +360,21 @@ def can_reveal_pii(user: User, case: Case) -> bool:
     return user.role == Role.MEDIATOR and (is_active_mediator(user, case) or _joint_now(user, case))
 
 
+def reveal_condition(user: User) -> sa.ColumnElement[bool]:
+    """can_reveal_pii as SQL, for many cases at once (the case ledger records a full export
+    on each case it shows in full): the same rule, and a test holds the two together."""
+    if user.role == Role.CLERK:
+        return sa.true()
+    if user.role == Role.DIRECTOR:
+        return sa.or_(
+            Case.handling_org_id == user.organisation_id,
+            Case.joint_org_id == user.organisation_id,
+        )
+    if user.role == Role.MEDIATOR:
+        return case_scope(user)
+    return sa.false()
+
+
 def can_send_transfer(user: User, case: Case) -> bool:
     """Send or withdraw a transfer: whoever holds the case (the desk before dispatch; the
     handling committee's director or the presiding mediator)."""

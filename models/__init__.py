@@ -20,6 +20,7 @@ from models.case import (
 )
 from models.docking import CaseLink, Referral, Transfer
 from models.holiday import Holiday, HolidayKind
+from models.ledger import LedgerDirection, LedgerLog
 from models.organisation import Organisation
 from models.receipt import ReceiptHold
 from models.region import Region, code_range
@@ -32,6 +33,8 @@ __all__ = [
     "CaseLink",
     "Holiday",
     "HolidayKind",
+    "LedgerDirection",
+    "LedgerLog",
     "Referral",
     "CaseRiskFlag",
     "PoliceReport",

@@ -135,6 +135,12 @@ class Case(db.Model):
     # insert. The token itself is never stored.
     submission_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True, index=True)
 
+    # A case of an old ledger (台账): the import that brought it in (None for a case registered
+    # here), and its mediator's name as the ledger wrote it when no account of the handling
+    # organisation bears that name.
+    ledger_import_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ledger_log.id"))
+    ledger_mediator: Mapped[str | None] = mapped_column(sa.String(64))
+
     # Optimistic locking: a stale write raises StaleDataError instead of losing an update.
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}

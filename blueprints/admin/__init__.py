@@ -8,6 +8,7 @@ protect(bp, "admin")
 from blueprints.admin import (  # noqa: E402,F401
     holidays,
     home,
+    ledger,
     organisations,
     regions,
     routing,

@@ -16,6 +16,7 @@ from blueprints.oversight.forms import CaseFilterForm
 from blueprints.pagination import keyset_page
 from domain.clocks import local_today, overdue_condition
 from domain.codes import normalise_case_number, normalise_number_prefix
+from domain.ledger.rows import period_condition
 from domain.permissions import case_scope
 from extensions import db
 from models import Case, CaseRiskFlag, Region, code_range
@@ -52,6 +53,8 @@ def _filtered(stmt: sa.Select, form: CaseFilterForm, today: date) -> sa.Select:
         stmt = stmt.where(Case.id.in_(flagged))
     if form.report_owed.data:
         stmt = stmt.where(Case.police_report_owed.is_(True))
+    if any(form.period):
+        stmt = stmt.where(period_condition(*form.period))
     return stmt
 
 

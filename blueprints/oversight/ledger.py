@@ -1,0 +1,111 @@
+"""The case ledger (台账) of the oversight list: the cases of its filter, all pages, as XLSX or
+CSV (leaders, administrators, committee directors)."""
+
+from __future__ import annotations
+
+import tempfile
+
+import sqlalchemy as sa
+from flask import Response, abort, current_app, request, send_file
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from blueprints.oversight import bp
+from blueprints.oversight.forms import CaseFilterForm
+from blueprints.oversight.views import _filtered
+from domain.calendar import local_today
+from domain.ledger.export import (
+    FORMATS,
+    MEDIA_TYPES,
+    ExportSpec,
+    Filter,
+    LedgerExport,
+    start_export,
+)
+from domain.permissions import case_scope, reveal_condition
+from extensions import db
+from models import Case
+from models.enums import Role
+
+# Who may ask for ID numbers and phones in full, for the cases they work (the rest of the
+# oversight face, leaders and administrators, only ever sees them masked).
+MAY_ASK_FULL = frozenset({Role.DIRECTOR})
+
+
+def _filters(form: CaseFilterForm) -> list[Filter]:
+    """The list's filters that validated, for the header block and the record."""
+    out = []
+    for name in ("q", "state", "dispute_type", "source"):
+        f = form[name]
+        if f.data and not f.errors:
+            shown = dict(f.choices).get(f.data, f.data) if hasattr(f, "choices") else f.data
+            out.append(Filter(name, f.data, str(f.label.text), str(shown)))
+    if form.overdue.data:
+        out.append(Filter("overdue", "y", str(form.overdue.label.text), _("Yes")))
+    return out
+
+
+def _scope_text() -> str:
+    if current_user.role == Role.DIRECTOR:
+        return _("Cases handled by %(organisation)s", organisation=current_user.organisation.name)
+    return _("Cases of %(region)s", region=current_user.organisation.region.full_name())
+
+
+def _streamed(export: LedgerExport):
+    """The CSV as it is written. The rows are read after the view has returned, so they are
+    read in an application context of their own (its own database session) in the language
+    of the request. The first chunk, the header block, needs neither (LedgerExport worked it
+    out): a server may take it while the request is still being answered, in another
+    context than the rest."""
+    app = current_app._get_current_object()
+    locale = str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
+
+    def chunks():
+        parts = export.csv_chunks()
+        yield next(parts).encode("utf-8")
+        with app.app_context(), force_locale(locale):
+            for chunk in parts:
+                yield chunk.encode("utf-8")
+
+    return chunks()
+
+
+@bp.route("/ledger.<fmt>")
+def ledger(fmt: str):
+    """The ledger of the listed cases as XLSX or CSV (leader, admin, director); `full=1`
+    shows a director's own cases' ID numbers and phones in full, recorded on each case."""
+    if fmt not in FORMATS:
+        abort(404)
+    form = CaseFilterForm(request.args)
+    form.validate()
+    scope = case_scope(current_user)
+    chosen = _filtered(sa.select(Case.id).where(scope), form, local_today())
+    full = request.args.get("full") == "1" and current_user.role in MAY_ASK_FULL
+    spec = ExportSpec(
+        condition=sa.and_(scope, Case.id.in_(chosen)),
+        scope=_scope_text(),
+        scope_key=current_user.organisation.region.code,
+        file_format=fmt,
+        via="web",
+        user=current_user,
+        period=form.period,
+        filters=_filters(form),
+        reveal=reveal_condition(current_user) if full else None,
+    )
+    export = start_export(spec)
+    db.session.commit()
+    name = f"jiefen-ledger-{local_today().isoformat()}.{fmt}"
+    if fmt == "csv":
+        response = Response(_streamed(export), mimetype=MEDIA_TYPES["csv"])
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    else:
+        # On disk, not in memory: openpyxl's write-only sheet appends each row to a file.
+        out = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it once sent
+        export.write_xlsx(out)
+        out.seek(0)
+        response = send_file(
+            out, mimetype=MEDIA_TYPES["xlsx"], as_attachment=True, download_name=name
+        )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
