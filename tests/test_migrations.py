@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -44,7 +45,7 @@ def test_upgrade_a_database_holding_cases(app, world):
     world.case()
     db.session.commit()
     counts = {
-        t: db.session.scalar(db.text(f'SELECT count(*) FROM "{t}"'))
+        t: db.session.scalar(sa.select(sa.func.count()).select_from(sa.table(t)))
         for t in ("case", "party", "event", "organisation", "user_account")
     }
     db.session.remove()
@@ -52,7 +53,8 @@ def test_upgrade_a_database_holding_cases(app, world):
     downgrade(directory=MIGRATIONS, revision="3f6b0d2c8e51")
     upgrade(directory=MIGRATIONS)
     for table, count in counts.items():
-        assert db.session.scalar(db.text(f'SELECT count(*) FROM "{table}"')) == count, table
+        rows = db.session.scalar(sa.select(sa.func.count()).select_from(sa.table(table)))
+        assert rows == count, table
     if db.engine.dialect.name == "sqlite":
         with db.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
