@@ -211,7 +211,9 @@ def render_html(
             context.update(transfer_note_context(case, subject_id))
         if masked:
             context = mask_context(context)
-        html = render_template(f"documents/{kind.value}.html", **context, **extra)
+        html = render_template(
+            f"documents/{kind.value}.html", **context, file_names=FILE_NAMES, **extra
+        )
     return scrub(html, case) if masked else html
 
 
@@ -576,6 +578,9 @@ FILE_NAMES = {
     "transfer_note": "案件移送函",
     "court_report": "调解结果反馈函",
     "id_proof": "当事人身份证明",
+    "cover": "卷宗封面",
+    "contents": "卷内目录",
+    "back_cover": "封底",
 }
 
 
