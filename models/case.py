@@ -65,6 +65,42 @@ class Case(db.Model):
         # Oversight list, newest first: read in index order, no sort (id breaks ties).
         sa.Index("ix_case_created_at_id", "created_at", "id"),
         sa.Index("ix_case_dispute_type_created_at_id", "dispute_type", "created_at", "id"),
+        # Statistics (domain.statistics): one index per counting date, holding every column a
+        # figure groups or filters by, so a year's figures are read from the index alone.
+        sa.Index(
+            "ix_case_stats_accepted",
+            "accepted_at",
+            "region_code",
+            "state",
+            "source",
+            "dispute_type",
+            "handling_org_id",
+            "intake_org_id",
+        ),
+        sa.Index(
+            "ix_case_stats_closed",
+            "closed_at",
+            "region_code",
+            "closure_reason",
+            "source",
+            "dispute_type",
+            "handling_org_id",
+            "intake_org_id",
+            "amount",
+        ),
+        sa.Index(
+            "ix_case_stats_created",
+            "created_at",
+            "region_code",
+            "state",
+            "channel",
+            "source",
+            "dispute_type",
+            "handling_org_id",
+            "intake_org_id",
+            "accepted_at",
+            "closed_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -372,6 +408,10 @@ class Agreement(db.Model):
     """The mediation agreement (PML Arts. 28-30): written 协议书 or oral 口头协议."""
 
     __tablename__ = "agreement"
+    # Statistics: the performance of the agreements of a period, read beside the case.
+    __table_args__ = (
+        sa.Index("ix_agreement_case_id_performance_status", "case_id", "performance_status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), unique=True)
@@ -433,7 +473,11 @@ class FollowUp(db.Model):
     committee supervises performance, PML Art. 31)."""
 
     __tablename__ = "follow_up"
-    __table_args__ = (sa.Index("ix_follow_up_done_at_due_on", "done_at", "due_on"),)
+    __table_args__ = (
+        sa.Index("ix_follow_up_done_at_due_on", "done_at", "due_on"),
+        # Statistics: the visits due in a period (回访率).
+        sa.Index("ix_follow_up_due_on_case_id_done_at", "due_on", "case_id", "done_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), index=True)
@@ -457,6 +501,12 @@ class JudicialConfirmation(db.Model):
     CPL Art. 205): within 30 days of the effective date."""
 
     __tablename__ = "judicial_confirmation"
+    # Statistics: the confirmations ruled in a period (司法确认数).
+    __table_args__ = (
+        sa.Index(
+            "ix_judicial_confirmation_ruled_on_ruling_case_id", "ruled_on", "ruling", "case_id"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), index=True)

@@ -1,0 +1,1145 @@
+"""Statistics by the justice bureaus' definitions: the figures a centre reports, each counted by
+its own date, for any period, broken down by source, dispute type, level, organisation, region
+or mediator, within the viewer's scope.
+
+What counts a case into a period (the counting date) differs by indicator:
+
+| family | counting date | indicators |
+|---|---|---|
+| accepted | `Case.accepted_at` (受理) | 受理数 and its split by source |
+| closed | `Case.closed_at` (mediation ended) | 调解数, 调解成功数, 协议涉及金额, 协议履行 |
+| confirmed | `JudicialConfirmation.ruled_on` | 司法确认数 |
+| visits | `FollowUp.due_on` | 应回访, 已回访 |
+| registered | `Case.created_at` (登记) | 登记数, 自主申请 (online), 排查发现, 合格响应 |
+
+So a case accepted in December and settled in January counts into December's 受理数 and
+January's 调解数: a period's 调解率 can exceed 100%. A case merged into another (the same
+dispute registered twice) counts once, as the case that goes on: merged cases count nowhere.
+
+- 调解数: mediation ended in the period with an outcome of mediation: an agreement, a failure,
+  or an ending while mediating (a party withdrew or could not be reached, the period expired,
+  a party refused to sign). Not counted: not accepted, a party refused mediation (it never
+  began, PML Art. 17), transferred to another body, merged.
+- 调解成功数: of those, ended by an agreement, written or oral (PML Arts. 28-30).
+- 调解成功率 has two denominators (the bulletins do not say which they divide by; when every
+  accepted case was mediated they agree): 成功数 ÷ 调解数 and 成功数 ÷ 受理数. Every rate carries
+  its formula, and the screen shows it.
+- 司法确认数: cases whose agreement a court confirmed (PML Art. 33), by the ruling's date.
+- 回访率: cases with a follow-up visit due in the period (and already due, or made early)
+  that were visited.
+- 协议履行率: agreements of the period (调解成功数) whose terms are all performed.
+- 协议涉及金额: the amounts in dispute of the cases settled by agreement in the period.
+- 自主申请率: applications the parties filed themselves online ÷ all cases registered, per month.
+- 案件合格响应率: online applications answered (accepted, or closed: not accepted, refused,
+  transferred) within RESPONSE_WORKING_DAYS working days after the day they were filed (the
+  promise on the citizen's status page), of those answered or whose time has run out.
+- Prevention counts (防止民间纠纷转化为刑事案件, 防止群体性上访…) and screening rounds (排查次数,
+  预防纠纷数) are not recorded by the portal: prevention_counts() says so instead of a number.
+  Disputes found in screening (排查发现纠纷数) are the cases registered from screening.
+
+Every figure is one aggregate query on indexed columns (migration "statistics indexes"); no
+case is loaded into Python. The cases behind a figure are selected by the same conditions
+(case_condition), so a figure and its list of cases always agree.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import sqlalchemy as sa
+import sqlalchemy.ext.compiler
+from flask_babel import lazy_gettext as _l
+
+from domain.calendar import CHINA, add_days, local_today
+from domain.permissions import case_scope
+from extensions import db
+from models import (
+    Agreement,
+    Case,
+    CaseMediator,
+    FollowUp,
+    JudicialConfirmation,
+    Organisation,
+    Region,
+    User,
+    code_range,
+)
+from models.enums import (
+    Channel,
+    ClosureReason,
+    DisputeType,
+    LabelledEnum,
+    OrgKind,
+    Performance,
+    RegionLevel,
+    Ruling,
+    Source,
+)
+from models.states import CaseState
+
+# An online application is answered within this many working days after the day it was filed
+# (the citizen's status page promises it: "usually within 3 working days").
+RESPONSE_WORKING_DAYS = 3
+
+SUCCESS_REASONS = (ClosureReason.AGREEMENT_WRITTEN, ClosureReason.AGREEMENT_ORAL)
+# Mediation took place and ended (see the module's docstring).
+MEDIATED_REASONS = (
+    *SUCCESS_REASONS,
+    ClosureReason.FAILED,
+    ClosureReason.PARTY_WITHDREW,
+    ClosureReason.UNREACHABLE,
+    ClosureReason.PERIOD_EXPIRED,
+    ClosureReason.REFUSED_TO_SIGN,
+)
+
+
+# ---- periods ------------------------------------------------------------------------------
+
+
+def start_of_day(day: date) -> datetime:
+    """The first moment of a China calendar day."""
+    return datetime.combine(day, time(0), tzinfo=CHINA)
+
+
+@dataclass(frozen=True)
+class Period:
+    """China calendar days from `start` to `end`, both included."""
+
+    start: date
+    end: date
+
+    def __post_init__(self):
+        if self.end < self.start:
+            raise ValueError("a period ends on or after its start")
+
+    @property
+    def since(self) -> datetime:
+        return start_of_day(self.start)
+
+    @property
+    def until(self) -> datetime:
+        """The first moment after the period (a half-open bound)."""
+        return start_of_day(self.end + timedelta(days=1))
+
+    def days(self) -> Iterable[date]:
+        day = self.start
+        while day <= self.end:
+            yield day
+            day += timedelta(days=1)
+
+    def year_earlier(self) -> Period:
+        """The same days a year before (29 February becomes 28 February)."""
+        return Period(_year_back(self.start), _year_back(self.end))
+
+    @classmethod
+    def month_to_date(cls, today: date) -> Period:
+        return cls(today.replace(day=1), today)
+
+    @classmethod
+    def year_to_date(cls, today: date) -> Period:
+        return cls(date(today.year, 1, 1), today)
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        first = date(year, month, 1)
+        following = date(year + month // 12, month % 12 + 1, 1)
+        return cls(first, following - timedelta(days=1))
+
+
+def _year_back(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def months_of(period: Period) -> list[Period]:
+    """The calendar months the period touches, each cut to the period."""
+    out = []
+    year, month = period.start.year, period.start.month
+    while date(year, month, 1) <= period.end:
+        whole = Period.month(year, month)
+        out.append(Period(max(whole.start, period.start), min(whole.end, period.end)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+# ---- rates and amounts --------------------------------------------------------------------
+
+
+def percent(numerator: int, denominator: int, places: int = 2) -> Decimal | None:
+    """numerator ÷ denominator as a percentage rounded half up to `places` decimals (the
+    bulletins: 666 ÷ 802 → 83.04), None when the denominator is 0."""
+    if not denominator:
+        return None
+    step = Decimal(1).scaleb(-places)
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(step, ROUND_HALF_UP)
+
+
+def format_percent(value: Decimal | None) -> str:
+    """83.04%, 100%, 96.9%: as the bulletins print them (no trailing zeros); — for no value."""
+    if value is None:
+        return "—"
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A rate with its parts and its formula (shown with every rate: the definitions are
+    inferred, so a reader sees what was divided by what)."""
+
+    numerator: int
+    denominator: int
+    formula: object  # a lazy string, e.g. "successful ÷ mediated"
+
+    def value(self, places: int = 2) -> Decimal | None:
+        return percent(self.numerator, self.denominator, places)
+
+    def text(self, places: int = 2) -> str:
+        return format_percent(self.value(places))
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+# ---- what is counted ----------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """The counts of one period (and one breakdown value); rates are computed from them."""
+
+    accepted: int = 0
+    accepted_by_source: dict[Source, int] = field(default_factory=dict)
+    mediated: int = 0
+    successful: int = 0
+    amount_cents: int = 0
+    performed: int = 0
+    confirmed: int = 0
+    visits_due: int = 0
+    visited: int = 0
+    registered: int = 0
+    self_filed: int = 0
+    screening_found: int = 0
+    response_due: int = 0
+    responded_in_time: int = 0
+
+    def __add__(self, other: Figures) -> Figures:
+        out = Figures()
+        for f in fields(self):
+            if f.name == "accepted_by_source":
+                merged = dict(self.accepted_by_source)
+                for source, n in other.accepted_by_source.items():
+                    merged[source] = merged.get(source, 0) + n
+                out.accepted_by_source = merged
+            else:
+                setattr(out, f.name, getattr(self, f.name) + getattr(other, f.name))
+        return out
+
+    @property
+    def amount(self) -> Decimal:
+        """协议涉及金额 in yuan, exact (summed in cents)."""
+        return Decimal(self.amount_cents) / 100
+
+    def by_source(self, source: Source) -> int:
+        return self.accepted_by_source.get(source, 0)
+
+    @property
+    def self_accepted(self) -> int:
+        """自行受理: the party's application and the committee's own initiative (Jingzhou's
+        grouping of sources)."""
+        return self.by_source(Source.APPLICATION) + self.by_source(Source.INITIATIVE)
+
+    # The rates, each with its formula.
+    @property
+    def mediation_rate(self) -> Rate:
+        return Rate(self.mediated, self.accepted, _l("mediated ÷ accepted"))
+
+    @property
+    def success_rate(self) -> Rate:
+        return Rate(self.successful, self.mediated, _l("successful ÷ mediated"))
+
+    @property
+    def success_rate_of_accepted(self) -> Rate:
+        return Rate(self.successful, self.accepted, _l("successful ÷ accepted"))
+
+    @property
+    def confirmation_rate(self) -> Rate:
+        return Rate(self.confirmed, self.successful, _l("judicially confirmed ÷ successful"))
+
+    @property
+    def follow_up_rate(self) -> Rate:
+        return Rate(self.visited, self.visits_due, _l("visited ÷ due for a visit"))
+
+    @property
+    def performance_rate(self) -> Rate:
+        return Rate(self.performed, self.successful, _l("fully performed ÷ successful"))
+
+    @property
+    def self_filing_rate(self) -> Rate:
+        return Rate(
+            self.self_filed, self.registered, _l("filed online by the parties ÷ registered")
+        )
+
+    @property
+    def response_rate(self) -> Rate:
+        return Rate(
+            self.responded_in_time,
+            self.response_due,
+            _l("answered in time ÷ online applications due an answer"),
+        )
+
+    def source_share(self, source: Source) -> Rate:
+        return Rate(self.by_source(source), self.accepted, _l("of this source ÷ accepted"))
+
+
+class Measure(enum.StrEnum):
+    """A count whose cases can be listed: the `indicator` of the case list."""
+
+    ACCEPTED = "accepted"
+    MEDIATED = "mediated"
+    SUCCESSFUL = "successful"
+    PERFORMED = "performed"
+    CONFIRMED = "confirmed"
+    VISITS_DUE = "visits_due"
+    VISITED = "visited"
+    REGISTERED = "registered"
+    SELF_FILED = "self_filed"
+    SCREENING_FOUND = "screening_found"
+    RESPONSE_DUE = "response_due"
+    RESPONDED_IN_TIME = "responded_in_time"
+
+    @property
+    def label(self):  # noqa: ANN201 - a LazyString
+        return MEASURE_LABELS[self]
+
+
+MEASURE_LABELS = {
+    Measure.ACCEPTED: _l("Accepted"),
+    Measure.MEDIATED: _l("Mediated"),
+    Measure.SUCCESSFUL: _l("Mediated successfully"),
+    Measure.PERFORMED: _l("Agreements fully performed"),
+    Measure.CONFIRMED: _l("Judicially confirmed"),
+    Measure.VISITS_DUE: _l("Due for a follow-up visit"),
+    Measure.VISITED: _l("Visited"),
+    Measure.REGISTERED: _l("Registered"),
+    Measure.SELF_FILED: _l("Filed online by the parties"),
+    Measure.SCREENING_FOUND: _l("Found in screening"),
+    Measure.RESPONSE_DUE: _l("Online applications due an answer"),
+    Measure.RESPONDED_IN_TIME: _l("Answered in time"),
+}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One line of a statistics table: a count, a rate or an amount, with its label, its
+    formula (rates) and the counts whose cases can be listed."""
+
+    key: str
+    label: object
+    kind: str  # "count", "rate", "amount"
+    measure: Measure | None = None  # the cases behind a count (or an amount)
+    parts: tuple[Measure, Measure] | None = None  # a rate's numerator and denominator
+
+
+def _rate_of(figures: Figures, key: str) -> Rate:
+    return getattr(figures, key)
+
+
+# The indicators in report order (DOMAIN §3.3). Source shares follow 受理数 in the tables.
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("accepted", _l("Accepted (受理数)"), "count", Measure.ACCEPTED),
+    Indicator("mediated", _l("Mediated (调解数)"), "count", Measure.MEDIATED),
+    Indicator(
+        "mediation_rate",
+        _l("Mediation rate (调解率)"),
+        "rate",
+        parts=(Measure.MEDIATED, Measure.ACCEPTED),
+    ),
+    Indicator("successful", _l("Mediated successfully (调解成功数)"), "count", Measure.SUCCESSFUL),
+    Indicator(
+        "success_rate",
+        _l("Success rate (调解成功率)"),
+        "rate",
+        parts=(Measure.SUCCESSFUL, Measure.MEDIATED),
+    ),
+    Indicator(
+        "success_rate_of_accepted",
+        _l("Success rate of accepted cases (调解成功率)"),
+        "rate",
+        parts=(Measure.SUCCESSFUL, Measure.ACCEPTED),
+    ),
+    Indicator("confirmed", _l("Judicially confirmed (司法确认数)"), "count", Measure.CONFIRMED),
+    Indicator(
+        "confirmation_rate",
+        _l("Judicial confirmation rate (司法确认率)"),
+        "rate",
+        parts=(Measure.CONFIRMED, Measure.SUCCESSFUL),
+    ),
+    Indicator(
+        "follow_up_rate",
+        _l("Follow-up rate (回访率)"),
+        "rate",
+        parts=(Measure.VISITED, Measure.VISITS_DUE),
+    ),
+    Indicator(
+        "performance_rate",
+        _l("Performance rate (协议履行率)"),
+        "rate",
+        parts=(Measure.PERFORMED, Measure.SUCCESSFUL),
+    ),
+    Indicator(
+        "amount", _l("Amount in agreements, yuan (协议涉及金额)"), "amount", Measure.SUCCESSFUL
+    ),
+    Indicator("registered", _l("Registered (登记数)"), "count", Measure.REGISTERED),
+    Indicator(
+        "self_filing_rate",
+        _l("Self-filing rate (自主申请率)"),
+        "rate",
+        parts=(Measure.SELF_FILED, Measure.REGISTERED),
+    ),
+    Indicator(
+        "response_rate",
+        _l("Timely response rate (案件合格响应率)"),
+        "rate",
+        parts=(Measure.RESPONDED_IN_TIME, Measure.RESPONSE_DUE),
+    ),
+    Indicator(
+        "screening_found",
+        _l("Disputes found in screening (排查发现纠纷数)"),
+        "count",
+        Measure.SCREENING_FOUND,
+    ),
+)
+INDICATOR_BY_KEY = {i.key: i for i in INDICATORS}
+
+
+def value_of(figures: Figures, indicator: Indicator):
+    """The indicator's value in `figures`: an int, a Rate or a Decimal amount."""
+    if indicator.kind == "rate":
+        return _rate_of(figures, indicator.key)
+    if indicator.kind == "amount":
+        return figures.amount
+    return getattr(figures, indicator.key)
+
+
+MEASURE_FIELD = {
+    Measure.ACCEPTED: "accepted",
+    Measure.MEDIATED: "mediated",
+    Measure.SUCCESSFUL: "successful",
+    Measure.PERFORMED: "performed",
+    Measure.CONFIRMED: "confirmed",
+    Measure.VISITS_DUE: "visits_due",
+    Measure.VISITED: "visited",
+    Measure.REGISTERED: "registered",
+    Measure.SELF_FILED: "self_filed",
+    Measure.SCREENING_FOUND: "screening_found",
+    Measure.RESPONSE_DUE: "response_due",
+    Measure.RESPONDED_IN_TIME: "responded_in_time",
+}
+
+
+def count_of(figures: Figures, measure: Measure) -> int:
+    return getattr(figures, MEASURE_FIELD[measure])
+
+
+# ---- breakdowns ---------------------------------------------------------------------------
+
+
+class Level(LabelledEnum):
+    """The level of the organisation handling a case (the desk's centre while the case waits
+    for dispatch): city, county, township, village, or an industry or enterprise committee
+    (行业性专业性, PML Art. 34)."""
+
+    CITY = "city"
+    COUNTY = "county"
+    TOWNSHIP = "township"
+    VILLAGE = "village"
+    INDUSTRY = "industry"
+    NONE = "none"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.CITY: _l("City level"),
+            cls.COUNTY: _l("County level"),
+            cls.TOWNSHIP: _l("Township level"),
+            cls.VILLAGE: _l("Village level"),
+            cls.INDUSTRY: _l("Industry and enterprise committees"),
+            cls.NONE: _l("No organisation"),
+        }
+
+
+_LEVEL_OF_REGION = {
+    RegionLevel.CITY: Level.CITY,
+    RegionLevel.COUNTY: Level.COUNTY,
+    RegionLevel.TOWNSHIP: Level.TOWNSHIP,
+    RegionLevel.VILLAGE: Level.VILLAGE,
+    RegionLevel.GROUP: Level.VILLAGE,
+}
+
+
+def level_of(kind: OrgKind, region_level: RegionLevel) -> Level:
+    if kind in (OrgKind.INDUSTRY_COMMITTEE, OrgKind.ENTERPRISE_COMMITTEE):
+        return Level.INDUSTRY
+    return _LEVEL_OF_REGION[region_level]
+
+
+class Dimension(LabelledEnum):
+    SOURCE = "source"
+    TYPE = "type"
+    LEVEL = "level"
+    ORGANISATION = "organisation"
+    REGION = "region"
+    MEDIATOR = "mediator"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.SOURCE: _l("Source"),
+            cls.TYPE: _l("Type of dispute"),
+            cls.LEVEL: _l("Level"),
+            cls.ORGANISATION: _l("Organisation"),
+            cls.REGION: _l("Place"),
+            cls.MEDIATOR: _l("Mediator"),
+        }
+
+
+# The organisation a case is counted at: the one handling it, or the centre where it was
+# registered while it waits for dispatch.
+case_organisation = sa.func.coalesce(Case.handling_org_id, Case.intake_org_id)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Narrow the cases counted (and listed): a place (a region code and everything inside
+    it), an organisation, a level, a dispute type, a source, a (presiding) mediator. None:
+    any."""
+
+    region: str | None = None
+    organisation_id: int | None = None
+    level: Level | None = None
+    dispute_type: DisputeType | None = None
+    source: Source | None = None
+    mediator_id: int | None = None
+
+    def narrowed(self, dimension: Dimension, key) -> Filters:
+        """These filters and one breakdown value (a row of a breakdown table)."""
+        name = {
+            Dimension.SOURCE: "source",
+            Dimension.TYPE: "dispute_type",
+            Dimension.LEVEL: "level",
+            Dimension.ORGANISATION: "organisation_id",
+            Dimension.REGION: "region",
+            Dimension.MEDIATOR: "mediator_id",
+        }[dimension]
+        if dimension == Dimension.ORGANISATION and key is None:
+            return replace(self, level=Level.NONE)  # the row of cases at no organisation
+        return replace(self, **{name: key})
+
+
+def organisations_of_level(level: Level) -> list[int]:
+    """The ids of the organisations at `level` (one query over the organisations, a few
+    hundred rows; the case table is not read)."""
+    rows = db.session.execute(
+        sa.select(Organisation.id, Organisation.kind, Region.level).join(
+            Region, Organisation.region_id == Region.id
+        )
+    ).all()
+    return sorted(i for i, kind, region_level in rows if level_of(kind, region_level) == level)
+
+
+def presiding_mediator_cases(user_id: int | None) -> sa.Select:
+    """The cases `user_id` presides (None: cases without a presiding mediator are handled by
+    the caller)."""
+    return sa.select(CaseMediator.case_id).where(
+        CaseMediator.user_id == user_id,
+        CaseMediator.presiding.is_(True),
+        CaseMediator.active.is_(True),
+    )
+
+
+def _any_presiding() -> sa.Select:
+    return sa.select(CaseMediator.case_id).where(
+        CaseMediator.presiding.is_(True), CaseMediator.active.is_(True)
+    )
+
+
+def filter_conditions(filters: Filters) -> list[sa.ColumnElement[bool]]:
+    conditions = []
+    if filters.region:
+        low, high = code_range(filters.region)
+        conditions += [Case.region_code >= low, Case.region_code < high]
+    if filters.organisation_id is not None:
+        conditions.append(case_organisation == filters.organisation_id)
+    if filters.level is not None:
+        if filters.level == Level.NONE:
+            conditions.append(case_organisation.is_(None))
+        else:
+            conditions.append(case_organisation.in_(organisations_of_level(filters.level)))
+    if filters.dispute_type is not None:
+        conditions.append(Case.dispute_type == filters.dispute_type)
+    if filters.source is not None:
+        conditions.append(Case.source == filters.source)
+    if filters.mediator_id is not None:
+        if filters.mediator_id == 0:  # the row "no presiding mediator"
+            conditions.append(Case.id.not_in(_any_presiding()))
+        else:
+            conditions.append(Case.id.in_(presiding_mediator_cases(filters.mediator_id)))
+    return conditions
+
+
+def scope_of(user: User) -> sa.ColumnElement[bool]:
+    """The cases a user's statistics count: their area's cases by THE scoping rule
+    (domain.permissions.case_scope), without the transfers merely on their way in."""
+    return case_scope(user, incoming=False)
+
+
+# ---- the SQL of the counting dates --------------------------------------------------------
+
+
+class local_date(sa.sql.expression.FunctionElement):  # noqa: N801 - reads like SQL
+    """The China calendar date of a UTC timestamp, plus `days`. China keeps UTC+8 all year
+    (no daylight saving since 1991), so a fixed offset is exact. The days are a literal, part
+    of the statement (and of its cache key)."""
+
+    type = sa.Date()
+    name = "local_date"
+    inherit_cache = True
+
+    def __init__(self, expr, days: int = 0):
+        super().__init__(expr, sa.literal_column(str(int(days))))
+
+
+@sa.ext.compiler.compiles(local_date, "sqlite")
+def _local_date_sqlite(element, compiler, **kw):
+    expr, days = list(element.clauses)
+    shift = f", '+{days.name} days'" if days.name != "0" else ""
+    return f"date({compiler.process(expr, **kw)}, '+8 hours'{shift})"
+
+
+@sa.ext.compiler.compiles(local_date)
+def _local_date_default(element, compiler, **kw):
+    expr, days = list(element.clauses)
+    day = f"CAST(({compiler.process(expr, **kw)} AT TIME ZONE 'Asia/Shanghai') AS DATE)"
+    return f"({day} + {days.name})" if days.name != "0" else day
+
+
+NOT_MERGED = Case.state != CaseState.MERGED
+# When an online application was answered: accepted, or closed without acceptance (not
+# accepted, refused at the desk, transferred out).
+ANSWERED_AT = sa.func.coalesce(Case.accepted_at, Case.closed_at)
+
+
+def response_deadline(filed_on: date) -> date:
+    """The last day to answer an online application filed on `filed_on`."""
+    return add_days(filed_on, RESPONSE_WORKING_DAYS, working=True)
+
+
+def _answered_in_time(period: Period) -> sa.ColumnElement[bool]:
+    """Answered by the deadline of its filing day. The deadline is the filing day plus a few
+    calendar days (3 to ~10 around weekends and holidays): the filing days of the period are
+    grouped by that offset, so the condition is a handful of IN lists, evaluated per row
+    without a calendar table."""
+    by_offset: dict[int, list[date]] = defaultdict(list)
+    for day in period.days():
+        by_offset[(response_deadline(day) - day).days].append(day)
+    filed = local_date(Case.created_at)
+    return sa.and_(
+        ANSWERED_AT.is_not(None),
+        sa.or_(
+            *(
+                sa.and_(filed.in_(days), local_date(ANSWERED_AT) <= local_date(Case.created_at, k))
+                for k, days in sorted(by_offset.items())
+            )
+        ),
+    )
+
+
+def _response_due(today: date) -> sa.ColumnElement[bool]:
+    """Answered, or its time to answer has run out by today (the deadline grows with the
+    filing day, so "run out" is "filed before a cut-off")."""
+    last = today - timedelta(days=1)
+    while response_deadline(last) >= today:
+        last -= timedelta(days=1)
+    return sa.or_(ANSWERED_AT.is_not(None), Case.created_at < start_of_day(last + timedelta(1)))
+
+
+def _between(column, period: Period, is_date: bool = False) -> sa.ColumnElement[bool]:
+    if is_date:
+        return sa.and_(column >= period.start, column <= period.end)
+    return sa.and_(column >= period.since, column < period.until)
+
+
+def case_condition(measure: Measure, period: Period, today: date) -> sa.ColumnElement[bool]:
+    """The cases counted by `measure` in `period`, as a condition on Case: the case list
+    selects with it, the figures count with the same parts."""
+    accepted = sa.and_(_between(Case.accepted_at, period), NOT_MERGED)
+    closed = sa.and_(_between(Case.closed_at, period), Case.closure_reason.in_(MEDIATED_REASONS))
+    success = Case.closure_reason.in_(SUCCESS_REASONS)
+    registered = sa.and_(_between(Case.created_at, period), NOT_MERGED)
+    online = Case.channel == Channel.ONLINE
+    if measure == Measure.ACCEPTED:
+        return accepted
+    if measure == Measure.MEDIATED:
+        return closed
+    if measure == Measure.SUCCESSFUL:
+        return sa.and_(closed, success)
+    if measure == Measure.PERFORMED:
+        performed = sa.select(Agreement.case_id).where(
+            Agreement.performance_status == Performance.PERFORMED
+        )
+        return sa.and_(closed, success, Case.id.in_(performed))
+    if measure == Measure.CONFIRMED:
+        return sa.and_(NOT_MERGED, Case.id.in_(sa.select(_confirmed(period).c.case_id)))
+    if measure in (Measure.VISITS_DUE, Measure.VISITED):
+        visits = _visits(period, today, done=measure == Measure.VISITED)
+        return sa.and_(NOT_MERGED, Case.id.in_(sa.select(visits.c.case_id)))
+    if measure == Measure.REGISTERED:
+        return registered
+    if measure == Measure.SELF_FILED:
+        return sa.and_(registered, online)
+    if measure == Measure.SCREENING_FOUND:
+        return sa.and_(registered, Case.channel == Channel.SCREENING)
+    if measure == Measure.RESPONSE_DUE:
+        return sa.and_(registered, online, _response_due(today))
+    if measure == Measure.RESPONDED_IN_TIME:
+        return sa.and_(registered, online, _response_due(today), _answered_in_time(period))
+    raise ValueError(measure)
+
+
+def _confirmed(period: Period) -> sa.Subquery:
+    return (
+        sa.select(JudicialConfirmation.case_id)
+        .where(
+            JudicialConfirmation.ruling == Ruling.CONFIRMED,
+            _between(JudicialConfirmation.ruled_on, period, is_date=True),
+        )
+        .subquery()
+    )
+
+
+def _visits(period: Period, today: date, done: bool = False) -> sa.Subquery:
+    conditions = [
+        _between(FollowUp.due_on, period, is_date=True),
+        sa.or_(FollowUp.due_on <= today, FollowUp.done_at.is_not(None)),
+    ]
+    if done:
+        conditions.append(FollowUp.done_at.is_not(None))
+    return sa.select(FollowUp.case_id).where(*conditions).subquery()
+
+
+# ---- counting -----------------------------------------------------------------------------
+
+
+def _sum_if(condition) -> sa.ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+@dataclass(frozen=True)
+class _Group:
+    """What a query groups by: a dimension (or none) and, for the series, the day."""
+
+    dimension: Dimension | None = None
+    region_depth: int = 9
+    by_day: bool = False
+    by_source: bool = True
+
+
+def _dimension_key(group: _Group):
+    d = group.dimension
+    if d is None:
+        return None
+    if d == Dimension.SOURCE:
+        return Case.source
+    if d == Dimension.TYPE:
+        return Case.dispute_type
+    if d in (Dimension.ORGANISATION, Dimension.LEVEL):
+        return case_organisation
+    if d == Dimension.REGION:
+        # Literals, not parameters: PostgreSQL matches the grouped expression by its text.
+        depth = sa.literal_column(str(int(group.region_depth)))
+        return sa.func.substr(Case.region_code, sa.literal_column("1"), depth)
+    if d == Dimension.MEDIATOR:
+        return sa.func.coalesce(CaseMediator.user_id, sa.literal_column("0"))
+    raise ValueError(d)
+
+
+def _grouped(stmt: sa.Select, group: _Group, keys: list) -> sa.Select:
+    if group.dimension == Dimension.MEDIATOR:
+        stmt = stmt.outerjoin(
+            CaseMediator,
+            sa.and_(
+                CaseMediator.case_id == Case.id,
+                CaseMediator.presiding.is_(True),
+                CaseMediator.active.is_(True),
+            ),
+        )
+    return stmt.group_by(*keys) if keys else stmt
+
+
+def _run(
+    family: str,
+    scope: sa.ColumnElement[bool] | None,
+    period: Period,
+    filters: Filters,
+    today: date,
+    group: _Group,
+) -> list[tuple[tuple, dict]]:
+    """One aggregate query of a family: rows of (group key, {field: value})."""
+    where = [*filter_conditions(filters)]
+    if scope is not None:
+        where.append(scope)
+    keys = []
+    dim = _dimension_key(group)
+    if dim is not None:
+        keys.append(dim)
+
+    if family == "accepted":
+        if group.by_day:
+            keys.append(local_date(Case.accepted_at))
+        keys.append(Case.source)
+        measures = {"accepted": sa.func.count()}
+        stmt = sa.select(*keys, *measures.values()).where(
+            case_condition(Measure.ACCEPTED, period, today), *where
+        )
+    elif family == "closed":
+        if group.by_day:
+            keys.append(local_date(Case.closed_at))
+        success = Case.closure_reason.in_(SUCCESS_REASONS)
+        cents = sa.cast(sa.func.round(Case.amount * 100), sa.BigInteger)
+        measures = {
+            "mediated": sa.func.count(),
+            "successful": _sum_if(success),
+            "amount_cents": sa.func.coalesce(
+                sa.func.sum(sa.case((sa.and_(success, Case.amount.is_not(None)), cents))), 0
+            ),
+        }
+        stmt = sa.select(*keys, *measures.values()).where(
+            case_condition(Measure.MEDIATED, period, today), *where
+        )
+    elif family == "performed":
+        if group.by_day:
+            keys.append(local_date(Case.closed_at))
+        measures = {"performed": sa.func.count()}
+        stmt = (
+            sa.select(*keys, *measures.values())
+            .select_from(Case)
+            .join(Agreement, Agreement.case_id == Case.id)
+            .where(
+                case_condition(Measure.SUCCESSFUL, period, today),
+                Agreement.performance_status == Performance.PERFORMED,
+                *where,
+            )
+        )
+    elif family == "confirmed":
+        confirmed = _confirmed(period)
+        measures = {"confirmed": sa.func.count(sa.distinct(Case.id))}
+        stmt = (
+            sa.select(*keys, *measures.values())
+            .select_from(Case)
+            .join(confirmed, confirmed.c.case_id == Case.id)
+            .where(NOT_MERGED, *where)
+        )
+    elif family == "visits":
+        due = (
+            sa.select(FollowUp.case_id, FollowUp.done_at)
+            .where(
+                _between(FollowUp.due_on, period, is_date=True),
+                sa.or_(FollowUp.due_on <= today, FollowUp.done_at.is_not(None)),
+            )
+            .subquery()
+        )
+        measures = {
+            "visits_due": sa.func.count(sa.distinct(Case.id)),
+            "visited": sa.func.count(sa.distinct(sa.case((due.c.done_at.is_not(None), Case.id)))),
+        }
+        stmt = (
+            sa.select(*keys, *measures.values())
+            .select_from(Case)
+            .join(due, due.c.case_id == Case.id)
+            .where(NOT_MERGED, *where)
+        )
+    elif family == "registered":
+        if group.by_day:
+            keys.append(local_date(Case.created_at))
+        online = Case.channel == Channel.ONLINE
+        due = sa.and_(online, _response_due(today))
+        measures = {
+            "registered": sa.func.count(),
+            "self_filed": _sum_if(online),
+            "screening_found": _sum_if(Case.channel == Channel.SCREENING),
+            "response_due": _sum_if(due),
+            "responded_in_time": _sum_if(sa.and_(due, _answered_in_time(period))),
+        }
+        stmt = sa.select(*keys, *measures.values()).where(
+            case_condition(Measure.REGISTERED, period, today), *where
+        )
+    else:
+        raise ValueError(family)
+    stmt = _grouped(stmt, group, keys)
+    names = list(measures)
+    out = []
+    for row in db.session.execute(stmt):
+        key, values = tuple(row[: len(keys)]), row[len(keys) :]
+        out.append((key, {n: int(v or 0) for n, v in zip(names, values, strict=True)}))
+    return out
+
+
+FAMILIES = ("accepted", "closed", "performed", "confirmed", "visits", "registered")
+# The families a day series can give: the others count distinct cases over the whole period.
+DAILY_FAMILIES = ("accepted", "closed", "performed", "registered")
+
+
+def _add(figures: Figures, values: dict, source: Source | None = None) -> None:
+    for name, value in values.items():
+        setattr(figures, name, getattr(figures, name) + value)
+    if source is not None and "accepted" in values:
+        figures.accepted_by_source[source] = (
+            figures.accepted_by_source.get(source, 0) + values["accepted"]
+        )
+
+
+def _source_of(value) -> Source:
+    return value if isinstance(value, Source) else Source(value)
+
+
+def compute(
+    scope: sa.ColumnElement[bool] | None,
+    period: Period,
+    filters: Filters = Filters(),  # noqa: B008 - frozen, never mutated
+    *,
+    by: Dimension | None = None,
+    today: date | None = None,
+    families: Iterable[str] = FAMILIES,
+    region_depth: int = 9,
+) -> Breakdown:
+    """Every indicator of `period` within `scope` (a condition on Case: scope_of(user), or
+    None for the whole database), narrowed by `filters`, in total and (with `by`) per value
+    of a dimension. One aggregate query per family."""
+    today = today or local_today()
+    group = _Group(dimension=by, region_depth=region_depth)
+    rows: dict[object, Figures] = defaultdict(Figures)
+    for family in families:
+        for key, values in _run(family, scope, period, filters, today, group):
+            dim_key = key[0] if by is not None else None
+            source = _source_of(key[-1]) if family == "accepted" else None
+            if by == Dimension.LEVEL:
+                dim_key = ("org", dim_key)  # resolved to a level below
+            _add(rows[dim_key], values, source)
+    return Breakdown.build(period, filters, by, dict(rows))
+
+
+@dataclass
+class Row:
+    key: object  # the breakdown value (a Source, a DisputeType, an org id, a code...)
+    label: str
+    figures: Figures
+    filters: Filters  # the filters that select this row's cases
+
+
+@dataclass
+class Breakdown:
+    """The figures of a period: the total and, for a dimension, one row per value."""
+
+    period: Period
+    filters: Filters
+    dimension: Dimension | None
+    total: Figures
+    rows: list[Row]
+
+    @classmethod
+    def build(cls, period, filters, by, rows: dict) -> Breakdown:
+        total = Figures()
+        for figures in rows.values():
+            total = total + figures
+        if by is None:
+            return cls(period, filters, None, total, [])
+        if by == Dimension.LEVEL:
+            rows = _levels(rows)
+        labelled = _labels(by, list(rows))
+        out = [
+            Row(key, labelled[key], figures, filters.narrowed(by, key))
+            for key, figures in rows.items()
+        ]
+        out.sort(key=_row_order(by))
+        return cls(period, filters, by, total, out)
+
+
+def _levels(rows: dict) -> dict:
+    ids = [org_id for (_tag, org_id) in rows if org_id is not None]
+    level_by_org = {}
+    if ids:
+        for org_id, kind, region_level in db.session.execute(
+            sa.select(Organisation.id, Organisation.kind, Region.level)
+            .join(Region, Organisation.region_id == Region.id)
+            .where(Organisation.id.in_(ids))
+        ):
+            level_by_org[org_id] = level_of(kind, region_level)
+    out: dict[Level, Figures] = {}
+    for (_tag, org_id), figures in rows.items():
+        level = level_by_org.get(org_id, Level.NONE)
+        out[level] = out[level] + figures if level in out else figures
+    return out
+
+
+def _labels(by: Dimension, keys: list) -> dict:
+    if by == Dimension.SOURCE:
+        return {k: str(_source_of(k).label) for k in keys}
+    if by == Dimension.TYPE:
+        return {k: str(DisputeType(k).label) for k in keys}
+    if by == Dimension.LEVEL:
+        return {k: str(k.label) for k in keys}
+    if by == Dimension.ORGANISATION:
+        ids = [k for k in keys if k is not None]
+        names = dict(
+            db.session.execute(
+                sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
+            ).all()
+        )
+        return {k: names.get(k) or str(_l("No organisation")) for k in keys}
+    if by == Dimension.REGION:
+        names = dict(
+            db.session.execute(
+                sa.select(Region.code, Region.name).where(Region.code.in_(keys))
+            ).all()
+        )
+        return {k: names.get(k, k) for k in keys}
+    if by == Dimension.MEDIATOR:
+        ids = [k for k in keys if k]
+        names = dict(
+            db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids))).all()
+        )
+        return {k: names.get(k) or str(_l("No presiding mediator")) for k in keys}
+    raise ValueError(by)
+
+
+def _row_order(by: Dimension):
+    if by == Dimension.SOURCE:
+        order = {s: i for i, s in enumerate(Source)}
+        return lambda r: order.get(_source_of(r.key), 99)
+    if by == Dimension.TYPE:
+        order = {t: i for i, t in enumerate(DisputeType)}
+        return lambda r: order.get(DisputeType(r.key), 99)
+    if by == Dimension.LEVEL:
+        order = {level: i for i, level in enumerate(Level)}
+        return lambda r: order[r.key]
+    if by == Dimension.REGION:
+        return lambda r: r.key or ""
+    # organisations and mediators: the busiest first, then by name
+    return lambda r: (-(r.figures.accepted + r.figures.mediated), r.label)
+
+
+# ---- series: many periods from one pass ---------------------------------------------------
+
+
+@dataclass
+class Series:
+    """The day-by-day counts of the families that a day series can give, within one span:
+    any period inside the span is summed from it without querying again."""
+
+    span: Period
+    days: dict[date, Figures]
+
+    def figures(self, period: Period) -> Figures:
+        total = Figures()
+        for day, figures in self.days.items():
+            if period.start <= day <= period.end:
+                total = total + figures
+        return total
+
+
+def series(
+    scope: sa.ColumnElement[bool] | None,
+    span: Period,
+    filters: Filters = Filters(),  # noqa: B008 - frozen, never mutated
+    *,
+    today: date | None = None,
+) -> Series:
+    """Counts per day (accepted, mediated, successful, amounts, performed, registered, self
+    filed, screening, responses) over `span`: one aggregate query per family, grouped by the
+    China date of its counting date and by source. Responses are judged against the
+    deadline of each filing day, so summing days is exact."""
+    today = today or local_today()
+    group = _Group(by_day=True)
+    days: dict[date, Figures] = defaultdict(Figures)
+    for family in DAILY_FAMILIES:
+        for key, values in _run(family, scope, span, filters, today, group):
+            day = key[0]
+            if isinstance(day, str):
+                day = date.fromisoformat(day)
+            source = _source_of(key[1]) if family == "accepted" else None
+            _add(days[day], values, source)
+    return Series(span, dict(days))
+
+
+def period_only(
+    scope: sa.ColumnElement[bool] | None,
+    period: Period,
+    filters: Filters = Filters(),  # noqa: B008 - frozen, never mutated
+    *,
+    today: date | None = None,
+) -> Figures:
+    """The counts of distinct cases over a whole period (judicial confirmations, visits),
+    which a day series cannot sum."""
+    return compute(
+        scope,
+        period,
+        filters,
+        today=today,
+        families=[f for f in FAMILIES if f not in DAILY_FAMILIES],
+    ).total
+
+
+def figures_for(
+    scope: sa.ColumnElement[bool] | None,
+    periods: list[Period],
+    filters: Filters = Filters(),  # noqa: B008 - frozen, never mutated
+    *,
+    today: date | None = None,
+) -> tuple[list[Figures], Series]:
+    """Every indicator of each period: one day series over the span of all of them, and the
+    distinct-case counts per period. Returns the figures and the series (for trends)."""
+    today = today or local_today()
+    span = Period(min(p.start for p in periods), max(p.end for p in periods))
+    days = series(scope, span, filters, today=today)
+    out = []
+    for period in periods:
+        out.append(days.figures(period) + period_only(scope, period, filters, today=today))
+    return out, days
+
+
+# ---- prevention and screening -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreventionCounts:
+    """防止民间纠纷转化为刑事案件 (件/人), 防止群体性上访 (件/人), 防止引起自杀, 制止群体性械斗, and
+    the screening rounds (排查次数) with the disputes they prevented (预防纠纷数)."""
+
+    criminal_prevented: int
+    group_petitions_prevented: int
+    suicides_prevented: int
+    group_fights_stopped: int
+    screening_rounds: int
+    disputes_prevented: int
+
+
+def prevention_counts(
+    scope: sa.ColumnElement[bool] | None,
+    period: Period,
+    filters: Filters = Filters(),  # noqa: B008 - frozen, never mutated
+) -> PreventionCounts | None:
+    """The prevention and screening counts of the bulletins. The portal records neither what
+    a mediation prevented nor screening rounds yet, so there is nothing to count: None, and
+    every report says "not recorded" rather than print a number. When those records exist,
+    count them here (the disputes found in screening are counted already: screening_found)."""
+    return None
