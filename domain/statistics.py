@@ -86,6 +86,9 @@ from models.states import CaseState
 # (the citizen's status page promises it: "usually within 3 working days").
 RESPONSE_WORKING_DAYS = 3
 
+# The longest period a page or command counts (a bound on the work of one request).
+MAX_PERIOD_YEARS = 10
+
 SUCCESS_REASONS = (ClosureReason.AGREEMENT_WRITTEN, ClosureReason.AGREEMENT_ORAL)
 # Mediation took place and ended (see the module's docstring).
 MEDIATED_REASONS = (
@@ -657,10 +660,21 @@ def _answered_in_time(period: Period) -> sa.ColumnElement[bool]:
         ANSWERED_AT.is_not(None),
         sa.or_(
             *(
-                sa.and_(filed.in_(days), local_date(ANSWERED_AT) <= local_date(Case.created_at, k))
+                sa.and_(
+                    filed.in_(_days_literal(k, days)),
+                    local_date(ANSWERED_AT) <= local_date(Case.created_at, k),
+                )
                 for k, days in sorted(by_offset.items())
             )
         ),
+    )
+
+
+def _days_literal(k: int, days: list[date]) -> sa.BindParameter:
+    """The days as literals in the statement: a long period has more days than a statement
+    may have parameters (SQLite allows 32 766)."""
+    return sa.bindparam(
+        f"filed_on_{k}", days, type_=sa.Date(), expanding=True, literal_execute=True, unique=True
     )
 
 
@@ -972,6 +986,12 @@ class Breakdown:
         ]
         out.sort(key=_row_order(by))
         return cls(period, filters, by, total, out)
+
+
+def levels_of(organisations: Breakdown) -> Breakdown:
+    """The breakdown by level, from the breakdown by organisation (no second pass)."""
+    rows = {("org", row.key): row.figures for row in organisations.rows}
+    return Breakdown.build(organisations.period, organisations.filters, Dimension.LEVEL, rows)
 
 
 def _levels(rows: dict) -> dict:

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SearchField, SelectField
-from wtforms.validators import Length, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    StringField,
+    ValidationError,
+)
+from wtforms.validators import Length, NumberRange, Optional, Regexp
 
-from blueprints.forms import TrimmedForm, enum_choices
+from blueprints.forms import TrimmedForm, enum_choices, optional_int
+from domain.statistics import MAX_PERIOD_YEARS, Level, Measure
 from models.enums import DisputeType, Source
 from models.states import CaseState
 
@@ -40,5 +49,75 @@ class CaseFilterForm(TrimmedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.state.choices = _with_any([(s.value, s.label) for s in CaseState], _l("Any state"))
+        self.dispute_type.choices = _with_any(enum_choices(DisputeType), _l("Any type"))
+        self.source.choices = _with_any(enum_choices(Source), _l("Any source"))
+
+
+# ---- statistics: the period and breakdown a figure was counted in -------------------------
+
+
+def _period_check(form, field) -> None:  # noqa: ARG001
+    """The end on or after the start, and at most MAX_PERIOD_YEARS long."""
+    start, end = form.date_from.data, form.date_to.data
+    if start is None or end is None:
+        return
+    if end < start:
+        raise ValidationError(_l("The end of the period is before its start."))
+    if (end - start).days > MAX_PERIOD_YEARS * 366:
+        raise ValidationError(
+            _l("A period is at most %(years)s years long.", years=MAX_PERIOD_YEARS)
+        )
+
+
+class FigureFields:
+    """The fields that select the cases behind a figure: the period it was counted in and
+    the breakdown value (a place, an organisation, a level, a presiding mediator). Mixed
+    into the case list's filters; the dashboard's links fill them."""
+
+    indicator = SelectField(_l("Figure"), validators=[Optional()])
+    date_from = DateField(_l("From"), name="from", validators=[Optional()])
+    date_to = DateField(_l("To"), name="to", validators=[Optional(), _period_check])
+    region = StringField(
+        _l("Place (region code)"),
+        validators=[
+            Optional(),
+            Regexp(r"^\d{4,15}$", message=_l("A region code is 4 to 15 digits.")),
+        ],
+    )
+    org = IntegerField(_l("Organisation"), validators=[Optional(), NumberRange(min=1)])
+    level = SelectField(_l("Level"), validators=[Optional()])
+    mediator = IntegerField(_l("Mediator"), validators=[Optional(), NumberRange(min=0)])
+    due_week = BooleanField(_l("Due within 7 days only"))
+
+    def figure_choices(self) -> None:
+        self.indicator.choices = _with_any([(m.value, m.label) for m in Measure], _l("Any"))
+        self.level.choices = _with_any(enum_choices(Level), _l("Any level"))
+
+
+class FigureCaseFilterForm(FigureFields, CaseFilterForm):
+    """The case list's filters with the figure fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.figure_choices()
+
+
+class DashboardForm(TrimmedForm):
+    """The dashboard's filters (a GET form: bookmarkable, no CSRF). The choices of places and
+    organisations are those of the viewer's area (set by the view)."""
+
+    class Meta:
+        csrf = False
+
+    date_from = DateField(_l("From"), name="from", validators=[Optional()])
+    date_to = DateField(_l("To"), name="to", validators=[Optional(), _period_check])
+    county = SelectField(_l("County / district"), validators=[Optional()])
+    township = SelectField(_l("Township / street"), validators=[Optional()])
+    org = SelectField(_l("Organisation"), coerce=optional_int, validators=[Optional()])
+    dispute_type = SelectField(_l("Type of dispute"), validators=[Optional()])
+    source = SelectField(_l("Source"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.dispute_type.choices = _with_any(enum_choices(DisputeType), _l("Any type"))
         self.source.choices = _with_any(enum_choices(Source), _l("Any source"))

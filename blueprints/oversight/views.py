@@ -11,12 +11,11 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from blueprints.htmx import is_htmx, render
-from blueprints.oversight import bp
-from blueprints.oversight.forms import CaseFilterForm
+from blueprints.oversight import bp, figures
+from blueprints.oversight.forms import CaseFilterForm, FigureCaseFilterForm
 from blueprints.pagination import keyset_page
 from domain.clocks import local_today
 from domain.codes import normalise_case_number, normalise_number_prefix
-from domain.permissions import case_scope
 from extensions import db
 from models import Case, Region, code_range
 from models.enums import DisputeType, RegionLevel, Source
@@ -65,11 +64,14 @@ def _places(cases: list[Case]) -> dict[int, str]:
 @bp.route("/")
 def cases():
     """All cases in scope, newest first, with filters (leader, admin, director)."""
-    form = CaseFilterForm(request.args)
+    form = FigureCaseFilterForm(request.args)
     form.validate()
     today = local_today()
-    scope = case_scope(current_user)
-    stmt = _filtered(sa.select(Case).where(scope), form, today).options(
+    # A figure's cases (from the dashboard): its period, measure and breakdown value.
+    chosen = figures.selection(form, today)
+    scope = figures.scope(current_user, chosen)
+    stmt = _filtered(sa.select(Case).where(scope), form, today)
+    stmt = figures.narrowed(stmt, chosen, today).options(
         joinedload(Case.region), joinedload(Case.handling_org)
     )
     if form.q.data and not form.q.errors:
@@ -98,11 +100,18 @@ def cases():
         overdue = db.session.scalar(
             sa.select(sa.func.count(Case.id)).where(scope, overdue_condition(today))
         )
+    counted = None
+    if chosen.counted:  # how many cases the figure counts: the list below shows them all
+        count = _filtered(sa.select(sa.func.count(Case.id)).where(scope), form, today)
+        counted = db.session.scalar(figures.narrowed(count, chosen, today))
     return render(
         "oversight/cases.html",
         "oversight/partials/case_rows.html",
         targets=("case-results",),
         form=form,
+        chosen=chosen,
+        counted=counted,
+        described=figures.describe(chosen),
         results=page,
         overdue=overdue,
         today=today,
