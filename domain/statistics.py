@@ -1163,3 +1163,45 @@ def prevention_counts(
     every report says "not recorded" rather than print a number. When those records exist,
     count them here (the disputes found in screening are counted already: screening_found)."""
     return None
+
+
+# ---- flat tables (the command line, exports) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a flat statistics table: a stable key (for scripts), its label and, for
+    a rate, its formula."""
+
+    key: str
+    label: object
+    kind: str  # "count", "rate", "amount"
+    formula: object | None = None
+
+
+def columns() -> list[Column]:
+    """Every indicator, with 受理数 followed by its split by source."""
+    sample = Figures()
+    out = []
+    for indicator in INDICATORS:
+        formula = value_of(sample, indicator).formula if indicator.kind == "rate" else None
+        out.append(Column(indicator.key, indicator.label, indicator.kind, formula))
+        if indicator.key == "accepted":
+            out += [
+                Column(f"accepted_{s.value}", _l("of which: %(source)s", source=s.label), "count")
+                for s in Source
+            ]
+    return out
+
+
+def values(figures: Figures) -> list:
+    """The row of `figures` in the order of columns(): ints, rates as Decimal percentages
+    (None when undefined), the amount as Decimal yuan."""
+    out = []
+    for column in columns():
+        if column.key.startswith("accepted_"):
+            out.append(figures.by_source(Source(column.key.removeprefix("accepted_"))))
+            continue
+        value = value_of(figures, INDICATOR_BY_KEY[column.key])
+        out.append(value.value() if isinstance(value, Rate) else value)
+    return out
