@@ -4,6 +4,7 @@ the list shows exactly the cases counted)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -161,6 +162,21 @@ def number(value) -> str:
     return format_decimal(value, format="#,##0.00")
 
 
+def nice_scale(most: float) -> tuple[int, int]:
+    """The top of a chart's axis and its step: 1, 2 or 5 times a power of ten, four to eight
+    steps (45 cases: 50 in steps of 10)."""
+    if most <= 0:
+        return 1, 1
+    step = 1
+    while most / step > 8:
+        for factor in (2, 5 / 2, 2):  # 1 → 2 → 5 → 10 → 20 …
+            step = round(step * factor)
+            if most / step <= 8:
+                break
+    top = math.ceil(most / step) * step
+    return top, step
+
+
 HELPERS = {
     "figure_url": figure_url,
     "number": number,
@@ -169,4 +185,5 @@ HELPERS = {
     "Dimension": st.Dimension,
     "INDICATORS": st.INDICATORS,
     "value_of": st.value_of,
+    "nice_scale": nice_scale,
 }

@@ -75,8 +75,8 @@ class FigureFields:
     into the case list's filters; the dashboard's links fill them."""
 
     indicator = SelectField(_l("Figure"), validators=[Optional()])
-    date_from = DateField(_l("From"), name="from", validators=[Optional()])
-    date_to = DateField(_l("To"), name="to", validators=[Optional(), _period_check])
+    date_from = DateField(_l("First day"), name="from", validators=[Optional()])
+    date_to = DateField(_l("Last day"), name="to", validators=[Optional(), _period_check])
     region = StringField(
         _l("Place (region code)"),
         validators=[
@@ -109,8 +109,8 @@ class DashboardForm(TrimmedForm):
     class Meta:
         csrf = False
 
-    date_from = DateField(_l("From"), name="from", validators=[Optional()])
-    date_to = DateField(_l("To"), name="to", validators=[Optional(), _period_check])
+    date_from = DateField(_l("First day"), name="from", validators=[Optional()])
+    date_to = DateField(_l("Last day"), name="to", validators=[Optional(), _period_check])
     county = SelectField(_l("County / district"), validators=[Optional()])
     township = SelectField(_l("Township / street"), validators=[Optional()])
     org = SelectField(_l("Organisation"), coerce=optional_int, validators=[Optional()])
