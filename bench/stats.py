@@ -38,10 +38,20 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
-from build_world import CHINA, build, make_app, sqlite_url  # noqa: E402
+from build_world import CHINA, bench_config, build, sqlite_url  # noqa: E402
 from harness import install_recorder, login  # noqa: E402
 
 BATCH = 20_000
+
+
+def make_app(url: str):
+    """The benchmark configuration, with the rate limiter on (in memory, limits far above
+    what the timing sends): the login's failure counts live in its storage."""
+    from app import create_app
+
+    return create_app(
+        {**bench_config(url), "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
+    )
 
 
 def complete(url: str, seed: int = 15) -> dict:

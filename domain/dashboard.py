@@ -2,9 +2,9 @@
 
 This month and the chosen period (this year by default) against the same days a year
 earlier, the months of the period beside the same months a year before, and the period's
-breakdowns by type, source, level, organisation and place. A handful of aggregate queries
-whatever the number of cases: one day series over every period shown, the distinct-case
-counts per period, and two per breakdown.
+breakdowns by type, source, level, organisation and place. A dozen aggregate queries
+whatever the number of cases: a day series per counting date over every period shown, the
+distinct-case counts of all the periods, and the breakdowns grouped together.
 """
 
 from __future__ import annotations
@@ -21,9 +21,8 @@ from domain.statistics import (
     Filters,
     Period,
     PreventionCounts,
-    compute,
+    compute_many,
     figures_for,
-    levels_of,
     months_of,
     prevention_counts,
 )
@@ -100,24 +99,21 @@ def build(
     columns = [Column(k, p, f) for (k, p), f in zip(periods, figures, strict=True)]
     months = [Month(m, days.figures(m), days.figures(m.year_earlier())) for m in trend]
     depth = region_depth(filters.region or area)
-    breakdowns = {
-        dimension: compute(
-            scope,
-            period,
-            filters,
-            by=dimension,
-            today=today,
-            families=BREAKDOWN_FAMILIES,
-            region_depth=depth,
-        )
-        for dimension in (
+    breakdowns = compute_many(
+        scope,
+        period,
+        filters,
+        (
             Dimension.TYPE,
             Dimension.SOURCE,
             Dimension.ORGANISATION,
             Dimension.REGION,
-        )
-    }
-    breakdowns[Dimension.LEVEL] = levels_of(breakdowns[Dimension.ORGANISATION])
+            Dimension.LEVEL,
+        ),
+        today=today,
+        families=BREAKDOWN_FAMILIES,
+        region_depth=depth,
+    )
     return Dashboard(
         period=period,
         today=today,

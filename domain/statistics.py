@@ -44,6 +44,7 @@ case is loaded into Python. The cases behind a figure are selected by the same c
 
 from __future__ import annotations
 
+import bisect
 import enum
 from collections import defaultdict
 from collections.abc import Iterable
@@ -55,7 +56,7 @@ import sqlalchemy as sa
 import sqlalchemy.ext.compiler
 from flask_babel import lazy_gettext as _l
 
-from domain.calendar import CHINA, add_days, local_today
+from domain.calendar import CHINA, add_days, is_workday, local_today
 from domain.permissions import case_scope
 from extensions import db
 from models import (
@@ -236,16 +237,18 @@ class Figures:
     responded_in_time: int = 0
 
     def __add__(self, other: Figures) -> Figures:
-        out = Figures()
-        for f in fields(self):
-            if f.name == "accepted_by_source":
-                merged = dict(self.accepted_by_source)
-                for source, n in other.accepted_by_source.items():
-                    merged[source] = merged.get(source, 0) + n
-                out.accepted_by_source = merged
-            else:
-                setattr(out, f.name, getattr(self, f.name) + getattr(other, f.name))
-        return out
+        out = Figures(accepted_by_source=dict(self.accepted_by_source))
+        for name in _COUNTS:
+            setattr(out, name, getattr(self, name))
+        return out.add(other)
+
+    def add(self, other: Figures) -> Figures:
+        """Add `other` into these figures (in place; returns them)."""
+        for name in _COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for source, n in other.accepted_by_source.items():
+            self.accepted_by_source[source] = self.accepted_by_source.get(source, 0) + n
+        return self
 
     @property
     def amount(self) -> Decimal:
@@ -302,6 +305,9 @@ class Figures:
 
     def source_share(self, source: Source) -> Rate:
         return Rate(self.by_source(source), self.accepted, _l("of this source ÷ accepted"))
+
+
+_COUNTS = tuple(f.name for f in fields(Figures) if f.name != "accepted_by_source")
 
 
 class Measure(enum.StrEnum):
@@ -653,8 +659,8 @@ def _answered_in_time(period: Period) -> sa.ColumnElement[bool]:
     grouped by that offset, so the condition is a handful of IN lists, evaluated per row
     without a calendar table."""
     by_offset: dict[int, list[date]] = defaultdict(list)
-    for day in period.days():
-        by_offset[(response_deadline(day) - day).days].append(day)
+    for day, deadline in _deadlines(period).items():
+        by_offset[(deadline - day).days].append(day)
     filed = local_date(Case.created_at)
     return sa.and_(
         ANSWERED_AT.is_not(None),
@@ -668,6 +674,23 @@ def _answered_in_time(period: Period) -> sa.ColumnElement[bool]:
             )
         ),
     )
+
+
+def _deadlines(period: Period) -> dict[date, date]:
+    """response_deadline() of every day of the period, reading each calendar day once (the
+    working days after the period's first day, then the N-th of them after each day)."""
+    workdays: list[date] = []
+    day = period.start
+    # Far enough for the last day's deadline: no break in China lasts a month.
+    while day < period.end + timedelta(days=RESPONSE_WORKING_DAYS * 3 + 30):
+        day += timedelta(days=1)
+        if is_workday(day):
+            workdays.append(day)
+    out = {}
+    for filed in period.days():
+        after = bisect.bisect_right(workdays, filed)
+        out[filed] = workdays[after + RESPONSE_WORKING_DAYS - 1]
+    return out
 
 
 def _days_literal(k: int, days: list[date]) -> sa.BindParameter:
@@ -730,9 +753,11 @@ def case_condition(measure: Measure, period: Period, today: date) -> sa.ColumnEl
     raise ValueError(measure)
 
 
-def _confirmed(period: Period) -> sa.Subquery:
+def _confirmed(period: Period, with_day: bool = False) -> sa.Subquery:
+    """Confirmations ruled in the period (with the ruling's day)."""
+    extra = [JudicialConfirmation.ruled_on.label("day")] if with_day else []
     return (
-        sa.select(JudicialConfirmation.case_id)
+        sa.select(JudicialConfirmation.case_id, *extra)
         .where(
             JudicialConfirmation.ruling == Ruling.CONFIRMED,
             _between(JudicialConfirmation.ruled_on, period, is_date=True),
@@ -741,14 +766,17 @@ def _confirmed(period: Period) -> sa.Subquery:
     )
 
 
-def _visits(period: Period, today: date, done: bool = False) -> sa.Subquery:
+def _visits(period: Period, today: date, done: bool = False, with_day: bool = False) -> sa.Subquery:
+    """Visits due in the period and already due (or made early); `done`: made. With the due
+    day and when it was made."""
     conditions = [
         _between(FollowUp.due_on, period, is_date=True),
         sa.or_(FollowUp.due_on <= today, FollowUp.done_at.is_not(None)),
     ]
     if done:
         conditions.append(FollowUp.done_at.is_not(None))
-    return sa.select(FollowUp.case_id).where(*conditions).subquery()
+    extra = [FollowUp.due_on.label("day"), FollowUp.done_at] if with_day else []
+    return sa.select(FollowUp.case_id, *extra).where(*conditions).subquery()
 
 
 # ---- counting -----------------------------------------------------------------------------
@@ -760,35 +788,31 @@ def _sum_if(condition) -> sa.ColumnElement[int]:
 
 @dataclass(frozen=True)
 class _Group:
-    """What a query groups by: a dimension (or none) and, for the series, the day."""
+    """What a query groups by: dimensions (none: the total) and, for the series, the day."""
 
-    dimension: Dimension | None = None
+    dimensions: tuple[Dimension, ...] = ()
     region_depth: int = 9
     by_day: bool = False
-    by_source: bool = True
 
 
-def _dimension_key(group: _Group):
-    d = group.dimension
-    if d is None:
-        return None
-    if d == Dimension.SOURCE:
+def _dimension_key(dimension: Dimension, group: _Group):
+    if dimension == Dimension.SOURCE:
         return Case.source
-    if d == Dimension.TYPE:
+    if dimension == Dimension.TYPE:
         return Case.dispute_type
-    if d in (Dimension.ORGANISATION, Dimension.LEVEL):
+    if dimension in (Dimension.ORGANISATION, Dimension.LEVEL):
         return case_organisation
-    if d == Dimension.REGION:
+    if dimension == Dimension.REGION:
         # Literals, not parameters: PostgreSQL matches the grouped expression by its text.
         depth = sa.literal_column(str(int(group.region_depth)))
         return sa.func.substr(Case.region_code, sa.literal_column("1"), depth)
-    if d == Dimension.MEDIATOR:
+    if dimension == Dimension.MEDIATOR:
         return sa.func.coalesce(CaseMediator.user_id, sa.literal_column("0"))
-    raise ValueError(d)
+    raise ValueError(dimension)
 
 
 def _grouped(stmt: sa.Select, group: _Group, keys: list) -> sa.Select:
-    if group.dimension == Dimension.MEDIATOR:
+    if Dimension.MEDIATOR in group.dimensions:
         stmt = stmt.outerjoin(
             CaseMediator,
             sa.and_(
@@ -812,10 +836,7 @@ def _run(
     where = [*filter_conditions(filters)]
     if scope is not None:
         where.append(scope)
-    keys = []
-    dim = _dimension_key(group)
-    if dim is not None:
-        keys.append(dim)
+    keys = [_dimension_key(d, group) for d in group.dimensions]
 
     if family == "accepted":
         if group.by_day:
@@ -939,17 +960,50 @@ def compute(
     """Every indicator of `period` within `scope` (a condition on Case: scope_of(user), or
     None for the whole database), narrowed by `filters`, in total and (with `by`) per value
     of a dimension. One aggregate query per family."""
+    if by is None:
+        return compute_many(scope, period, filters, (), today=today, families=families, total=True)[
+            None
+        ]
+    return compute_many(
+        scope, period, filters, (by,), today=today, families=families, region_depth=region_depth
+    )[by]
+
+
+def compute_many(
+    scope: sa.ColumnElement[bool] | None,
+    period: Period,
+    filters: Filters,
+    dimensions: tuple[Dimension, ...],
+    *,
+    today: date | None = None,
+    families: Iterable[str] = FAMILIES,
+    region_depth: int = 9,
+    total: bool = False,
+) -> dict[Dimension | None, Breakdown]:
+    """The breakdowns of `period` by several dimensions at once: one aggregate query per
+    family grouped by all of them together, each breakdown summed from those groups (a few
+    thousand at most, however many cases). With `total`, the total too (key None). The
+    level comes from the organisations (no column of its own)."""
     today = today or local_today()
-    group = _Group(dimension=by, region_depth=region_depth)
-    rows: dict[object, Figures] = defaultdict(Figures)
+    queried = tuple(dict.fromkeys(Dimension.ORGANISATION if d == Dimension.LEVEL else d
+                                  for d in dimensions))  # fmt: skip
+    group = _Group(dimensions=queried, region_depth=region_depth)
+    rows: dict[Dimension, dict] = {d: defaultdict(Figures) for d in queried}
+    whole = Figures()
     for family in families:
         for key, values in _run(family, scope, period, filters, today, group):
-            dim_key = key[0] if by is not None else None
             source = _source_of(key[-1]) if family == "accepted" else None
-            if by == Dimension.LEVEL:
-                dim_key = ("org", dim_key)  # resolved to a level below
-            _add(rows[dim_key], values, source)
-    return Breakdown.build(period, filters, by, dict(rows))
+            for d, value in zip(queried, key, strict=False):
+                _add(rows[d][value], values, source)
+            _add(whole, values, source)
+    out: dict[Dimension | None, Breakdown] = {}
+    for d in queried:
+        out[d] = Breakdown.build(period, filters, d, dict(rows[d]), whole)
+    if Dimension.LEVEL in dimensions:
+        out[Dimension.LEVEL] = levels_of(out[Dimension.ORGANISATION])
+    if total or not dimensions:
+        out[None] = Breakdown(period, filters, None, whole, [])
+    return out
 
 
 @dataclass
@@ -971,12 +1025,11 @@ class Breakdown:
     rows: list[Row]
 
     @classmethod
-    def build(cls, period, filters, by, rows: dict) -> Breakdown:
-        total = Figures()
-        for figures in rows.values():
-            total = total + figures
-        if by is None:
-            return cls(period, filters, None, total, [])
+    def build(cls, period, filters, by, rows: dict, total: Figures | None = None) -> Breakdown:
+        if total is None:
+            total = Figures()
+            for figures in rows.values():
+                total.add(figures)
         if by == Dimension.LEVEL:
             rows = _levels(rows)
         labelled = _labels(by, list(rows))
@@ -991,7 +1044,9 @@ class Breakdown:
 def levels_of(organisations: Breakdown) -> Breakdown:
     """The breakdown by level, from the breakdown by organisation (no second pass)."""
     rows = {("org", row.key): row.figures for row in organisations.rows}
-    return Breakdown.build(organisations.period, organisations.filters, Dimension.LEVEL, rows)
+    return Breakdown.build(
+        organisations.period, organisations.filters, Dimension.LEVEL, rows, organisations.total
+    )
 
 
 def _levels(rows: dict) -> dict:
@@ -1073,7 +1128,7 @@ class Series:
         total = Figures()
         for day, figures in self.days.items():
             if period.start <= day <= period.end:
-                total = total + figures
+                total.add(figures)
         return total
 
 
@@ -1101,22 +1156,53 @@ def series(
     return Series(span, dict(days))
 
 
-def period_only(
+def per_period(
     scope: sa.ColumnElement[bool] | None,
-    period: Period,
+    periods: list[Period],
     filters: Filters = Filters(),  # noqa: B008 - frozen, never mutated
     *,
     today: date | None = None,
-) -> Figures:
-    """The counts of distinct cases over a whole period (judicial confirmations, visits),
-    which a day series cannot sum."""
-    return compute(
-        scope,
-        period,
-        filters,
-        today=today,
-        families=[f for f in FAMILIES if f not in DAILY_FAMILIES],
-    ).total
+) -> list[Figures]:
+    """The counts of distinct cases over whole periods (judicial confirmations, visits),
+    which a day series cannot sum: one query per family for all the periods, each period a
+    conditional count over the span of them all."""
+    today = today or local_today()
+    span = Period(min(p.start for p in periods), max(p.end for p in periods))
+    where = [NOT_MERGED, *filter_conditions(filters)]
+    if scope is not None:
+        where.append(scope)
+    out = [Figures() for _ in periods]
+    confirmed = _confirmed(span, with_day=True)
+    stmt = (
+        sa.select(
+            *(
+                sa.func.count(sa.distinct(sa.case((_between(confirmed.c.day, p, True), Case.id))))
+                for p in periods
+            )
+        )
+        .select_from(Case)
+        .join(confirmed, confirmed.c.case_id == Case.id)
+        .where(*where)
+    )
+    for figures, n in zip(out, db.session.execute(stmt).one(), strict=True):
+        figures.confirmed = int(n or 0)
+    visits = _visits(span, today, with_day=True)
+    columns = []
+    for p in periods:
+        due = _between(visits.c.day, p, True)
+        columns.append(sa.func.count(sa.distinct(sa.case((due, Case.id)))))
+        done = sa.and_(due, visits.c.done_at.is_not(None))
+        columns.append(sa.func.count(sa.distinct(sa.case((done, Case.id)))))
+    stmt = (
+        sa.select(*columns)
+        .select_from(Case)
+        .join(visits, visits.c.case_id == Case.id)
+        .where(*where)
+    )
+    row = db.session.execute(stmt).one()
+    for i, figures in enumerate(out):
+        figures.visits_due, figures.visited = int(row[2 * i] or 0), int(row[2 * i + 1] or 0)
+    return out
 
 
 def figures_for(
@@ -1127,14 +1213,13 @@ def figures_for(
     today: date | None = None,
 ) -> tuple[list[Figures], Series]:
     """Every indicator of each period: one day series over the span of all of them, and the
-    distinct-case counts per period. Returns the figures and the series (for trends)."""
+    distinct-case counts of all the periods in one query per family. Returns the figures and
+    the series (for trends)."""
     today = today or local_today()
     span = Period(min(p.start for p in periods), max(p.end for p in periods))
     days = series(scope, span, filters, today=today)
-    out = []
-    for period in periods:
-        out.append(days.figures(period) + period_only(scope, period, filters, today=today))
-    return out, days
+    extras = per_period(scope, periods, filters, today=today)
+    return [days.figures(p).add(e) for p, e in zip(periods, extras, strict=True)], days
 
 
 # ---- prevention and screening -------------------------------------------------------------

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import format_decimal, gettext
+from flask_babel import gettext
 
 from domain import statistics as st
 from domain.permissions import case_scope
@@ -156,10 +156,11 @@ def filter_args(filters: st.Filters) -> dict:
 
 
 def number(value) -> str:
-    """A count or an amount as the reader's locale writes it (1,234 / 1,234.50)."""
+    """A count or an amount with thousands separated by commas, as both Chinese and English
+    write them (1,234 / 1,234.50). Plain formatting: a dashboard prints hundreds of them."""
     if isinstance(value, int):
-        return format_decimal(value, format="#,##0")
-    return format_decimal(value, format="#,##0.00")
+        return f"{value:,}"
+    return f"{value:,.2f}"
 
 
 def nice_scale(most: float) -> tuple[int, int]:

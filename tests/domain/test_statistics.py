@@ -514,3 +514,26 @@ def test_series_matches_period_queries(world):
 
 def test_prevention_counts_are_not_invented(world):
     assert st.prevention_counts(WHOLE, Period.month(2026, 4)) is None
+
+
+def test_deadlines_of_a_period_agree_with_the_clock(world):
+    """The per-period table of answer deadlines is the calendar's own count, day by day,
+    across National Day and the Spring Festival."""
+    period = Period(date(2026, 1, 1), date(2026, 12, 31))
+    table = st._deadlines(period)
+    assert len(table) == 365
+    assert all(table[d] == st.response_deadline(d) for d in period.days())
+
+
+def test_long_and_distant_periods_do_not_fail(world):
+    """Ten years, or a day in 1900 or 2100: more filing days than a statement has
+    parameters, dates far from any case."""
+    for period in (
+        Period(date(2016, 1, 1), date(2025, 12, 31)),
+        Period(date(1900, 1, 1), date(1900, 1, 1)),
+        Period(date(2100, 12, 31), date(2100, 12, 31)),
+    ):
+        f = st.compute(WHOLE, period, today=TODAY).total
+        assert f.response_due == 0
+        both, _ = st.figures_for(WHOLE, [period, period.year_earlier()], today=TODAY)
+        assert both[0] == f
