@@ -48,7 +48,10 @@ from models.enums import (
     AgreementKind,
     Channel,
     ClosureReason,
+    ConsentStatus,
+    ContactMethod,
     DisputeType,
+    NoticeAck,
     PartyRole,
     Performance,
     RegionLevel,
@@ -180,6 +183,8 @@ def _write(lines: list[_Line]) -> None:
         sa.insert(Case).returning(Case.id, sort_by_parameter_order=True),
         [line.case for line in lines],
     ).all()
+    for line in lines:  # ids follow time, as on a real timeline
+        line.events.sort(key=lambda e: e["at"])
     children = [
         (Party, "parties"),
         (Event, "events"),
@@ -229,8 +234,14 @@ def _office_moment(rng: random.Random, day: date) -> datetime:
 
 
 def _later(rng: random.Random, moment: datetime, lo_days: float, hi_days: float) -> datetime:
-    """A later moment in office hours."""
-    return _office_moment(rng, (moment + timedelta(days=rng.uniform(lo_days, hi_days))).date())
+    """A later moment, moved into office hours (the next morning after closing time): never
+    before `moment`, so a timeline reads in order."""
+    later = (moment + timedelta(days=rng.uniform(lo_days, hi_days))).astimezone(CHINA)
+    if later.hour < 8 or (later.hour, later.minute) < (8, 30):
+        later = later.replace(hour=8, minute=30 + rng.randrange(30))
+    elif later.hour >= 18:
+        later = (later + timedelta(days=1)).replace(hour=8, minute=30 + rng.randrange(30))
+    return max(later.astimezone(UTC), moment + timedelta(minutes=5))
 
 
 def _pick(rng: random.Random, weighted):
@@ -353,6 +364,18 @@ def _case(world, rng, created, places, handlers, code_hash, staff_names) -> _Lin
     events.append(
         _event(line, Action.ACCEPT, accepted, clerk, CaseState.REGISTERED, CaseState.ACCEPTED)
     )
+    # At the committee every party agreed to mediate and acknowledged the notice of rights
+    # and obligations (PML Art. 17; MOJ-2002 Art. 30) before any session; one refuses in a
+    # refused case.
+    for party in line.parties:
+        refused = ending == ClosureReason.PARTY_REFUSED and party["role"] == PartyRole.RESPONDENT
+        party.update(
+            consent=ConsentStatus.REFUSED if refused else ConsentStatus.AGREED,
+            consent_method=ContactMethod.PHONE,
+            consent_at=accepted + timedelta(hours=2),
+            notice_ack=NoticeAck.NONE if refused else NoticeAck.ORAL,
+            notice_ack_at=None if refused else accepted + timedelta(hours=2),
+        )
     org = _handler(world, handlers, place, dtype)
     mediator = rng.choice(handlers["staff"][org.id])
     case["handling_org_id"] = org.id
@@ -394,7 +417,8 @@ def _case(world, rng, created, places, handlers, code_hash, staff_names) -> _Lin
     if ending in (ClosureReason.FAILED, ClosureReason.PARTY_WITHDREW, ClosureReason.UNREACHABLE):
         action = Action.RECORD_FAILURE if ending == ClosureReason.FAILED else Action.TERMINATE
         if ending == ClosureReason.FAILED:
-            case["failure_reason"] = "双方分歧过大，未能达成协议"
+            # Failed twice, then in joint mediation one level up (the seed's rule).
+            case.update(failure_reason="双方分歧过大，未能达成协议", failure_count=2)
         case["closure_notice"] = "可通过仲裁、行政或诉讼途径解决。"
         events.append(_event(line, action, closed, mediator, CaseState.MEDIATING, STATE_OF[ending]))
         if source == Source.PETITION:
