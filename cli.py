@@ -28,7 +28,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from demo import CITY_CODE, DEMO_PASSWORD, DemoConflict, load_demo
-from domain import dashboard, holidays, passwords, statistics
+from domain import dashboard, holidays, passwords, stat_summary, statistics
 from domain import regions as region_codes
 from domain.calendar import FIRST_DAY, LAST_DAY, add_days, local_today, unknown_years
 from domain.errors import DomainError
@@ -556,14 +556,30 @@ def _cell(value, kind: str, machine: bool) -> str:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table")
 @click.option("--region", help="Count only the cases of this region code (e.g. 421022).")
 @click.option("--lang", default="en", help="Language of the labels (en, zh_Hans).")
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Sum every case into the monthly summary again and exit (after an upgrade on a "
+    "database with cases, or cases loaded around the application).",
+)
 @with_appcontext
-def stats_command(start, end, by: str | None, fmt: str, region: str | None, lang: str) -> None:
+def stats_command(
+    start, end, by: str | None, fmt: str, region: str | None, lang: str, rebuild: bool
+) -> None:
     """Print the statistics of a period (default: this year to date): every indicator of the
     dashboard, counted by the same definitions (domain.statistics), for the whole database
     or one region, in total and --by a breakdown.
 
     csv: one row per breakdown value (and the total), one column per indicator, rates as
     percentages without the sign. table: one line per indicator with its formula."""
+    if rebuild:
+        started = time.perf_counter()
+        written = stat_summary.rebuild()
+        db.session.commit()
+        click.echo(
+            f"Monthly summary rebuilt: {written} rows in {time.perf_counter() - started:.1f} s."
+        )
+        return
     today = local_today()
     first = start.date() if start else None
     last = end.date() if end else None

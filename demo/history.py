@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from demo.people import mobile, person_name, resident_id
 from demo.world import DemoWorld
+from domain import stat_summary
 from domain.calendar import CHINA
 from domain.codes import hash_query_code, new_query_code
 from domain.identity import normalise_id_number, normalise_phone
@@ -202,6 +203,7 @@ def _write(lines: list[_Line]) -> None:
                   if line.agreement]  # fmt: skip
     if agreements:
         db.session.execute(sa.insert(Agreement), agreements)
+    stat_summary.add_cases(ids)  # written around the unit of work: summed in here
 
 
 def _places(world: DemoWorld) -> list[Region]:

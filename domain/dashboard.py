@@ -94,8 +94,9 @@ def build(
         periods += [("month", month), ("month_before", month.year_earlier())]
     periods += [("period", period), ("period_before", period.year_earlier())]
     trend = months_of(period)[-TREND_MONTHS:]
-    # The trend's months a year earlier are inside the span of the other periods.
-    figures, days = figures_for(scope, [p for _k, p in periods], filters, today=today)
+    # The trend's months (and a year earlier) are summed from the same series.
+    also = [*trend, *(m.year_earlier() for m in trend)]
+    figures, days = figures_for(scope, [p for _k, p in periods], filters, today=today, also=also)
     columns = [Column(k, p, f) for (k, p), f in zip(periods, figures, strict=True)]
     months = [Month(m, days.figures(m), days.figures(m.year_earlier())) for m in trend]
     depth = region_depth(filters.region or area)

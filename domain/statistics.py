@@ -56,6 +56,7 @@ import sqlalchemy as sa
 import sqlalchemy.ext.compiler
 from flask_babel import lazy_gettext as _l
 
+from domain import stat_summary
 from domain.calendar import CHINA, add_days, is_workday, local_today
 from domain.permissions import case_scope
 from extensions import db
@@ -78,6 +79,7 @@ from models.enums import (
     OrgKind,
     Performance,
     RegionLevel,
+    Role,
     Ruling,
     Source,
 )
@@ -606,10 +608,37 @@ def filter_conditions(filters: Filters) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
-def scope_of(user: User) -> sa.ColumnElement[bool]:
+@dataclass(frozen=True)
+class Scope:
+    """The cases a viewer's figures count: a condition on Case, and the viewer's area as a
+    region code when the condition is exactly "the cases inside it" (leaders and
+    administrators), which the monthly summary can answer for."""
+
+    condition: sa.ColumnElement[bool]
+    region: str | None = None
+
+
+def scope_of(user: User) -> Scope:
     """The cases a user's statistics count: their area's cases by THE scoping rule
     (domain.permissions.case_scope), without the transfers merely on their way in."""
-    return case_scope(user, incoming=False)
+    condition = case_scope(user, incoming=False)
+    if user.role in (Role.LEADER, Role.ADMIN):
+        return Scope(condition, user.organisation.region.code)
+    return Scope(condition)
+
+
+def condition_of(scope) -> sa.ColumnElement[bool] | None:
+    return scope.condition if isinstance(scope, Scope) else scope
+
+
+def _summary_area(scope) -> tuple[bool, str | None]:
+    """Whether the summary can count for `scope` (the whole database, or a region down to a
+    township), and the region."""
+    if scope is None:
+        return True, None
+    if isinstance(scope, Scope) and scope.region and len(scope.region) <= 9:
+        return True, scope.region
+    return False, None
 
 
 # ---- the SQL of the counting dates --------------------------------------------------------
@@ -753,30 +782,55 @@ def case_condition(measure: Measure, period: Period, today: date) -> sa.ColumnEl
     raise ValueError(measure)
 
 
-def _confirmed(period: Period, with_day: bool = False) -> sa.Subquery:
-    """Confirmations ruled in the period (with the ruling's day)."""
-    extra = [JudicialConfirmation.ruled_on.label("day")] if with_day else []
+# One counting date per case, so days and months add up and a figure's list has one row per
+# case counted: the first ruling that confirmed the case's agreement, and the case's latest
+# follow-up visit (the one it owes now: a re-mediated agreement's visit replaces the earlier).
+_later_visit = sa.orm.aliased(FollowUp)
+_earlier_ruling = sa.orm.aliased(JudicialConfirmation)
+
+LATEST_VISIT = ~sa.exists().where(
+    _later_visit.case_id == FollowUp.case_id, _later_visit.id > FollowUp.id
+)
+FIRST_CONFIRMATION = sa.and_(
+    JudicialConfirmation.ruling == Ruling.CONFIRMED,
+    ~sa.exists().where(
+        _earlier_ruling.case_id == JudicialConfirmation.case_id,
+        _earlier_ruling.ruling == Ruling.CONFIRMED,
+        sa.or_(
+            _earlier_ruling.ruled_on < JudicialConfirmation.ruled_on,
+            sa.and_(
+                _earlier_ruling.ruled_on == JudicialConfirmation.ruled_on,
+                _earlier_ruling.id < JudicialConfirmation.id,
+            ),
+        ),
+    ),
+)
+
+
+def _confirmed(period: Period) -> sa.Subquery:
+    """The cases first confirmed in the period, with the ruling's day."""
     return (
-        sa.select(JudicialConfirmation.case_id, *extra)
-        .where(
-            JudicialConfirmation.ruling == Ruling.CONFIRMED,
-            _between(JudicialConfirmation.ruled_on, period, is_date=True),
-        )
+        sa.select(JudicialConfirmation.case_id, JudicialConfirmation.ruled_on.label("day"))
+        .where(FIRST_CONFIRMATION, _between(JudicialConfirmation.ruled_on, period, is_date=True))
         .subquery()
     )
 
 
-def _visits(period: Period, today: date, done: bool = False, with_day: bool = False) -> sa.Subquery:
-    """Visits due in the period and already due (or made early); `done`: made. With the due
-    day and when it was made."""
+def _visits(period: Period, today: date, done: bool = False) -> sa.Subquery:
+    """The cases whose latest visit is due in the period and already due (or made early);
+    `done`: made. With the due day and when it was made."""
     conditions = [
+        LATEST_VISIT,
         _between(FollowUp.due_on, period, is_date=True),
         sa.or_(FollowUp.due_on <= today, FollowUp.done_at.is_not(None)),
     ]
     if done:
         conditions.append(FollowUp.done_at.is_not(None))
-    extra = [FollowUp.due_on.label("day"), FollowUp.done_at] if with_day else []
-    return sa.select(FollowUp.case_id, *extra).where(*conditions).subquery()
+    return (
+        sa.select(FollowUp.case_id, FollowUp.due_on.label("day"), FollowUp.done_at)
+        .where(*conditions)
+        .subquery()
+    )
 
 
 # ---- counting -----------------------------------------------------------------------------
@@ -835,7 +889,7 @@ def _run(
     """One aggregate query of a family: rows of (group key, {field: value})."""
     where = [*filter_conditions(filters)]
     if scope is not None:
-        where.append(scope)
+        where.append(condition_of(scope))
     keys = [_dimension_key(d, group) for d in group.dimensions]
 
     if family == "accepted":
@@ -877,7 +931,9 @@ def _run(
         )
     elif family == "confirmed":
         confirmed = _confirmed(period)
-        measures = {"confirmed": sa.func.count(sa.distinct(Case.id))}
+        if group.by_day:
+            keys.append(confirmed.c.day)
+        measures = {"confirmed": sa.func.count()}
         stmt = (
             sa.select(*keys, *measures.values())
             .select_from(Case)
@@ -885,18 +941,10 @@ def _run(
             .where(NOT_MERGED, *where)
         )
     elif family == "visits":
-        due = (
-            sa.select(FollowUp.case_id, FollowUp.done_at)
-            .where(
-                _between(FollowUp.due_on, period, is_date=True),
-                sa.or_(FollowUp.due_on <= today, FollowUp.done_at.is_not(None)),
-            )
-            .subquery()
-        )
-        measures = {
-            "visits_due": sa.func.count(sa.distinct(Case.id)),
-            "visited": sa.func.count(sa.distinct(sa.case((due.c.done_at.is_not(None), Case.id)))),
-        }
+        due = _visits(period, today)
+        if group.by_day:
+            keys.append(due.c.day)
+        measures = {"visits_due": sa.func.count(), "visited": _sum_if(due.c.done_at.is_not(None))}
         stmt = (
             sa.select(*keys, *measures.values())
             .select_from(Case)
@@ -930,8 +978,6 @@ def _run(
 
 
 FAMILIES = ("accepted", "closed", "performed", "confirmed", "visits", "registered")
-# The families a day series can give: the others count distinct cases over the whole period.
-DAILY_FAMILIES = ("accepted", "closed", "performed", "registered")
 
 
 def _add(figures: Figures, values: dict, source: Source | None = None) -> None:
@@ -970,7 +1016,7 @@ def compute(
 
 
 def compute_many(
-    scope: sa.ColumnElement[bool] | None,
+    scope,
     period: Period,
     filters: Filters,
     dimensions: tuple[Dimension, ...],
@@ -983,19 +1029,38 @@ def compute_many(
     """The breakdowns of `period` by several dimensions at once: one aggregate query per
     family grouped by all of them together, each breakdown summed from those groups (a few
     thousand at most, however many cases). With `total`, the total too (key None). The
-    level comes from the organisations (no column of its own)."""
+    level comes from the organisations (no column of its own).
+
+    The settled whole months of the period are read from the monthly summary when it can
+    answer (domain.stat_summary); the days around them, and everything it cannot answer
+    (a village, a mediator, a committee's own cases), from the cases."""
     today = today or local_today()
+    families = list(families)
     queried = tuple(dict.fromkeys(Dimension.ORGANISATION if d == Dimension.LEVEL else d
                                   for d in dimensions))  # fmt: skip
     group = _Group(dimensions=queried, region_depth=region_depth)
     rows: dict[Dimension, dict] = {d: defaultdict(Figures) for d in queried}
     whole = Figures()
-    for family in families:
-        for key, values in _run(family, scope, period, filters, today, group):
-            source = _source_of(key[-1]) if family == "accepted" else None
-            for d, value in zip(queried, key, strict=False):
-                _add(rows[d][value], values, source)
-            _add(whole, values, source)
+
+    def collect(family: str, key: tuple, values: dict) -> None:
+        source = _source_of(key[-1]) if family == "accepted" else None
+        for d, value in zip(queried, key, strict=False):
+            _add(rows[d][_normal_key(d, value)], values, source)
+        _add(whole, values, source)
+
+    use, area = _summary_plan(scope, filters, queried, region_depth)
+    months, rest = _split(period, today) if use else ([], [period])
+    for piece in rest:
+        for family in families:
+            for key, values in _run(family, scope, piece, filters, today, group):
+                collect(family, key, values)
+    if months:
+        names = [_SUMMARY_GROUP[d] for d in queried]
+        for family, key, values in _from_summary(
+            months[0].start, months[-1].start, area, filters, [*names, "source"],
+            region_depth, families,
+        ):  # fmt: skip
+            collect(family, key, values)
     out: dict[Dimension | None, Breakdown] = {}
     for d in queried:
         out[d] = Breakdown.build(period, filters, d, dict(rows[d]), whole)
@@ -1004,6 +1069,115 @@ def compute_many(
     if total or not dimensions:
         out[None] = Breakdown(period, filters, None, whole, [])
     return out
+
+
+# ---- the monthly summary (domain.stat_summary) ---------------------------------------------
+
+_SUMMARY_GROUP = {
+    Dimension.TYPE: "dispute_type",
+    Dimension.SOURCE: "source",
+    Dimension.ORGANISATION: "org_id",
+    Dimension.REGION: "region",
+}
+# Each family's figures in the summary's families and columns (n1, n2, n3, n4, cents). In a
+# settled month every online application is due an answer, every visit due.
+_SUMMARY_FIELDS = {
+    "accepted": ("accepted", {"accepted": 0}),
+    "closed": ("closed", {"mediated": 0, "successful": 1, "amount_cents": 4}),
+    "performed": ("closed", {"performed": 2}),
+    "confirmed": ("confirmed", {"confirmed": 0}),
+    "visits": ("visits", {"visits_due": 0, "visited": 1}),
+    "registered": (
+        "registered",
+        {
+            "registered": 0,
+            "self_filed": 1,
+            "screening_found": 2,
+            "responded_in_time": 3,
+            "response_due": 1,
+        },
+    ),
+}
+
+
+def _normal_key(dimension: Dimension, value):
+    """A breakdown value as the cases give it (the summary stores plain text and 0)."""
+    if dimension == Dimension.SOURCE:
+        return _source_of(value)
+    if dimension == Dimension.TYPE:
+        return value if isinstance(value, DisputeType) else DisputeType(value)
+    if dimension == Dimension.ORGANISATION:
+        return value or None
+    return value
+
+
+def _summary_plan(scope, filters: Filters, dimensions, region_depth: int):
+    """Whether the summary can count for this scope, these filters and breakdowns, and the
+    scope's region."""
+    use, area = _summary_area(scope)
+    if (
+        not use
+        or filters.mediator_id is not None
+        or (filters.region and len(filters.region) > 9)
+        or Dimension.MEDIATOR in dimensions
+        or (Dimension.REGION in dimensions and region_depth > 9)
+    ):
+        return False, None
+    return stat_summary.ready(), area
+
+
+def settled(month: Period, today: date) -> bool:
+    """Every online application of the month is past its answer deadline."""
+    return response_deadline(month.end) < today
+
+
+def _whole_month(month: Period) -> bool:
+    return month == Period.month(month.start.year, month.start.month)
+
+
+def _split(period: Period, today: date, keep=None) -> tuple[list[Period], list[Period]]:
+    """The period's settled whole months (those `keep` accepts too), and the runs of days
+    around them."""
+    months, rest = [], []
+    for month in months_of(period):
+        if _whole_month(month) and settled(month, today) and (keep is None or keep(month)):
+            months.append(month)
+        elif rest and rest[-1].end + timedelta(days=1) == month.start:
+            rest[-1] = Period(rest[-1].start, month.end)
+        else:
+            rest.append(month)
+    return months, rest
+
+
+def _from_summary(first: date, last: date, area, filters: Filters, group, depth, families):
+    """(family, key, values) rows of the summary for the months `first` to `last`."""
+    organisations = None
+    if filters.organisation_id is not None:
+        organisations = [filters.organisation_id]
+    if filters.level is not None:
+        ids = [0] if filters.level == Level.NONE else organisations_of_level(filters.level)
+        organisations = ids if organisations is None else [i for i in organisations if i in ids]
+    region = filters.region or area
+    if filters.region and area and not filters.region.startswith(area):
+        if not area.startswith(filters.region):
+            return  # a place outside the area: nothing
+        region = area
+    sums = stat_summary.read(
+        first,
+        last,
+        region=region,
+        organisations=organisations,
+        dispute_type=filters.dispute_type.value if filters.dispute_type else None,
+        source=filters.source.value if filters.source else None,
+        group=group,
+        region_depth=depth,
+    )
+    for family in families:
+        if family not in _SUMMARY_FIELDS:
+            continue
+        stored, fields_ = _SUMMARY_FIELDS[family]
+        for key, values in sums.get(stored, []):
+            yield family, key, {name: values[i] for name, i in fields_.items()}
 
 
 @dataclass
@@ -1118,108 +1292,93 @@ def _row_order(by: Dimension):
 
 @dataclass
 class Series:
-    """The day-by-day counts of the families that a day series can give, within one span:
-    any period inside the span is summed from it without querying again."""
+    """The counts within one span, day by day and for whole months read from the summary:
+    any period inside the span made of those days and months is summed from it without
+    querying again."""
 
     span: Period
     days: dict[date, Figures]
+    months: dict[Period, Figures] = field(default_factory=dict)
 
     def figures(self, period: Period) -> Figures:
         total = Figures()
         for day, figures in self.days.items():
             if period.start <= day <= period.end:
                 total.add(figures)
+        for month, figures in self.months.items():
+            if period.start <= month.start and month.end <= period.end:
+                total.add(figures)
         return total
 
 
 def series(
-    scope: sa.ColumnElement[bool] | None,
+    scope,
     span: Period,
     filters: Filters = Filters(),  # noqa: B008 - frozen, never mutated
     *,
     today: date | None = None,
+    periods: Iterable[Period] = (),
 ) -> Series:
-    """Counts per day (accepted, mediated, successful, amounts, performed, registered, self
-    filed, screening, responses) over `span`: one aggregate query per family, grouped by the
-    China date of its counting date and by source. Responses are judged against the
-    deadline of each filing day, so summing days is exact."""
+    """Every count per day over `span`: one aggregate query per family, grouped by the China
+    date of its counting date (each case has one per family) and by source. Responses are
+    judged against the deadline of each filing day, so summing days is exact. The settled
+    whole months that none of `periods` cuts are read from the monthly summary instead,
+    when it can answer."""
     today = today or local_today()
+    periods = list(periods)
+
+    def uncut(month: Period) -> bool:
+        return all(
+            (p.start <= month.start and month.end <= p.end)
+            or p.end < month.start
+            or month.end < p.start
+            for p in periods
+        )
+
+    use, area = _summary_plan(scope, filters, (), 9)
+    months, rest = _split(span, today, uncut) if use else ([], [span])
     group = _Group(by_day=True)
     days: dict[date, Figures] = defaultdict(Figures)
-    for family in DAILY_FAMILIES:
-        for key, values in _run(family, scope, span, filters, today, group):
-            day = key[0]
-            if isinstance(day, str):
-                day = date.fromisoformat(day)
-            source = _source_of(key[1]) if family == "accepted" else None
-            _add(days[day], values, source)
-    return Series(span, dict(days))
-
-
-def per_period(
-    scope: sa.ColumnElement[bool] | None,
-    periods: list[Period],
-    filters: Filters = Filters(),  # noqa: B008 - frozen, never mutated
-    *,
-    today: date | None = None,
-) -> list[Figures]:
-    """The counts of distinct cases over whole periods (judicial confirmations, visits),
-    which a day series cannot sum: one query per family for all the periods, each period a
-    conditional count over the span of them all."""
-    today = today or local_today()
-    span = Period(min(p.start for p in periods), max(p.end for p in periods))
-    where = [NOT_MERGED, *filter_conditions(filters)]
-    if scope is not None:
-        where.append(scope)
-    out = [Figures() for _ in periods]
-    confirmed = _confirmed(span, with_day=True)
-    stmt = (
-        sa.select(
-            *(
-                sa.func.count(sa.distinct(sa.case((_between(confirmed.c.day, p, True), Case.id))))
-                for p in periods
-            )
-        )
-        .select_from(Case)
-        .join(confirmed, confirmed.c.case_id == Case.id)
-        .where(*where)
-    )
-    for figures, n in zip(out, db.session.execute(stmt).one(), strict=True):
-        figures.confirmed = int(n or 0)
-    visits = _visits(span, today, with_day=True)
-    columns = []
-    for p in periods:
-        due = _between(visits.c.day, p, True)
-        columns.append(sa.func.count(sa.distinct(sa.case((due, Case.id)))))
-        done = sa.and_(due, visits.c.done_at.is_not(None))
-        columns.append(sa.func.count(sa.distinct(sa.case((done, Case.id)))))
-    stmt = (
-        sa.select(*columns)
-        .select_from(Case)
-        .join(visits, visits.c.case_id == Case.id)
-        .where(*where)
-    )
-    row = db.session.execute(stmt).one()
-    for i, figures in enumerate(out):
-        figures.visits_due, figures.visited = int(row[2 * i] or 0), int(row[2 * i + 1] or 0)
-    return out
+    for piece in rest:
+        for family in FAMILIES:
+            for key, values in _run(family, scope, piece, filters, today, group):
+                day = key[0]
+                if isinstance(day, str):
+                    day = date.fromisoformat(day)
+                source = _source_of(key[1]) if family == "accepted" else None
+                _add(days[day], values, source)
+    by_month: dict[Period, Figures] = {}
+    if months:
+        wanted = {m.start: m for m in months}
+        for family, key, values in _from_summary(
+            months[0].start, months[-1].start, area, filters, ["month", "source"], 9,
+            FAMILIES,
+        ):  # fmt: skip
+            first = date.fromisoformat(key[0]) if isinstance(key[0], str) else key[0]
+            if first not in wanted:  # a month between them that a period cuts: days above
+                continue
+            figures = by_month.setdefault(wanted[first], Figures())
+            _add(figures, values, _source_of(key[1]) if family == "accepted" else None)
+    return Series(span, dict(days), by_month)
 
 
 def figures_for(
-    scope: sa.ColumnElement[bool] | None,
+    scope,
     periods: list[Period],
     filters: Filters = Filters(),  # noqa: B008 - frozen, never mutated
     *,
     today: date | None = None,
+    also: Iterable[Period] = (),
 ) -> tuple[list[Figures], Series]:
-    """Every indicator of each period: one day series over the span of all of them, and the
-    distinct-case counts of all the periods in one query per family. Returns the figures and
-    the series (for trends)."""
+    """Every indicator of each period: one series over the span of all of them (and of the
+    periods `also` that will be summed from it: a trend's months). Returns the figures and
+    the series."""
     today = today or local_today()
-    span = Period(min(p.start for p in periods), max(p.end for p in periods))
-    days = series(scope, span, filters, today=today)
-    extras = per_period(scope, periods, filters, today=today)
-    return [days.figures(p).add(e) for p, e in zip(periods, extras, strict=True)], days
+    also = list(also)
+    every = [*periods, *also]
+    span = Period(min(p.start for p in every), max(p.end for p in every))
+    days = series(scope, span, filters, today=today, periods=every)
+    return [days.figures(p) for p in periods], days
 
 
 # ---- prevention and screening -------------------------------------------------------------

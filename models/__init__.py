@@ -24,6 +24,7 @@ from models.organisation import Organisation
 from models.receipt import ReceiptHold
 from models.region import Region, code_range
 from models.routing import RoutingRule
+from models.stats import StatMonth
 from models.user import StaffSession, User
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "HolidayKind",
     "Referral",
     "RoutingRule",
+    "StatMonth",
     "Transfer",
     "Document",
     "FileSequence",

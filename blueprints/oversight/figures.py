@@ -40,6 +40,7 @@ class Selection:
     period: st.Period
     filters: st.Filters
     due_week: bool
+    area: bool = False
 
     @property
     def counted(self) -> bool:
@@ -83,13 +84,16 @@ def selection(form, today: date) -> Selection:
             mediator_id=ok(form.mediator),
         ),
         due_week=bool(form.due_week.data),
+        area=bool(form.area.data),
     )
 
 
 def scope(user, chosen: Selection) -> sa.ColumnElement[bool]:
     """Figures count the cases of the viewer's area (statistics' scope); a plain list also
     shows the transfers on their way in (the list's scope)."""
-    return st.scope_of(user) if chosen.counted else case_scope(user)
+    if chosen.counted or chosen.area:
+        return st.scope_of(user).condition
+    return case_scope(user)
 
 
 def narrowed(stmt: sa.Select, chosen: Selection, today: date) -> sa.Select:

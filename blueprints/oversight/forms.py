@@ -88,6 +88,9 @@ class FigureFields:
     level = SelectField(_l("Level"), validators=[Optional()])
     mediator = IntegerField(_l("Mediator"), validators=[Optional(), NumberRange(min=0)])
     due_week = BooleanField(_l("Due within 7 days only"))
+    # The cases of the area only (as the figures count them), without the transfers on their
+    # way in from elsewhere.
+    area = BooleanField(_l("Cases of the area only"))
 
     def figure_choices(self) -> None:
         self.indicator.choices = _with_any([(m.value, m.label) for m in Measure], _l("Any"))

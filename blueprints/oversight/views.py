@@ -102,7 +102,7 @@ def cases():
         )
     counted = None
     if chosen.counted:  # how many cases the figure counts: the list below shows them all
-        count = _filtered(sa.select(sa.func.count(Case.id)).where(scope), form, today)
+        count = _filtered(sa.select(sa.func.count()).select_from(Case).where(scope), form, today)
         counted = db.session.scalar(figures.narrowed(count, chosen, today))
     return render(
         "oversight/cases.html",

@@ -22,13 +22,25 @@ WHOLE = None  # no scope: the whole database
 TODAY = date(2026, 12, 6)
 
 
+@pytest.fixture(params=["cases", "summary"])
+def mode(request, world):
+    """Count from the cases, or from the monthly summary kept current as the cases are
+    written (marked complete while the database has no case yet)."""
+    if request.param == "summary":
+        from domain import stat_summary
+
+        stat_summary._mark_ready(db.session.connection())
+        assert stat_summary.ready()
+    return request.param
+
+
 def cases_listed(scope, period, filters, measure, today=TODAY) -> int:
     """How many cases the case list shows for a figure (the same conditions)."""
     stmt = sa.select(sa.func.count(Case.id)).where(
         st.case_condition(measure, period, today), *st.filter_conditions(filters)
     )
     if scope is not None:
-        stmt = stmt.where(scope)
+        stmt = stmt.where(st.condition_of(scope))
     return db.session.scalar(stmt)
 
 
@@ -81,7 +93,7 @@ def build_jingzhou(world):
     db.session.flush()
 
 
-def test_jingzhou_bulletin(world):
+def test_jingzhou_bulletin(mode, world):
     build_jingzhou(world)
     breakdown = st.compute(WHOLE, JINGZHOU, today=TODAY)
     f = breakdown.total
@@ -111,7 +123,7 @@ def test_jingzhou_bulletin(world):
     assert from_series == f
 
 
-def test_jingzhou_by_source_lists_agree(world):
+def test_jingzhou_by_source_lists_agree(mode, world):
     build_jingzhou(world)
     breakdown = st.compute(WHOLE, JINGZHOU, by=Dimension.SOURCE, today=TODAY)
     accepted = {row.key: row.figures.accepted for row in breakdown.rows}
@@ -128,7 +140,7 @@ def test_jingzhou_by_source_lists_agree(world):
 # ---- Huangshi ------------------------------------------------------------------------------
 
 
-def test_huangshi_report(world):
+def test_huangshi_report(mode, world):
     """Aug 2016: 869 = 主动 455 (52.4%) + 申请 378 (43.5%) + 委托移送 36 (4.1%); 842 successful,
     96.9% (printed to one decimal)."""
     month = Period.month(2016, 8)
@@ -196,14 +208,14 @@ def test_period_helpers():
 # ---- counting dates ------------------------------------------------------------------------
 
 
-def test_empty_period(world):
+def test_empty_period(mode, world):
     f = st.compute(WHOLE, Period.month(2026, 1), today=TODAY).total
     assert f == st.Figures()
     assert f.success_rate.text() == "—"
     assert f.amount == Decimal(0)
 
 
-def test_counting_dates_at_the_edges_of_a_period(world):
+def test_counting_dates_at_the_edges_of_a_period(mode, world):
     """Accepted at 23:30 on 31 December in Beijing (15:30 UTC) counts into December; its
     mediation, ended in January, counts into January (with no acceptance there, January's
     调解率 would exceed 100%); 00:10 on 1 January in Beijing is still 31 December in UTC but
@@ -238,7 +250,7 @@ def test_counting_dates_at_the_edges_of_a_period(world):
     assert crossing.closure_reason == ClosureReason.AGREEMENT_ORAL
 
 
-def test_what_counts_as_mediated(world):
+def test_what_counts_as_mediated(mode, world):
     """Only endings of mediation count as mediated; refusals, non-acceptance, transfers and
     merged duplicates do not, and a merged case counts nowhere."""
     day = date(2026, 3, 10)
@@ -274,7 +286,7 @@ def test_what_counts_as_mediated(world):
     assert_lists_agree(WHOLE, st.compute(WHOLE, month, today=TODAY))
 
 
-def test_amount_performance_visits_and_confirmation(world):
+def test_amount_performance_visits_and_confirmation(mode, world):
     month = Period.month(2026, 5)
     day = date(2026, 5, 6)
     common = {
@@ -333,7 +345,7 @@ def test_amount_performance_visits_and_confirmation(world):
     assert_lists_agree(WHOLE, st.compute(WHOLE, month, today=TODAY))
 
 
-def test_visits_not_yet_due_are_not_counted(world):
+def test_visits_not_yet_due_are_not_counted(mode, world):
     """A visit due after today is not counted, unless it was already made."""
     today = date(2026, 5, 20)
     common = {
@@ -353,7 +365,7 @@ def test_visits_not_yet_due_are_not_counted(world):
     assert_lists_agree(WHOLE, st.compute(WHOLE, Period.month(2026, 5), today=today), today)
 
 
-def test_self_filing_and_timely_response(world):
+def test_self_filing_and_timely_response(mode, world):
     """Online applications answered by the third working day after filing are in time
     (a Friday's by Wednesday); answers are due only once that time has run out."""
     friday = date(2026, 11, 6)
@@ -388,6 +400,10 @@ def test_self_filing_and_timely_response(world):
     # The series judges each filing day against its own deadline: the same result.
     [from_series], _ = st.figures_for(WHOLE, [month], today=today)
     assert (from_series.response_due, from_series.responded_in_time) == (5, 3)
+    # Once every deadline of the month has passed (the summary may then answer for it), the
+    # application of the 27th left unanswered is late too.
+    settled = st.compute(WHOLE, month, today=date(2026, 12, 31)).total
+    assert (settled.response_due, settled.responded_in_time, settled.self_filed) == (6, 3, 6)
 
 
 def test_response_deadline_skips_holidays(world):
@@ -432,7 +448,7 @@ def mixed_world(world):
 
 
 @pytest.mark.parametrize("dimension", list(Dimension))
-def test_every_breakdown_sums_to_the_total_and_lists_agree(world, dimension):
+def test_every_breakdown_sums_to_the_total_and_lists_agree(mode, world, dimension):
     month = mixed_world(world)
     whole = st.compute(WHOLE, month, today=TODAY)
     breakdown = st.compute(WHOLE, month, by=dimension, today=TODAY)
@@ -444,7 +460,7 @@ def test_every_breakdown_sums_to_the_total_and_lists_agree(world, dimension):
     assert_lists_agree(WHOLE, breakdown)
 
 
-def test_breakdown_by_level_and_region(world):
+def test_breakdown_by_level_and_region(mode, world):
     month = mixed_world(world)
     levels = st.compute(WHOLE, month, by=Dimension.LEVEL, today=TODAY)
     accepted = {row.key: row.figures.accepted for row in levels.rows}
@@ -460,7 +476,7 @@ def test_breakdown_by_level_and_region(world):
     assert_lists_agree(WHOLE, townships)
 
 
-def test_breakdown_by_mediator_and_organisation(world):
+def test_breakdown_by_mediator_and_organisation(mode, world):
     month = mixed_world(world)
     mediators = st.compute(WHOLE, month, by=Dimension.MEDIATOR, today=TODAY)
     by_name = {row.label: row.figures.accepted for row in mediators.rows}
@@ -471,7 +487,7 @@ def test_breakdown_by_mediator_and_organisation(world):
     assert rates["公安县矛盾纠纷调处中心"] == "—"  # waiting at its desk: nothing mediated
 
 
-def test_scope_keeps_to_the_viewers_area(world):
+def test_scope_keeps_to_the_viewers_area(mode, world):
     month = mixed_world(world)
     gongan = st.compute(st.scope_of(world.leader), month, today=TODAY).total
     songzi = st.compute(st.scope_of(world.leader2), month, today=TODAY).total
@@ -484,7 +500,7 @@ def test_scope_keeps_to_the_viewers_area(world):
     assert_lists_agree(st.scope_of(world.leader2), breakdown)
 
 
-def test_filters_narrow_every_family(world):
+def test_filters_narrow_every_family(mode, world):
     month = mixed_world(world)
     f = st.compute(
         WHOLE, month, Filters(dispute_type=DisputeType.LL, source=Source.APPLICATION), today=TODAY
@@ -496,7 +512,7 @@ def test_filters_narrow_every_family(world):
     assert none == st.Figures()
 
 
-def test_series_matches_period_queries(world):
+def test_series_matches_period_queries(mode, world):
     """The dashboard's one-pass series gives each period the figures compute() gives it."""
     mixed_world(world)
     build_jingzhou(world)
@@ -537,3 +553,42 @@ def test_long_and_distant_periods_do_not_fail(world):
         assert f.response_due == 0
         both, _ = st.figures_for(WHOLE, [period, period.year_earlier()], today=TODAY)
         assert both[0] == f
+
+
+def test_each_case_counts_once_on_its_latest_visit_and_first_ruling(mode, world):
+    """A re-mediated agreement's new visit replaces the earlier one; a case confirmed twice
+    counts on the first ruling: one counting date per case, so months add up."""
+    from models import FollowUp, JudicialConfirmation
+    from models.enums import Ruling
+
+    case = ledger_case(
+        world.village,
+        registered=at(date(2026, 4, 20)),
+        accepted=at(date(2026, 4, 20)),
+        closed=at(date(2026, 4, 25)),
+        reason=ClosureReason.AGREEMENT_WRITTEN,
+        handling=world.village_committee,
+        mediator=world.mediator,
+        visit_due=date(2026, 5, 10),
+        visited=at(date(2026, 5, 8)),
+        confirmed_on=date(2026, 5, 5),
+    )
+    db.session.flush()
+    case.follow_ups.append(FollowUp(due_on=date(2026, 6, 10), reason="agreement"))
+    case.confirmations.append(
+        JudicialConfirmation(
+            court="公安县人民法院",
+            applied_on=date(2026, 6, 1),
+            ruling=Ruling.CONFIRMED,
+            ruled_on=date(2026, 6, 7),
+            recorded_by_id=world.mediator.id,
+        )
+    )
+    db.session.flush()
+    may = st.compute(WHOLE, Period.month(2026, 5), today=TODAY).total
+    june = st.compute(WHOLE, Period.month(2026, 6), today=TODAY).total
+    both = st.compute(WHOLE, Period(date(2026, 5, 1), date(2026, 6, 30)), today=TODAY).total
+    assert (may.visits_due, may.visited, may.confirmed) == (0, 0, 1)
+    assert (june.visits_due, june.visited, june.confirmed) == (1, 0, 0)
+    assert (both.visits_due, both.visited, both.confirmed) == (1, 0, 1)
+    assert_lists_agree(WHOLE, st.compute(WHOLE, Period.month(2026, 6), today=TODAY))
