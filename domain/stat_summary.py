@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from domain.calendar import CHINA
 from extensions import db
-from models import Agreement, Case, FollowUp, JudicialConfirmation, StatMonth
+from models import Agreement, Case, CaseMediator, FollowUp, JudicialConfirmation, StatMonth
 
 READY = "_ready"
 READY_MONTH = date(1900, 1, 1)
@@ -52,7 +52,7 @@ COLUMNS = {
     "visits": {"visits_due": "n1", "visited": "n2"},
 }
 MEASURES = ("n1", "n2", "n3", "n4", "cents")
-KEYS = ("family", "month", "org_id", "region", "dispute_type", "source")
+KEYS = ("family", "month", "org_id", "region", "dispute_type", "source", "mediator_id")
 # A case's attributes that a figure depends on (columns, and the relationships that set them
 # at flush time).
 CASE_FIELDS = frozenset(
@@ -78,6 +78,7 @@ RELATED = {
     Agreement: ("performance_status", "case", "case_id"),
     FollowUp: ("due_on", "done_at", "case", "case_id"),
     JudicialConfirmation: ("ruling", "ruled_on", "case", "case_id"),
+    CaseMediator: ("presiding", "active", "user_id", "user", "case", "case_id"),
 }
 _RELATED_TYPES = tuple(RELATED)
 _CHUNK = 500
@@ -138,9 +139,22 @@ def _selects(where: list, in_time) -> list[tuple[str, sa.Select]]:
     org = sa.func.coalesce(st.case_organisation, sa.literal_column("0"))
     zero = sa.literal_column("0")
 
+    mediator = sa.func.coalesce(CaseMediator.user_id, sa.literal_column("0"))
+
     def keys(moment, month=local_month):
         return [month(moment), org, township_of(Case.region_code), Case.dispute_type,
-                Case.source]  # fmt: skip
+                Case.source, mediator]  # fmt: skip
+
+    def presiding(stmt):
+        """With the case's presiding mediator (at most one: domain.dispatch)."""
+        return stmt.outerjoin(
+            CaseMediator,
+            sa.and_(
+                CaseMediator.case_id == Case.id,
+                CaseMediator.presiding.is_(True),
+                CaseMediator.active.is_(True),
+            ),
+        )
 
     success = Case.closure_reason.in_(st.SUCCESS_REASONS)
     cents = sa.cast(sa.func.round(Case.amount * 100), sa.BigInteger)
@@ -152,6 +166,7 @@ def _selects(where: list, in_time) -> list[tuple[str, sa.Select]]:
         (
             "accepted",
             sa.select(*k, sa.func.count(), zero, zero, zero, zero)
+            .select_from(Case)
             .where(Case.accepted_at.is_not(None), st.NOT_MERGED, *where)
             .group_by(*k),
         )
@@ -216,21 +231,23 @@ def _selects(where: list, in_time) -> list[tuple[str, sa.Select]]:
                 in_time_sum,
                 zero,
             )
+            .select_from(Case)
             .where(st.NOT_MERGED, *where)
             .group_by(*k),
         )
     )
-    return out
+    return [(family, presiding(stmt)) for family, stmt in out]
 
 
 def _contributions(conn, where: list, in_time) -> dict[tuple, list[int]]:
     out: dict[tuple, list[int]] = {}
     for family, stmt in _selects(where, in_time):
         for row in conn.execute(stmt):
-            month, org, region, dtype, source, *values = row
+            month, org, region, dtype, source, mediator, *values = row
             if isinstance(month, str):
                 month = date.fromisoformat(month)
-            key = (family, month, int(org or 0), region, _value(dtype), _value(source))
+            key = (family, month, int(org or 0), region, _value(dtype), _value(source),
+                   int(mediator or 0))  # fmt: skip
             out[key] = [int(v or 0) for v in values]
     return out
 
@@ -345,7 +362,7 @@ def _utc(moment):
 
 
 def _mark_ready(conn) -> None:
-    _upsert(conn, {(READY, READY_MONTH, 0, "", "", ""): [1, 0, 0, 0, 0]})
+    _upsert(conn, {(READY, READY_MONTH, 0, "", "", "", 0): [1, 0, 0, 0, 0]})
 
 
 def ready() -> bool:
@@ -450,23 +467,29 @@ def read(
     organisations: list[int] | None,
     dispute_type: str | None,
     source: str | None,
+    mediator: int | None = None,
     group: list[str],
     region_depth: int = 9,
+    sets: list[list[str]] | None = None,
 ) -> dict[str, list[tuple[tuple, list[int]]]]:
     """The summary's sums for the months from `first` to `last` (first days), narrowed, grouped
-    by `group` (month, org_id, region, dispute_type, source): per family, rows of (key,
-    [n1, n2, n3, n4, cents])."""
+    by `group` (month, org_id, region, dispute_type, source, mediator_id), or by each of the
+    grouping `sets` at once (PostgreSQL; the key then has every column of the sets, None where
+    a set leaves it out): per family, rows of (key, [n1, n2, n3, n4, cents])."""
     t = StatMonth.__table__
     columns = {
         "month": t.c.month,
         "org_id": t.c.org_id,
         "dispute_type": t.c.dispute_type,
         "source": t.c.source,
+        "mediator_id": t.c.mediator_id,
         "region": sa.func.substr(
             t.c.region, sa.literal_column("1"), sa.literal_column(str(int(region_depth)))
         ),
     }
     keys = [columns[g] for g in group]
+    if sets:  # PostgreSQL: each set's sums in one pass (a key absent from a set is NULL)
+        keys = [columns[g] for g in dict.fromkeys(g for one in sets for g in one)]
     where = [t.c.month >= first, t.c.month <= last, t.c.family != READY]
     if region:
         where += [t.c.region >= region, t.c.region < region + "\uffff"]
@@ -476,13 +499,18 @@ def read(
         where.append(t.c.dispute_type == dispute_type)
     if source is not None:
         where.append(t.c.source == source)
-    stmt = (
-        sa.select(t.c.family, *keys, *(sa.func.sum(t.c[m]) for m in MEASURES))
-        .where(*where)
-        .group_by(t.c.family, *keys)
-    )
+    if mediator is not None:
+        where.append(t.c.mediator_id == mediator)
+    # Sums as integers (PostgreSQL sums a bigint to a numeric: Python would get Decimals).
+    sums = (sa.cast(sa.func.coalesce(sa.func.sum(t.c[m]), 0), sa.BigInteger) for m in MEASURES)
+    stmt = sa.select(t.c.family, *keys, *sums).where(*where)
+    if sets:
+        grouping = [sa.tuple_(t.c.family, *(columns[g] for g in one)) for one in sets]
+        stmt = stmt.group_by(sa.func.grouping_sets(*grouping))
+    else:
+        stmt = stmt.group_by(t.c.family, *keys)
     out: dict[str, list] = defaultdict(list)
-    for row in db.session.execute(stmt):
-        family, key, values = row[0], tuple(row[1 : 1 + len(keys)]), row[1 + len(keys) :]
-        out[family].append((key, [int(v or 0) for v in values]))
+    width = len(keys)
+    for row in db.session.execute(stmt).all():
+        out[row[0]].append((tuple(row[1 : 1 + width]), list(row[1 + width :])))
     return out

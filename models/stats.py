@@ -1,7 +1,8 @@
 """The statistics' monthly summary: what each calendar month (China time) adds to the figures
-of domain.statistics, per organisation, township, dispute type and source. Kept current in
-the same transaction as every change of a case (domain.stat_summary), so a year's figures are
-read from a few thousand rows instead of every case."""
+of domain.statistics, per organisation, township, dispute type, source and presiding
+mediator. Kept current in the same transaction as every change of a case
+(domain.stat_summary), so a year's figures are read from a few thousand rows instead of every
+case."""
 
 from __future__ import annotations
 
@@ -21,7 +22,14 @@ class StatMonth(db.Model):
     __table_args__ = (
         # The upsert's key, and the reading order: a range of months, one family.
         sa.UniqueConstraint(
-            "month", "family", "org_id", "region", "dispute_type", "source", name="uq_stat_month"
+            "month",
+            "family",
+            "org_id",
+            "region",
+            "dispute_type",
+            "source",
+            "mediator_id",
+            name="uq_stat_month",
         ),
     )
 
@@ -34,6 +42,8 @@ class StatMonth(db.Model):
     region: Mapped[str] = mapped_column(sa.String(9))
     dispute_type: Mapped[str] = mapped_column(sa.String(8))
     source: Mapped[str] = mapped_column(sa.String(32))
+    # The case's presiding mediator (0: none yet).
+    mediator_id: Mapped[int] = mapped_column()
     n1: Mapped[int] = mapped_column(default=0)
     n2: Mapped[int] = mapped_column(default=0)
     n3: Mapped[int] = mapped_column(default=0)

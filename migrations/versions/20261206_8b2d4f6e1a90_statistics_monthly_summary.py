@@ -26,6 +26,7 @@ def upgrade():
         sa.Column('region', sa.String(length=9), nullable=False),
         sa.Column('dispute_type', sa.String(length=8), nullable=False),
         sa.Column('source', sa.String(length=32), nullable=False),
+        sa.Column('mediator_id', sa.Integer(), nullable=False),
         sa.Column('n1', sa.Integer(), nullable=False),
         sa.Column('n2', sa.Integer(), nullable=False),
         sa.Column('n3', sa.Integer(), nullable=False),
@@ -33,7 +34,8 @@ def upgrade():
         sa.Column('cents', sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_stat_month')),
         sa.UniqueConstraint(
-            'month', 'family', 'org_id', 'region', 'dispute_type', 'source', name='uq_stat_month'
+            'month', 'family', 'org_id', 'region', 'dispute_type', 'source', 'mediator_id',
+            name='uq_stat_month',
         ),
     )
     # A database without cases has nothing to sum: the summary is complete, and marked so
@@ -44,8 +46,8 @@ def upgrade():
         bind.execute(
             sa.text(
                 "INSERT INTO stat_month (month, family, org_id, region, dispute_type, source, "
-                "n1, n2, n3, n4, cents) VALUES ('1900-01-01', '_ready', 0, '', '', '', 1, 0, 0, "
-                "0, 0)"
+                "mediator_id, n1, n2, n3, n4, cents) VALUES ('1900-01-01', '_ready', 0, '', '', "
+                "'', 0, 1, 0, 0, 0, 0)"
             )
         )
 

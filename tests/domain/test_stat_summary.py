@@ -82,7 +82,21 @@ def test_kept_current_through_corrections_and_performance(world, db):
         reason="登记有误",
     )
     record_performance(agreed, world.mediator, version=None, term=1, status=Performance.PERFORMED)
+    # Another presiding mediator: the case's rows move to them.
+    from domain.dispatch import assign_mediator
+
+    assign_mediator(other, world.mediator_b, world.director, version=None)
     assert_equal_to_a_rebuild()
+    by_mediator = st.compute(
+        None,
+        st.Period(date(2000, 1, 1), local_today()),
+        by=st.Dimension.MEDIATOR,
+        today=local_today() + timedelta(days=60),
+    )
+    assert {row.label: row.figures.registered for row in by_mediator.rows} == {
+        "张调解": 1,
+        "赵调解": 1,
+    }
     db.session.rollback()  # a rollback takes the summary's changes back with the rest
     assert_equal_to_a_rebuild()
 
@@ -148,3 +162,39 @@ def test_figures_read_the_summary_for_settled_months(world, count_queries):
     with count_queries() as statements:
         st.compute(None, period, st.Filters(region=world.village.code), today=local_today())
     assert not any("stat_month" in s for s in statements)
+
+
+def test_several_breakdowns_at_once_from_the_summary(world):
+    """The dashboard's breakdowns read together (on PostgreSQL in one pass of grouping sets)
+    equal each breakdown read alone, and the figures counted from the cases."""
+    from tests.domain.test_statistics import mixed_world
+
+    month = mixed_world(world)
+    today = date(2026, 12, 6)
+    dims = (
+        st.Dimension.TYPE,
+        st.Dimension.SOURCE,
+        st.Dimension.ORGANISATION,
+        st.Dimension.REGION,
+        st.Dimension.LEVEL,
+    )
+
+    def table(breakdown):
+        return {row.key: row.figures for row in breakdown.rows}, breakdown.total
+
+    direct = {d: table(st.compute(None, month, by=d, today=today, region_depth=6)) for d in dims}
+    stat_summary.rebuild()
+    together = st.compute_many(
+        None, month, st.Filters(), dims, today=today, region_depth=6, families=("accepted",
+        "closed")
+    )  # fmt: skip
+    for d in dims:
+        rows_, total = table(together[d])
+        expected_rows, expected_total = direct[d]
+        assert {k: (f.accepted, f.mediated, f.successful) for k, f in rows_.items()} == {
+            k: (f.accepted, f.mediated, f.successful) for k, f in expected_rows.items()
+        }, d
+        assert (total.accepted, total.mediated) == (
+            expected_total.accepted,
+            expected_total.mediated,
+        )
