@@ -53,32 +53,33 @@ COLUMNS = {
 }
 MEASURES = ("n1", "n2", "n3", "n4", "cents")
 KEYS = ("family", "month", "org_id", "region", "dispute_type", "source", "mediator_id")
-# A case's attributes that a figure depends on (columns, and the relationships that set them
-# at flush time).
-CASE_FIELDS = frozenset(
-    {
-        "accepted_at",
-        "closed_at",
-        "closure_reason",
-        "state",
-        "source",
-        "dispute_type",
-        "handling_org_id",
-        "intake_org_id",
-        "handling_org",
-        "intake_org",
-        "region_code",
-        "channel",
-        "amount",
-        "created_at",
-    }
-)
-# Rows of a case's that a figure depends on, and their attributes that matter.
+FAMILIES = frozenset(COLUMNS)
+# A case's columns that a figure depends on, and the families whose rows they move. A change
+# of its breakdown keys (source, type, place, organisation) moves every family; its state
+# matters only on the way into or out of "merged" (a merged case counts nowhere).
+CASE_FIELDS = {
+    "accepted_at": frozenset({"accepted", "registered"}),
+    "closed_at": frozenset({"closed", "registered"}),
+    "closure_reason": frozenset({"closed"}),
+    "amount": frozenset({"closed"}),
+    "created_at": frozenset({"registered"}),
+    "channel": frozenset({"registered"}),
+    "state": FAMILIES,
+    "source": FAMILIES,
+    "dispute_type": FAMILIES,
+    "region_code": FAMILIES,
+    "handling_org_id": FAMILIES,
+    "intake_org_id": FAMILIES,
+}
+# The relationships that set those columns at flush time.
+CASE_RELATIONSHIPS = {"handling_org": "handling_org_id", "intake_org": "intake_org_id"}
+# Rows of a case's that a figure depends on: their attributes that matter, and the families.
 RELATED = {
-    Agreement: ("performance_status", "case", "case_id"),
-    FollowUp: ("due_on", "done_at", "case", "case_id"),
-    JudicialConfirmation: ("ruling", "ruled_on", "case", "case_id"),
-    CaseMediator: ("presiding", "active", "user_id", "user", "case", "case_id"),
+    Agreement: (("performance_status", "case", "case_id"), frozenset({"closed"})),
+    FollowUp: (("due_on", "done_at", "case", "case_id"), frozenset({"visits"})),
+    JudicialConfirmation: (("ruling", "ruled_on", "case", "case_id"), frozenset({"confirmed"})),
+    # The presiding mediator is a key of every family.
+    CaseMediator: (("presiding", "active", "user_id", "user", "case", "case_id"), FAMILIES),
 }
 _RELATED_TYPES = tuple(RELATED)
 _CHUNK = 500
@@ -239,9 +240,11 @@ def _selects(where: list, in_time) -> list[tuple[str, sa.Select]]:
     return [(family, presiding(stmt)) for family, stmt in out]
 
 
-def _contributions(conn, where: list, in_time) -> dict[tuple, list[int]]:
+def _contributions(conn, where: list, in_time, families=None) -> dict[tuple, list[int]]:
     out: dict[tuple, list[int]] = {}
     for family, stmt in _selects(where, in_time):
+        if families is not None and family not in families:
+            continue
         for row in conn.execute(stmt):
             month, org, region, dtype, source, mediator, *values = row
             if isinstance(month, str):
@@ -280,18 +283,21 @@ def _local_day(moment) -> date:
     return moment.astimezone(CHINA).date()
 
 
-def of_cases(conn, ids) -> dict[tuple, list[int]]:
-    """What the cases `ids` add to the summary now."""
+def of_cases(conn, ids, families=FAMILIES) -> dict[tuple, list[int]]:
+    """What the cases `ids` add to the summary's `families` now."""
     from domain.statistics import _answered_in_time
 
     out: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(MEASURES))
     ids = sorted(i for i in ids if i is not None)
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        period = _created_period(conn, chunk)
-        if period is None:
-            continue
-        rows = _contributions(conn, [Case.id.in_(chunk)], _answered_in_time(period))
+        in_time = None
+        if "registered" in families:  # answers are judged against their filing days
+            period = _created_period(conn, chunk)
+            if period is None:
+                continue
+            in_time = _answered_in_time(period)
+        rows = _contributions(conn, [Case.id.in_(chunk)], in_time, families)
         for key, values in rows.items():
             out[key] = [a + b for a, b in zip(out[key], values, strict=True)]
     return dict(out)
@@ -395,6 +401,53 @@ def _case_of(obj) -> tuple[int | None, Case | None]:
     return obj.case_id, None
 
 
+def _edits(case: Case) -> dict[str, object]:
+    """The watched columns this flush writes for `case`, with their new values (a
+    relationship's object as its id)."""
+    state = sa.inspect(case)
+    out = {}
+    for name in CASE_FIELDS:
+        history = state.attrs[name].history
+        if history.added:
+            out[name] = history.added[0]
+    for name, column in CASE_RELATIONSHIPS.items():
+        history = state.attrs[name].history
+        if history.added:
+            related = history.added[0]
+            out[column] = related.id if related is not None else None
+    return out
+
+
+def _moved(conn, edits: dict[int, dict[str, object]]) -> dict[int, frozenset]:
+    """The families each case's edits really move, against the values in the database
+    (a transition writes the state every time; most do not change what is counted)."""
+    from models.states import CaseState
+
+    names = sorted({n for e in edits.values() for n in e})
+    stored = {
+        row[0]: dict(zip(names, row[1:], strict=True))
+        for row in conn.execute(
+            sa.select(Case.id, *(Case.__table__.c[n] for n in names)).where(
+                Case.id.in_(list(edits))
+            )
+        )
+    }
+    out = {}
+    for case_id, changes in edits.items():
+        families: set[str] = set()
+        for name, new in changes.items():
+            old = stored.get(case_id, {}).get(name)
+            if name == "state":
+                merged = CaseState.MERGED.value
+                if (_value(old) == merged) != (_value(new) == merged):
+                    families |= FAMILIES
+            elif _value(old) != _value(new):
+                families |= CASE_FIELDS[name]
+        if families:
+            out[case_id] = frozenset(families)
+    return out
+
+
 @sa.event.listens_for(Session, "before_flush")
 def _before_flush(session, flush_context, instances) -> None:  # noqa: ARG001
     # Reading an attribute that a commit expired loads it: never flush from in here.
@@ -403,35 +456,50 @@ def _before_flush(session, flush_context, instances) -> None:  # noqa: ARG001
 
 
 def _collect(session) -> None:
-    ids: set[int] = set()
+    moved: dict[int, set] = defaultdict(set)  # case id -> families
     fresh: list[Case] = []
+    edits: dict[int, dict] = {}
     for obj in session.new:
         if isinstance(obj, Case):
             fresh.append(obj)
         elif isinstance(obj, _RELATED_TYPES):
+            if isinstance(obj, CaseMediator) and not obj.presiding:
+                continue  # a co-mediator: not a key
             case_id, case = _case_of(obj)
             if case_id is not None:
-                ids.add(case_id)
+                moved[case_id] |= RELATED[type(obj)][1]
             elif case is not None:
                 fresh.append(case)
     for obj in session.dirty:
         if isinstance(obj, Case):
-            if obj.id is not None and _changed(obj, CASE_FIELDS):
-                ids.add(obj.id)
-        elif isinstance(obj, _RELATED_TYPES) and _changed(obj, RELATED[type(obj)]):
-            case_id, _case = _case_of(obj)
-            if case_id is not None:
-                ids.add(case_id)
+            if obj.id is not None:
+                changes = _edits(obj)
+                if changes:
+                    edits[obj.id] = changes
+        elif isinstance(obj, _RELATED_TYPES):
+            names, families = RELATED[type(obj)]
+            if _changed(obj, names):
+                case_id, _case = _case_of(obj)
+                if case_id is not None:
+                    moved[case_id] |= families
     for obj in session.deleted:
-        if isinstance(obj, (Case, *_RELATED_TYPES)):
+        if isinstance(obj, Case):
+            moved[obj.id] |= FAMILIES
+        elif isinstance(obj, _RELATED_TYPES):
             case_id, _case = _case_of(obj)
             if case_id is not None:
-                ids.add(case_id)
-    if not ids and not fresh:
+                moved[case_id] |= RELATED[type(obj)][1]
+    if not moved and not fresh and not edits:
         return
     conn = session.connection()
-    before = of_cases(conn, ids) if ids else {}
-    session.info[_PENDING] = (ids, fresh, before)
+    if edits:
+        for case_id, families in _moved(conn, edits).items():
+            moved[case_id] |= families
+    if not moved and not fresh:
+        return
+    families = frozenset().union(*moved.values()) if moved else frozenset()
+    before = of_cases(conn, moved, families) if moved else {}
+    session.info[_PENDING] = (set(moved), families, fresh, before)
 
 
 @sa.event.listens_for(Session, "after_flush")
@@ -439,10 +507,14 @@ def _after_flush(session, flush_context) -> None:  # noqa: ARG001
     pending = session.info.pop(_PENDING, None)
     if pending is None:
         return
-    ids, fresh, before = pending
-    ids = ids | {c.id for c in fresh if c.id is not None}
+    ids, families, fresh, before = pending
     conn = session.connection()
-    after = of_cases(conn, ids)
+    after = of_cases(conn, ids, families) if ids else {}
+    born = [c.id for c in fresh if c.id is not None]
+    if born:  # a new case adds to every family
+        for key, values in of_cases(conn, set(born) - ids).items():
+            after[key] = [a + b for a, b in zip(after.get(key, [0] * len(MEASURES)), values,
+                                                strict=True)]  # fmt: skip
     delta = {}
     for key in before.keys() | after.keys():
         old = before.get(key, [0] * len(MEASURES))
