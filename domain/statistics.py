@@ -8,8 +8,8 @@ What counts a case into a period (the counting date) differs by indicator:
 |---|---|---|
 | accepted | `Case.accepted_at` (受理) | 受理数 and its split by source |
 | closed | `Case.closed_at` (mediation ended) | 调解数, 调解成功数, 协议涉及金额, 协议履行 |
-| confirmed | `JudicialConfirmation.ruled_on` | 司法确认数 |
-| visits | `FollowUp.due_on` | 应回访, 已回访 |
+| confirmed | the first confirming `JudicialConfirmation.ruled_on` | 司法确认数 |
+| visits | the case's latest `FollowUp.due_on` | 应回访, 已回访 |
 | registered | `Case.created_at` (登记) | 登记数, 自主申请 (online), 排查发现, 合格响应 |
 
 So a case accepted in December and settled in January counts into December's 受理数 and
@@ -24,9 +24,11 @@ dispute registered twice) counts once, as the case that goes on: merged cases co
 - 调解成功率 has two denominators (the bulletins do not say which they divide by; when every
   accepted case was mediated they agree): 成功数 ÷ 调解数 and 成功数 ÷ 受理数. Every rate carries
   its formula, and the screen shows it.
-- 司法确认数: cases whose agreement a court confirmed (PML Art. 33), by the ruling's date.
-- 回访率: cases with a follow-up visit due in the period (and already due, or made early)
-  that were visited.
+- 司法确认数: cases whose agreement a court confirmed (PML Art. 33), on the first confirming
+  ruling's date.
+- 回访率: cases whose latest follow-up visit (the one the case owes now: a re-mediated
+  agreement's visit replaces the earlier) is due in the period (and already due, or made
+  early), and of those the visited.
 - 协议履行率: agreements of the period (调解成功数) whose terms are all performed.
 - 协议涉及金额: the amounts in dispute of the cases settled by agreement in the period.
 - 自主申请率: applications the parties filed themselves online ÷ all cases registered, per month.
@@ -37,9 +39,11 @@ dispute registered twice) counts once, as the case that goes on: merged cases co
   预防纠纷数) are not recorded by the portal: prevention_counts() says so instead of a number.
   Disputes found in screening (排查发现纠纷数) are the cases registered from screening.
 
-Every figure is one aggregate query on indexed columns (migration "statistics indexes"); no
-case is loaded into Python. The cases behind a figure are selected by the same conditions
-(case_condition), so a figure and its list of cases always agree.
+Every case counts once per figure, on one date, so days and months add up. Every figure is one
+aggregate query on indexed columns (migration "statistics indexes"), no case is loaded into
+Python; the settled whole months come from the monthly summary that every change of a case
+keeps current (domain.stat_summary). The cases behind a figure are selected by the same
+conditions (case_condition), so a figure and its list of cases always agree.
 """
 
 from __future__ import annotations
