@@ -25,7 +25,7 @@ every visit of it is due).
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.ext.compiler
@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from domain.calendar import CHINA
 from extensions import db
 from models import Agreement, Case, CaseMediator, FollowUp, JudicialConfirmation, StatMonth
+from models.states import CaseState
 
 READY = "_ready"
 READY_MONTH = date(1900, 1, 1)
@@ -135,7 +136,7 @@ def township_of(column) -> sa.ColumnElement:
 def _selects(where: list, in_time) -> list[tuple[str, sa.Select]]:
     """What the cases selected by `where` add to the summary, per family: rows of (month,
     org, township, type, source, n1, n2, n3, n4, cents)."""
-    from domain import statistics as st
+    from domain import statistics as st  # domain.statistics imports this module (a cycle)
 
     org = sa.func.coalesce(st.case_organisation, sa.literal_column("0"))
     zero = sa.literal_column("0")
@@ -261,7 +262,7 @@ def _value(member) -> str:
 
 def _created_period(conn, ids: list[int]):
     """The China calendar days the cases were registered on (for their answer deadlines)."""
-    from domain.statistics import Period
+    from domain.statistics import Period  # domain.statistics imports this module (a cycle)
 
     first, last = conn.execute(
         sa.select(sa.func.min(Case.created_at), sa.func.max(Case.created_at)).where(
@@ -275,8 +276,6 @@ def _created_period(conn, ids: list[int]):
 
 def _local_day(moment) -> date:
     if isinstance(moment, str):  # a raw SQLite value
-        from datetime import datetime
-
         moment = datetime.fromisoformat(moment)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
@@ -285,7 +284,9 @@ def _local_day(moment) -> date:
 
 def of_cases(conn, ids, families=FAMILIES) -> dict[tuple, list[int]]:
     """What the cases `ids` add to the summary's `families` now."""
-    from domain.statistics import _answered_in_time
+    from domain.statistics import (
+        _answered_in_time,
+    )  # domain.statistics imports this module (a cycle)
 
     out: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(MEASURES))
     ids = sorted(i for i in ids if i is not None)
@@ -333,7 +334,10 @@ def add_cases(ids, session: Session | None = None) -> None:
 def rebuild(session: Session | None = None) -> int:
     """Sum every case into an empty summary, month by month, and mark it complete. Returns
     the number of rows written."""
-    from domain.statistics import Period, _answered_in_time
+    from domain.statistics import (
+        Period,
+        _answered_in_time,
+    )  # domain.statistics imports this module (a cycle)
 
     session = session or db.session
     conn = session.connection()
@@ -421,8 +425,6 @@ def _edits(case: Case) -> dict[str, object]:
 def _moved(conn, edits: dict[int, dict[str, object]]) -> dict[int, frozenset]:
     """The families each case's edits really move, against the values in the database
     (a transition writes the state every time; most do not change what is counted)."""
-    from models.states import CaseState
-
     names = sorted({n for e in edits.values() for n in e})
     stored = {
         row[0]: dict(zip(names, row[1:], strict=True))

@@ -370,66 +370,67 @@ def _rate_of(figures: Figures, key: str) -> Rate:
 
 
 # The indicators in report order (DOMAIN §3.3). Source shares follow 受理数 in the tables.
+# In Chinese they are the bulletins' own terms: 受理数, 调解数, 调解率, 调解成功数,
+# 调解成功率 (÷ 调解数, and ÷ 受理数), 司法确认数, 司法确认率, 回访率, 协议履行率,
+# 协议涉及金额（元）, 登记数, 自主申请率, 案件合格响应率, 排查发现纠纷数.
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("accepted", _l("Accepted (受理数)"), "count", Measure.ACCEPTED),
-    Indicator("mediated", _l("Mediated (调解数)"), "count", Measure.MEDIATED),
+    Indicator("accepted", _l("Accepted"), "count", Measure.ACCEPTED),
+    Indicator("mediated", _l("Mediated"), "count", Measure.MEDIATED),
     Indicator(
         "mediation_rate",
-        _l("Mediation rate (调解率)"),
+        _l("Mediation rate"),
         "rate",
         parts=(Measure.MEDIATED, Measure.ACCEPTED),
     ),
-    Indicator("successful", _l("Mediated successfully (调解成功数)"), "count", Measure.SUCCESSFUL),
+    Indicator("successful", _l("Mediated successfully"), "count", Measure.SUCCESSFUL),
     Indicator(
         "success_rate",
-        _l("Success rate (调解成功率)"),
+        _l("Success rate"),
         "rate",
         parts=(Measure.SUCCESSFUL, Measure.MEDIATED),
     ),
     Indicator(
         "success_rate_of_accepted",
-        _l("Success rate of accepted cases (调解成功率)"),
+        _l("Success rate of accepted cases"),
         "rate",
         parts=(Measure.SUCCESSFUL, Measure.ACCEPTED),
     ),
-    Indicator("confirmed", _l("Judicially confirmed (司法确认数)"), "count", Measure.CONFIRMED),
+    Indicator("confirmed", _l("Judicially confirmed"), "count", Measure.CONFIRMED),
     Indicator(
         "confirmation_rate",
-        _l("Judicial confirmation rate (司法确认率)"),
+        _l("Judicial confirmation rate"),
         "rate",
         parts=(Measure.CONFIRMED, Measure.SUCCESSFUL),
     ),
     Indicator(
         "follow_up_rate",
-        _l("Follow-up rate (回访率)"),
+        _l("Follow-up rate"),
         "rate",
         parts=(Measure.VISITED, Measure.VISITS_DUE),
     ),
     Indicator(
         "performance_rate",
-        _l("Performance rate (协议履行率)"),
+        _l("Performance rate"),
         "rate",
         parts=(Measure.PERFORMED, Measure.SUCCESSFUL),
     ),
-    Indicator(
-        "amount", _l("Amount in agreements, yuan (协议涉及金额)"), "amount", Measure.SUCCESSFUL
-    ),
-    Indicator("registered", _l("Registered (登记数)"), "count", Measure.REGISTERED),
+    Indicator("amount", _l("Amount in agreements, yuan"), "amount", Measure.SUCCESSFUL),
+    Indicator("registered", _l("Registered"), "count", Measure.REGISTERED),
     Indicator(
         "self_filing_rate",
-        _l("Self-filing rate (自主申请率)"),
+        _l("Self-filing rate"),
         "rate",
         parts=(Measure.SELF_FILED, Measure.REGISTERED),
     ),
     Indicator(
         "response_rate",
-        _l("Timely response rate (案件合格响应率)"),
+        _l("Timely response rate"),
         "rate",
         parts=(Measure.RESPONDED_IN_TIME, Measure.RESPONSE_DUE),
     ),
     Indicator(
         "screening_found",
-        _l("Disputes found in screening (排查发现纠纷数)"),
+        _l("Disputes found in screening"),
         "count",
         Measure.SCREENING_FOUND,
     ),
