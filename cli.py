@@ -1,6 +1,7 @@
 """Operator commands: `flask regions load|find`, `flask create-admin`, `flask create-user`,
 `flask holidays ...`, `flask clock due`, `flask seed` and `flask translate ...`; `flask ledger
 export|import` live in cli_ledger.py.
+`flask holidays ...`, `flask clock due`, `flask stats`, `flask seed` and `flask translate ...`.
 
 A deployment starts from an empty database with `flask regions load` (the national codes that
 ship in data/regions/) and `flask create-admin` (the first administrator and the body they work
@@ -10,11 +11,14 @@ package (development only); the other commands work on any database.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import subprocess
 import sys
 import time
-from datetime import timedelta
+import unicodedata
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -22,13 +26,14 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from cli_ledger import ledger_cli
 from demo import CITY_CODE, DEMO_PASSWORD, DemoConflict, load_demo
-from domain import holidays, passwords
+from domain import dashboard, holidays, passwords, stat_summary, statistics
 from domain import regions as region_codes
-from domain.calendar import add_days, unknown_years
+from domain.calendar import FIRST_DAY, LAST_DAY, add_days, local_today, unknown_years
 from domain.errors import DomainError
 from domain.organisations import ADMINISTERING_KINDS, OrgData, found_organisation
 from domain.states import CaseState
@@ -57,6 +62,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(holidays_cli)
     app.cli.add_command(clock_cli)
     app.cli.add_command(ledger_cli)
+    app.cli.add_command(stats_command)
 
 
 # --------------------------------------------------------------------------------------------
@@ -519,3 +525,148 @@ def clock_due(start, days: int, working_days: bool) -> None:
                 f"working days there (flask holidays import FILE.csv).",
                 err=True,
             )
+
+
+# --------------------------------------------------------------------------------------------
+# flask stats
+# --------------------------------------------------------------------------------------------
+
+STATS_BY = {
+    "source": statistics.Dimension.SOURCE,
+    "type": statistics.Dimension.TYPE,
+    "level": statistics.Dimension.LEVEL,
+    "organisation": statistics.Dimension.ORGANISATION,
+    "region": statistics.Dimension.REGION,
+    "mediator": statistics.Dimension.MEDIATOR,
+}
+
+
+def _cell(value, kind: str, machine: bool) -> str:
+    if value is None:
+        return "" if machine else "—"
+    if kind == "rate":
+        return f"{value:f}" if machine else statistics.format_percent(value)
+    if kind == "amount":
+        return f"{value:.2f}"
+    return str(value)
+
+
+@click.command("stats")
+@click.option(
+    "--from", "start", type=click.DateTime(formats=["%Y-%m-%d"]), help="First day (YYYY-MM-DD)."
+)
+@click.option("--to", "end", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day, included.")
+@click.option("--by", "by", type=click.Choice(sorted(STATS_BY)), help="One row per value of this.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table")
+@click.option("--region", help="Count only the cases of this region code (e.g. 421022).")
+@click.option("--lang", default="en", help="Language of the labels (en, zh_Hans).")
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Sum every case into the monthly summary again and exit (after an upgrade on a "
+    "database with cases, or cases loaded around the application).",
+)
+@with_appcontext
+def stats_command(
+    start, end, by: str | None, fmt: str, region: str | None, lang: str, rebuild: bool
+) -> None:
+    """Print the statistics of a period (default: this year to date): every indicator of the
+    dashboard, counted by the same definitions (domain.statistics), for the whole database
+    or one region, in total and --by a breakdown.
+
+    csv: one row per breakdown value (and the total), one column per indicator, rates as
+    percentages without the sign. table: one line per indicator with its formula."""
+    if rebuild:
+        started = time.perf_counter()
+        written = stat_summary.rebuild()
+        db.session.commit()
+        click.echo(
+            f"Monthly summary rebuilt: {written} rows in {time.perf_counter() - started:.1f} s."
+        )
+        return
+    today = local_today()
+    first = start.date() if start else None
+    last = end.date() if end else None
+    if first is None and last is None:
+        first, last = date(today.year, 1, 1), today
+    first = first or date(last.year, 1, 1)
+    last = last or max(first, min(today, date(first.year, 12, 31)))
+    for day, hint in ((first, "'--from'"), (last, "'--to'")):
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise click.BadParameter(
+                f"a date of {FIRST_DAY.year} to {LAST_DAY.year}.", param_hint=hint
+            )
+    if last < first:
+        raise click.BadParameter("the period ends before it starts.", param_hint="'--to'")
+    if (last - first).days > statistics.MAX_PERIOD_YEARS * 366:
+        raise click.BadParameter(
+            f"a period of at most {statistics.MAX_PERIOD_YEARS} years.", param_hint="'--to'"
+        )
+    if region is not None and not re.fullmatch(r"\d{4,15}", region):
+        raise click.BadParameter("a region code of 4 to 15 digits.", param_hint="'--region'")
+    if not LANG_RE.match(lang):
+        raise click.BadParameter("a locale such as en or zh_Hans.", param_hint="'--lang'")
+    period = statistics.Period(first, last)
+    filters = statistics.Filters(region=region)
+    dimension = STATS_BY.get(by) if by else None
+    with force_locale(lang):
+        result = statistics.compute(
+            None,
+            period,
+            filters,
+            by=dimension,
+            today=today,
+            region_depth=dashboard.region_depth(region),
+        )
+        columns = statistics.columns()
+        rows = [(str(row.label), row.figures) for row in result.rows]
+        rows.append((str(_l("Total")), result.total))
+        if fmt == "csv":
+            _stats_csv(columns, rows, by)
+        else:
+            _stats_table(columns, rows, period, region)
+
+
+def _stats_csv(columns, rows, by: str | None) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([by or "scope", *(c.key for c in columns)])
+    for label, figures in rows:
+        values = statistics.values(figures)
+        writer.writerow(
+            [label, *(_cell(v, c.kind, True) for c, v in zip(columns, values, strict=True))]
+        )
+    click.echo(out.getvalue(), nl=False)
+
+
+def _stats_table(columns, rows, period, region: str | None) -> None:
+    click.echo(
+        f"{period.start.isoformat()} to {period.end.isoformat()}"
+        + (f", region {region}" if region else ", whole database")
+    )
+    values = [statistics.values(figures) for _label, figures in rows]
+    labels = [str(c.label) for c in columns]
+    head = [""] + [label for label, _f in rows]
+    body = [
+        [label, *(_cell(v[i], c.kind, False) for v in values)]
+        for i, (c, label) in enumerate(zip(columns, labels, strict=True))
+    ]
+    widths = [max(_width(r[k]) for r in [head, *body]) for k in range(len(head))]
+    for line in [head, *body]:
+        cells = [_pad(line[0], widths[0], left=True)]
+        cells += [_pad(cell, widths[k + 1]) for k, cell in enumerate(line[1:])]
+        click.echo("  ".join(cells).rstrip())
+    formulas = [(str(c.label), str(c.formula)) for c in columns if c.formula is not None]
+    click.echo("")
+    for label, formula in formulas:
+        click.echo(f"{label}: {formula}")
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns in a terminal."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, left: bool = False) -> str:
+    fill = " " * (width - _width(text))
+    return text + fill if left else fill + text

@@ -9,7 +9,9 @@ source and of every dispute type, with the referrers' papers and the return legs
 visits, judicial confirmations, archived files, and one online duplicate merged into an earlier
 case. Cases are made only through the domain functions, so their numbers, timelines and
 deadlines are the real thing; only the clock is moved back (clock.py). The same seed and day
-give the same world.
+give the same world. Before them comes the past (history.py): some 800 closed cases from
+January of last year on, written as ledger lines, so the leaders' dashboard has a year's shapes
+to show.
 
 The stages, in the order they run: places.py, organisations.py (with the staff), rules.py;
 then plans.py draws every case and cases.py makes them (intake, screening, dispatch), with
@@ -33,6 +35,7 @@ import sqlalchemy as sa
 from demo.cases import make_cases
 from demo.committees import load_committees
 from demo.exclusions import load_exclusion_cases
+from demo.history import make_history
 from demo.notices import served_notices
 from demo.organisations import load_organisations, load_users
 from demo.places import load_regions
@@ -91,6 +94,7 @@ def _build(world: DemoWorld) -> None:
             "Cannot add the demo cases: these accounts exist but differ from the demo world: "
             + ", ".join(world.conflicts)
         )
+    make_history(world)  # the past first: its numbers come before the seed's cases
     with world.clock.installed():
         make_cases(world)
         load_exclusion_cases(world)

@@ -27,6 +27,7 @@ from models.region import Region, code_range
 from models.risk import CaseRiskFlag, PoliceReport
 from models.routing import RoutingRule
 from models.service import DocumentService, ServiceMethod
+from models.stats import StatMonth
 from models.user import StaffSession, User
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "CaseRiskFlag",
     "PoliceReport",
     "RoutingRule",
+    "StatMonth",
     "Transfer",
     "Document",
     "DocumentService",

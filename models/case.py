@@ -67,6 +67,53 @@ class Case(db.Model):
         sa.Index("ix_case_dispute_type_created_at_id", "dispute_type", "created_at", "id"),
         # The joint mediations a centre organises: its staff's scope and work list.
         sa.Index("ix_case_joint_org_id_state", "joint_org_id", "state"),
+        # Statistics (domain.statistics): one index per counting date, holding every column a
+        # figure groups or filters by, so a year's figures are read from the index alone.
+        sa.Index(
+            "ix_case_stats_accepted",
+            "accepted_at",
+            "region_code",
+            "state",
+            "source",
+            "dispute_type",
+            "handling_org_id",
+            "intake_org_id",
+        ),
+        sa.Index(
+            "ix_case_stats_closed",
+            "closed_at",
+            "region_code",
+            "closure_reason",
+            "source",
+            "dispute_type",
+            "handling_org_id",
+            "intake_org_id",
+            "amount",
+        ),
+        # The dashboard's overdue work and cases due this week, narrowed like its figures.
+        sa.Index(
+            "ix_case_stats_due",
+            "state",
+            "due_on",
+            "region_code",
+            "dispute_type",
+            "source",
+            "handling_org_id",
+            "intake_org_id",
+        ),
+        sa.Index(
+            "ix_case_stats_created",
+            "created_at",
+            "region_code",
+            "state",
+            "channel",
+            "source",
+            "dispute_type",
+            "handling_org_id",
+            "intake_org_id",
+            "accepted_at",
+            "closed_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -126,7 +173,9 @@ class Case(db.Model):
 
     # Failed attempts; the second one escalates to joint mediation one level up (a local rule).
     failure_count: Mapped[int] = mapped_column(default=0)
-    joint_org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
+    # Indexed: a director's cases are those their committee handles or their centre organises
+    # joint mediation for (an OR that needs an index on each side).
+    joint_org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     joint_departments: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
     # An online application: the digest of the form's one-time token and what was typed, so
@@ -386,6 +435,10 @@ class Agreement(db.Model):
     """The mediation agreement (PML Arts. 28-30): written 协议书 or oral 口头协议."""
 
     __tablename__ = "agreement"
+    # Statistics: the performance of the agreements of a period, read beside the case.
+    __table_args__ = (
+        sa.Index("ix_agreement_case_id_performance_status", "case_id", "performance_status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), unique=True)
@@ -448,7 +501,12 @@ class FollowUp(db.Model):
     committee supervises performance, PML Art. 31)."""
 
     __tablename__ = "follow_up"
-    __table_args__ = (sa.Index("ix_follow_up_done_at_due_on", "done_at", "due_on"),)
+    __table_args__ = (
+        sa.Index("ix_follow_up_done_at_due_on", "done_at", "due_on"),
+        # Statistics: the visits due in a period (回访率), and each case's latest visit.
+        sa.Index("ix_follow_up_due_on_case_id_done_at", "due_on", "case_id", "done_at"),
+        sa.Index("ix_follow_up_case_id_id", "case_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), index=True)
@@ -472,6 +530,12 @@ class JudicialConfirmation(db.Model):
     CPL Art. 205): within 30 days of the effective date."""
 
     __tablename__ = "judicial_confirmation"
+    # Statistics: the confirmations ruled in a period (司法确认数).
+    __table_args__ = (
+        sa.Index(
+            "ix_judicial_confirmation_ruled_on_ruling_case_id", "ruled_on", "ruling", "case_id"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), index=True)

@@ -20,7 +20,7 @@ HOME_BY_ROLE = {
     Role.CLERK: "desk.overview",
     Role.MEDIATOR: "workbench.queue",
     Role.DIRECTOR: "workbench.queue",
-    Role.LEADER: "oversight.cases",
+    Role.LEADER: "oversight.dashboard",
     Role.ADMIN: "admin.home",
 }
 

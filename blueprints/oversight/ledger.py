@@ -11,8 +11,8 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints.oversight import bp
-from blueprints.oversight.forms import CaseFilterForm
+from blueprints.oversight import bp, figures
+from blueprints.oversight.forms import CaseFilterForm, FigureCaseFilterForm
 from blueprints.oversight.views import _filtered
 from domain.calendar import local_today
 from domain.ledger.export import (
@@ -23,7 +23,7 @@ from domain.ledger.export import (
     LedgerExport,
     start_export,
 )
-from domain.permissions import case_scope, reveal_condition
+from domain.permissions import reveal_condition
 from extensions import db
 from models import Case
 from models.enums import Role
@@ -43,6 +43,29 @@ def _filters(form: CaseFilterForm) -> list[Filter]:
             out.append(Filter(name, f.data, str(f.label.text), str(shown)))
     if form.overdue.data:
         out.append(Filter("overdue", "y", str(form.overdue.label.text), _("Yes")))
+    for name in ("risk", "flag"):
+        f = form[name]
+        if f.data and not f.errors:
+            out.append(Filter(name, f.data, str(f.label.text), str(dict(f.choices)[f.data])))
+    if form.report_owed.data:
+        out.append(Filter("report_owed", "y", str(form.report_owed.label.text), _("Yes")))
+    return out
+
+
+def _figure_filters(chosen: figures.Selection) -> list[Filter]:
+    """The figure a ledger was asked from (the dashboard's link), in words."""
+    out = []
+    if chosen.counted:
+        out.append(
+            Filter("indicator", chosen.measure.value, _("Figure"), str(chosen.measure.label))
+        )
+    # filter_args and describe name the same breakdown values in the same order.
+    for (key, value), (label, shown) in zip(
+        figures.filter_args(chosen.filters).items(), figures.describe(chosen), strict=True
+    ):
+        out.append(Filter(key, str(value), label, shown))
+    if chosen.due_week:
+        out.append(Filter("due_week", "y", _("Due within 7 days only"), _("Yes")))
     return out
 
 
@@ -77,10 +100,15 @@ def ledger(fmt: str):
     shows a director's own cases' ID numbers and phones in full, recorded on each case."""
     if fmt not in FORMATS:
         abort(404)
-    form = CaseFilterForm(request.args)
+    form = FigureCaseFilterForm(request.args)
     form.validate()
-    scope = case_scope(current_user)
-    chosen = _filtered(sa.select(Case.id).where(scope), form, local_today())
+    today = local_today()
+    # The same cases as the list: a figure's cases when the dashboard's link chose one.
+    picked = figures.selection(form, today)
+    scope = figures.scope(current_user, picked)
+    chosen = figures.narrowed(
+        _filtered(sa.select(Case.id).where(scope), form, today, picked), picked, today
+    )
     full = request.args.get("full") == "1" and current_user.role in MAY_ASK_FULL
     spec = ExportSpec(
         condition=sa.and_(scope, Case.id.in_(chosen)),
@@ -90,7 +118,7 @@ def ledger(fmt: str):
         via="web",
         user=current_user,
         period=form.period,
-        filters=_filters(form),
+        filters=_filters(form) + _figure_filters(picked),
         reveal=reveal_condition(current_user) if full else None,
     )
     export = start_export(spec)

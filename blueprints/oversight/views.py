@@ -11,13 +11,12 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from blueprints.htmx import is_htmx, render
-from blueprints.oversight import bp
-from blueprints.oversight.forms import CaseFilterForm
+from blueprints.oversight import bp, figures
+from blueprints.oversight.forms import CaseFilterForm, FigureCaseFilterForm
 from blueprints.pagination import keyset_page
 from domain.clocks import local_today, overdue_condition
 from domain.codes import normalise_case_number, normalise_number_prefix
 from domain.ledger.rows import period_condition
-from domain.permissions import case_scope
 from extensions import db
 from models import Case, CaseRiskFlag, Region, code_range
 from models.enums import DisputeType, RegionLevel, RiskLevel, Source
@@ -25,8 +24,12 @@ from models.risk import RiskFlag
 from models.states import CaseState
 
 
-def _filtered(stmt: sa.Select, form: CaseFilterForm, today: date) -> sa.Select:
-    """Apply the filters that validated; an invalid one is ignored (its error is shown)."""
+def _filtered(
+    stmt: sa.Select, form: CaseFilterForm, today: date, chosen: figures.Selection | None = None
+) -> sa.Select:
+    """Apply the filters that validated; an invalid one is ignored (its error is shown).
+    With a figure chosen, its period counts the figure's own date (figures.narrowed) instead
+    of any of a case's dates."""
     if form.q.data and not form.q.errors:
         exact = normalise_case_number(form.q.data)
         if exact:
@@ -53,7 +56,7 @@ def _filtered(stmt: sa.Select, form: CaseFilterForm, today: date) -> sa.Select:
         stmt = stmt.where(Case.id.in_(flagged))
     if form.report_owed.data:
         stmt = stmt.where(Case.police_report_owed.is_(True))
-    if any(form.period):
+    if any(form.period) and not (chosen and chosen.counted):
         stmt = stmt.where(period_condition(*form.period))
     return stmt
 
@@ -74,11 +77,14 @@ def _places(cases: list[Case]) -> dict[int, str]:
 @bp.route("/")
 def cases():
     """All cases in scope, newest first, with filters (leader, admin, director)."""
-    form = CaseFilterForm(request.args)
+    form = FigureCaseFilterForm(request.args)
     form.validate()
     today = local_today()
-    scope = case_scope(current_user)
-    stmt = _filtered(sa.select(Case).where(scope), form, today).options(
+    # A figure's cases (from the dashboard): its period, measure and breakdown value.
+    chosen = figures.selection(form, today)
+    scope = figures.scope(current_user, chosen)
+    stmt = _filtered(sa.select(Case).where(scope), form, today, chosen)
+    stmt = figures.narrowed(stmt, chosen, today).options(
         joinedload(Case.region), joinedload(Case.handling_org)
     )
     if form.q.data and not form.q.errors:
@@ -107,11 +113,20 @@ def cases():
         overdue = db.session.scalar(
             sa.select(sa.func.count(Case.id)).where(scope, overdue_condition(today))
         )
+    counted = None
+    if chosen.counted:  # how many cases the figure counts: the list below shows them all
+        count = _filtered(
+            sa.select(sa.func.count()).select_from(Case).where(scope), form, today, chosen
+        )
+        counted = db.session.scalar(figures.narrowed(count, chosen, today))
     return render(
         "oversight/cases.html",
         "oversight/partials/case_rows.html",
         targets=("case-results",),
         form=form,
+        chosen=chosen,
+        counted=counted,
+        described=figures.describe(chosen),
         results=page,
         overdue=overdue,
         today=today,

@@ -9,13 +9,14 @@ from datetime import timedelta
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from domain import stat_summary
 from domain.aftercare import apply_confirmation, record_ruling
 from domain.clocks import local_today
 from domain.ledger.export import ExportSpec, start_export
 from domain.ledger.importing import MAX_CLI_ROWS, import_ledger
 from domain.ledger.reading import read_ledger
 from extensions import db
-from models import Case, CaseSequence, FileSequence
+from models import Case, CaseSequence, FileSequence, StatMonth
 from models.enums import PartyKind, PartyRole, Ruling
 from models.states import CaseState
 from tests.factories import PartyData, valid_id
@@ -120,6 +121,8 @@ def wipe_cases() -> None:
     db.session.flush()
     for table in reversed([t for t in tables if t in doomed]):
         db.session.execute(table.delete())
+    # The statistics' monthly summary of a database without cases: empty, and complete.
+    db.session.execute(StatMonth.__table__.delete().where(StatMonth.family != stat_summary.READY))
     db.session.expire_all()
 
 

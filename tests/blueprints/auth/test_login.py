@@ -19,7 +19,7 @@ def test_login_page_and_role_home(world, client):
     [
         ("mediator", "/workbench/"),
         ("director", "/workbench/"),
-        ("leader", "/oversight/"),
+        ("leader", "/oversight/dashboard"),
         ("admin", "/admin/"),
     ],
 )
