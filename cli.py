@@ -393,6 +393,8 @@ def translate_extract() -> None:
         "lazy_gettext",
         "-k",
         "_ln:1,2",
+        "-k",
+        "_lp:1c,2",
         "--add-comments=Translators:",
         "-o",
         POT,

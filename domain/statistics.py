@@ -59,6 +59,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 import sqlalchemy.ext.compiler
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 from domain import stat_summary
 from domain.calendar import CHINA, add_days, is_workday, local_today
@@ -345,14 +346,15 @@ class Measure(enum.StrEnum):
 
 
 MEASURE_LABELS = {
-    Measure.ACCEPTED: _l("Accepted"),
+    # "figure": the count (受理数, 登记数), not the state of a case (已受理, 已登记).
+    Measure.ACCEPTED: _lp("figure", "Accepted"),
     Measure.MEDIATED: _l("Mediated"),
     Measure.SUCCESSFUL: _l("Mediated successfully"),
     Measure.PERFORMED: _l("Agreements fully performed"),
     Measure.CONFIRMED: _l("Judicially confirmed"),
     Measure.VISITS_DUE: _l("Due for a follow-up visit"),
     Measure.VISITED: _l("Visited"),
-    Measure.REGISTERED: _l("Registered"),
+    Measure.REGISTERED: _lp("figure", "Registered"),
     Measure.SELF_FILED: _l("Filed online by the parties"),
     Measure.SCREENING_FOUND: _l("Found in screening"),
     Measure.RESPONSE_DUE: _l("Online applications due an answer"),
@@ -381,7 +383,7 @@ def _rate_of(figures: Figures, key: str) -> Rate:
 # 调解成功率 (÷ 调解数, and ÷ 受理数), 司法确认数, 司法确认率, 回访率, 协议履行率,
 # 协议涉及金额（元）, 登记数, 自主申请率, 案件合格响应率, 排查发现纠纷数.
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("accepted", _l("Accepted"), "count", Measure.ACCEPTED),
+    Indicator("accepted", _lp("figure", "Accepted"), "count", Measure.ACCEPTED),
     Indicator("mediated", _l("Mediated"), "count", Measure.MEDIATED),
     Indicator(
         "mediation_rate",
@@ -422,7 +424,7 @@ INDICATORS: tuple[Indicator, ...] = (
         parts=(Measure.PERFORMED, Measure.SUCCESSFUL),
     ),
     Indicator("amount", _l("Amount in agreements, yuan"), "amount", Measure.SUCCESSFUL),
-    Indicator("registered", _l("Registered"), "count", Measure.REGISTERED),
+    Indicator("registered", _lp("figure", "Registered"), "count", Measure.REGISTERED),
     Indicator(
         "self_filing_rate",
         _l("Self-filing rate"),
