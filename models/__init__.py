@@ -21,6 +21,7 @@ from models.case import (
 from models.docking import CaseLink, Referral, Transfer
 from models.holiday import Holiday, HolidayKind
 from models.ledger import LedgerDirection, LedgerLog
+from models.matter import ImmutableMatterEventError, MatterEvent
 from models.organisation import Organisation
 from models.receipt import ReceiptHold
 from models.region import Region, code_range
@@ -36,6 +37,8 @@ __all__ = [
     "HolidayKind",
     "LedgerDirection",
     "LedgerLog",
+    "ImmutableMatterEventError",
+    "MatterEvent",
     "Referral",
     "CaseRiskFlag",
     "PoliceReport",
