@@ -344,6 +344,8 @@ def test_create_user_refuses_a_taken_username(runner, db, centre):
                 "lazy_gettext",
                 "-k",
                 "_ln:1,2",
+                "-k",
+                "_lp:1c,2",
                 "--add-comments=Translators:",
                 "-o",
                 "translations/messages.pot",

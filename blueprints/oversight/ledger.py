@@ -10,6 +10,7 @@ from flask import Response, abort, current_app, request, send_file
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from blueprints.oversight import bp, figures
 from blueprints.oversight.forms import CaseFilterForm, FigureCaseFilterForm
@@ -33,20 +34,32 @@ from models.enums import Role
 MAY_ASK_FULL = frozenset({Role.DIRECTOR})
 
 
+def _shown(field) -> str:
+    """A filter's value as the form shows it: a select's label (its choices are (value,
+    label) pairs or SelectChoice objects, blueprints.forms.enum_choices), the text otherwise."""
+    for choice in getattr(field, "choices", None) or ():
+        value, label = (
+            (choice.value, choice.label) if isinstance(choice, SelectChoice) else choice[:2]
+        )
+        if value == field.data:
+            return label
+    return field.data
+
+
 def _filters(form: CaseFilterForm) -> list[Filter]:
     """The list's filters that validated, for the header block and the record."""
     out = []
     for name in ("q", "state", "dispute_type", "source"):
         f = form[name]
         if f.data and not f.errors:
-            shown = dict(f.choices).get(f.data, f.data) if hasattr(f, "choices") else f.data
+            shown = _shown(f)
             out.append(Filter(name, f.data, str(f.label.text), str(shown)))
     if form.overdue.data:
         out.append(Filter("overdue", "y", str(form.overdue.label.text), _("Yes")))
     for name in ("risk", "flag"):
         f = form[name]
         if f.data and not f.errors:
-            out.append(Filter(name, f.data, str(f.label.text), str(dict(f.choices)[f.data])))
+            out.append(Filter(name, f.data, str(f.label.text), str(_shown(f))))
     if form.report_owed.data:
         out.append(Filter("report_owed", "y", str(form.report_owed.label.text), _("Yes")))
     return out

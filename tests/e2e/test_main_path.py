@@ -37,13 +37,15 @@ def submit(page, button):
     answers with the whole case page swapped into <main> when done, or with its panel and the
     messages when refused; without JavaScript, and for an ordinary form, a page loads."""
     htmx = page.js and button.locator("xpath=ancestor::form[1]").get_attribute("hx-post")
+    # Some answers take a while on a busy machine (archiving renders the whole 卷宗 as PDF).
+    slow = 30_000
     if htmx:
-        with page.expect_response(lambda r: r.request.method == "POST"):
-            button.click()
+        with page.expect_response(lambda r: r.request.method == "POST", timeout=slow):
+            button.click(timeout=slow)
         settled(page)
     else:
-        with page.expect_navigation():
-            button.click()
+        with page.expect_navigation(timeout=slow):
+            button.click(timeout=slow)
 
 
 def open_form(page, panel: str, key: str | None = None, *, label: str | None = None):

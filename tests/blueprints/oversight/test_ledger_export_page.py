@@ -120,3 +120,16 @@ def test_who_may_export(cases, client, login):
     login("admin")
     assert client.get("/oversight/ledger.csv").status_code == 200
     assert client.get("/oversight/ledger.pdf").status_code == 404
+
+
+def test_every_filter_is_named_in_the_header(cases, client, login):
+    """Selects built from an enum (source, type, risk) name their label; a figure chosen on the
+    dashboard is named with its breakdown value."""
+    login("leader")
+    text = csv_text(client, "?source=court&dispute_type=LL&risk=red&report_owed=y")
+    assert "Source: Court delegated or entrusted" in text
+    assert "Type of dispute: Neighbours" in text and "Risk level: " in text
+    assert "Police report owed only: Yes" in text
+    today = local_today().isoformat()
+    text = csv_text(client, f"?indicator=successful&from={today}&to={today}&level=village")
+    assert "Figure: Mediated successfully" in text and "Level: Village level" in text
