@@ -251,6 +251,9 @@ def workbook_sheets(
         rows.append((m.period.start.strftime("%Y-%m"), month_row(m.figures, m.year_before)))
         total.add(m.figures)
         total_before.add(m.year_before)
+    # A long period's trend shows its last TREND_MONTHS months: their total is not the period's.
+    whole = len(board.months) == len(months_of(board.period))
+    total_label = _("Total") if whole else _("Total of the months listed")
     name = _("By month")
     sheets.append(
         TableSheet(
@@ -260,7 +263,7 @@ def workbook_sheets(
             _("Month"),
             month_columns,
             rows,
-            (_("Total"), month_row(total, total_before)),
+            (total_label, month_row(total, total_before)),
         )
     )
     # The breakdowns: the columns of the page's tables.

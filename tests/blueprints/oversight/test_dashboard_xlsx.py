@@ -333,3 +333,12 @@ def test_in_chinese(world, as_user, client):
     book = workbook(response)
     assert len(book.sheetnames) == 7
     assert book.sheetnames[0] != "Key figures"
+
+
+def test_a_long_periods_trend_totals_the_months_listed(world, as_user, client):
+    as_user("leader")
+    today = local_today()
+    args = {"from": f"{today.year - 3}-01-01", "to": today.isoformat()}
+    months = read(workbook(client.get(XLSX, query_string=args))["By month"])["rows"]
+    assert list(months)[-1] == "Total of the months listed"
+    assert len(months) == 24 + 1
