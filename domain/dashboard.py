@@ -206,16 +206,13 @@ def workbook_sheets(
         (f"{_column_label(col.key, custom)} ({_days(col.period)})", values(col.figures))
         for col in board.columns
     ]
-    key_block = [
-        *block,
-        (
-            _("Not counted"),
-            _(
-                "Prevention counts (disputes kept from becoming criminal cases, group "
-                "petitions prevented…) and screening rounds: not recorded in the portal yet."
-            ),
-        ),
-    ]
+    key_block = list(block)
+    if board.prevention is None:  # the page says so too
+        label = _(
+            "Prevention counts (disputes kept from becoming criminal cases, group "
+            "petitions prevented…) and screening rounds"
+        )
+        key_block.append((label, _("Not recorded in the portal yet.")))
     name = _("Key figures")
     sheets.append(TableSheet(f"{title}: {name}", name, key_block, _("Period"), flat, rows))
     # By month, with the same months a year earlier; the total of the months listed.
