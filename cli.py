@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 import unicodedata
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -33,7 +33,7 @@ from cli_ledger import ledger_cli
 from demo import CITY_CODE, DEMO_PASSWORD, DemoConflict, load_demo
 from domain import dashboard, holidays, passwords, stat_summary, statistics
 from domain import regions as region_codes
-from domain.calendar import FIRST_DAY, LAST_DAY, add_days, local_today, unknown_years
+from domain.calendar import CHINA, FIRST_DAY, LAST_DAY, add_days, local_today, unknown_years
 from domain.errors import DomainError
 from domain.organisations import ADMINISTERING_KINDS, OrgData, found_organisation
 from domain.states import CaseState
@@ -559,7 +559,12 @@ def _cell(value, kind: str, machine: bool) -> str:
 )
 @click.option("--to", "end", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day, included.")
 @click.option("--by", "by", type=click.Choice(sorted(STATS_BY)), help="One row per value of this.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx"]), default="table")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="The file to write (--format xlsx).",
+)
 @click.option("--region", help="Count only the cases of this region code (e.g. 421022).")
 @click.option("--lang", default="en", help="Language of the labels (en, zh_Hans).")
 @click.option(
@@ -570,14 +575,23 @@ def _cell(value, kind: str, machine: bool) -> str:
 )
 @with_appcontext
 def stats_command(
-    start, end, by: str | None, fmt: str, region: str | None, lang: str, rebuild: bool
+    start,
+    end,
+    by: str | None,
+    fmt: str,
+    output: Path | None,
+    region: str | None,
+    lang: str,
+    rebuild: bool,
 ) -> None:
     """Print the statistics of a period (default: this year to date): every indicator of the
     dashboard, counted by the same definitions (domain.statistics), for the whole database
     or one region, in total and --by a breakdown.
 
     csv: one row per breakdown value (and the total), one column per indicator, rates as
-    percentages without the sign. table: one line per indicator with its formula."""
+    percentages without the sign. table: one line per indicator with its formula. xlsx
+    (with --output FILE): the dashboard's workbook, one sheet per table; with --by, one
+    sheet of every indicator by that breakdown."""
     if rebuild:
         started = time.perf_counter()
         written = stat_summary.rebuild()
@@ -608,10 +622,17 @@ def stats_command(
         raise click.BadParameter("a region code of 4 to 15 digits.", param_hint="'--region'")
     if not LANG_RE.match(lang):
         raise click.BadParameter("a locale such as en or zh_Hans.", param_hint="'--lang'")
+    if (fmt == "xlsx") != (output is not None):
+        raise click.BadParameter("--format xlsx writes to --output FILE (and only it).")
     period = statistics.Period(first, last)
     filters = statistics.Filters(region=region)
     dimension = STATS_BY.get(by) if by else None
     with force_locale(lang):
+        if fmt == "xlsx":
+            custom = start is not None or end is not None
+            _stats_xlsx(output, period, region, dimension, today, custom)
+            click.echo(f"Written: {output}")
+            return
         result = statistics.compute(
             None,
             period,
@@ -627,6 +648,41 @@ def stats_command(
             _stats_csv(columns, rows, by)
         else:
             _stats_table(columns, rows, period, region)
+
+
+def _stats_xlsx(output: Path, period, region: str | None, dimension, today, custom) -> None:
+    """The dashboard's workbook for the whole database or a region, or one sheet of every
+    indicator by `dimension`."""
+    if region:
+        place = db.session.scalar(sa.select(Region).where(Region.code == region))
+        scope = str(_l("Cases of %(region)s", region=place.full_name() if place else region))
+    else:
+        scope = str(_l("The whole database"))
+    block = dashboard.workbook_block(
+        period,
+        today,
+        scope=scope,
+        filters="",
+        by=str(_l("The command line (flask stats)")),
+        at=datetime.now(CHINA).strftime("%Y-%m-%d %H:%M"),
+    )
+    filters = statistics.Filters(region=region)
+    with output.open("wb") as out:
+        if dimension is None:
+            board = dashboard.build(
+                None, period, filters, today, with_month=not custom, area=region
+            )
+            dashboard.write_workbook(out, board, block, custom=custom)
+            return
+        result = statistics.compute(
+            None,
+            period,
+            filters,
+            by=dimension,
+            today=today,
+            region_depth=dashboard.region_depth(region),
+        )
+        dashboard.write_breakdown_sheet(out, result, block)
 
 
 def _stats_csv(columns, rows, by: str | None) -> None:

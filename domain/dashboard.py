@@ -5,15 +5,23 @@ earlier, the months of the period beside the same months a year before, and the 
 breakdowns by type, source, level, organisation and place. A dozen aggregate queries
 whatever the number of cases: a day series per counting date over every period shown, the
 distinct-case counts of all the periods, and the breakdowns grouped together.
+
+The same tables go out as an XLSX workbook (workbook_sheets): one sheet per table of the
+page, each from the same Dashboard, so the file and the page cannot disagree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import IO
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 
+from domain.ledger.tables import TableColumn, TableSheet, write_tables_xlsx
 from domain.statistics import (
     Breakdown,
     Dimension,
@@ -21,10 +29,12 @@ from domain.statistics import (
     Filters,
     Period,
     PreventionCounts,
+    columns,
     compute_many,
     figures_for,
     months_of,
     prevention_counts,
+    values,
 )
 
 # The trend shows at most this many months (the last ones of a long period).
@@ -124,3 +134,183 @@ def build(
         region_depth=depth,
         prevention=prevention_counts(scope, period, filters),
     )
+
+
+# ---- the workbook --------------------------------------------------------------------------
+
+# The breakdowns in the page's order, with each table's title.
+BREAKDOWN_TABLES = (
+    (Dimension.TYPE, _l("By type of dispute")),
+    (Dimension.SOURCE, _l("By source")),
+    (Dimension.LEVEL, _l("By level")),
+    (Dimension.ORGANISATION, _l("By organisation")),
+    (Dimension.REGION, _l("By place")),
+)
+
+
+def _days(period: Period) -> str:
+    return _("%(start)s to %(end)s", start=period.start.isoformat(), end=period.end.isoformat())
+
+
+def workbook_block(
+    period: Period, today: date, *, scope: str, filters: str, by: str, at: str
+) -> list[tuple[str, str]]:
+    """The header block of every sheet: the period, the scope and the filters in words, who
+    exported and when."""
+    return [
+        (_("Period"), _days(period)),
+        (_("Scope"), scope),
+        (_("Filters"), filters or _("None")),
+        (_("Counted on"), today.isoformat()),
+        (_("Exported by"), by),
+        (_("Exported at"), at),
+        (
+            _("Counting"),
+            _(
+                "Each figure is counted by its own date: accepted by the date of acceptance, "
+                "mediated and successful by the end of mediation, registered and filed online "
+                "by the date of registration. Rates are percentages, each with its formula "
+                "under its name; empty when there is nothing to divide by."
+            ),
+        ),
+    ]
+
+
+def _column_label(key: str, custom: bool) -> str:
+    if key == "month":
+        return _("This month")
+    if key == "month_before":
+        return _("Same month last year")
+    if key == "period":
+        return _("Chosen period") if custom else _("This year")
+    return _("Same period last year")
+
+
+def flat_columns() -> list[TableColumn]:
+    """Every indicator as a column (statistics.columns), with its formula."""
+    return [
+        TableColumn(str(c.label), c.kind, str(c.formula) if c.formula else None) for c in columns()
+    ]
+
+
+def workbook_sheets(
+    board: Dashboard, block: list[tuple[str, str]], *, custom: bool
+) -> list[TableSheet]:
+    """The page's tables as sheets: the key figures (every indicator, one row per period
+    beside the same days a year earlier), the months, and each breakdown with its total."""
+    title = _("People's mediation statistics")
+    sheets = []
+    # Key figures: every indicator (the flat table of `flask stats`), a row per period.
+    flat = flat_columns()
+    rows = [
+        (f"{_column_label(col.key, custom)} ({_days(col.period)})", values(col.figures))
+        for col in board.columns
+    ]
+    key_block = list(block)
+    if board.prevention is None:  # the page says so too
+        label = _(
+            "Prevention counts (disputes kept from becoming criminal cases, group "
+            "petitions prevented…) and screening rounds"
+        )
+        key_block.append((label, _("Not recorded in the portal yet.")))
+    name = _("Key figures")
+    sheets.append(TableSheet(f"{title}: {name}", name, key_block, _("Period"), flat, rows))
+    # By month, with the same months a year earlier; the total of the months listed.
+    accepted = pgettext("figure", "Accepted")
+    registered = pgettext("figure", "Registered")
+    sample = Figures()
+    month_columns = [
+        TableColumn(accepted, "count"),
+        TableColumn(_("A year earlier"), "count"),
+        TableColumn(_("Mediated"), "count"),
+        TableColumn(_("Successful"), "count"),
+        TableColumn(_("Success rate"), "rate", str(sample.success_rate.formula)),
+        TableColumn(registered, "count"),
+        TableColumn(_("Filed online by the parties"), "count"),
+        TableColumn(_("Self-filing rate"), "rate", str(sample.self_filing_rate.formula)),
+    ]
+
+    def month_row(f: Figures, before: Figures) -> list:
+        return [
+            f.accepted,
+            before.accepted,
+            f.mediated,
+            f.successful,
+            f.success_rate.value(),
+            f.registered,
+            f.self_filed,
+            f.self_filing_rate.value(),
+        ]
+
+    total, total_before = Figures(), Figures()
+    rows = []
+    for m in board.months:
+        rows.append((m.period.start.strftime("%Y-%m"), month_row(m.figures, m.year_before)))
+        total.add(m.figures)
+        total_before.add(m.year_before)
+    # A long period's trend shows its last TREND_MONTHS months: their total is not the period's.
+    whole = len(board.months) == len(months_of(board.period))
+    total_label = _("Total") if whole else _("Total of the months listed")
+    name = _("By month")
+    sheets.append(
+        TableSheet(
+            f"{title}: {name}",
+            name,
+            block,
+            _("Month"),
+            month_columns,
+            rows,
+            (total_label, month_row(total, total_before)),
+        )
+    )
+    # The breakdowns: the columns of the page's tables.
+    breakdown_columns = [
+        TableColumn(accepted, "count"),
+        TableColumn(_("Mediated"), "count"),
+        TableColumn(_("Successful"), "count"),
+        TableColumn(_("Success rate"), "rate", str(sample.success_rate.formula)),
+    ]
+
+    def breakdown_row(f: Figures) -> list:
+        return [f.accepted, f.mediated, f.successful, f.success_rate.value()]
+
+    for dimension, caption in BREAKDOWN_TABLES:
+        bd = board.breakdowns[dimension]
+        name = str(caption)
+        sheets.append(
+            TableSheet(
+                f"{title}: {name}",
+                name,
+                block,
+                str(dimension.label),
+                breakdown_columns,
+                [(row.label, breakdown_row(row.figures)) for row in bd.rows],
+                (_("Total"), breakdown_row(bd.total)),
+            )
+        )
+    return sheets
+
+
+def write_workbook(
+    out: IO[bytes], board: Dashboard, block: list[tuple[str, str]], *, custom: bool
+) -> None:
+    """The dashboard's tables as one XLSX workbook."""
+    write_tables_xlsx(out, workbook_sheets(board, block, custom=custom))
+
+
+def write_breakdown_sheet(out: IO[bytes], breakdown: Breakdown, block: list[tuple[str, str]]):
+    """Every indicator of `breakdown` (flask stats --by), one row per value and the total, as
+    a workbook of one sheet."""
+    title = _("People's mediation statistics")
+    name = str(breakdown.dimension.label) if breakdown.dimension else _("Total")
+    rows = [(row.label, values(row.figures)) for row in breakdown.rows]
+    sheet = TableSheet(
+        f"{title}: {name}",
+        name,
+        block,
+        name,
+        flat_columns(),
+        rows,
+        (_("Total"), values(breakdown.total)),
+    )
+    write_tables_xlsx(out, [sheet])

@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from openpyxl import load_workbook
 
 from extensions import db
 from tests.domain.test_statistics import JINGZHOU, build_jingzhou, mixed_world
@@ -93,3 +94,57 @@ def test_default_period_is_this_year(world, runner):
     result = run(runner)
     assert result.exit_code == 0, result.output
     assert "whole database" in result.output.splitlines()[0]
+
+
+def test_the_dashboards_workbook(world, runner, tmp_path):
+    """--format xlsx --output FILE: the dashboard's sheets, the Jingzhou bulletin's figures."""
+    build_jingzhou(world)
+    db.session.commit()
+    path = tmp_path / "stats.xlsx"
+    result = run(
+        runner, "--from", "2021-03-01", "--to", "2021-11-30", "--format", "xlsx",
+        "--output", str(path),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    book = load_workbook(path)
+    assert book.sheetnames[:2] == ["Key figures", "By month"] and len(book.sheetnames) == 7
+    key = book["Key figures"]
+    first = int(key.freeze_panes[1:])
+    names = [c.value for c in key[first - 2]]
+    row = dict(zip(names, [c.value for c in key[first]], strict=True))
+    assert row["Period"] == "Chosen period (2021-03-01 to 2021-11-30)"
+    assert (row["Accepted"], row["Mediated"], row["Mediated successfully"]) == (802, 802, 666)
+    assert row["Success rate"] == 83.04
+    assert key["B3"].value == "The whole database"
+    assert key["B6"].value == "The command line (flask stats)"
+    by_source = book["By source"]
+    total = [c.value for c in list(by_source.iter_rows())[-1]]
+    assert total == ["Total", 802, 802, 666, 83.04]
+
+
+def test_a_breakdown_as_one_sheet(world, runner, tmp_path):
+    month = mixed_world(world)
+    db.session.commit()
+    path = tmp_path / "by-region.xlsx"
+    result = run(
+        runner, "--from", month.start.isoformat(), "--to", month.end.isoformat(),
+        "--by", "region", "--region", "421087", "--format", "xlsx", "--output", str(path),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    book = load_workbook(path)
+    assert book.sheetnames == ["Place"]
+    sheet = book["Place"]
+    assert sheet["B3"].value == "Cases of 荆州市松滋市"
+    first = int(sheet.freeze_panes[1:])
+    rows = [[c.value for c in r][:2] for r in sheet.iter_rows(min_row=first)]
+    assert rows == [["新江口街道", 2], ["Total", 2]]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--format", "xlsx"], ["--format", "csv", "--output", "x.xlsx"]],
+)
+def test_xlsx_needs_an_output_file(world, runner, args):
+    result = run(runner, *args)
+    assert result.exit_code != 0
+    assert "--format xlsx writes to --output FILE" in result.output

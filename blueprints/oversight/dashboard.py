@@ -5,10 +5,13 @@ are a GET form; htmx swaps the figures in place. Every number links to its cases
 
 from __future__ import annotations
 
-from datetime import date
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import request
+from flask import request, send_file
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
@@ -16,10 +19,13 @@ from sqlalchemy.orm import joinedload
 from blueprints.htmx import is_htmx, render
 from blueprints.oversight import bp, figures
 from blueprints.oversight.forms import DashboardForm
+from blueprints.oversight.ledger import scope_text
 from blueprints.oversight.views import overdue_condition
 from domain import dashboard as board
 from domain import statistics as st
+from domain.calendar import CHINA
 from domain.clocks import local_today
+from domain.ledger.export import MEDIA_TYPES
 from extensions import db
 from models import Case, Organisation, Region, code_range
 from models.enums import MEDIATING_KINDS, DisputeType, RegionLevel, Source
@@ -85,14 +91,23 @@ def _valid(field):
     return field.data if field.data not in (None, "") and not field.errors else None
 
 
-@bp.route("/dashboard")
-def dashboard():
-    """The leaders' dashboard (leaders, administrators, committee directors)."""
+@dataclass
+class Chosen:
+    """The dashboard's filters as read from the query: the form (its invalid fields are
+    ignored), the period and the statistics' filters."""
+
+    form: DashboardForm
+    area: Region
+    period: st.Period
+    custom: bool
+    filters: st.Filters
+
+
+def _chosen(today: date) -> Chosen:
     area = _area(current_user)
     form = DashboardForm(request.args)
     _choices(form, area)
     form.validate()
-    today = local_today()
     start, end = _valid(form.date_from), _valid(form.date_to)
     if form.date_to.errors:
         start = end = None
@@ -105,14 +120,54 @@ def dashboard():
         dispute_type=DisputeType(dtype) if dtype else None,
         source=Source(source) if source else None,
     )
-    data = board.build(
+    return Chosen(form, area, period, custom, filters)
+
+
+def _board(chosen: Chosen, today: date) -> board.Dashboard:
+    return board.build(
         st.scope_of(current_user),
-        period,
-        filters,
+        chosen.period,
+        chosen.filters,
         today,
-        with_month=not custom,
-        area=area.code,
+        with_month=not chosen.custom,
+        area=chosen.area.code,
     )
+
+
+def export_args(chosen: Chosen) -> dict:
+    """The query of the workbook's link: the filters that took effect."""
+    form = chosen.form
+    args = {}
+    if chosen.custom:
+        args["from"] = chosen.period.start.isoformat()
+        args["to"] = chosen.period.end.isoformat()
+    for name in ("county", "township", "org", "dispute_type", "source"):
+        value = _valid(form[name])
+        if value is not None:
+            args[name] = value
+    return args
+
+
+def _filters_text(chosen: Chosen) -> str:
+    """The filters that took effect, in words (the names the form offers)."""
+    form = chosen.form
+    out = []
+    for name in ("county", "township", "org", "dispute_type", "source"):
+        field = form[name]
+        value = _valid(field)
+        if value is not None:
+            shown = next((c.label for c in field.iter_choices() if c.selected), value)
+            out.append(_("%(label)s: %(value)s", label=field.label.text, value=shown))
+    return "; ".join(out)
+
+
+@bp.route("/dashboard")
+def dashboard():
+    """The leaders' dashboard (leaders, administrators, committee directors)."""
+    today = local_today()
+    chosen = _chosen(today)
+    form, filters, custom = chosen.form, chosen.filters, chosen.custom
+    data = _board(chosen, today)
     # Overdue work and the cases due this week: the case list's overdue rule, in the area the
     # figures count (the links ask the list for the same: area=y).
     scope = sa.and_(st.scope_of(current_user).condition, *st.filter_conditions(filters))
@@ -147,6 +202,7 @@ def dashboard():
         today=today,
         places_changed=places_changed,
         list_args={**figures.filter_args(filters), "area": "y"},
+        export_args=export_args(chosen),
         presets=presets(today),
         **figures.HELPERS,
     )
@@ -161,3 +217,34 @@ def presets(today: date) -> list[tuple[str, st.Period]]:
         ("year", this_year),
         ("last_year", last_year),
     ]
+
+
+@bp.route("/dashboard.xlsx")
+def dashboard_xlsx():
+    """The dashboard's tables as an XLSX workbook, one sheet per table, for the same filters
+    and the same area as the page (the figures of one Dashboard, as on the page)."""
+    today = local_today()
+    chosen = _chosen(today)
+    data = _board(chosen, today)
+    user = current_user
+    block = board.workbook_block(
+        data.period,
+        data.today,
+        scope=scope_text(),
+        filters=_filters_text(chosen),
+        by=_(
+            "%(name)s (%(role)s, %(organisation)s)",
+            name=user.name,
+            role=user.role.label,
+            organisation=user.organisation.name,
+        ),
+        at=datetime.now(CHINA).strftime("%Y-%m-%d %H:%M"),
+    )
+    # On disk, not in memory: openpyxl's write-only sheets append each row to a file.
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it once sent
+    board.write_workbook(out, data, block, custom=chosen.custom)
+    out.seek(0)
+    name = f"jiefen-statistics-{data.period.start.isoformat()}-{data.period.end.isoformat()}.xlsx"
+    response = send_file(out, mimetype=MEDIA_TYPES["xlsx"], as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

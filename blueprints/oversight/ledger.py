@@ -82,7 +82,8 @@ def _figure_filters(chosen: figures.Selection) -> list[Filter]:
     return out
 
 
-def _scope_text() -> str:
+def scope_text() -> str:
+    """The viewer's area in words (the header block of an export)."""
     if current_user.role == Role.DIRECTOR:
         return _("Cases handled by %(organisation)s", organisation=current_user.organisation.name)
     return _("Cases of %(region)s", region=current_user.organisation.region.full_name())
@@ -125,7 +126,7 @@ def ledger(fmt: str):
     full = request.args.get("full") == "1" and current_user.role in MAY_ASK_FULL
     spec = ExportSpec(
         condition=sa.and_(scope, Case.id.in_(chosen)),
-        scope=_scope_text(),
+        scope=scope_text(),
         scope_key=current_user.organisation.region.code,
         file_format=fmt,
         via="web",

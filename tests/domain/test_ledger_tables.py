@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from domain.ledger.tables import TableColumn, write_table_xlsx
+from domain.ledger.tables import TableColumn, TableSheet, write_table_xlsx, write_tables_xlsx
 
 
 def test_a_statistics_table_sheet():
@@ -35,3 +35,33 @@ def test_a_statistics_table_sheet():
     assert [c.number_format for c in court[1:]] == ["#,##0", '0.00"%"', "#,##0.00"]
     assert sheet[8][2].value is None  # a rate of nothing stays empty
     assert sheet.column_dimensions["A"].width == 28
+
+
+def test_several_tables_in_one_workbook():
+    """One sheet per table, the total in bold; names an XLSX sheet can hold, none twice; a
+    text that looks like a formula stays a text."""
+    out = io.BytesIO()
+    columns = [TableColumn("受理数", "count"), TableColumn("调解成功率", "rate", "成功数 ÷ 调解数")]
+    block = [("范围", '=HYPERLINK("http://example.com")')]
+    court, total = ("法院", [3, Decimal("66.67")]), ("合计", [3, Decimal("66.67")])
+    sheets = [
+        TableSheet("统计表：按来源", name, block, "来源", columns, [court], total)
+        for name in ("按来源", "按来源", "a/b:c*d?[e]" + "x" * 40)
+    ]
+    write_tables_xlsx(out, sheets)
+    book = load_workbook(io.BytesIO(out.getvalue()))
+    assert book.sheetnames == ["按来源", "按来源 (2)", "a b c d  e " + "x" * 20]
+    sheet = book.worksheets[1]
+    assert sheet["B2"].value == '=HYPERLINK("http://example.com")'
+    assert sheet["B2"].data_type == "s"
+    assert [c.value for c in sheet[6]] == ["法院", 3, 66.67]
+    total = sheet[7]
+    assert [c.value for c in total] == ["合计", 3, 66.67]
+    assert all(c.font.bold for c in total)
+    assert not sheet[6][1].font.bold
+
+
+def test_an_empty_workbook_still_has_a_sheet():
+    out = io.BytesIO()
+    write_tables_xlsx(out, [])
+    assert load_workbook(io.BytesIO(out.getvalue())).sheetnames == ["Sheet"]
