@@ -19,7 +19,17 @@ import sqlalchemy as sa
 
 from domain.clocks import CHINA, local_today
 from extensions import db
-from models import Agreement, Case, CaseMediator, Document, DocumentService, Event, MediationSession
+from models import (
+    Agreement,
+    Case,
+    CaseMediator,
+    Document,
+    DocumentService,
+    Event,
+    MatterEvent,
+    MediationSession,
+    RiskWarning,
+)
 
 
 class SeedClock:
@@ -30,6 +40,8 @@ class SeedClock:
         (Agreement, "created_at"),
         (Document, "created_at"),
         (DocumentService, "recorded_at"),
+        (RiskWarning, "raised_at"),
+        (MatterEvent, "at"),
     )
 
     def __init__(self, rng: random.Random, now: datetime) -> None:
