@@ -3,11 +3,12 @@ the cadence of its level, with what it found or as a nil return (零报告).
 
 Cadence (seed 002: "村（社区）每周开展一次排查，乡镇（街道）每月开展一次排查，
 县（市、区）每季度开展一次排查"): configured per organisation level by an administrator
-(ScreeningCadence rows), with the defaults below when none is configured; an organisation
-may have its own (a centre screening twice a month, as in 黄岩, seed 003). Periods are calendar ones: weeks Monday to Sunday, halves
-of a month (1st-15th, 16th-end), months, quarters. The organisations that screen are the
-centres and the village/residents' and township committees of a village, township or county
-(an industry committee's disputes are found by the committees of the places).
+(ScreeningCadence rows), with the defaults below when none is configured; an organisation may
+have its own (a centre screening twice a month, as in 黄岩, seed 003). Periods are calendar
+ones: weeks Monday to Sunday, halves of a month (1st-15th, 16th-end), months, quarters. The
+organisations that screen are the centres and the village/residents' and township committees of
+a village, township or county (an industry committee's disputes are found by the committees of
+the places).
 
 Deadline of a period: its last day plus a grace in working days (domain.calendar: holidays and
 make-up working days count as the State Council publishes them). Defaults: one working day for
