@@ -451,7 +451,6 @@ def add_case_finding(
         actor,
         round_.organisation,
         now=now,
-        note=_l("Found in screening round %(id)s", id=round_.id),
         event_data={"screening_round": round_.id},
     )
     db.session.add(ScreeningFinding(round=round_, case=case))
@@ -604,7 +603,6 @@ def watch_to_case(
         actor,
         item.organisation,
         now=now,
-        note=_l("From the watch list (item %(id)s)", id=item.id),
         event_data={"watch_item": item.id, "screening_round": item.round_id},
     )
     item.status = WatchStatus.BECAME_CASE

@@ -169,6 +169,7 @@ class WatchItem(db.Model):
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     round: Mapped[ScreeningRound | None] = relationship()
     case: Mapped[Case | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
 
 
 class ScreeningFinding(db.Model):
