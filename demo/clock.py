@@ -29,6 +29,8 @@ from models import (
     MatterEvent,
     MediationSession,
     RiskWarning,
+    ScreeningRound,
+    WatchItem,
 )
 
 
@@ -42,6 +44,8 @@ class SeedClock:
         (DocumentService, "recorded_at"),
         (RiskWarning, "raised_at"),
         (MatterEvent, "at"),
+        (ScreeningRound, "filed_at"),
+        (WatchItem, "created_at"),
     )
 
     def __init__(self, rng: random.Random, now: datetime) -> None:
