@@ -8,6 +8,7 @@ from wtforms import (
     DateField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -147,10 +148,10 @@ class BoardFilterForm(TrimmedForm):
     show = SelectField(
         _l("Show"),
         choices=[
-            (warnings.Show.ALL, _l("All open warnings")),
-            (warnings.Show.UNANSWERED, _l("Unanswered")),
-            (warnings.Show.OVERDUE, _l("Past their response time")),
-            (warnings.Show.ANSWERED, _l("Answered")),
+            SelectChoice(warnings.Show.ALL, _l("All open warnings")),
+            SelectChoice(warnings.Show.UNANSWERED, _l("Unanswered")),
+            SelectChoice(warnings.Show.OVERDUE, _l("Past their response time")),
+            SelectChoice(warnings.Show.ANSWERED, _l("Answered")),
         ],
         default=warnings.Show.ALL,
         validators=[Optional()],

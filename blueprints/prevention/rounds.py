@@ -11,6 +11,7 @@ from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
+from wtforms import SelectChoice
 
 from blueprints.actions import attach_error, run_action
 from blueprints.htmx import redirect_303
@@ -117,8 +118,8 @@ def _recent_rounds() -> list[ScreeningRound]:
 def _round_form(org: Organisation, today: date) -> RoundForm:
     form = RoundForm(data={"held_on": today})
     rule = sr.rule_for(org)
-    form.period.choices = [("", _("Choose…"))] + [
-        (s.start.isoformat(), f"{s.start.isoformat()} – {s.end.isoformat()}")
+    form.period.choices = [SelectChoice("", _("Choose…"))] + [
+        SelectChoice(s.start.isoformat(), f"{s.start.isoformat()} – {s.end.isoformat()}")
         for s in sr.recent_slots(rule, today)
     ]
     return form
