@@ -1,5 +1,5 @@
 """Prevention in the demo world (DOMAIN.md §5): 埠河镇's villages file their weekly screening
-rounds for the last eight weeks, one of them two weeks behind and one with a week missing; the
+rounds for the last fourteen weeks, one of them two weeks behind and one with a week missing; the
 community files nil returns (零报告) and one finding registered as an initiative case; a village
 puts a dispute that threatens a collective petition on the watch list (orange, mass-incident
 flag); the township centre files its monthly rounds. Of the township's flagged cases (demo/risk.py),
@@ -24,7 +24,7 @@ from models.enums import DisputeType, RiskLevel, Role
 from models.prevention import ResponseKind, RiskWarning, RoundKind
 from models.risk import RiskFlag
 
-WEEKS = 8
+WEEKS = 14  # a quarter and more: the board's default period is the quarter so far
 
 
 def _at(day, hour: int = 10) -> datetime:
@@ -129,7 +129,7 @@ def load_prevention(world: DemoWorld) -> None:
     centre = world.orgs[world.township_centre[buhe.code]]
     if director is not None and director.organisation_id == centre.id:
         rule = sr.rule_for(centre)
-        for slot in sr.slots(rule, today - timedelta(days=70), today):
+        for slot in sr.slots(rule, today - timedelta(days=100), today):
             clock.step(
                 _at(slot.end),
                 sr.file_round,
@@ -159,12 +159,14 @@ def load_prevention(world: DemoWorld) -> None:
     ).all()
     if reds:
         first = reds[0]  # the orange one
+        answered = first.raised_at + timedelta(minutes=40)
         clock.step(
-            first.raised_at + timedelta(minutes=40),
+            answered,
             warnings.respond,
             first,
             leader,
             version=None,
+            now=answered,
             kind=ResponseKind.RESPONDED,
             note="已约谈双方，安排村调委会每日回访，派出所同步掌握情况。",
         )

@@ -256,6 +256,7 @@ def respond(
     version: int | None,
     kind: ResponseKind,
     note: str | None,
+    now: datetime | None = None,
 ) -> None:
     """Record a leader's response: reported to the level above or responded, with a note. The
     first one answers the warning. On the case timeline (internal) or the watch item's record.
@@ -273,7 +274,7 @@ def respond(
         raise ValidationFailed(
             _l("Keep this under %(max)d characters.", max=NOTE_MAX), field="note"
         )
-    now = utcnow()
+    now = now or utcnow()
     if warning.answered_at is None:
         warning.answered_at = now
         warning.answered_by = actor
