@@ -33,7 +33,7 @@ from flask_babel import lazy_gettext as _l
 
 from domain import matters
 from domain.calendar import FIRST_DAY, LAST_DAY, add_days, local_today
-from domain.errors import NotPermitted, ValidationFailed
+from domain.errors import NotPermitted, StaleCase, ValidationFailed
 from domain.intake import CaseData, PartyData, register_found
 from extensions import db
 from models import Organisation, Region, User
@@ -532,8 +532,6 @@ def _open_item(item: WatchItem, actor: User, version: int | None) -> None:
     if not may_file(actor, item.organisation):
         raise NotPermitted()
     if version is not None and version != item.version:
-        from domain.errors import StaleCase
-
         raise StaleCase()
     if item.status != WatchStatus.OPEN:
         raise ValidationFailed(_l("This item is no longer on the watch list."))

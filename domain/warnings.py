@@ -30,7 +30,7 @@ from domain.permissions import case_scope, org_scope_of
 from domain.states import Action
 from domain.timeline import record
 from extensions import db
-from models import Case, Organisation, User
+from models import Case, Event, Organisation, User
 from models.enums import RiskLevel, Role
 from models.prevention import ResponseKind, RiskWarning, WarningResponseTime, WatchItem
 from models.risk import RiskFlag
@@ -221,7 +221,7 @@ def suggestions(level: RiskLevel, flags: Iterable[RiskFlag]) -> list:
     if RiskFlag.OVER_LEVEL_PETITION in flags:
         out.append(_l("Over-level petition risk: inform the county petition office and centre."))
     if RiskFlag.REPEAT_PETITION in flags:
-        out.append(_l("Repeat petition: coordinate with the petition office (访调对接)."))
+        out.append(_l("Repeat petition: coordinate with the petition office."))
     if flags & {RiskFlag.CIVIL_TO_CRIMINAL, RiskFlag.PUBLIC_ORDER_OR_CRIMINAL}:
         out.append(
             _l(
@@ -300,8 +300,6 @@ def history(warning: RiskWarning) -> list:
     """The responses to one warning, oldest first: the case's timeline events for it or the
     watch item's record entries."""
     if warning.case is not None:
-        from models import Event
-
         return [
             e
             for e in db.session.scalars(

@@ -28,6 +28,7 @@ from extensions import db
 from models.case import Case
 from models.enums import DisputeType, LabelledEnum, RegionLevel, RiskLevel
 from models.organisation import Organisation
+from models.states import OPEN_STATES
 from models.types import UTCDateTime, str_enum, utcnow
 from models.user import User
 
@@ -237,8 +238,6 @@ class RiskWarning(db.Model):
 
 
 def _case_open(case: Case) -> bool:
-    from models.states import OPEN_STATES
-
     return case.state is None or case.state in OPEN_STATES
 
 

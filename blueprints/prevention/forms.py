@@ -47,7 +47,7 @@ class RoundForm(TrimmedForm):
     held_on = DateField(
         _l("Held on"), validators=[InputRequired(_l("Enter the day the round was held."))]
     )
-    nil_return = BooleanField(_l("Nil return: nothing found (零报告)"))
+    nil_return = BooleanField(_l("Nil return: nothing found"))
     summary = TextAreaField(
         _l("What was found"),
         validators=[Optional(), Length(max=sr.TEXT_MAX)],
