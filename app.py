@@ -114,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.cases import bp as cases_bp
     from blueprints.desk import bp as desk_bp
     from blueprints.oversight import bp as oversight_bp
+    from blueprints.prevention import bp as prevention_bp
     from blueprints.public import bp as public_bp
     from blueprints.search import bp as search_bp
     from blueprints.workbench import bp as workbench_bp
@@ -125,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(workbench_bp, url_prefix="/workbench")
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(oversight_bp, url_prefix="/oversight")
+    app.register_blueprint(prevention_bp, url_prefix="/prevention")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(search_bp, url_prefix="/search")
 

@@ -20,7 +20,8 @@ archiving), docking.py (referrals, return legs, the merged duplicate), recusals.
 granted, one refused) and risk.py (a case reported to the police, one not yet); then
 exclusions.py (a case screened out, a suspended case past its old deadline, two agreements a
 court would not confirm as they stand) and notices.py (termination notices served, one case
-archived); committees.py gives each centre the committee it mediates under; texts.py and
+archived), and prevention.py (screening rounds, a watch item, warnings answered or not);
+committees.py gives each centre the committee it mediates under; texts.py and
 people.py write what the cases say. The texts and the regions are in data/.
 
 small.py is another world, small and fixed, for benchmarks and tests.
@@ -39,6 +40,7 @@ from demo.history import make_history
 from demo.notices import served_notices
 from demo.organisations import load_organisations, load_users
 from demo.places import load_regions
+from demo.prevention import load_prevention
 from demo.rules import load_routing_rules, load_time_limits
 from demo.world import CITY_CODE, DEMO_PASSWORD, SEED, DemoWorld, SeedResult
 from extensions import db
@@ -99,3 +101,4 @@ def _build(world: DemoWorld) -> None:
         make_cases(world)
         load_exclusion_cases(world)
         served_notices(world)
+        load_prevention(world)  # screening rounds and warnings (prevention.py)

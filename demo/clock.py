@@ -19,7 +19,19 @@ import sqlalchemy as sa
 
 from domain.clocks import CHINA, local_today
 from extensions import db
-from models import Agreement, Case, CaseMediator, Document, DocumentService, Event, MediationSession
+from models import (
+    Agreement,
+    Case,
+    CaseMediator,
+    Document,
+    DocumentService,
+    Event,
+    MatterEvent,
+    MediationSession,
+    RiskWarning,
+    ScreeningRound,
+    WatchItem,
+)
 
 
 class SeedClock:
@@ -30,6 +42,10 @@ class SeedClock:
         (Agreement, "created_at"),
         (Document, "created_at"),
         (DocumentService, "recorded_at"),
+        (RiskWarning, "raised_at"),
+        (MatterEvent, "at"),
+        (ScreeningRound, "filed_at"),
+        (WatchItem, "created_at"),
     )
 
     def __init__(self, rng: random.Random, now: datetime) -> None:

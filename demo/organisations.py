@@ -135,6 +135,12 @@ def _user_specs(world: DemoWorld) -> list[dict[str, Any]]:
         dict(username="admin", name="赵磊", role=Role.ADMIN, org=city),
         dict(username="cityleader", name="黄国华", role=Role.LEADER, org=city),
         dict(username="leader", name="周志强", role=Role.LEADER, org=world.county_centre[gongan]),
+        dict(
+            username="leader-buhe",
+            name="陈卫东",
+            role=Role.LEADER,
+            org=world.township_centre[buhe.code],
+        ),
         dict(username="clerk", name="刘晓燕", role=Role.CLERK, org=world.county_centre[gongan]),
         dict(username="clerk2", name="陈静", role=Role.CLERK, org=world.county_centre[songzi]),
         dict(

@@ -358,3 +358,39 @@ def reset_query_code(case: Case, actor: User, *, reason: str) -> str:
     record(case, Action.RESET_QUERY_CODE, actor, note=reason.strip(), public=True)
     db.session.flush()
     return code
+
+
+def register_found(
+    data: CaseData,
+    actor: User,
+    organisation: Organisation,
+    *,
+    note: str | None = None,
+    now: datetime | None = None,
+    event_data: dict | None = None,
+) -> tuple[Case, str]:
+    """A dispute found in a screening round (排查) registered as the committee's own initiative
+    (source 主动调解, PML Art. 17; channel "found in screening", which the statistics count as
+    排查发现纠纷数), at the organisation that screened. The caller (domain.screening_rounds)
+    has checked that `actor` files rounds for `organisation`; the desk of the area then screens
+    and dispatches the case as any other.
+
+    Raises ValidationFailed or IdentifierError."""
+    case, code = _create_case(
+        data,
+        source=Source.INITIATIVE,
+        channel=Channel.SCREENING,
+        actor=actor,
+        intake_org=organisation,
+        now=now,
+    )
+    record(
+        case,
+        Action.REGISTER,
+        actor,
+        note=note,
+        public=True,
+        data={"channel": Channel.SCREENING.value, **(event_data or {})},
+    )
+    db.session.flush()
+    return case, code

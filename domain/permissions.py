@@ -33,6 +33,9 @@ FACE_ROLES = {
     "workbench": {Role.MEDIATOR, Role.DIRECTOR},
     "oversight": {Role.LEADER, Role.ADMIN, Role.DIRECTOR},
     "admin": {Role.ADMIN},
+    # Screening rounds and early warning: committee staff file rounds, leaders oversee and
+    # answer warnings, administrators configure cadences and response times.
+    "prevention": set(Role),
     "cases": set(Role),
 }
 

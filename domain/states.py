@@ -80,6 +80,8 @@ class Action(enum.StrEnum):
     # grassroots government.
     SET_RISK = "set_risk"
     REPORT_TO_POLICE = "report_to_police"
+    # Early warning: a leader answered the warning the case's colour raised.
+    RESPOND_WARNING = "respond_warning"
     # The case ledger (台账): a case brought in from an old ledger (one event, never the
     # steps it went through elsewhere), and a case exported with personal details in full.
     IMPORT_LEDGER = "import_ledger"
@@ -147,6 +149,7 @@ ACTION_LABELS = {
     Action.RECOMPUTE_DEADLINE: _l("Deadline recomputed for the holiday schedule"),
     Action.SET_RISK: _l("Risk level or flags changed"),
     Action.REPORT_TO_POLICE: _l("Reported to the police or the grassroots government"),
+    Action.RESPOND_WARNING: _l("Early warning answered by a leader"),
     Action.IMPORT_LEDGER: _l("Imported from a case ledger"),
     Action.EXPORT_LEDGER: _l("Exported in the case ledger with personal details"),
 }

@@ -23,6 +23,14 @@ from models.holiday import Holiday, HolidayKind
 from models.ledger import LedgerDirection, LedgerLog
 from models.matter import ImmutableMatterEventError, MatterEvent
 from models.organisation import Organisation
+from models.prevention import (
+    RiskWarning,
+    ScreeningCadence,
+    ScreeningFinding,
+    ScreeningRound,
+    WarningResponseTime,
+    WatchItem,
+)
 from models.receipt import ReceiptHold
 from models.region import Region, code_range
 from models.risk import CaseRiskFlag, PoliceReport
@@ -32,6 +40,12 @@ from models.stats import StatMonth
 from models.user import StaffSession, User
 
 __all__ = [
+    "RiskWarning",
+    "ScreeningCadence",
+    "ScreeningFinding",
+    "ScreeningRound",
+    "WarningResponseTime",
+    "WatchItem",
     "CaseLink",
     "Holiday",
     "HolidayKind",
