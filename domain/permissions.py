@@ -34,6 +34,9 @@ FACE_ROLES = {
     "oversight": {Role.LEADER, Role.ADMIN, Role.DIRECTOR},
     "admin": {Role.ADMIN},
     "cases": set(Role),
+    # Leadership work (包案, 督办单, meetings, reception days): every staff role has a part;
+    # each page and verb checks who may do what (domain.leadership).
+    "leadership": set(Role),
 }
 
 
