@@ -20,8 +20,10 @@ archiving), docking.py (referrals, return legs, the merged duplicate), recusals.
 granted, one refused) and risk.py (a case reported to the police, one not yet); then
 exclusions.py (a case screened out, a suspended case past its old deadline, two agreements a
 court would not confirm as they stand) and notices.py (termination notices served, one case
-archived); committees.py gives each centre the committee it mediates under; texts.py and
-people.py write what the cases say. The texts and the regions are in data/.
+archived), and last leadership.py (a 包案 on the red case, two 督办单, a joint meeting whose
+decisions show on cases, a reception day with a visitor booked); committees.py gives each
+centre the committee it mediates under; texts.py and people.py write what the cases say. The
+texts and the regions are in data/
 
 small.py is another world, small and fixed, for benchmarks and tests.
 """
@@ -36,6 +38,7 @@ from demo.cases import make_cases
 from demo.committees import load_committees
 from demo.exclusions import load_exclusion_cases
 from demo.history import make_history
+from demo.leadership import load_leadership
 from demo.notices import served_notices
 from demo.organisations import load_organisations, load_users
 from demo.places import load_regions
@@ -99,3 +102,4 @@ def _build(world: DemoWorld) -> None:
         make_cases(world)
         load_exclusion_cases(world)
         served_notices(world)
+    load_leadership(world)  # 包案, 督办单, a joint meeting, a reception day: at the real time

@@ -69,7 +69,7 @@ class LeadForm(DeadlineMixin, TrimmedForm):
     leader = ChoiceField(_l("Responsible leader"), coerce=optional_int)
     team = IdsField(_l("Team"), coerce=optional_int)
     plan = TextAreaField(
-        _l("Plan (方案)"),
+        _l("Plan"),
         validators=[InputRequired(_l("Write the plan.")), Length(max=lead.TEXT_MAX)],
         render_kw={"rows": 6},
     )
