@@ -61,6 +61,28 @@ MEETING = "meeting"
 RECEPTION = "reception_slot"
 
 
+# What each entry of a leadership matter's record says (domain.matters: MatterEvent.action).
+RECORD_LABELS = {
+    "assign": _l("Responsible leader assigned"),
+    "update": _l("Changed"),
+    "bao_demand": _l("Demand solved"),
+    "bao_education": _l("Education and guidance done"),
+    "bao_control": _l("Control kept"),
+    "close": _l("Closed"),
+    "issue": _l("Order issued"),
+    "report": _l("Report submitted"),
+    "accept": _l("Report accepted, order closed"),
+    "return": _l("Report returned for more"),
+    "record": _l("Meeting recorded"),
+    "decision": _l("Decision added"),
+    "decision_done": _l("Decision carried out"),
+    "publish": _l("Reception published"),
+    "book": _l("Visitor booked"),
+    "registered": _l("Visit registered as a new case"),
+    "attached": _l("Visit attached to a case"),
+}
+
+
 class StaleMatter(DomainError):
     """Someone else changed the matter after this user loaded it."""
 

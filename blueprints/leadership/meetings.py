@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from blueprints.leadership import bp
 from blueprints.leadership.forms import DecisionForm, DoneForm, MeetingEditForm, MeetingForm
-from blueprints.leadership.views import found, run
+from blueprints.leadership.views import found, printed, run
 from domain import leadership as lead
 from domain import matters
 from domain.calendar import local_today
@@ -185,7 +185,7 @@ def decision_done(decision_id: int):
 def minutes(meeting_id: int):
     """The minutes on one print-friendly page."""
     m = _load(meeting_id)
-    return render_template("leadership/minutes.html", m=m)
+    return printed(render_template("leadership/minutes.html", m=m))
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes.pdf")

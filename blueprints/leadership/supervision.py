@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from blueprints.leadership import bp
 from blueprints.leadership.forms import OrderForm, ReportForm, ReviewForm
-from blueprints.leadership.views import found, run
+from blueprints.leadership.views import found, printed, run
 from domain import leadership as lead
 from domain import matters
 from domain.calendar import local_today
@@ -152,8 +152,10 @@ def review(order_id: int):
 def order_print(order_id: int):
     """The whole file of the matter on one printable page (一事一档)."""
     o = _load(order_id)
-    return render_template(
-        "leadership/order_print.html", o=o, history=matters.history(lead.SUPERVISION, o.id)
+    return printed(
+        render_template(
+            "leadership/order_print.html", o=o, history=matters.history(lead.SUPERVISION, o.id)
+        )
     )
 
 

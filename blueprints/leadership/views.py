@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, flash, render_template
+from flask import abort, flash, make_response, render_template
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -36,6 +36,22 @@ def run(form, call: Callable[[], object], done: str, then: Callable[[], str]):
         return None
     flash(done, "success")
     return redirect_303(then())
+
+
+# The printed pages (minutes, the file of a supervision order) carry their own styles, as the
+# case file's documents do (blueprints/cases/documents.py).
+PRINT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src 'self'"
+
+
+def printed(html: str):
+    response = make_response(html)
+    response.headers["Content-Security-Policy"] = PRINT_CSP
+    return response
+
+
+@bp.context_processor
+def _labels():
+    return {"record_label": lambda action: lead.RECORD_LABELS.get(action, action)}
 
 
 def found(row):
