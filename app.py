@@ -113,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.auth import bp as auth_bp
     from blueprints.cases import bp as cases_bp
     from blueprints.desk import bp as desk_bp
+    from blueprints.leadership import bp as leadership_bp
     from blueprints.oversight import bp as oversight_bp
     from blueprints.prevention import bp as prevention_bp
     from blueprints.public import bp as public_bp
@@ -127,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(oversight_bp, url_prefix="/oversight")
     app.register_blueprint(prevention_bp, url_prefix="/prevention")
+    app.register_blueprint(leadership_bp, url_prefix="/leadership")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(search_bp, url_prefix="/search")
 

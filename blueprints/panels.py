@@ -27,6 +27,7 @@ ORDER = (
     "screen",
     "referral",
     "risk",
+    "leadership",
     "corrections",
     "dispatch",
     "assign_mediator",

@@ -20,9 +20,11 @@ archiving), docking.py (referrals, return legs, the merged duplicate), recusals.
 granted, one refused) and risk.py (a case reported to the police, one not yet); then
 exclusions.py (a case screened out, a suspended case past its old deadline, two agreements a
 court would not confirm as they stand) and notices.py (termination notices served, one case
-archived), and prevention.py (screening rounds, a watch item, warnings answered or not);
-committees.py gives each centre the committee it mediates under; texts.py and
-people.py write what the cases say. The texts and the regions are in data/.
+archived), prevention.py (screening rounds, a watch item, warnings answered or not), and
+last leadership.py (a 包案 on the red case, two 督办单, a joint meeting whose decisions show on
+cases, a reception day with a visitor booked); committees.py gives each centre the committee
+it mediates under; texts.py and people.py write what the cases say. The texts and the regions
+are in data/.
 
 small.py is another world, small and fixed, for benchmarks and tests.
 """
@@ -37,6 +39,7 @@ from demo.cases import make_cases
 from demo.committees import load_committees
 from demo.exclusions import load_exclusion_cases
 from demo.history import make_history
+from demo.leadership import load_leadership
 from demo.notices import served_notices
 from demo.organisations import load_organisations, load_users
 from demo.places import load_regions
@@ -102,3 +105,4 @@ def _build(world: DemoWorld) -> None:
         load_exclusion_cases(world)
         served_notices(world)
         load_prevention(world)  # screening rounds and warnings (prevention.py)
+    load_leadership(world)  # 包案, 督办单, a joint meeting, a reception day: at the real time

@@ -37,6 +37,9 @@ FACE_ROLES = {
     # answer warnings, administrators configure cadences and response times.
     "prevention": set(Role),
     "cases": set(Role),
+    # Leadership work (包案, 督办单, meetings, reception days): every staff role has a part;
+    # each page and verb checks who may do what (domain.leadership).
+    "leadership": set(Role),
 }
 
 

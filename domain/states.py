@@ -86,6 +86,20 @@ class Action(enum.StrEnum):
     # steps it went through elsewhere), and a case exported with personal details in full.
     IMPORT_LEDGER = "import_ledger"
     EXPORT_LEDGER = "export_ledger"
+    # Leadership (DOMAIN.md §5.4): a responsible leader (包案) assigned, its plan changed, one
+    # of the three 包 done, the assignment closed; a supervision order (督办单) naming the case;
+    # a meeting that discussed it or a decision on it; a leader reception visit attached.
+    LEAD_ASSIGN = "lead_assign"
+    LEAD_UPDATE = "lead_update"
+    LEAD_DEMAND_DONE = "lead_demand_done"
+    LEAD_EDUCATION_DONE = "lead_education_done"
+    LEAD_CONTROL_DONE = "lead_control_done"
+    LEAD_CLOSE = "lead_close"
+    SUPERVISION = "supervision"
+    SUPERVISION_CLOSED = "supervision_closed"
+    MEETING_DECISION = "meeting_decision"
+    MEETING_DECISION_DONE = "meeting_decision_done"
+    RECEPTION_VISIT = "reception_visit"
 
     @property
     def label(self):  # noqa: ANN201
@@ -152,6 +166,17 @@ ACTION_LABELS = {
     Action.RESPOND_WARNING: _l("Early warning answered by a leader"),
     Action.IMPORT_LEDGER: _l("Imported from a case ledger"),
     Action.EXPORT_LEDGER: _l("Exported in the case ledger with personal details"),
+    Action.LEAD_ASSIGN: _l("Responsible leader assigned"),
+    Action.LEAD_UPDATE: _l("Leader responsibility plan changed"),
+    Action.LEAD_DEMAND_DONE: _l("Leader responsibility: demand solved"),
+    Action.LEAD_EDUCATION_DONE: _l("Leader responsibility: education and guidance done"),
+    Action.LEAD_CONTROL_DONE: _l("Leader responsibility: control kept"),
+    Action.LEAD_CLOSE: _l("Leader responsibility closed"),
+    Action.SUPERVISION: _l("Supervision order issued on this case"),
+    Action.SUPERVISION_CLOSED: _l("Supervision order closed"),
+    Action.MEETING_DECISION: _l("Meeting decision on this case"),
+    Action.MEETING_DECISION_DONE: _l("Meeting decision carried out"),
+    Action.RECEPTION_VISIT: _l("Leader reception visit attached"),
 }
 
 # The one table: (state, action) -> new state.

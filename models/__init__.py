@@ -20,6 +20,15 @@ from models.case import (
 )
 from models.docking import CaseLink, Referral, Transfer
 from models.holiday import Holiday, HolidayKind
+from models.leadership import (
+    LeadAssignment,
+    Meeting,
+    MeetingDecision,
+    ReceptionBooking,
+    ReceptionSlot,
+    SupervisionOrder,
+    SupervisionReport,
+)
 from models.ledger import LedgerDirection, LedgerLog
 from models.matter import ImmutableMatterEventError, MatterEvent
 from models.organisation import Organisation
@@ -55,6 +64,13 @@ __all__ = [
     "MatterEvent",
     "Referral",
     "CaseRiskFlag",
+    "LeadAssignment",
+    "Meeting",
+    "MeetingDecision",
+    "ReceptionBooking",
+    "ReceptionSlot",
+    "SupervisionOrder",
+    "SupervisionReport",
     "PoliceReport",
     "RoutingRule",
     "StatMonth",

@@ -27,7 +27,9 @@ from blueprints.htmx import htmx_target, render
 from blueprints.pagination import keyset_page
 from domain.errors import ValidationFailed
 from domain.identity import IdentifierError
+from domain.ids import row_id
 from domain.intake import register_case
+from domain.leadership import get_booking_for, visit_registered
 from domain.links import link_at_registration, repeat_case_ids
 from domain.people import find_earlier_cases
 from domain.permissions import case_scope, may_register
@@ -35,6 +37,7 @@ from domain.referrals import BODY_KINDS, register_referral
 from extensions import db
 from models import Case, Organisation, Region, User, code_range
 from models.enums import Channel, PartyKind, PartyRole, ReferralKind, RegionLevel, Source
+from models.leadership import BookingStatus
 from models.states import CaseState
 
 PAGE_SIZE = 25
@@ -165,6 +168,10 @@ def register(kind: str | None = None):
         abort(403)
     regions = area_regions(current_user)
     form = registration_form(regions, kind)
+    # A leader reception visit registered as a case (blueprints/leadership/reception.py).
+    booking = reception_booking(request.args.get("booking")) if kind is None else None
+    if booking is not None and request.method == "GET":
+        prefill_from_booking(form, booking)
     action = request.form.get("action", "") if request.method == "POST" else ""
     if action == "check":
         # "Check for earlier cases" without JS: the same form again, with the matches.
@@ -207,6 +214,8 @@ def register(kind: str | None = None):
                     request.form.get("link_repeat") == "1",
                     current_user,
                 ),
+                booking is not None
+                and visit_registered(booking, done["case"], current_user._get_current_object()),
             )
         )
         if error is None:
@@ -218,7 +227,28 @@ def register(kind: str | None = None):
         form=form,
         kind=kind,
         related=earlier_cases(request.form) if request.form else None,
+        booking=booking,
     )
+
+
+def reception_booking(value: str | None):
+    """The reception booking (in the clerk's area, not yet registered) named in the URL."""
+    booking_id = row_id(value) if value else None
+    if booking_id is None:
+        return None
+    booking = get_booking_for(current_user, booking_id)
+    if booking is None or booking.status != BookingStatus.BOOKED:
+        return None
+    return booking
+
+
+def prefill_from_booking(form: RegisterForm, booking) -> None:
+    """The visitor as the applicant and the matter as the account, from the booking."""
+    form.channel.data = Channel.WALK_IN.value
+    form.summary.data = booking.matter
+    applicant = form.applicants.entries[0].form
+    applicant.name.data = booking.visitor_name
+    applicant.phone.data = booking.phone
 
 
 def edited_parties(form: RegisterForm, kind: str | None, changed: str):
