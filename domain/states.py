@@ -84,6 +84,9 @@ class Action(enum.StrEnum):
     # steps it went through elsewhere), and a case exported with personal details in full.
     IMPORT_LEDGER = "import_ledger"
     EXPORT_LEDGER = "export_ledger"
+    # The expert pool (调解专家库): an expert invited to the case, and the advice given.
+    INVITE_EXPERT = "invite_expert"
+    RECORD_EXPERT_ADVICE = "record_expert_advice"
 
     @property
     def label(self):  # noqa: ANN201
@@ -149,6 +152,8 @@ ACTION_LABELS = {
     Action.REPORT_TO_POLICE: _l("Reported to the police or the grassroots government"),
     Action.IMPORT_LEDGER: _l("Imported from a case ledger"),
     Action.EXPORT_LEDGER: _l("Exported in the case ledger with personal details"),
+    Action.INVITE_EXPERT: _l("Expert invited from the expert pool"),
+    Action.RECORD_EXPERT_ADVICE: _l("Expert's advice recorded"),
 }
 
 # The one table: (state, action) -> new state.
@@ -273,3 +278,9 @@ def next_state(state: CaseState, action: Action) -> CaseState:
 
 def actions_from(state: CaseState) -> set[Action]:
     return {a for (s, a) in TRANSITIONS if s == state}
+
+
+# The expert pool: an expert is invited while the case is before or in mediation; the advice
+# may come after mediation has ended, and is recorded until the file is archived.
+_add((*_BEFORE_MEDIATION, _M, _S, _J), Action.INVITE_EXPERT)
+_add((*_BEFORE_MEDIATION, _M, _S, _J, *_ENDED), Action.RECORD_EXPERT_ADVICE)
