@@ -334,7 +334,7 @@ def update_item(
 def _touch(row) -> None:
     """Make the row's UPDATE happen so its version counter moves (a change to what hangs on
     it: a rubric's items, an assessment's lines)."""
-    sa.orm.attributes.flag_modified(row, "version")
+    sa.orm.attributes.flag_modified(row, "name" if isinstance(row, Rubric) else "period_end")
 
 
 def _plain(value):
