@@ -35,6 +35,7 @@ ORDER = (
     "recusal",
     "session",
     "investigation",
+    "experts",
     "records",
     "outcome",
     "agreement",

@@ -33,6 +33,9 @@ FACE_ROLES = {
     "workbench": {Role.MEDIATOR, Role.DIRECTOR},
     "oversight": {Role.LEADER, Role.ADMIN, Role.DIRECTOR},
     "admin": {Role.ADMIN},
+    # The organisation registry, training and the expert pool; assessment by a rubric.
+    "staffing": {Role.LEADER, Role.ADMIN, Role.DIRECTOR},
+    "assessment": {Role.LEADER, Role.ADMIN},
     "cases": set(Role),
 }
 

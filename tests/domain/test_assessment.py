@@ -152,8 +152,14 @@ def test_seed_004_hand_worked_example(world, db, screening):
     )
     db.session.commit()
     r = scoring.result(a)
-    assert [s.score for s in r.sections] == [D("5.00"), D("3.00"), D("4.50"), D("10.00"),
-                                             D("20.00"), D("4.00")]  # fmt: skip
+    assert [s.score for s in r.sections] == [
+        D("5.00"),
+        D("3.00"),
+        D("4.50"),
+        D("10.00"),
+        D("20.00"),
+        D("4.00"),
+    ]
     assert r.total == D("46.50") and r.max_total == D("50.00")
     assert len(r.waiting) == 6  # items 5b, 8, 9, 10, 11, 12 not entered
     assert [e.action for e in matters.history("assessment", a.id)] == [
@@ -184,8 +190,9 @@ def test_a_computed_line_cannot_be_entered_by_hand(world, db, screening):
         world.admin, scoring.load_example(None), world.township_centre, local_today(), local_today()
     )
     with pytest.raises(ValidationFailed):
-        scoring.enter_line(world.admin, a, _line(a, "2").id, deduction="0", bonus="0",
-                           evidence="x", version=None)  # fmt: skip
+        scoring.enter_line(
+            world.admin, a, _line(a, "2").id, deduction="0", bonus="0", evidence="x", version=None
+        )
 
 
 def test_data_completeness_counts_whole_points_below_100(world, db, screening):
@@ -271,17 +278,29 @@ def test_scoring_rules_refuse_bad_input_and_outsiders(world, db, screening):
     one, three = _line(a, "1"), _line(a, "3")
     for bad in ("NaN", "-1", "1e9", "0.001", "abc"):
         with pytest.raises(ValidationFailed):
-            scoring.enter_line(world.admin, a, one.id, deduction=bad, bonus="0", evidence="x", version=None)  # fmt: skip
+            scoring.enter_line(
+                world.admin, a, one.id, deduction=bad, bonus="0", evidence="x", version=None
+            )
     with pytest.raises(ValidationFailed):  # the item's own caps
-        scoring.enter_line(world.admin, a, three.id, deduction="1", bonus="0", evidence="x", version=None)  # fmt: skip
+        scoring.enter_line(
+            world.admin, a, three.id, deduction="1", bonus="0", evidence="x", version=None
+        )
     with pytest.raises(ValidationFailed):
-        scoring.enter_line(world.admin, a, three.id, deduction="0", bonus="3", evidence="x", version=None)  # fmt: skip
+        scoring.enter_line(
+            world.admin, a, three.id, deduction="0", bonus="3", evidence="x", version=None
+        )
     with pytest.raises(ValidationFailed):  # points without evidence
-        scoring.enter_line(world.admin, a, one.id, deduction="0.5", bonus="0", evidence=" ", version=None)  # fmt: skip
+        scoring.enter_line(
+            world.admin, a, one.id, deduction="0.5", bonus="0", evidence=" ", version=None
+        )
     with pytest.raises(ValidationFailed):  # a line of another assessment
-        scoring.enter_line(world.admin, a, 999999, deduction="0", bonus="0", evidence="", version=None)  # fmt: skip
+        scoring.enter_line(
+            world.admin, a, 999999, deduction="0", bonus="0", evidence="", version=None
+        )
     with pytest.raises(StaleRecord):
-        scoring.enter_line(world.admin, a, one.id, deduction="0", bonus="0", evidence="", version=a.version - 1)  # fmt: skip
+        scoring.enter_line(
+            world.admin, a, one.id, deduction="0", bonus="0", evidence="", version=a.version - 1
+        )
 
 
 def test_a_rubric_is_configured_by_an_administrator(world, db):
