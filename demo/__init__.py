@@ -21,7 +21,9 @@ granted, one refused) and risk.py (a case reported to the police, one not yet); 
 exclusions.py (a case screened out, a suspended case past its old deadline, two agreements a
 court would not confirm as they stand) and notices.py (termination notices served, one case
 archived); committees.py gives each centre the committee it mediates under; texts.py and
-people.py write what the cases say. The texts and the regions are in data/.
+people.py write what the cases say; staffing.py, last, fills the organisation registry
+(norms, people, training, the expert pool with one expert invited to a case) and scores 埠河镇
+by seed 004's rubric. The texts and the regions are in data/.
 
 small.py is another world, small and fixed, for benchmarks and tests.
 """
@@ -40,6 +42,7 @@ from demo.notices import served_notices
 from demo.organisations import load_organisations, load_users
 from demo.places import load_regions
 from demo.rules import load_routing_rules, load_time_limits
+from demo.staffing import load_staffing
 from demo.world import CITY_CODE, DEMO_PASSWORD, SEED, DemoWorld, SeedResult
 from extensions import db
 from models import Case, code_range
@@ -99,3 +102,4 @@ def _build(world: DemoWorld) -> None:
         make_cases(world)
         load_exclusion_cases(world)
         served_notices(world)
+        load_staffing(world)  # the registry, training, experts and a scored township

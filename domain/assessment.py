@@ -424,6 +424,8 @@ def _missing_full_time(item, subject: Subject, start, end, today) -> Outcome:
 
 def _screening_missed(item, subject: Subject, start, end, today) -> Outcome:
     try:
+        # Optional, not a cycle: another part of the portal supplies it; absent, the item is
+        # entered by hand.
         from domain.screening_rounds import missed_rounds
     except ImportError:
         return Outcome(Decimal(0), [{"unavailable": "screening_rounds"}], computed=False)
@@ -478,16 +480,20 @@ def case_gaps(case: Case) -> list[str]:
 def completeness(subject: Subject, start: date, end: date) -> dict:
     """The parts of the 录入率 (organisations, staff, cases): complete and total of each, and
     what is missing (the first few of each)."""
-    from models import User as UserModel
-
     orgs = [o for o in subject.orgs if o.kind in MEDIATING_KINDS]
-    with_people = set(
+    # An organisation's people: its own, or (a committee) those of the centres and rooms that
+    # mediate under it, as the staffing compliance counts them.
+    staffed = set(
         db.session.scalars(
-            sa.select(StaffMember.org_id).where(
-                StaffMember.org_id.in_([o.id for o in orgs]), StaffMember.active.is_(True)
-            )
+            sa.select(StaffMember.org_id).where(StaffMember.active.is_(True)).distinct()
         )
     )
+    under = {
+        o.committee_id
+        for o in db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(staffed)))
+        if o.committee_id is not None
+    }
+    with_people = staffed | under
     org_gaps = []
     for o in orgs:
         missing = [
@@ -503,10 +509,10 @@ def completeness(subject: Subject, start: date, end: date) -> dict:
             org_gaps.append({"org": o.name, "missing": missing})
     accounts = list(
         db.session.scalars(
-            sa.select(UserModel).where(
-                UserModel.organisation_id.in_([o.id for o in orgs]),
-                UserModel.active.is_(True),
-                UserModel.role.in_([Role.MEDIATOR, Role.DIRECTOR]),
+            sa.select(User).where(
+                User.organisation_id.in_([o.id for o in orgs]),
+                User.active.is_(True),
+                User.role.in_([Role.MEDIATOR, Role.DIRECTOR]),
             )
         )
     )
@@ -865,6 +871,7 @@ def screening_module_present() -> bool:
     if "domain.screening_rounds" in sys.modules:
         return True
     try:
+        # Optional, not a cycle: the screening rounds may not be installed.
         import domain.screening_rounds  # noqa: F401
     except ImportError:
         return False

@@ -30,7 +30,7 @@ from domain.errors import DomainError, NotPermitted, ValidationFailed
 from domain.permissions import org_scope_of
 from extensions import db
 from models import Organisation, StaffingNorm, StaffKind, StaffMember, TrainingRecord, User
-from models.enums import OrgKind, Role
+from models.enums import MEDIATING_KINDS, OrgKind, Role
 from models.staffing import ExpertField, TrainingKind
 
 NORMS_FILE = Path(__file__).resolve().parent.parent / "data" / "staffing" / "norms.json"
@@ -85,8 +85,6 @@ def _check_version(row, version: int | None) -> None:
 
 def organisations_for(user: User) -> list[Organisation]:
     """The organisations in the user's scope that have staff (mediating bodies), by name."""
-    from models.enums import MEDIATING_KINDS
-
     return list(
         db.session.scalars(
             sa.select(Organisation)

@@ -106,6 +106,17 @@ def evidence_lines(line: AssessmentLine) -> list[str]:
         for d in details:
             if d["rate"] is None:
                 out.append(_("%(month)s: no case registered, no rate.", month=d["month"]))
+            elif not d["points_below"]:
+                out.append(
+                    _(
+                        "%(month)s: %(filed)s of %(registered)s filed online by the parties"
+                        " (%(rate)s%%), not below the threshold.",
+                        month=d["month"],
+                        filed=d["self_filed"],
+                        registered=d["registered"],
+                        rate=d["rate"],
+                    )
+                )
             else:
                 out.append(
                     _(

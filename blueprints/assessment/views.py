@@ -19,7 +19,7 @@ from blueprints.assessment import bp
 from blueprints.assessment.evidence import evidence_lines
 from blueprints.forms import ChoiceField, TrimmedForm, enum_choices, optional_int
 from blueprints.htmx import redirect_303
-from blueprints.staffing.views import run
+from blueprints.matter_pages import matter_action, run
 from domain import assessment as scoring
 from domain import matters, staffing
 from domain.calendar import local_today
@@ -233,6 +233,7 @@ def detail(assessment_id: int):
         a=a,
         result=result,
         evidence=evidence_lines,
+        action_label=matter_action,
         forms=forms,
         may_score=may_score,
         subject=scoring.subject_of(a.organisation),

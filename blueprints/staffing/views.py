@@ -3,14 +3,12 @@ scope rule (org_scope_of): outside it, 404."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,29 +23,15 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from blueprints.actions import attach_error
 from blueprints.forms import ChoiceField, TrimmedForm, enum_choices, optional_int
 from blueprints.htmx import redirect_303
+from blueprints.matter_pages import matter_action, run
 from blueprints.staffing import bp
 from domain import experts, matters, staffing
 from domain.calendar import local_today
-from domain.errors import DomainError
 from domain.ids import row_id
 from domain.staffing import MemberData, StaleRecord
-from extensions import db
 from models import StaffKind
 from models.enums import MEDIATING_KINDS, OrgKind
 from models.staffing import ExpertField, TrainingKind
-
-
-def run(fn: Callable[[], object]) -> DomainError | None:
-    try:
-        fn()
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        return error
-    except StaleDataError:
-        db.session.rollback()
-        return StaleRecord()
-    return None
 
 
 def _year() -> tuple[date, date]:
@@ -139,7 +123,8 @@ def _version(form) -> int | None:
 def overview():
     """Compliance with the staffing norms, per organisation in scope."""
     orgs = staffing.organisations_for(current_user)
-    rows = staffing.compliance(orgs)
+    # The organisations short of their norm first, then the others, each by name.
+    rows = sorted(staffing.compliance(orgs), key=lambda r: r.compliant is not False)
     short = [r for r in rows if r.compliant is False]
     return render_template(
         "staffing/overview.html",
@@ -273,6 +258,7 @@ def member(member_id: int):
         hours=staffing.hours_by_member([person.id], start, end)[person.id],
         year=start.year,
         history=matters.history("staff_member", person.id),
+        action_label=matter_action,
     ), (422 if request.method == "POST" else 200)
 
 
