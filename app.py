@@ -110,6 +110,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from blueprints import converters
     from blueprints.admin import bp as admin_bp
+    from blueprints.assessment import bp as assessment_bp
     from blueprints.auth import bp as auth_bp
     from blueprints.cases import bp as cases_bp
     from blueprints.desk import bp as desk_bp
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.prevention import bp as prevention_bp
     from blueprints.public import bp as public_bp
     from blueprints.search import bp as search_bp
+    from blueprints.staffing import bp as staffing_bp
     from blueprints.workbench import bp as workbench_bp
 
     converters.register(app.url_map)
@@ -131,6 +133,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(leadership_bp, url_prefix="/leadership")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(search_bp, url_prefix="/search")
+    app.register_blueprint(staffing_bp, url_prefix="/staffing")
+    app.register_blueprint(assessment_bp, url_prefix="/assessment")
 
 
 def register_templating(app: Flask) -> None:

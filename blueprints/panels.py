@@ -36,6 +36,7 @@ ORDER = (
     "recusal",
     "session",
     "investigation",
+    "experts",
     "records",
     "outcome",
     "agreement",

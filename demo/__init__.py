@@ -20,11 +20,12 @@ archiving), docking.py (referrals, return legs, the merged duplicate), recusals.
 granted, one refused) and risk.py (a case reported to the police, one not yet); then
 exclusions.py (a case screened out, a suspended case past its old deadline, two agreements a
 court would not confirm as they stand) and notices.py (termination notices served, one case
-archived), prevention.py (screening rounds, a watch item, warnings answered or not), and
-last leadership.py (a 包案 on the red case, two 督办单, a joint meeting whose decisions show on
-cases, a reception day with a visitor booked); committees.py gives each centre the committee
-it mediates under; texts.py and people.py write what the cases say. The texts and the regions
-are in data/.
+archived), prevention.py (screening rounds, a watch item, warnings answered or not) and
+staffing.py (the organisation registry: norms, people, training, the expert pool with one expert
+invited to a case; 埠河镇 scored by seed 004's rubric), and last leadership.py (a 包案 on the red
+case, two 督办单, a joint meeting whose decisions show on cases, a reception day with a visitor
+booked); committees.py gives each centre the committee it mediates under; texts.py and
+people.py write what the cases say. The texts and the regions are in data/.
 
 small.py is another world, small and fixed, for benchmarks and tests.
 """
@@ -45,6 +46,7 @@ from demo.organisations import load_organisations, load_users
 from demo.places import load_regions
 from demo.prevention import load_prevention
 from demo.rules import load_routing_rules, load_time_limits
+from demo.staffing import load_staffing
 from demo.world import CITY_CODE, DEMO_PASSWORD, SEED, DemoWorld, SeedResult
 from extensions import db
 from models import Case, code_range
@@ -105,4 +107,5 @@ def _build(world: DemoWorld) -> None:
         load_exclusion_cases(world)
         served_notices(world)
         load_prevention(world)  # screening rounds and warnings (prevention.py)
+        load_staffing(world)  # the registry, training, experts and a scored township
     load_leadership(world)  # 包案, 督办单, a joint meeting, a reception day: at the real time

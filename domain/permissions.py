@@ -36,6 +36,9 @@ FACE_ROLES = {
     # Screening rounds and early warning: committee staff file rounds, leaders oversee and
     # answer warnings, administrators configure cadences and response times.
     "prevention": set(Role),
+    # The organisation registry, training and the expert pool; assessment by a rubric.
+    "staffing": {Role.LEADER, Role.ADMIN, Role.DIRECTOR},
+    "assessment": {Role.LEADER, Role.ADMIN},
     "cases": set(Role),
     # Leadership work (包案, 督办单, meetings, reception days): every staff role has a part;
     # each page and verb checks who may do what (domain.leadership).

@@ -100,6 +100,9 @@ class Action(enum.StrEnum):
     MEETING_DECISION = "meeting_decision"
     MEETING_DECISION_DONE = "meeting_decision_done"
     RECEPTION_VISIT = "reception_visit"
+    # The expert pool (调解专家库): an expert invited to the case, and the advice given.
+    INVITE_EXPERT = "invite_expert"
+    RECORD_EXPERT_ADVICE = "record_expert_advice"
 
     @property
     def label(self):  # noqa: ANN201
@@ -177,6 +180,8 @@ ACTION_LABELS = {
     Action.MEETING_DECISION: _l("Meeting decision on this case"),
     Action.MEETING_DECISION_DONE: _l("Meeting decision carried out"),
     Action.RECEPTION_VISIT: _l("Leader reception visit attached"),
+    Action.INVITE_EXPERT: _l("Expert invited from the expert pool"),
+    Action.RECORD_EXPERT_ADVICE: _l("Expert's advice recorded"),
 }
 
 # The one table: (state, action) -> new state.
@@ -301,3 +306,9 @@ def next_state(state: CaseState, action: Action) -> CaseState:
 
 def actions_from(state: CaseState) -> set[Action]:
     return {a for (s, a) in TRANSITIONS if s == state}
+
+
+# The expert pool: an expert is invited while the case is before or in mediation; the advice
+# may come after mediation has ended, and is recorded until the file is archived.
+_add((*_BEFORE_MEDIATION, _M, _S, _J), Action.INVITE_EXPERT)
+_add((*_BEFORE_MEDIATION, _M, _S, _J, *_ENDED), Action.RECORD_EXPERT_ADVICE)

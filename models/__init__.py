@@ -1,5 +1,13 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
+from models.assessment import (
+    Assessment,
+    AssessmentLine,
+    ItemRule,
+    Rubric,
+    RubricItem,
+    RubricSection,
+)
 from models.case import (
     Agreement,
     AgreementSignature,
@@ -45,6 +53,15 @@ from models.region import Region, code_range
 from models.risk import CaseRiskFlag, PoliceReport
 from models.routing import RoutingRule
 from models.service import DocumentService, ServiceMethod
+from models.staffing import (
+    ExpertField,
+    ExpertInvitation,
+    StaffingNorm,
+    StaffKind,
+    StaffMember,
+    TrainingKind,
+    TrainingRecord,
+)
 from models.stats import StatMonth
 from models.user import StaffSession, User
 
@@ -55,6 +72,19 @@ __all__ = [
     "ScreeningRound",
     "WarningResponseTime",
     "WatchItem",
+    "Assessment",
+    "AssessmentLine",
+    "ItemRule",
+    "Rubric",
+    "RubricItem",
+    "RubricSection",
+    "ExpertField",
+    "ExpertInvitation",
+    "StaffingNorm",
+    "StaffKind",
+    "StaffMember",
+    "TrainingKind",
+    "TrainingRecord",
     "CaseLink",
     "Holiday",
     "HolidayKind",
