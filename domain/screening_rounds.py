@@ -139,11 +139,22 @@ def recent_slots(rule: Rule, today: date, count: int = 8) -> list[Slot]:
 # ---- who screens, on which cadence -----------------------------------------------------------
 
 
+def _staffed_by_a_centre() -> sa.Select:
+    """The committees under which an active centre mediates (Organisation.committee_id, PML
+    Art. 7): the centre's staff screen the place, and file the rounds as the centre."""
+    centre = sa.orm.aliased(Organisation)
+    return sa.select(centre.committee_id).where(
+        centre.committee_id.is_not(None), centre.active.is_(True)
+    )
+
+
 def screening_condition() -> sa.ColumnElement[bool]:
     """SQL on Organisation: an active centre or village/township committee (whether its level
-    screens is the cadence's question)."""
+    screens is the cadence's question), not a committee a centre mediates under."""
     return sa.and_(
-        Organisation.active.is_(True), Organisation.kind.in_([k.value for k in SCREENING_KINDS])
+        Organisation.active.is_(True),
+        Organisation.kind.in_([k.value for k in SCREENING_KINDS]),
+        Organisation.id.not_in(_staffed_by_a_centre()),
     )
 
 
@@ -163,6 +174,7 @@ def rules_for(orgs: list[Organisation]) -> dict[int, Rule | None]:
     by_level = level_rules()
     ids = [o.id for o in orgs]
     own: dict[int, Rule] = {}
+    under_centre = set(db.session.scalars(_staffed_by_a_centre()))
     for chunk in _chunks(ids):
         for row in db.session.scalars(
             sa.select(ScreeningCadence).where(ScreeningCadence.organisation_id.in_(chunk))
@@ -170,7 +182,7 @@ def rules_for(orgs: list[Organisation]) -> dict[int, Rule | None]:
             own[row.organisation_id] = Rule(row.cadence, row.grace_days)
     out: dict[int, Rule | None] = {}
     for org in orgs:
-        if not org.active or org.kind not in SCREENING_KINDS:
+        if not org.active or org.kind not in SCREENING_KINDS or org.id in under_centre:
             out[org.id] = None
         else:
             out[org.id] = own.get(org.id) or by_level.get(org.region.level)
