@@ -28,6 +28,7 @@ from models.risk import CaseRiskFlag, PoliceReport
 from models.routing import RoutingRule
 from models.service import DocumentService, ServiceMethod
 from models.stats import StatMonth
+from models.subsidy import Difficulty, SubsidyRate
 from models.user import StaffSession, User
 
 __all__ = [
@@ -41,6 +42,8 @@ __all__ = [
     "PoliceReport",
     "RoutingRule",
     "StatMonth",
+    "Difficulty",
+    "SubsidyRate",
     "Transfer",
     "Document",
     "DocumentService",
