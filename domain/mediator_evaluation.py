@@ -53,7 +53,8 @@ from domain.ledger.export import xlsx_text
 from domain.ledger.tables import TableColumn, write_table_xlsx
 from extensions import db
 from models import Case, CaseMediator, Document, Organisation, SubsidyRate, User
-from models.enums import DocumentKind, Role
+from models.enums import DisputeType, DocumentKind, Role, Source
+from models.subsidy import Difficulty
 
 # The bundle the archive step assembles (domain.documents.assemble).
 BUNDLE_KIND, BUNDLE_SUBJECT = DocumentKind.COVER, -1
@@ -277,9 +278,6 @@ class SubsidyCase:
 def subsidy_cases(user: User, period: st.Period, today: date | None = None) -> list[SubsidyCase]:
     """The cases earning a subsidy in `period` within `user`'s scope (the same expression as
     the page's sums), by mediator, then by the day mediation ended."""
-    from models.enums import DisputeType, Source
-    from models.subsidy import Difficulty
-
     today = today or local_today()
     rates = subsidies.all_rates()
     if not rates:
