@@ -346,3 +346,20 @@ def test_empty_database(db, app):
     result = ev.evaluate(world.leader, MARCH, TODAY)
     assert result.rows == [] and result.without_mediator == 0
     assert result.page(5) == ([], 1, 1)
+
+
+def test_days_suspended_do_not_count_against_the_mediator(world):
+    """Suspended for ten days and resumed: the clocks moved the deadline, so a case ended
+    after its first deadline but before the moved one is on time."""
+    from domain.clocks import resume_clock, suspend_clock
+
+    case = ended(world, date(2026, 3, 20), mediator=world.mediator, due=date(2026, 3, 15))
+    case.closed_at = None
+    suspend_clock(case, at(date(2026, 3, 1), 9))
+    resume_clock(case, at(date(2026, 3, 11), 9))
+    assert case.due_on == date(2026, 3, 25)
+    case.closed_at = at(date(2026, 3, 20), 15)
+    db.session.flush()
+    zhang = by_name(ev.evaluate(world.admin, MARCH, TODAY))["张调解"]
+    assert (zhang.on_time, zhang.with_deadline) == (1, 1)
+    assert was_overdue_when_ended(case) is False
