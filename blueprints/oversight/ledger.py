@@ -33,20 +33,27 @@ from models.enums import Role
 MAY_ASK_FULL = frozenset({Role.DIRECTOR})
 
 
+def _choice_label(field) -> object:
+    """The label of a select's chosen value: its choices are pairs or SelectChoice (iterable
+    as four fields: value, label, render_kw, selected), so read the first two of each."""
+    pairs = (tuple(c)[:2] for c in field.choices)
+    return next((label for value, label in pairs if value == field.data), field.data)
+
+
 def _filters(form: CaseFilterForm) -> list[Filter]:
     """The list's filters that validated, for the header block and the record."""
     out = []
     for name in ("q", "state", "dispute_type", "source"):
         f = form[name]
         if f.data and not f.errors:
-            shown = dict(f.choices).get(f.data, f.data) if hasattr(f, "choices") else f.data
+            shown = _choice_label(f) if hasattr(f, "choices") else f.data
             out.append(Filter(name, f.data, str(f.label.text), str(shown)))
     if form.overdue.data:
         out.append(Filter("overdue", "y", str(form.overdue.label.text), _("Yes")))
     for name in ("risk", "flag"):
         f = form[name]
         if f.data and not f.errors:
-            out.append(Filter(name, f.data, str(f.label.text), str(dict(f.choices)[f.data])))
+            out.append(Filter(name, f.data, str(f.label.text), str(_choice_label(f))))
     if form.report_owed.data:
         out.append(Filter("report_owed", "y", str(form.report_owed.label.text), _("Yes")))
     return out
