@@ -1,17 +1,17 @@
 """The demo world that `flask seed` loads (development only; running it again adds nothing
 that is already there).
 
-Around 荆州市: the city, 公安县 and 松滋市 with all their townships (real codes and names),
-invented villages and communities; the centres, the village and industry committees, and each
-county's court, police station and petition office; staff for every role, all with the password
-DEMO_PASSWORD; the time-limit and routing rules; and about 200 cases in every state, from every
-source and of every dispute type, with the referrers' papers and the return legs, signatures,
-visits, judicial confirmations, archived files, and one online duplicate merged into an earlier
-case. Cases are made only through the domain functions, so their numbers, timelines and
-deadlines are the real thing; only the clock is moved back (clock.py). The same seed and day
-give the same world. Before them comes the past (history.py): some 800 closed cases from
-January of last year on, written as ledger lines, so the leaders' dashboard has a year's shapes
-to show.
+Around 荆州市: the city, 公安县 and 松滋市 with all their townships (real codes and names), invented
+villages and communities; the centres, the village and industry committees, and each county's
+court, police station and petition office; staff for every role, all with the password
+DEMO_PASSWORD; the time-limit and routing rules and the subsidy rates; and about 200 cases in
+every state, from every source and of every dispute type, with the referrers' papers and the
+return legs, signatures, visits, judicial confirmations, archived files, and one online
+duplicate merged into an earlier case. Cases are made only through the domain functions, so
+their numbers, timelines and deadlines are the real thing; only the clock is moved back
+(clock.py). The same seed and day give the same world. Before them comes the past (history.py):
+some 800 closed cases from January of last year on, written as ledger lines, so the leaders'
+dashboard has a year's shapes to show.
 
 The stages, in the order they run: places.py, organisations.py (with the staff), rules.py;
 then plans.py draws every case and cases.py makes them (intake, screening, dispatch), with
@@ -45,7 +45,7 @@ from demo.notices import served_notices
 from demo.organisations import load_organisations, load_users
 from demo.places import load_regions
 from demo.prevention import load_prevention
-from demo.rules import load_routing_rules, load_time_limits
+from demo.rules import load_routing_rules, load_subsidy_rates, load_time_limits
 from demo.staffing import load_staffing
 from demo.world import CITY_CODE, DEMO_PASSWORD, SEED, DemoWorld, SeedResult
 from extensions import db
@@ -89,6 +89,7 @@ def _build(world: DemoWorld) -> None:
     load_users(world)
     load_time_limits(world)
     load_routing_rules(world)
+    load_subsidy_rates(world)
     low, high = code_range(CITY_CODE)
     has_cases = db.session.scalar(
         sa.select(sa.func.count(Case.id)).where(Case.region_code >= low, Case.region_code < high)

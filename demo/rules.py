@@ -1,4 +1,4 @@
-"""The rules an administrator keeps: time limits and routing rules.
+"""The rules an administrator keeps: time limits, routing rules and subsidy rates.
 
 Time limits: court referrals 30 days (the default of a delegated, pre-filing referral; an
 entrusted case gets the 15 or 7 days its court sets, SPC-TY Art. 27), petition cases 60 days
@@ -17,8 +17,9 @@ import sqlalchemy as sa
 from demo.organisations import INDUSTRY
 from demo.world import DemoWorld
 from extensions import db
-from models import RoutingRule, TimeLimitRule
-from models.enums import RiskLevel, RoutingLevel, Source
+from models import RoutingRule, SubsidyRate, TimeLimitRule
+from models.enums import DisputeType, RiskLevel, RoutingLevel, Source
+from models.subsidy import Difficulty
 
 TIME_LIMIT_RULES = [(None, Source.COURT, 30, False), (None, Source.PETITION, 60, False)]
 WORKING_DAYS_TOWNSHIP = ("421087", 1)  # 松滋市, its second township
@@ -84,3 +85,38 @@ def load_routing_rules(world: DemoWorld) -> None:
             created += 1
     db.session.flush()
     world.result.created["routing rules"] = created
+
+
+# Per-case subsidies (以案定补), in cents: 200 yuan for any case settled by agreement, 1,000
+# for a petition backlog case (paid whatever the ending: the work is the same), 500 for a
+# court's case, 300 for a difficult and 600 for a major one, 800 for a major land dispute.
+SUBSIDY_RATES = [
+    (None, None, None, 20_000, False),
+    (Source.PETITION, None, None, 100_000, True),
+    (Source.COURT, None, None, 50_000, False),
+    (None, None, Difficulty.DIFFICULT, 30_000, False),
+    (None, None, Difficulty.MAJOR, 60_000, False),
+    (None, DisputeType.SLTD, Difficulty.MAJOR, 80_000, False),
+]
+
+
+def load_subsidy_rates(world: DemoWorld) -> None:
+    existing = {
+        (r.source, r.dispute_type, r.difficulty) for r in db.session.scalars(sa.select(SubsidyRate))
+    }
+    created = 0
+    for source, dtype, difficulty, cents, any_outcome in SUBSIDY_RATES:
+        if (source, dtype, difficulty) in existing:
+            continue
+        db.session.add(
+            SubsidyRate(
+                source=source,
+                dispute_type=dtype,
+                difficulty=difficulty,
+                amount_cents=cents,
+                any_outcome=any_outcome,
+            )
+        )
+        created += 1
+    db.session.flush()
+    world.result.created["subsidy rates"] = created

@@ -207,6 +207,23 @@ def overdue_condition(today: date) -> sa.ColumnElement[bool]:
     return sa.and_(running_condition(), Case.due_on < today)
 
 
+def overdue_when_ended_condition(ended_on: sa.ColumnElement) -> sa.ColumnElement[bool]:
+    """SQL: an ended case was overdue on the day its mediation ended (`ended_on`: the China
+    date of Case.closed_at, as an SQL expression). The same rule as overdue_condition, read on
+    that day: the clock ran (mediation ends from a running or a suspended state, so "running"
+    is "not suspended") and the deadline had passed. A case ended while suspended was not
+    late, as a suspended case is not overdue; resuming earlier had moved its deadline by the
+    days suspended. A case without a deadline is neither late nor on time (NULL)."""
+    return sa.and_(Case.suspended_since.is_(None), Case.due_on < ended_on)
+
+
+def was_overdue_when_ended(case: Case) -> bool | None:
+    """Python twin of overdue_when_ended_condition: None without a deadline or an end."""
+    if case.due_on is None or case.closed_at is None:
+        return None
+    return case.suspended_since is None and case.due_on < local_today(case.closed_at)
+
+
 def due_soon_condition(today: date) -> sa.ColumnElement[bool]:
     """SQL: the clock runs and the deadline is today or within DUE_SOON_DAYS."""
     return sa.and_(running_condition(), Case.due_on.between(today, _due_soon_until(today)))

@@ -63,6 +63,7 @@ from models.staffing import (
     TrainingRecord,
 )
 from models.stats import StatMonth
+from models.subsidy import Difficulty, SubsidyRate
 from models.user import StaffSession, User
 
 __all__ = [
@@ -104,6 +105,8 @@ __all__ = [
     "PoliceReport",
     "RoutingRule",
     "StatMonth",
+    "Difficulty",
+    "SubsidyRate",
     "Transfer",
     "Document",
     "DocumentService",

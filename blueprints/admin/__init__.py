@@ -12,6 +12,7 @@ from blueprints.admin import (  # noqa: E402,F401
     organisations,
     regions,
     routing,
+    subsidy_rates,
     time_limits,
     views,
 )

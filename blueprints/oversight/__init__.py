@@ -5,4 +5,4 @@ from blueprints.guards import protect
 bp = Blueprint("oversight", __name__)
 protect(bp, "oversight")
 
-from blueprints.oversight import dashboard, ledger, views  # noqa: E402,F401
+from blueprints.oversight import dashboard, ledger, mediators, views  # noqa: E402,F401

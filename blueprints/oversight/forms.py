@@ -140,3 +140,14 @@ class DashboardForm(TrimmedForm):
         super().__init__(*args, **kwargs)
         self.dispute_type.choices = _with_any(enum_choices(DisputeType), _l("Any type"))
         self.source.choices = _with_any(enum_choices(Source), _l("Any source"))
+
+
+class MediatorsForm(TrimmedForm):
+    """The period of the mediator evaluation, and the page (a GET form: no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    date_from = DateField(_l("First day"), name="from", validators=[Optional()])
+    date_to = DateField(_l("Last day"), name="to", validators=[Optional(), _period_check])
+    page = IntegerField(_l("Page"), validators=[Optional(), NumberRange(min=1, max=100_000)])

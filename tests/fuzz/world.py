@@ -11,7 +11,7 @@ from domain.clocks import local_today
 from domain.links import link_cases
 from domain.transfers import send_transfer
 from extensions import db
-from models import RoutingRule
+from models import RoutingRule, SubsidyRate
 from models.case import TimeLimitRule
 from models.enums import (
     DocumentKind,
@@ -36,6 +36,8 @@ def build() -> World:
     world = World()
     # Working days at the village committee: deadlines go through the holiday calendar.
     db.session.add(TimeLimitRule(organisation=world.village_committee, days=15, working_days=True))
+    # A subsidy rate: its change and delete forms are on a page.
+    db.session.add(SubsidyRate(amount_cents=20_000))
     db.session.add(
         RoutingRule(
             scope_code="421022",
