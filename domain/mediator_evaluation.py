@@ -51,6 +51,7 @@ from domain.calendar import CHINA, local_today
 from domain.clocks import overdue_when_ended_condition
 from domain.ledger.export import xlsx_text
 from domain.ledger.tables import TableColumn, write_table_xlsx
+from domain.staffing import training_hours
 from extensions import db
 from models import Case, CaseMediator, Document, Organisation, SubsidyRate, User
 from models.enums import DisputeType, DocumentKind, Role, Source
@@ -76,6 +77,9 @@ class Counts:
     visited: int = 0
     subsidised: int = 0
     subsidy_cents: int = 0
+    # Hours of training in the period (tenths of an hour: the registry keeps one decimal),
+    # from the organisation registry (domain.staffing.training_hours).
+    training_tenths: int = 0
 
     def add(self, other: Counts) -> Counts:
         for name in COUNT_FIELDS:
@@ -103,6 +107,10 @@ class Counts:
     @property
     def follow_up_rate(self) -> st.Rate:
         return st.Rate(self.visited, self.visits_due, _l("visited ÷ due for a visit"))
+
+    @property
+    def training_hours(self) -> Decimal:
+        return Decimal(self.training_tenths) / 10
 
     @property
     def subsidy(self) -> Decimal:
@@ -240,6 +248,9 @@ def evaluate(user: User, period: st.Period, today: date | None = None) -> Evalua
                 .where(User.id.in_(list(counts)))
             )
         }
+    # Training counts in the evaluation (pre-service and regular, in the period): one query.
+    for uid, hours in training_hours(list(counts), period.start, period.end).items():
+        counts[uid].training_tenths = int(hours * 10)
     only = _director_org(user)
     rows = []
     for uid, c in counts.items():

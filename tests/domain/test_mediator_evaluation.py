@@ -363,3 +363,28 @@ def test_days_suspended_do_not_count_against_the_mediator(world):
     zhang = by_name(ev.evaluate(world.admin, MARCH, TODAY))["张调解"]
     assert (zhang.on_time, zhang.with_deadline) == (1, 1)
     assert was_overdue_when_ended(case) is False
+
+
+def test_training_in_the_period_counts(world, march):
+    """Training records of the organisation registry (pre-service and regular) count in the
+    evaluation: the hours attended within the period, per mediator and in total."""
+    from domain import staffing
+    from domain.staffing import MemberData
+    from models.staffing import StaffKind, TrainingKind
+
+    zhang = staffing.add_member(
+        world.admin,
+        world.village_committee,
+        MemberData(name="", kind=StaffKind.FULL_TIME),
+        account=world.mediator,
+    )
+    for day, hours in ((date(2026, 3, 10), "8"), (date(2026, 3, 31), "2.5"), (date(2026, 4, 1), 4)):
+        staffing.add_training(
+            world.admin, zhang, kind=TrainingKind.REGULAR, held_on=day, hours=hours, topic="培训"
+        )
+    db.session.commit()
+    result = ev.evaluate(world.admin, MARCH, TODAY)
+    names = {r.name: r.counts for r in result.rows}
+    assert names["张调解"].training_hours == Decimal("10.5")
+    assert names["赵调解"].training_hours == 0
+    assert result.total.training_hours == Decimal("10.5")
