@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import flag_modified
 
 from domain import matters, timeline
 from domain.calendar import add_days, local_today
@@ -604,6 +605,9 @@ def add_decision(meeting: Meeting, user: User, data: DecisionData, *, version: i
     due = deadline(data.due_on, data.working_days)
     decision = MeetingDecision(meeting=meeting, text=data.text, owner=owner, due_on=due, case=case)
     db.session.add(decision)
+    # The meeting's version moves with each decision added: the same form sent again (the
+    # browser's back button, a second tab) carries the old version and is told, not added twice.
+    flag_modified(meeting, "title")
     db.session.flush()
     info = {"meeting": meeting.id, "decision": decision.id, "owner": owner.name}
     info["due_on"] = due.isoformat()

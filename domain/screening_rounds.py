@@ -365,6 +365,19 @@ def file_round(
         required=None if nil_return else _l("Say what the round found, or file a nil return."),
     )
     start, end = period_of(rule.cadence, period_start)
+    # One regular round per period (the cadence's); key and special rounds come on top of it
+    # as often as they are held. A second regular round is a form sent twice.
+    if kind == RoundKind.REGULAR and db.session.scalar(
+        sa.select(ScreeningRound.id).where(
+            ScreeningRound.organisation_id == org.id,
+            ScreeningRound.period_end == end,
+            ScreeningRound.kind == RoundKind.REGULAR,
+        )
+    ):
+        raise ValidationFailed(
+            _l("The regular round of this period is already filed: add what it found to it."),
+            field="period",
+        )
     round_ = ScreeningRound(
         organisation=org,
         cadence=rule.cadence,

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import flag_modified
 
 from domain import matters
 from domain.errors import NotPermitted, StaleCase, ValidationFailed
@@ -279,6 +280,10 @@ def respond(
         warning.answered_at = now
         warning.answered_by = actor
         warning.response_kind = kind
+    else:
+        # A further response moves the version too: the same form sent again (back button,
+        # an older tab) is told rather than recorded twice.
+        flag_modified(warning, "answered_at")
     data = {"warning": warning.id, "level": warning.level.value, "kind": kind.value}
     if warning.case is not None:
         record(warning.case, Action.RESPOND_WARNING, actor, note=text, public=False, data=data)

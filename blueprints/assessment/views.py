@@ -8,6 +8,7 @@ import io
 from flask import abort, flash, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_login import current_user
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -115,7 +116,12 @@ def index():
     orgs = [o for o in _assessable(current_user) if scoring.may_score(current_user, o)]
     form.rubric_id.choices = [("", _("Choose…"))] + [(r.id, r.name) for r in rubrics]
     form.org_id.choices = [("", _("Choose…"))] + [
-        (o.id, f"{o.name}{_(' (township)') if scoring.subject_of(o).township else ''}")
+        (
+            o.id,
+            _("%(name)s (the whole township)", name=o.name)
+            if scoring.subject_of(o).township
+            else o.name,
+        )
         for o in orgs
     ]
     if request.method == "GET":
@@ -262,7 +268,7 @@ def export(assessment_id: int):
         _("Points"),
         _("Item"),
         _("Scoring standard"),
-        _("How"),
+        pgettext("assessment", "How"),
         _("Deducted"),
         _("Added"),
         _("Evidence"),

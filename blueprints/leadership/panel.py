@@ -22,8 +22,14 @@ def leadership_panel(case: Case, user: User) -> Panel | None:
     may_assign = lead.may_assign(user, case)
     if not assignments and not decisions and not (may_assign and lead.suggested(case)):
         return None
-    done_forms = {
-        d.id: DoneForm(formdata=None, prefix=f"done{d.id}", version=d.version)
+    # "Mark done" for each decision the user owns: forms of the panel kit (blueprints.panels),
+    # so the page's write checks know them like every other case-page form.
+    forms = {
+        f"done{d.id}": (
+            lambda failed, d=d: (
+                failed or DoneForm(formdata=None, prefix=f"done{d.id}", version=d.version)
+            )
+        )
         for d in decisions
         if lead.may_complete(user, d)
     }
@@ -37,7 +43,7 @@ def leadership_panel(case: Case, user: User) -> Panel | None:
             "suggested": lead.suggested(case),
             "bao": list(Bao),
             "today": local_today(),
-            "done_forms": done_forms,
             "may_issue": lead.may_issue(user),
         },
+        forms=forms,
     )

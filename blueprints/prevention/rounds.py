@@ -99,7 +99,8 @@ def rounds():
 
 
 def _recent_rounds() -> list[ScreeningRound]:
-    """The latest rounds filed in the viewer's scope (the board's foot)."""
+    """The latest rounds filed in the viewer's scope (the board's foot): the latest periods
+    first, across organisations (not the order they were typed in)."""
     return list(
         db.session.scalars(
             sa.select(ScreeningRound)
@@ -109,7 +110,7 @@ def _recent_rounds() -> list[ScreeningRound]:
                 )
             )
             .options(joinedload(ScreeningRound.filed_by))
-            .order_by(ScreeningRound.id.desc())
+            .order_by(ScreeningRound.period_end.desc(), ScreeningRound.id.desc())
             .limit(15)
         )
     )

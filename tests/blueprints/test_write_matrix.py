@@ -144,6 +144,40 @@ def _linked_at_desk(world):
     return case
 
 
+def _meeting_decision(world):
+    """In mediation, a joint meeting's decision on it owned by its mediator (to mark done)."""
+    from domain import leadership as lead
+    from models.leadership import MeetingKind
+
+    case = world.case(CaseState.MEDIATING)
+    meeting = lead.record_meeting(
+        world.leader,
+        lead.MeetingData(
+            kind=MeetingKind.JOINT,
+            title="联席会议",
+            held_at=_now(),
+            place="县调处中心",
+            participant_ids=[world.leader.id, world.mediator.id],
+            outside=None,
+            minutes="研究该纠纷",
+            case_numbers=[case.number],
+        ),
+    )
+    lead.add_decision(
+        meeting,
+        world.leader,
+        lead.DecisionData(
+            text="三日内再次组织调解",
+            owner_id=world.mediator.id,
+            due_on=None,
+            working_days=3,
+            case_number=case.number,
+        ),
+        version=None,
+    )
+    return case
+
+
 CASES: dict[str, Callable] = {
     "registered": lambda w: w.case(CaseState.REGISTERED),
     "not_accepted": lambda w: w.case(CaseState.NOT_ACCEPTED),
@@ -153,6 +187,7 @@ CASES: dict[str, Callable] = {
     "dispatched": lambda w: w.case(CaseState.DISPATCHED),
     "mediating_unconsented": lambda w: w.case(CaseState.MEDIATING, consented=False),
     "mediating_busy": _busy,
+    "mediating_meeting_decision": _meeting_decision,
     "mediating_transfer_pending": _transfer(CaseState.MEDIATING, "mediator", "township_centre"),
     "mediating_transfer_out": _transfer(CaseState.MEDIATING, "mediator", "court"),
     "suspended": lambda w: w.case(CaseState.SUSPENDED),

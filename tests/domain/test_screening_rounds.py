@@ -221,3 +221,23 @@ def test_empty_database_counts_nothing(db):
         sr.compliance([], date(2026, 1, 1), date(2027, 6, 1))
     assert db.session.scalar(sa.select(sa.func.count(Organisation.id))) == 0
     assert OrgKind.CENTRE in sr.SCREENING_KINDS
+
+
+def test_one_regular_round_per_period_and_special_rounds_on_top(world, db):
+    village = world.village_committee
+    _file(village, world.director, date(2026, 11, 9))
+    with pytest.raises(ValidationFailed) as refused:
+        _file(village, world.director, date(2026, 11, 9))  # the same form sent twice
+    assert refused.value.field == "period"
+    special = sr.file_round(
+        village,
+        world.director,
+        period_start=date(2026, 11, 9),
+        kind=RoundKind.SPECIAL,
+        held_on=date(2026, 11, 12),
+        nil_return=False,
+        summary="土地流转专项排查",
+        today=TODAY,
+    )
+    assert special.kind == RoundKind.SPECIAL
+    _file(village, world.director, date(2026, 11, 16))  # the next week's regular round

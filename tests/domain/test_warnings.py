@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from domain import risk, warnings
-from domain.errors import NotPermitted, ValidationFailed
+from domain.errors import NotPermitted, StaleCase, ValidationFailed
 from domain.states import Action
 from models import Event
 from models.enums import RiskLevel
@@ -86,6 +86,17 @@ def test_response_times_overdue_and_the_answer_on_the_timeline(world, db):
     assert len(events) == 1 and events[0].note == "已报县委政法委" and not events[0].public
     assert warnings.board(world.leader, now=later).unanswered == 0
     assert [e.id for e in warnings.history(warning)] == [events[0].id]
+    # A further response from a fresh page is recorded; the same form sent again is told.
+    seen = warning.version
+    warnings.respond(
+        warning, world.leader, version=seen, kind=ResponseKind.RESPONDED, note="已稳控"
+    )
+    db.session.commit()
+    with pytest.raises(StaleCase):
+        warnings.respond(
+            warning, world.leader, version=seen, kind=ResponseKind.RESPONDED, note="已稳控"
+        )
+    assert len(warnings.history(warning)) == 2
 
 
 def test_escalation_suggestions_follow_the_flags():

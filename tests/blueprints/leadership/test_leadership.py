@@ -467,3 +467,36 @@ def test_every_page_on_an_empty_database(world, login, client):
     assert client.get("/leadership/meetings/new").status_code == 200
     login("director")
     assert client.get("/leadership/supervision/new").status_code == 403
+
+
+def test_the_same_duty_done_meanwhile_keeps_the_refusal_and_the_text(
+    world, red_case, login, client
+):
+    """Two tabs: the duty is marked done in one; the older tab's note is not lost in silence."""
+    a = _assign(world, red_case)
+    old = a.version
+    lead.tick_bao(a, world.leader, Bao.DEMAND, "已落实", version=a.version)
+    db.session.commit()
+    r = login("leader").post(
+        f"/leadership/responsibility/{a.id}/bao/demand",
+        data={"demand-version": old, "demand-note": "旧标签页里写的说明"},
+    )
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and STALE in html and "旧标签页里写的说明" in html
+
+
+def test_a_decision_sent_twice_is_added_once(world, red_case, login, client):
+    """The browser's back button and the same form sent again: the second is told."""
+    m = _meeting(world, red_case)
+    form = {
+        "decision-version": m.version,
+        "decision-text": "三日内再次组织调解",
+        "decision-owner": world.director.id,
+        "decision-working_days": "3",
+        "decision-case": red_case.number,
+    }
+    login("leader")
+    assert client.post(f"/leadership/meetings/{m.id}/decisions", data=form).status_code == 303
+    again = client.post(f"/leadership/meetings/{m.id}/decisions", data=form)
+    assert again.status_code == 200 and STALE in again.get_data(as_text=True)
+    assert len(db.session.scalars(sa.select(MeetingDecision)).all()) == 1

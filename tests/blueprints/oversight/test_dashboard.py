@@ -216,6 +216,17 @@ def test_custom_period_against_a_year_earlier(world, as_user, client):
     assert "Same period last year" in html
 
 
+def test_a_period_the_wrong_way_round_is_said_in_the_swapped_part(world, as_user, client):
+    """With htmx only the figures are swapped: the refusal is said there too, naming the
+    period the figures are for instead."""
+    as_user("leader")
+    args = {"from": "2026-12-01", "to": "2026-01-01"}
+    html = client.get(URL, query_string=args, headers=hx("dashboard-body")).get_data(as_text=True)
+    assert 'id="period-refused"' in html
+    assert "The end of the period is before its start." in html
+    assert 'id="period-refused"' not in client.get(URL).get_data(as_text=True)
+
+
 @pytest.mark.parametrize(
     "args",
     [
