@@ -67,7 +67,9 @@ class Dashboard:
     months: list[Month]
     breakdowns: dict[Dimension, Breakdown]
     region_depth: int
-    prevention: PreventionCounts | None
+    # The screening counts of each column's period (by column key); None where the filters
+    # are of cases only (a type, a source).
+    prevention: dict[str, PreventionCounts | None]
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -132,7 +134,7 @@ def build(
         months=months,
         breakdowns=breakdowns,
         region_depth=depth,
-        prevention=prevention_counts(scope, period, filters),
+        prevention={c.key: prevention_counts(scope, c.period, filters) for c in columns},
     )
 
 
@@ -207,12 +209,26 @@ def workbook_sheets(
         for col in board.columns
     ]
     key_block = list(block)
-    if board.prevention is None:  # the page says so too
-        label = _(
-            "Prevention counts (disputes kept from becoming criminal cases, group "
-            "petitions prevented…) and screening rounds"
-        )
-        key_block.append((label, _("Not recorded in the portal yet.")))
+    for col in board.columns:
+        counts = board.prevention.get(col.key)
+        if counts is not None:
+            key_block.append(
+                (
+                    f"{_('Screening rounds held')} ({_days(col.period)})",
+                    _(
+                        "%(rounds)s, of which %(nil)s nil returns; %(watched)s disputes put on "
+                        "a watch list",
+                        rounds=counts.screening_rounds,
+                        nil=counts.nil_returns,
+                        watched=counts.watch_items,
+                    ),
+                )
+            )
+    # What a mediation prevented is not recorded (the page says so too).
+    label = _(
+        "Prevention counts (disputes kept from becoming criminal cases, group petitions prevented…)"
+    )
+    key_block.append((label, _("Not recorded in the portal yet.")))
     name = _("Key figures")
     sheets.append(TableSheet(f"{title}: {name}", name, key_block, _("Period"), flat, rows))
     # By month, with the same months a year earlier; the total of the months listed.

@@ -35,9 +35,11 @@ dispute registered twice) counts once, as the case that goes on: merged cases co
 - 案件合格响应率: online applications answered (accepted, or closed: not accepted, refused,
   transferred) within RESPONSE_WORKING_DAYS working days after the day they were filed (the
   promise on the citizen's status page), of those answered or whose time has run out.
-- Prevention counts (防止民间纠纷转化为刑事案件, 防止群体性上访…) and screening rounds (排查次数,
-  预防纠纷数) are not recorded by the portal: prevention_counts() says so instead of a number.
-  Disputes found in screening (排查发现纠纷数) are the cases registered from screening.
+- 排查次数: screening rounds held in the period (by the day held) by the organisations of the
+  area, nil returns (零报告) among them, and the disputes put on a watch list
+  (prevention_counts()). What a mediation prevented (防止民间纠纷转化为刑事案件, 防止群体性
+  上访…) is not recorded by the portal: the reports say so instead of a number. Disputes found
+  in screening (排查发现纠纷数) are the cases registered from screening.
 
 Every case counts once per figure, on one date, so days and months add up. Every figure is one
 aggregate query on indexed columns (migration "statistics indexes"), no case is loaded into
@@ -73,7 +75,9 @@ from models import (
     JudicialConfirmation,
     Organisation,
     Region,
+    ScreeningRound,
     User,
+    WatchItem,
     code_range,
 )
 from models.enums import (
@@ -630,6 +634,8 @@ class Scope:
 
     condition: sa.ColumnElement[bool]
     region: str | None = None
+    # A director's or a mediator's own organisation: what their screening counts are of.
+    organisation_id: int | None = None
 
 
 def scope_of(user: User) -> Scope:
@@ -638,7 +644,7 @@ def scope_of(user: User) -> Scope:
     condition = case_scope(user, incoming=False)
     if user.role in (Role.LEADER, Role.ADMIN):
         return Scope(condition, user.organisation.region.code)
-    return Scope(condition)
+    return Scope(condition, organisation_id=user.organisation_id)
 
 
 def condition_of(scope) -> sa.ColumnElement[bool] | None:
@@ -1428,27 +1434,61 @@ def figures_for(
 
 @dataclass(frozen=True)
 class PreventionCounts:
-    """防止民间纠纷转化为刑事案件 (件/人), 防止群体性上访 (件/人), 防止引起自杀, 制止群体性械斗, and
-    the screening rounds (排查次数) with the disputes they prevented (预防纠纷数)."""
+    """The screening rounds of the period (排查次数: rounds held, of which nil returns) and the
+    disputes put on a watch list (纳入重点关注). What a mediation prevented (防止民间纠纷转化为
+    刑事案件, 防止群体性上访, 防止引起自杀, 制止群体性械斗) is not recorded by the portal: the
+    reports say so rather than print a number. The disputes found in screening and registered
+    as cases are a figure of their own (screening_found)."""
 
-    criminal_prevented: int
-    group_petitions_prevented: int
-    suicides_prevented: int
-    group_fights_stopped: int
     screening_rounds: int
-    disputes_prevented: int
+    nil_returns: int
+    watch_items: int
 
 
 def prevention_counts(
-    scope: sa.ColumnElement[bool] | None,
+    scope: sa.ColumnElement[bool] | Scope | None,
     period: Period,
     filters: Filters = Filters(),  # noqa: B008 - frozen, never mutated
 ) -> PreventionCounts | None:
-    """The prevention and screening counts of the bulletins. The portal records neither what
-    a mediation prevented nor screening rounds yet, so there is nothing to count: None, and
-    every report says "not recorded" rather than print a number. When those records exist,
-    count them here (the disputes found in screening are counted already: screening_found)."""
-    return None
+    """The screening counts of `period` (rounds by the day they were held, watch items by the
+    day they were raised) of the organisations in `scope` (a leader's area, a director's own
+    organisation, or everything for None), narrowed by the place and organisation of
+    `filters`. None when the filters are of cases only (a dispute type, a source, a level, a
+    mediator): rounds have none of them, and a number would not be what was asked."""
+    if filters.dispute_type or filters.source or filters.level or filters.mediator_id is not None:
+        return None
+    orgs = sa.select(Organisation.id)
+    region = filters.region or (scope.region if isinstance(scope, Scope) else None)
+    if isinstance(scope, Scope) and scope.region and region and not region.startswith(scope.region):
+        region = scope.region  # a place outside the area: the area
+    if region:
+        low, high = code_range(region)
+        orgs = orgs.join(Region, Organisation.region_id == Region.id).where(
+            Region.code >= low, Region.code < high
+        )
+    if isinstance(scope, Scope) and scope.organisation_id is not None:
+        orgs = orgs.where(Organisation.id == scope.organisation_id)
+    elif scope is not None and not (isinstance(scope, Scope) and scope.region):
+        return None  # a bare condition on cases names no organisations
+    if filters.organisation_id is not None:
+        orgs = orgs.where(Organisation.id == filters.organisation_id)
+    held = sa.and_(ScreeningRound.held_on >= period.start, ScreeningRound.held_on <= period.end)
+    rounds, nil = db.session.execute(
+        sa.select(
+            sa.func.count(ScreeningRound.id),
+            sa.func.coalesce(
+                sa.func.sum(sa.case((ScreeningRound.nil_return.is_(True), 1), else_=0)), 0
+            ),
+        ).where(held, ScreeningRound.organisation_id.in_(orgs))
+    ).one()
+    watched = db.session.scalar(
+        sa.select(sa.func.count(WatchItem.id)).where(
+            WatchItem.organisation_id.in_(orgs),
+            WatchItem.created_at >= period.since,
+            WatchItem.created_at < period.until,
+        )
+    )
+    return PreventionCounts(int(rounds), int(nil), int(watched or 0))
 
 
 # ---- flat tables (the command line, exports) ----------------------------------------------

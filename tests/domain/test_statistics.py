@@ -528,8 +528,40 @@ def test_series_matches_period_queries(mode, world):
     assert days.figures(Period.month(2026, 4)).accepted == 7
 
 
-def test_prevention_counts_are_not_invented(world):
-    assert st.prevention_counts(WHOLE, Period.month(2026, 4)) is None
+def test_screening_counts_of_the_area_by_the_day_held(world):
+    """排查次数: rounds held in the period by the area's organisations, nil returns among them;
+    none for a filter rounds do not have (a type), none outside the area."""
+    from domain import screening_rounds as sr
+    from models.prevention import RoundKind
+
+    def filed(start, held, nil=True):
+        sr.file_round(
+            world.village_committee,
+            world.director,
+            period_start=start,
+            kind=RoundKind.REGULAR,
+            held_on=held,
+            nil_return=nil,
+            summary=None if nil else "发现一起土地纠纷",
+            today=date(2026, 5, 10),
+        )
+
+    filed(date(2026, 3, 30), date(2026, 4, 3))
+    filed(date(2026, 4, 6), date(2026, 4, 8), nil=False)
+    filed(date(2026, 4, 27), date(2026, 5, 1))  # held in May
+    db.session.commit()
+    april = Period.month(2026, 4)
+    counts = st.prevention_counts(WHOLE, april)
+    assert (counts.screening_rounds, counts.nil_returns, counts.watch_items) == (2, 1, 0)
+    assert st.prevention_counts(st.scope_of(world.leader), april).screening_rounds == 2
+    assert st.prevention_counts(st.scope_of(world.leader2), april).screening_rounds == 0
+    assert st.prevention_counts(st.scope_of(world.director), april).screening_rounds == 2
+    assert st.prevention_counts(st.scope_of(world.mediator2), april).screening_rounds == 0
+    assert st.prevention_counts(WHOLE, april, st.Filters(dispute_type=DisputeType.LL)) is None
+    assert (
+        st.prevention_counts(WHOLE, april, st.Filters(region=world.county2.code)).screening_rounds
+        == 0
+    )
 
 
 def test_deadlines_of_a_period_agree_with_the_clock(world):

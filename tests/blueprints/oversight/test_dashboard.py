@@ -290,3 +290,32 @@ def test_case_list_reads_a_figure(world, as_user, client):
     for bad in ({"indicator": "nope"}, {"region": "abc"}, {"org": "2147483648"}, {"level": "x"}):
         response = client.get("/oversight/", query_string={**base, **bad})
         assert response.status_code == 200
+
+
+def test_screening_rounds_held_are_counted_and_link_to_the_board(world, as_user, client):
+    """排查次数 on the dashboard: the rounds held in each column's period by the area's
+    organisations, linked to the rounds board of that period; '—' with a type filter."""
+    from domain import screening_rounds as sr
+    from models.prevention import RoundKind
+
+    today = local_today()
+    monday = today - timedelta(days=today.weekday())
+    sr.file_round(
+        world.village_committee,
+        world.director,
+        period_start=monday,
+        kind=RoundKind.REGULAR,
+        held_on=today,
+        nil_return=True,
+        summary=None,
+    )
+    db.session.commit()
+    as_user("leader")
+    html = client.get(URL).get_data(as_text=True)
+    row = html[html.index('id="screening-rounds"') :].split("</tr>")[0]
+    assert f"/prevention/rounds?start={today.year}-01-01" in unescape(row)
+    assert ">1</a>" in row
+    assert "Prevention counts" in html and "Not recorded in the portal yet." in html
+    typed = client.get(URL, query_string={"dispute_type": "LL"}).get_data(as_text=True)
+    row = typed[typed.index('id="screening-rounds"') :].split("</tr>")[0]
+    assert "—" in row and "</a>" not in row
