@@ -20,8 +20,16 @@ from domain.timeline import transition
 from domain.versioning import check_version
 from models import Case, Party, User
 from models.enums import ClosureReason, ConsentStatus, ContactMethod, NoticeAck, PartyRole
+from models.states import CaseState
 from models.types import utcnow
 
+# The states in which the parties' answers are recorded (the transition table's rows).
+CONSENT_STATES = (
+    CaseState.ACCEPTED,
+    CaseState.DISPATCHED,
+    CaseState.MEDIATING,
+    CaseState.JOINT_MEDIATION,
+)
 # Roles whose consent decides whether mediation may happen.
 DECIDING_ROLES = (PartyRole.APPLICANT, PartyRole.RESPONDENT)
 
@@ -64,7 +72,27 @@ def record_consent(
     if not can_record_consent(actor, case):
         raise NotPermitted()
     check_version(case, version)
-    party = _party_of(case, party)
+    if method == ContactMethod.ONLINE:
+        # Only the party gives an answer online, through their own door (answer_online).
+        raise ValidationFailed(
+            _l("An online answer is given by the party through their invitation."),
+            field="method",
+        )
+    _answer(case, _party_of(case, party), actor, status=status, method=method, note=note, now=now)
+
+
+def _answer(
+    case: Case,
+    party: Party,
+    actor: User | None,
+    *,
+    status: ConsentStatus,
+    method: ContactMethod,
+    note: str | None,
+    now: datetime | None,
+    extra: dict | None = None,
+) -> None:
+    """Record the answer (staff or, with `actor` None, the party themselves online)."""
     if status == ConsentStatus.PENDING:
         raise ValidationFailed(_l("Choose the party's answer."), field="status")
     now = now or utcnow()
@@ -74,6 +102,7 @@ def record_consent(
         "party": party.name,
         "consent": status.value,
         "method": method.value,
+        **(extra or {}),
     }
     if status == ConsentStatus.REFUSED and party.role in DECIDING_ROLES:
         transition(case, Action.REFUSE, actor, note=note, public=True, data=data)
@@ -82,6 +111,59 @@ def record_consent(
         schedule_closing_follow_ups(case, local_today(now))
     else:
         transition(case, Action.RECORD_CONSENT, actor, note=note, public=False, data=data)
+
+
+def _acknowledge(
+    case: Case, party: Party, actor: User | None, *, how: NoticeAck, now, extra=None
+) -> None:
+    if how == NoticeAck.NONE:
+        raise ValidationFailed(_l("Choose how the notice was acknowledged."), field="how")
+    party.notice_ack, party.notice_ack_at = how, now or utcnow()
+    transition(
+        case,
+        Action.ACK_NOTICE,
+        actor,
+        public=False,
+        data={"party_id": party.id, "party": party.name, "how": how.value, **(extra or {})},
+    )
+
+
+# What the timeline shows as the actor of an answer the party gave themselves online.
+ONLINE = {"via": "party_online"}
+
+
+def answer_online(
+    case: Case,
+    party: Party,
+    *,
+    status: ConsentStatus | None,
+    acknowledge: bool,
+    now: datetime | None = None,
+) -> None:
+    """The party's own answer through the public door (PML Art. 17; MOJ-2002 Art. 30):
+    consent given online (ContactMethod.ONLINE) and/or the notice acknowledged electronically,
+    at the time it was sent, by the party (no staff actor). The caller has checked the party's
+    code. A refusal by a respondent ends the case as refused, as when staff record it.
+
+    Raises InvalidTransition (the case has moved past consent), ValidationFailed.
+    """
+    party = _party_of(case, party)
+    now = now or utcnow()
+    if status is None and not acknowledge:
+        raise ValidationFailed(_l("Choose your answer."), field="status")
+    if acknowledge and party.notice_ack == NoticeAck.NONE:
+        _acknowledge(case, party, None, how=NoticeAck.ELECTRONIC, now=now, extra=ONLINE)
+    if status is not None:
+        _answer(
+            case,
+            party,
+            None,
+            status=status,
+            method=ContactMethod.ONLINE,
+            note=None,
+            now=now,
+            extra=ONLINE,
+        )
 
 
 def acknowledge_notice(
@@ -100,17 +182,7 @@ def acknowledge_notice(
     if not can_record_consent(actor, case):
         raise NotPermitted()
     check_version(case, version)
-    party = _party_of(case, party)
-    if how == NoticeAck.NONE:
-        raise ValidationFailed(_l("Choose how the notice was acknowledged."), field="how")
-    party.notice_ack, party.notice_ack_at = how, now or utcnow()
-    transition(
-        case,
-        Action.ACK_NOTICE,
-        actor,
-        public=False,
-        data={"party_id": party.id, "party": party.name, "how": how.value},
-    )
+    _acknowledge(case, _party_of(case, party), actor, how=how, now=now)
 
 
 def check_all_consented(case: Case, field: str = "present") -> None:

@@ -103,6 +103,11 @@ class Action(enum.StrEnum):
     # The expert pool (调解专家库): an expert invited to the case, and the advice given.
     INVITE_EXPERT = "invite_expert"
     RECORD_EXPERT_ADVICE = "record_expert_advice"
+    # The other party's door: a respondent invited with a code of their own, and what they
+    # sent online (their consent and acknowledgement are RECORD_CONSENT / ACK_NOTICE / REFUSE).
+    INVITE_PARTY = "invite_party"
+    PARTY_ACCOUNT = "party_account"
+    PARTY_UPLOAD = "party_upload"
 
     @property
     def label(self):  # noqa: ANN201
@@ -182,6 +187,9 @@ ACTION_LABELS = {
     Action.RECEPTION_VISIT: _l("Leader reception visit attached"),
     Action.INVITE_EXPERT: _l("Expert invited from the expert pool"),
     Action.RECORD_EXPERT_ADVICE: _l("Expert's advice recorded"),
+    Action.INVITE_PARTY: _l("Respondent invited to answer online"),
+    Action.PARTY_ACCOUNT: _l("Respondent gave their account online"),
+    Action.PARTY_UPLOAD: _l("Respondent uploaded material online"),
 }
 
 # The one table: (state, action) -> new state.

@@ -50,6 +50,7 @@ from models.prevention import (
 )
 from models.receipt import ReceiptHold
 from models.region import Region, code_range
+from models.respondent import PartyAccess, PartySubmission
 from models.risk import CaseRiskFlag, PoliceReport
 from models.routing import RoutingRule
 from models.service import DocumentService, ServiceMethod
@@ -67,6 +68,8 @@ from models.subsidy import Difficulty, SubsidyRate
 from models.user import StaffSession, User
 
 __all__ = [
+    "PartyAccess",
+    "PartySubmission",
     "RiskWarning",
     "ScreeningCadence",
     "ScreeningFinding",

@@ -11,4 +11,5 @@ from blueprints.cases import referrals  # noqa: E402,F401
 from blueprints.cases import corrections  # noqa: E402,F401
 from blueprints.cases import risk  # noqa: E402,F401
 from blueprints.cases import service  # noqa: E402,F401
+from blueprints.cases import invitations  # noqa: E402,F401
 from blueprints.cases import experts  # noqa: E402,F401

@@ -21,19 +21,14 @@ from blueprints.case_page import load_case
 from blueprints.cases import bp
 from blueprints.forms import CaseActionForm, enum_choices
 from blueprints.panels import Panel, panel
-from domain import consent
+from domain import consent, respondents
 from domain.errors import ValidationFailed
 from models import Case, Party, User
 from models.enums import ConsentStatus, ContactMethod, NoticeAck
 from models.states import CaseState
 
 CONSENT = "consent"  # the panel's name; its region is #panel-consent
-CONSENT_STATES = (
-    CaseState.ACCEPTED,
-    CaseState.DISPATCHED,
-    CaseState.MEDIATING,
-    CaseState.JOINT_MEDIATION,
-)
+CONSENT_STATES = consent.CONSENT_STATES
 
 
 # ---- forms ------------------------------------------------------------------------------------
@@ -57,7 +52,12 @@ class ConsentForm(PartyActionForm):
     )
     method = SelectField(
         _l("How the answer was given"),
-        choices=enum_choices(ContactMethod, blank=_l("Choose…")),
+        # "Online" is the party's own answer through their invitation, never typed by staff.
+        choices=enum_choices(
+            ContactMethod,
+            [m for m in ContactMethod if m != ContactMethod.ONLINE],
+            blank=_l("Choose…"),
+        ),
         validators=[InputRequired(_l("Choose how the answer was given."))],
     )
     note = TextAreaField(
@@ -71,6 +71,10 @@ class NoticeForm(PartyActionForm):
         choices=enum_choices(NoticeAck, [a for a in NoticeAck if a != NoticeAck.NONE]),
         validators=[InputRequired(_l("Choose how the notice was acknowledged."))],
     )
+
+
+class InviteForm(PartyActionForm):
+    """Issue a respondent their invitation: a code of their own for the online door."""
 
 
 def per_party(form, key: int | str):
@@ -109,7 +113,19 @@ def consent_panel(case: Case, user: User) -> Panel | None:
     for party in case.active_parties:
         for kind, cls in (("consent", ConsentForm), ("notice", NoticeForm)):
             forms[f"{kind}-{party.id}"] = _party_form(case, cls, kind, party)
-    return Panel(CONSENT, "workbench/partials/consent_panel.html", forms=forms)
+    invited = respondents.invitations(case)
+    for party in respondents.invitable(case):
+        forms[f"invite-{party.id}"] = _party_form(case, InviteForm, "invite", party)
+    return Panel(
+        CONSENT,
+        "workbench/partials/consent_panel.html",
+        context={
+            "invitable": respondents.invitable(case),
+            "invited": invited,
+            "sent": respondents.submissions(case),
+        },
+        forms=forms,
+    )
 
 
 def _party_form(case: Case, cls, kind: str, party: Party):
