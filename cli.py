@@ -103,6 +103,10 @@ def seed_command() -> None:
         click.echo("Sample citizen query codes (shown once, stored hashed):")
         for state, number, code in result.sample_codes:
             click.echo(f"  {state.value:<14} {number}  {code}")
+    if result.invitation_codes:
+        click.echo("Respondent invitation codes (open /respond; shown once, stored hashed):")
+        for number, name, code in result.invitation_codes:
+            click.echo(f"  {number}  {name}  {code}")
     click.echo("")
     click.echo(f"Demo logins (password for every account: {DEMO_PASSWORD}):")
     rows = [(u.username, u.role.value, u.organisation.name) for u in world.login_users()]

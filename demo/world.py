@@ -26,6 +26,8 @@ class SeedResult:
     created: dict[str, int] = field(default_factory=dict)  # rows made, by kind, in stage order
     state_counts: Counter = field(default_factory=Counter)
     sample_codes: list[tuple[CaseState, str, str]] = field(default_factory=list)
+    # The respondents' own codes (demo/respondents.py): (case number, respondent, code).
+    invitation_codes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 class DemoWorld:
