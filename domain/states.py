@@ -103,6 +103,12 @@ class Action(enum.StrEnum):
     # The expert pool (调解专家库): an expert invited to the case, and the advice given.
     INVITE_EXPERT = "invite_expert"
     RECORD_EXPERT_ADVICE = "record_expert_advice"
+    # The typical-case library (典型案例库): the closed case proposed, published, returned to
+    # the mediator, withdrawn from the public site. Not state changes; internal.
+    LIBRARY_PROPOSE = "library_propose"
+    LIBRARY_PUBLISH = "library_publish"
+    LIBRARY_RETURN = "library_return"
+    LIBRARY_WITHDRAW = "library_withdraw"
 
     @property
     def label(self):  # noqa: ANN201
@@ -182,6 +188,10 @@ ACTION_LABELS = {
     Action.RECEPTION_VISIT: _l("Leader reception visit attached"),
     Action.INVITE_EXPERT: _l("Expert invited from the expert pool"),
     Action.RECORD_EXPERT_ADVICE: _l("Expert's advice recorded"),
+    Action.LIBRARY_PROPOSE: _l("Proposed for the typical-case library"),
+    Action.LIBRARY_PUBLISH: _l("Published in the typical-case library"),
+    Action.LIBRARY_RETURN: _l("Library proposal returned to the mediator"),
+    Action.LIBRARY_WITHDRAW: _l("Withdrawn from the typical-case library"),
 }
 
 # The one table: (state, action) -> new state.

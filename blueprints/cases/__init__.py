@@ -12,3 +12,4 @@ from blueprints.cases import corrections  # noqa: E402,F401
 from blueprints.cases import risk  # noqa: E402,F401
 from blueprints.cases import service  # noqa: E402,F401
 from blueprints.cases import experts  # noqa: E402,F401
+from blueprints.cases import library  # noqa: E402,F401
