@@ -59,10 +59,10 @@ RECORD_LABELS = {
     "withdraw": _l("Withdrawn from the library"),
 }
 
-PARTS = ("facts", "process", "outcome", "lesson")
+PARTS = ("facts", "mediation", "outcome", "lesson")
 PART_LABELS = {
     "facts": _l("The facts"),
-    "process": _l("How it was mediated"),
+    "mediation": _l("How it was mediated"),
     "outcome": _l("The outcome"),
     "lesson": _l("What it teaches"),
 }
@@ -72,7 +72,7 @@ PART_LABELS = {
 class Text:
     title: str | None = None
     facts: str | None = None
-    process: str | None = None
+    mediation: str | None = None
     outcome: str | None = None
     lesson: str | None = None
 
@@ -93,7 +93,7 @@ def source_of(case: Case) -> Source:
         src.id_numbers += [v for v in (p.id_number, p.credit_code) if v]
         src.phones += [p.phone] if p.phone else []
         src.addresses += [p.address] if p.address else []
-    county = case.region.county_code() or case.region_code
+    county = case.region.county_code or case.region_code
     low, high = code_range(county)
     below = (RegionLevel.VILLAGE, RegionLevel.GROUP)
     for name, level in db.session.execute(
@@ -120,7 +120,7 @@ def draft_for(case: Case) -> Text:
     facts = case.summary or ""
     if case.requests:
         facts += "\n" + "；".join(case.requests)
-    process = "\n".join(s.result or s.notes or "" for s in case.sessions if s.result or s.notes)
+    mediation = "\n".join(s.result or s.notes or "" for s in case.sessions if s.result or s.notes)
     if case.agreement is not None:
         outcome = "；".join(case.agreement.terms or [])
     else:
@@ -129,7 +129,7 @@ def draft_for(case: Case) -> Text:
     return Text(
         title=None,
         facts=anonymise(facts[:PART_MAX], src),
-        process=anonymise(process[:PART_MAX], src),
+        mediation=anonymise(mediation[:PART_MAX], src),
         outcome=anonymise(outcome[:PART_MAX], src),
         lesson="",
     )

@@ -57,7 +57,7 @@ class LibraryEntry(db.Model):
     dispute_type: Mapped[DisputeType] = mapped_column(str_enum(DisputeType, 8))
     title: Mapped[str] = mapped_column(sa.String(120))
     facts: Mapped[str] = mapped_column(sa.Text)
-    process: Mapped[str] = mapped_column(sa.Text)
+    mediation: Mapped[str] = mapped_column(sa.Text)
     outcome: Mapped[str] = mapped_column(sa.Text)
     lesson: Mapped[str] = mapped_column(sa.Text)
     status: Mapped[LibraryStatus] = mapped_column(

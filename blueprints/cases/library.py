@@ -38,7 +38,7 @@ class LibraryTextMixin:
         validators=[InputRequired(_l("Give the case a title.")), Length(max=library.TITLE_MAX)],
     )
     facts = _part(library.PART_LABELS["facts"])
-    process = _part(library.PART_LABELS["process"])
+    mediation = _part(library.PART_LABELS["mediation"])
     outcome = _part(library.PART_LABELS["outcome"], rows=3)
     lesson = _part(library.PART_LABELS["lesson"], required=False, rows=3)
 
@@ -46,7 +46,7 @@ class LibraryTextMixin:
         return library.Text(
             title=self.title.data,
             facts=self.facts.data,
-            process=self.process.data,
+            mediation=self.mediation.data,
             outcome=self.outcome.data,
             lesson=self.lesson.data,
         )
@@ -66,7 +66,7 @@ def _propose_form(case: Case):
             prefix="library",
             version=case.version,
             facts=draft.facts,
-            process=draft.process,
+            mediation=draft.mediation,
             outcome=draft.outcome,
             lesson=draft.lesson,
         )

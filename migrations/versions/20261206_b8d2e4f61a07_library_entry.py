@@ -26,7 +26,7 @@ def upgrade():
     sa.Column('dispute_type', sa.String(length=8), nullable=False),
     sa.Column('title', sa.String(length=120), nullable=False),
     sa.Column('facts', sa.Text(), nullable=False),
-    sa.Column('process', sa.Text(), nullable=False),
+    sa.Column('mediation', sa.Text(), nullable=False),
     sa.Column('outcome', sa.Text(), nullable=False),
     sa.Column('lesson', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
