@@ -24,123 +24,70 @@ lists anything.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from stdnum.cn import ric
 
-REMOVED = "××"  # what stands where a number was
-ADDRESS = "某地"
+# The words of the pass are data (data/anonymise.json): what stands for a removed number or
+# address, the compound surnames, the kinds of organisations and places, the characters that
+# follow a name, and the words that make up a street address.
+WORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "anonymise.json"
+W = json.loads(WORDS_FILE.read_text(encoding="utf-8"))
 
-# Compound surnames (复姓) that a two-character prefix names; the rest take one character.
-COMPOUND_SURNAMES = frozenset(
-    {
-        "欧阳",
-        "司马",
-        "诸葛",
-        "上官",
-        "东方",
-        "皇甫",
-        "尉迟",
-        "公孙",
-        "慕容",
-        "长孙",
-        "宇文",
-        "司徒",
-        "夏侯",
-        "轩辕",
-        "令狐",
-        "钟离",
-        "端木",
-        "澹台",
-        "申屠",
-        "呼延",
-        "万俟",
-        "独孤",
-        "南宫",
-        "西门",
-        "百里",
-        "东郭",
-        "闻人",
-        "赫连",
-        "拓跋",
-    }
-)
-
-# An organisation's kind, by the end of its name: the longest that fits names it (某公司).
-ORG_KINDS = (
-    "股份有限公司",
-    "有限责任公司",
-    "有限公司",
-    "专业合作社",
-    "合作社",
-    "村民委员会",
-    "居民委员会",
-    "村委会",
-    "居委会",
-    "委员会",
-    "公司",
-    "集团",
-    "医院",
-    "卫生院",
-    "诊所",
-    "学校",
-    "小学",
-    "中学",
-    "幼儿园",
-    "银行",
-    "工厂",
-    "厂",
-    "店",
-    "超市",
-    "酒店",
-    "宾馆",
-    "饭店",
-    "餐馆",
-    "物业",
-    "中心",
-    "协会",
-    "事务所",
-    "养殖场",
-    "农场",
-    "工作室",
-    "车行",
-)
-
-# A place name's kind, by its end (某村).
-PLACE_KINDS = ("社区", "村", "组", "屯", "庄", "寨", "街道", "小区")
-
-LABELS = "甲乙丙丁戊己庚辛壬癸"
-
+REMOVED = W["removed"]  # what stands where a number was
+ADDRESS = W["address"]  # what stands where an address was
+SOME = W["anonymous"]  # 某
+LABELS = W["labels"]  # 甲乙丙…: parties of one surname or kind told apart
+COMPOUND_SURNAMES = frozenset(W["compound_surnames"])  # 复姓: two characters
+ORG_KINDS = tuple(W["org_kinds"])  # an organisation's kind, by the end of its name
+PLACE_KINDS = tuple(W["place_kinds"])  # a place's kind, by the end of its name
 # A two-character name is common enough to occur inside other words (高峰 in 高峰期, 王明 in
 # 王明亮). It is taken for the party's name only where what follows it is not a character
 # (end, punctuation, a digit) or one of these, which follow a name in a case's account; inside
 # any other word it is left alone, and `leaks()` reads it the same way.
-NAME_FOLLOWERS = frozenset(
-    "称说讲认表同拒要向与和跟及对把被让给在因的了是也都于将为以从由欠借还家等诉主提答回请签"
-    "收付支交承夫妻父母子女儿之一方处已未不没再又便就才均却仍当经将即遂并而且或则以於所"
-    "自各共系赔补拿买卖租住来去到至出进找打骂阻占盖建修砍挖搬拆经私私多少无有"
-)
+NAME_FOLLOWERS = frozenset(W["name_followers"])
 
 _HAN = r"\u4e00-\u9fff"
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _chars(text: str) -> str:
+    return "".join(re.escape(c) for c in text)
+
+
 # 18-digit resident IDs, not part of a longer run of digits.
 _ID18 = re.compile(r"(?<![0-9])[1-9]\d{16}[0-9Xx](?![0-9A-Za-z])")
 # Chinese mobiles (optionally +86 / 86, optionally split 3-4-4 by a space or a dash).
 _MOBILE = re.compile(r"(?<![0-9])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?![0-9])")
+_OPEN, _CLOSE = _chars(W["open_brackets"]), _chars(W["close_brackets"])
 # Landlines with their area code: 0716-1234567, (0716)1234567, 010-12345678, ext. optional.
-_LANDLINE = re.compile(r"(?<![0-9])(?:0\d{2,3}-|[（(]0\d{2,3}[)）] ?)\d{7,8}(?:-\d{1,5})?(?![0-9])")
-# Our case numbers and court case numbers: （2024）鄂1022民初123号, (2025)湘0102执456号.
-_OUR_NUMBER = re.compile(r"(?<![0-9])\d{4}-\d{6}-\d{6}(?![0-9])")
-_COURT_NUMBER = re.compile(r"[（(]\d{4}[）)][" + _HAN + r"0-9]{1,16}?\d+号")
-# Street addresses below the township: 幸福路18号, 建设大道36号3栋2单元501室, 5号楼2单元.
-# The road's name starts after a word that leads to a place (住在, 位于, a kept town's 镇…).
-_STREET = re.compile(
-    r"(?:(?<=[在于至住到从往、，。：；镇乡区县市\s（(])|(?<![\s\S]))"
-    r"(?![在于至住到从往])[" + _HAN + r"]{1,6}?(?:路|街|巷|大道|大街)(?:\d+(?:号|弄)?)"
-    r"(?:\d+(?:栋|幢|号楼|单元|楼|室|层))*"
+_LANDLINE = re.compile(
+    rf"(?<![0-9])(?:0\d{{2,3}}-|[{_OPEN}]0\d{{2,3}}[{_CLOSE}] ?)\d{{7,8}}(?:-\d{{1,5}})?(?![0-9])"
 )
-_HOUSE = re.compile(r"\d+(?:号楼|栋|幢)(?:\d+(?:单元|楼|室|层))*|\d+单元\d+室")
+# Our case numbers (2026-421022-000001) and court case numbers ((2024)E1022MC123H).
+_OUR_NUMBER = re.compile(r"(?<![0-9])\d{4}-\d{6}-\d{6}(?![0-9])")
+_COURT_NUMBER = re.compile(
+    rf"[{_OPEN}]\d{{4}}[{_CLOSE}][{_HAN}0-9]{{1,16}}?\d+{re.escape(W['court_number_end'])}"
+)
+# Street addresses below the township (a road, its number, the building, unit and room). The
+# road's name starts after a word that leads to a place (live at, lie at, a kept town...).
+_ROOMS = rf"(?:\d+(?:{_alt(W['building_units'] + W['room_units'])}))*"
+_STREET = re.compile(
+    rf"(?:(?<=[{_chars(W['place_leads'])}\s(])|(?<![\s\S]))"
+    rf"(?![{_chars(W['not_a_road_start'])}])[{_HAN}]{{1,6}}?(?:{_alt(W['road_suffixes'])})"
+    rf"(?:\d+(?:{_alt(W['street_number_units'])})?){_ROOMS}"
+)
+_HOUSE = re.compile(
+    rf"\d+(?:{_alt(W['building_units'])}){_ROOMS}"
+    rf"|\d+{re.escape(W['room_units'][0])}\d+{re.escape(W['room_units'][2])}"
+)
 
 
 @dataclass
@@ -170,14 +117,14 @@ def org_kind(name: str) -> str:
     for kind in ORG_KINDS:
         if name.endswith(kind) and len(name) > len(kind):
             return kind
-    return "单位"
+    return W["other_org_kind"]
 
 
 def place_kind(name: str) -> str:
     for kind in PLACE_KINDS:
         if name.endswith(kind):
             return kind
-    return "地"
+    return W["other_place_kind"]
 
 
 def _aliases(source: Source) -> list[tuple[str, str]]:
@@ -187,7 +134,7 @@ def _aliases(source: Source) -> list[tuple[str, str]]:
     for name in dict.fromkeys(n.strip() for n in source.persons if n and n.strip()):
         by_surname.setdefault(surname(name), []).append(name)
     for family, names in by_surname.items():
-        stem = f"{family}某" if family else "某"
+        stem = family + SOME
         if len(names) == 1:
             out[names[0]] = stem
         else:
@@ -198,10 +145,11 @@ def _aliases(source: Source) -> list[tuple[str, str]]:
         by_kind.setdefault(org_kind(name), []).append(name)
     for kind, names in by_kind.items():
         for i, name in enumerate(names):
-            out.setdefault(name, f"某{kind}" + (LABELS[i % len(LABELS)] if len(names) > 1 else ""))
+            label = LABELS[i % len(LABELS)] if len(names) > 1 else ""
+            out.setdefault(name, SOME + kind + label)
     for name in source.places:
         if name and len(name) >= 2:
-            out.setdefault(name, f"某{place_kind(name)}")
+            out.setdefault(name, SOME + place_kind(name))
     return sorted(out.items(), key=lambda kv: -len(kv[0]))
 
 
