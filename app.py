@@ -115,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.cases import bp as cases_bp
     from blueprints.desk import bp as desk_bp
     from blueprints.leadership import bp as leadership_bp
+    from blueprints.library import bp as library_bp
     from blueprints.oversight import bp as oversight_bp
     from blueprints.prevention import bp as prevention_bp
     from blueprints.public import bp as public_bp
@@ -135,6 +136,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(search_bp, url_prefix="/search")
     app.register_blueprint(staffing_bp, url_prefix="/staffing")
     app.register_blueprint(assessment_bp, url_prefix="/assessment")
+    app.register_blueprint(library_bp, url_prefix="/library-review")
 
 
 def register_templating(app: Flask) -> None:

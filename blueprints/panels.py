@@ -48,6 +48,7 @@ ORDER = (
     "closing_notice",
     "service",
     "archive",
+    "library",
     "links",
     "documents",
     "reset_code",

@@ -24,8 +24,9 @@ archived), prevention.py (screening rounds, a watch item, warnings answered or n
 staffing.py (the organisation registry: norms, people, training, the expert pool with one expert
 invited to a case; 埠河镇 scored by seed 004's rubric), and last leadership.py (a 包案 on the red
 case, two 督办单, a joint meeting whose decisions show on cases, a reception day with a visitor
-booked), and respondents.py (a respondent invited to answer online, with the code `flask seed`
-prints); committees.py gives each centre the committee it mediates under; texts.py and
+booked), respondents.py (a respondent invited to answer online, with the code `flask seed`
+prints) and library.py (the typical-case library: two entries published, one waiting for
+review); committees.py gives each centre the committee it mediates under; texts.py and
 people.py write what the cases say. The texts and the regions are in data/.
 
 small.py is another world, small and fixed, for benchmarks and tests.
@@ -42,6 +43,7 @@ from demo.committees import load_committees
 from demo.exclusions import load_exclusion_cases
 from demo.history import make_history
 from demo.leadership import load_leadership
+from demo.library import load_library
 from demo.notices import served_notices
 from demo.organisations import load_organisations, load_users
 from demo.places import load_regions
@@ -113,3 +115,4 @@ def _build(world: DemoWorld) -> None:
         load_staffing(world)  # the registry, training, experts and a scored township
     load_leadership(world)  # 包案, 督办单, a joint meeting, a reception day: at the real time
     load_invitations(world)  # a respondent invited to answer online (respondents.py)
+    load_library(world)  # the typical-case library: two published, one waiting for review

@@ -108,6 +108,12 @@ class Action(enum.StrEnum):
     INVITE_PARTY = "invite_party"
     PARTY_ACCOUNT = "party_account"
     PARTY_UPLOAD = "party_upload"
+    # The typical-case library (典型案例库): the closed case proposed, published, returned to
+    # the mediator, withdrawn from the public site. Not state changes; internal.
+    LIBRARY_PROPOSE = "library_propose"
+    LIBRARY_PUBLISH = "library_publish"
+    LIBRARY_RETURN = "library_return"
+    LIBRARY_WITHDRAW = "library_withdraw"
 
     @property
     def label(self):  # noqa: ANN201
@@ -190,6 +196,10 @@ ACTION_LABELS = {
     Action.INVITE_PARTY: _l("Respondent invited to answer online"),
     Action.PARTY_ACCOUNT: _l("Respondent gave their account online"),
     Action.PARTY_UPLOAD: _l("Respondent uploaded material online"),
+    Action.LIBRARY_PROPOSE: _l("Proposed for the typical-case library"),
+    Action.LIBRARY_PUBLISH: _l("Published in the typical-case library"),
+    Action.LIBRARY_RETURN: _l("Library proposal returned to the mediator"),
+    Action.LIBRARY_WITHDRAW: _l("Withdrawn from the typical-case library"),
 }
 
 # The one table: (state, action) -> new state.

@@ -38,6 +38,7 @@ from models.leadership import (
     SupervisionReport,
 )
 from models.ledger import LedgerDirection, LedgerLog
+from models.library import LibraryEntry, LibraryStatus
 from models.matter import ImmutableMatterEventError, MatterEvent
 from models.organisation import Organisation
 from models.prevention import (
@@ -70,6 +71,8 @@ from models.user import StaffSession, User
 __all__ = [
     "PartyAccess",
     "PartySubmission",
+    "LibraryEntry",
+    "LibraryStatus",
     "RiskWarning",
     "ScreeningCadence",
     "ScreeningFinding",
