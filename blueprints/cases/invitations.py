@@ -66,7 +66,7 @@ def invitation_letter(number: str):
     context = document_data.context(case, DocumentKind.NOTICE)
     response = make_response(
         render_template(
-            "cases/invitation_letter.html",
+            "documents/invitation_letter.html",
             party=party,
             code=shown["code"],
             respond_url=url,

@@ -143,13 +143,16 @@ def test_case_outside_scope_is_404(rule, app, client, as_user, far_case, world, 
 # (a print view, a stored version, a transfer note); each is checked below for every role.
 CASE_PAGES = {"cases.detail", "cases.panel"}
 DOCUMENT_ENDPOINTS = {"cases.document_html", "cases.document_pdf", "cases.transfer_note"}
+# What a respondent sent online and the invitation letter (its code shown once): for those who
+# record the parties' consent, checked in test_party_answers_are_for_those_who_record_consent.
+PARTY_ENDPOINTS = {"cases.party_material", "cases.invitation_letter"}
 
 
 def test_every_document_route_is_in_the_document_matrix():
     """A new GET route about a case is a new way out for its personal data: add it to
     DOCUMENT_ENDPOINTS and to the URLs of test_documents_come_masked_exactly_when_..."""
     case_gets = {r[0] for r in staff_rules() if "number" in r[3] and "GET" in r[2]}
-    assert case_gets - CASE_PAGES == DOCUMENT_ENDPOINTS
+    assert case_gets - CASE_PAGES == DOCUMENT_ENDPOINTS | PARTY_ENDPOINTS
 
 
 @pytest.fixture
@@ -281,3 +284,34 @@ def test_documents_come_masked_exactly_when_details_may_not_be_revealed(
         "cityleader": "masked",
         "admin": 403,
     }
+
+
+def test_party_answers_are_for_those_who_record_consent(document_world, as_user, client, db):
+    """A respondent's uploaded file (which cannot be masked) and the invitation letter: 404
+    outside the user's scope, 403 without the right to record the parties' consent; whoever
+    has that right may see the parties' details in full, so nothing goes out unmasked to
+    someone who would get it masked."""
+    from domain.consent import can_record_consent
+    from domain.permissions import can_reveal_pii, get_case_for
+    from models import User
+
+    case = document_world[0][0]
+    allowed = 0
+    for username in MATRIX_USERS:
+        as_user(username)
+        viewer = db.session.query(User).filter_by(username=username).one()
+        for url in (
+            f"/cases/{case.number}/party-material/999999",
+            f"/cases/{case.number}/invitation-letter",
+        ):
+            status = client.get(url).status_code
+            if get_case_for(viewer, case.number) is None:
+                assert status == 404, (username, url)
+            elif not can_record_consent(viewer, case):
+                assert status == 403, (username, url)
+            else:
+                # No such file; no letter issued in this session.
+                assert status in (404, 410), (username, url, status)
+                assert can_reveal_pii(viewer, case), username
+                allowed += 1
+    assert allowed, "nobody in the matrix records consent on the case"

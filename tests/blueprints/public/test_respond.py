@@ -61,7 +61,7 @@ def test_respondent_agrees_online_and_staff_see_it(pending, world, db, login, cl
     assert open_door(client, pending, code).status_code == 303
     page = client.get("/respond/case").get_data(as_text=True)
     assert pending.summary[:10] in page
-    assert "人民调解当事人权利义务告知书" in page and "如实陈述纠纷事实" in page
+    assert 'id="notice-h"' in page and "如实陈述纠纷事实" in page  # the notice, as on paper
     applicant = pending.applicants[0]
     for secret in (applicant.phone, applicant.id_number, applicant.address):
         assert not secret or secret not in page  # the applicant's details are not shown
