@@ -91,6 +91,9 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     login_manager.init_app(app)
+    import jobs
+
+    jobs.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to continue.")
     login_manager.login_message_category = "info"
@@ -114,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.auth import bp as auth_bp
     from blueprints.cases import bp as cases_bp
     from blueprints.desk import bp as desk_bp
+    from blueprints.inbox import bp as inbox_bp
     from blueprints.leadership import bp as leadership_bp
     from blueprints.library import bp as library_bp
     from blueprints.oversight import bp as oversight_bp
@@ -137,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staffing_bp, url_prefix="/staffing")
     app.register_blueprint(assessment_bp, url_prefix="/assessment")
     app.register_blueprint(library_bp, url_prefix="/library-review")
+    app.register_blueprint(inbox_bp, url_prefix="/inbox")
 
 
 def register_templating(app: Flask) -> None:

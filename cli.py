@@ -29,6 +29,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
+from cli_jobs import jobs_cli
 from cli_ledger import ledger_cli
 from demo import CITY_CODE, DEMO_PASSWORD, DemoConflict, load_demo
 from domain import dashboard, holidays, passwords, stat_summary, statistics
@@ -63,6 +64,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(clock_cli)
     app.cli.add_command(ledger_cli)
     app.cli.add_command(stats_command)
+    app.cli.add_command(jobs_cli)
 
 
 # --------------------------------------------------------------------------------------------

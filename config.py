@@ -84,6 +84,32 @@ class Config:
 
     SEED_ALLOWED = False
 
+    # Background jobs (jobs.py): the queue is SQLite in the instance folder unless
+    # JOBS_REDIS_URL (or REDIS_URL) names a Redis; inline in tests.
+    JOBS_IMMEDIATE = False
+    # Citizens' messages (domain/senders.py). Backends: e-mail "log" or "smtp"; SMS "log" or
+    # "http_sms". The log backend writes no phone, address or text.
+    NOTIFY_EMAIL_BACKEND = os.environ.get("NOTIFY_EMAIL_BACKEND", "log")
+    NOTIFY_SMS_BACKEND = os.environ.get("NOTIFY_SMS_BACKEND", "log")
+    NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "5"))
+    NOTIFY_TIMEOUT = float(os.environ.get("NOTIFY_TIMEOUT", "10"))
+    # The public site's address, for the links in messages (e.g. https://tiaojie.example.cn).
+    NOTIFY_PUBLIC_URL = os.environ.get("NOTIFY_PUBLIC_URL", "")
+    NOTIFY_SMTP_HOST = os.environ.get("NOTIFY_SMTP_HOST", "localhost")
+    NOTIFY_SMTP_PORT = int(os.environ.get("NOTIFY_SMTP_PORT", "25"))
+    NOTIFY_SMTP_USER = os.environ.get("NOTIFY_SMTP_USER", "")
+    NOTIFY_SMTP_PASSWORD = os.environ.get("NOTIFY_SMTP_PASSWORD", "")
+    NOTIFY_SMTP_SECURITY = os.environ.get("NOTIFY_SMTP_SECURITY", "none")  # none, starttls, ssl
+    NOTIFY_SMTP_FROM = os.environ.get("NOTIFY_SMTP_FROM", "noreply@localhost")
+    NOTIFY_SMS_URL = os.environ.get("NOTIFY_SMS_URL", "")
+    # The request body; {phone} and {text} are filled in (JSON-escaped in a JSON template).
+    NOTIFY_SMS_BODY = os.environ.get("NOTIFY_SMS_BODY", '{"phone": "{phone}", "text": "{text}"}')
+    NOTIFY_SMS_CONTENT_TYPE = os.environ.get(
+        "NOTIFY_SMS_CONTENT_TYPE", "application/json; charset=utf-8"
+    )
+    # Optional, e.g. "Authorization: Bearer …".
+    NOTIFY_SMS_AUTH_HEADER = os.environ.get("NOTIFY_SMS_AUTH_HEADER", "")
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
@@ -108,6 +134,8 @@ class TestingConfig(DevelopmentConfig):
     JIEFEN_LIMIT_RECEIPT = JIEFEN_LIMIT_PASSWORD_CHANGE = "100000 per minute"  # noqa: S105
     JIEFEN_LOGIN_DELAY_AFTER = JIEFEN_LOGIN_ACCOUNT_DELAY_AFTER = 100000
     DB_RETRY_SECONDS = 0.0
+    JOBS_IMMEDIATE = True
+    NOTIFY_EMAIL_BACKEND = NOTIFY_SMS_BACKEND = "log"
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -34,6 +34,10 @@ def record(
         data=data or {},
     )
     db.session.add(event)
+    # Inbox lines and citizens' messages derived from the event, in the same transaction.
+    from domain import notifications
+
+    notifications.on_event(event)
     return event
 
 

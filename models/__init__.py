@@ -40,6 +40,7 @@ from models.leadership import (
 from models.ledger import LedgerDirection, LedgerLog
 from models.library import LibraryEntry, LibraryStatus
 from models.matter import ImmutableMatterEventError, MatterEvent
+from models.notify import ContactPreference, Notification, Outbox, ReminderSent
 from models.organisation import Organisation
 from models.prevention import (
     RiskWarning,
@@ -69,6 +70,10 @@ from models.subsidy import Difficulty, SubsidyRate
 from models.user import StaffSession, User
 
 __all__ = [
+    "ContactPreference",
+    "Notification",
+    "Outbox",
+    "ReminderSent",
     "PartyAccess",
     "PartySubmission",
     "LibraryEntry",
