@@ -17,6 +17,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from domain import notifications
 from domain.codes import (
     check_query_code,
     dummy_query_code_hash,
@@ -91,6 +92,8 @@ def issue_invitation(
         actor,
         data={"party_id": party.id, "party": party.name, "reissued": again},
     )
+    # The message to the respondent's phone (domain.notifications) carries the code too.
+    notifications.add_secret(party, code=code)
     db.session.flush()
     return code
 
