@@ -22,6 +22,7 @@ from wtforms.validators import (
 )
 
 from blueprints.forms import TrimmedForm, enum_choices
+from blueprints.notify_forms import ContactPreferenceForm
 from blueprints.parties import PartyForm, PartyList, valid_phone
 from models.enums import DisputeType
 
@@ -102,6 +103,8 @@ class ApplicationForm(TrimmedForm):
         ),
         validators=[InputRequired(_l("Please confirm the declaration to apply."))],
     )
+    # Messages about the case to the (first) applicant, if they opt in.
+    notify = FormField(ContactPreferenceForm, label=_l("Messages about your case"))
     # The form's one-time token, made when the form is first shown: the same form sent twice
     # files one case (domain.intake.submit_application).
     submission = HiddenField(render_kw={"autocomplete": "off"})

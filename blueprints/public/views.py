@@ -96,6 +96,8 @@ def _file(form: ApplicationForm):
     token = _submission_token(form)
     try:
         case, code = submit_application(_case_data(form), submission=token)
+        # The applicant's opt-in to messages; the receipt goes out on the channels chosen.
+        form.notify.form.save(case.applicants[0], receipt=True)
         db.session.commit()
     except (ValidationFailed, IdentifierError) as error:
         db.session.rollback()
@@ -150,6 +152,8 @@ def apply():
     form = ApplicationForm()
     _submission_token(form)
     place_choices(form)
+    if request.method == "GET":
+        form.notify.form.fill(None)
     if _editing():
         target = _edit(form, request.form["action"])
         place_choices(form)
