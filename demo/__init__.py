@@ -45,6 +45,7 @@ from demo.history import make_history
 from demo.leadership import load_leadership
 from demo.library import load_library
 from demo.notices import served_notices
+from demo.notifications import load_notifications
 from demo.organisations import load_organisations, load_users
 from demo.places import load_regions
 from demo.prevention import load_prevention
@@ -116,3 +117,4 @@ def _build(world: DemoWorld) -> None:
     load_leadership(world)  # 包案, 督办单, a joint meeting, a reception day: at the real time
     load_invitations(world)  # a respondent invited to answer online (respondents.py)
     load_library(world)  # the typical-case library: two published, one waiting for review
+    load_notifications(world)  # the staff inboxes: today's reminders (notifications.py)

@@ -568,10 +568,11 @@ def follow_up_due(today: date) -> None:
                 )
 
 
-def run_reminders(today: date | None = None) -> None:
+def run_reminders(today: date | None = None, *, commit: bool = True) -> None:
     from domain.calendar import local_today
 
     today = today or local_today()
     for fn in REMINDERS:
         fn(today)
-        db.session.commit()
+        if commit:
+            db.session.commit()
