@@ -129,9 +129,8 @@ def test_http_sms_backend_posts_the_template():
 
 
 def test_http_sms_non_2xx_is_a_failure():
-    with Gateway(status=503) as gateway:
-        with pytest.raises(senders.SendFailed, match="HTTP 503"):
-            senders.send_http_sms(SMS, {"NOTIFY_SMS_URL": gateway.url})
+    with Gateway(status=503) as gateway, pytest.raises(senders.SendFailed, match="HTTP 503"):
+        senders.send_http_sms(SMS, {"NOTIFY_SMS_URL": gateway.url})
 
 
 def test_http_sms_needs_an_http_url():
