@@ -36,8 +36,16 @@ class ContactPreferenceForm(TrimmedSubForm):
     def validate_email_address(self, field) -> None:
         if field.data and not _EMAIL.fullmatch(field.data):
             raise ValidationError(_l("Enter an e-mail address such as name@example.com."))
-        if self.email.data and not field.data:
-            raise ValidationError(_l("Enter the e-mail address to send to."))
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.email.data and not self.email_address.data:
+            self.email_address.errors = [
+                *self.email_address.errors,
+                _l("Enter the e-mail address to send to."),
+            ]
+            return False
+        return ok
 
     def fill(self, pref: ContactPreference | None) -> None:
         if pref is not None:

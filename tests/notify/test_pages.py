@@ -138,3 +138,44 @@ def test_apply_opt_in_errors_keep_what_was_typed(db, world, client):
 def test_apply_form_offers_the_opt_in(client, db, world):
     html = client.get("/apply").get_data(as_text=True)
     assert 'name="notify-sms"' in html and 'name="notify-email_address"' in html
+
+
+def test_applicant_changes_the_opt_in_on_the_status_page(db, world, client):
+    case = world.case(CaseState.ACCEPTED)
+    db.session.commit()
+    client.post("/lookup", data={"number": case.number, "code": case.query_code_plain})
+    html = client.get("/status").get_data(as_text=True)
+    assert 'action="/status/messages"' in html
+    bad = client.post("/status/messages", data={"notify-email": "y"})
+    assert bad.status_code == 400 and "Enter the e-mail address" in bad.get_data(as_text=True)
+    ok = client.post(
+        "/status/messages",
+        data={"notify-sms": "y", "notify-language": "en"},
+    )
+    assert ok.status_code == 303
+    pref = db.session.scalar(sa.select(ContactPreference))
+    assert pref.party_id == case.applicants[0].id and pref.sms and pref.language == "en"
+    page = client.get("/status").get_data(as_text=True)
+    assert "checked" in page.split('name="notify-sms"')[0][-60:]
+
+
+def test_respondent_changes_the_opt_in_on_their_page(db, world, client, login):
+    from tests.blueprints.public.test_respond import invite, open_door
+
+    case = world.case(CaseState.MEDIATING, consented=False)
+    db.session.commit()
+    party = case.respondents[0]
+    code = invite(client, login, case, party)
+    open_door(client, case, code)
+    assert 'action="/respond/messages"' in client.get("/respond/case").get_data(as_text=True)
+    response = client.post(
+        "/respond/messages",
+        data={"notify-email": "y", "notify-email_address": "li@example.org"},
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    pref = db.session.scalar(sa.select(ContactPreference))
+    assert pref.party_id == party.id and pref.email_address == "li@example.org"
+    # Without the door open: nothing to change.
+    client.post("/respond/leave")
+    assert client.post("/respond/messages", data={"notify-sms": "y"}).status_code == 303
