@@ -51,6 +51,7 @@ ORDER = (
     "library",
     "links",
     "documents",
+    "messages",
     "reset_code",
     "merged_timelines",
 )

@@ -179,3 +179,11 @@ def test_respondent_changes_the_opt_in_on_their_page(db, world, client, login):
     # Without the door open: nothing to change.
     client.post("/respond/leave")
     assert client.post("/respond/messages", data={"notify-sms": "y"}).status_code == 303
+
+
+def test_case_page_shows_the_messages_masked(world, db, login, client):
+    case = world.case(CaseState.ACCEPTED)
+    _failed(db, case)
+    login("clerk")
+    html = client.get(f"/cases/{case.number}").get_data(as_text=True)
+    assert 'id="panel-messages"' in html and "138****5678" in html and "13812345678" not in html
