@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 from flask.cli import AppGroup, with_appcontext
 
@@ -18,6 +20,9 @@ def worker_command(workers: int, no_periodic: bool) -> None:
     """Run the Huey consumer: sends messages, retries, reminders."""
     from jobs import huey
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    for name in ("huey", "jiefen"):
+        logging.getLogger(name).disabled = False
     consumer = huey.create_consumer(workers=workers, periodic=not no_periodic)
     consumer.run()
 

@@ -29,7 +29,7 @@ class ContactPreferenceForm(TrimmedSubForm):
     )
     language = RadioField(
         _l("Language of the messages"),
-        choices=[SelectChoice("zh_Hans", "中文"), SelectChoice("en", "English")],
+        choices=[SelectChoice("zh_Hans", _l("Chinese")), SelectChoice("en", _l("English"))],
         validators=[Optional()],
     )
 

@@ -27,9 +27,12 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from domain import senders
+from domain.calendar import local_today
+from domain.clocks import due_soon_condition, overdue_condition
 from domain.states import Action
 from extensions import db
-from models import Case, Event, Party, User
+from models import Case, Event, FollowUp, Party, User
 from models.enums import PartyRole, Role
 from models.notify import (
     OUTBOX_FAILED,
@@ -108,6 +111,30 @@ CITIZEN_KINDS = {
         _l("Case %(case)s is closed. Tell us whether it is resolved and how satisfied you are."),
     ),
 }
+
+# What staff read in the outbox and on the case page.
+MESSAGE_LABELS = {
+    "receipt": _l("Receipt"),
+    "accepted": _l("Accepted"),
+    "not_accepted": _l("Not accepted"),
+    "invitation": _l("Invitation"),
+    "session_notice": _l("Session notice"),
+    "session_tomorrow": _l("Session tomorrow"),
+    "agreement": _l("Agreement"),
+    "closing": _l("Closing"),
+    "satisfaction": _l("Satisfaction survey"),
+    "sms": _l("SMS"),
+    "email": _l("E-mail"),
+    "pending": _l("Waiting to be sent"),
+    "sending": _l("Being sent"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed"),
+}
+
+
+def label(code: str) -> str:
+    return str(MESSAGE_LABELS.get(code, code))
+
 
 # Parameters that must not outlive the send (a respondent's code).
 SECRET_PARAMS = ("code",)
@@ -377,8 +404,6 @@ def _claim(outbox_id: int, now: datetime) -> bool:
 def send_one(outbox_id: int, now: datetime | None = None) -> str | None:
     """Send one pending message whose time has come. Returns its new status, or None when
     it was not ours to send (already taken, sent, or not yet due)."""
-    from domain import senders
-
     now = now or utcnow()
     if not _claim(outbox_id, now):
         return None
@@ -525,8 +550,6 @@ def _due_text(day: date) -> str:
 
 @reminder
 def due_soon(today: date) -> None:
-    from domain.clocks import due_soon_condition
-
     for case in db.session.scalars(sa.select(Case).where(due_soon_condition(today))):
         if remind("due_soon", f"{case.id}:{case.due_on}"):
             for user in case_staff(case):
@@ -537,8 +560,6 @@ def due_soon(today: date) -> None:
 
 @reminder
 def overdue(today: date) -> None:
-    from domain.clocks import overdue_condition
-
     for case in db.session.scalars(sa.select(Case).where(overdue_condition(today))):
         if remind("overdue", f"{case.id}:{case.due_on}"):
             for user in case_staff(case):
@@ -549,8 +570,6 @@ def overdue(today: date) -> None:
 
 @reminder
 def follow_up_due(today: date) -> None:
-    from models import FollowUp
-
     rows = db.session.scalars(
         sa.select(FollowUp).where(
             FollowUp.done_at.is_(None), FollowUp.due_on <= today + timedelta(days=1)
@@ -569,8 +588,6 @@ def follow_up_due(today: date) -> None:
 
 
 def run_reminders(today: date | None = None, *, commit: bool = True) -> None:
-    from domain.calendar import local_today
-
     today = today or local_today()
     for fn in REMINDERS:
         fn(today)

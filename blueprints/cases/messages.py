@@ -24,5 +24,5 @@ def messages_panel(case: Case, user: User) -> Panel | None:  # noqa: ARG001
     return Panel(
         "messages",
         "cases/partials/messages_panel.html",
-        {"rows": rows, "mask": notifications.mask},
+        {"rows": rows, "mask": notifications.mask, "label": notifications.label},
     )

@@ -111,7 +111,9 @@ def outbox():
             .limit(200)
         )
     )
-    return render_template("inbox/outbox.html", rows=rows, mask=notifications.mask)
+    return render_template(
+        "inbox/outbox.html", rows=rows, mask=notifications.mask, label=notifications.label
+    )
 
 
 @bp.route("/outbox/<int:outbox_id>/retry", methods=["POST"])
