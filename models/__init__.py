@@ -54,6 +54,7 @@ from models.region import Region, code_range
 from models.respondent import PartyAccess, PartySubmission
 from models.risk import CaseRiskFlag, PoliceReport
 from models.routing import RoutingRule
+from models.scheduling import PartyAnswer, ScheduledSession, SessionResponse, SessionStatus
 from models.service import DocumentService, ServiceMethod
 from models.staffing import (
     ExpertField,
@@ -69,6 +70,10 @@ from models.subsidy import Difficulty, SubsidyRate
 from models.user import StaffSession, User
 
 __all__ = [
+    "PartyAnswer",
+    "ScheduledSession",
+    "SessionResponse",
+    "SessionStatus",
     "PartyAccess",
     "PartySubmission",
     "LibraryEntry",
