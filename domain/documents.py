@@ -99,7 +99,8 @@ def _subjects(case: Case) -> list[Subject]:
         out.append(Subject(DocumentKind.TRANSFER))
     out.append(Subject(DocumentKind.NOTICE))
     out.append(Subject(DocumentKind.ID_PROOF))
-    # Each party's session notice (调解通知书) of each scheduled session: domain/scheduling.py.
+    # Each party's session notice (调解通知书) of each scheduled session. Imported here:
+    # domain.scheduling imports this module (a cycle at import time).
     from domain.scheduling import notice_subjects
 
     out += notice_subjects(case)

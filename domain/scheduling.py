@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from domain import documents
+from domain import documents, mediation
 from domain.calendar import CHINA, is_workday
 from domain.consent import DECIDING_ROLES
 from domain.errors import NotPermitted, ValidationFailed
@@ -48,7 +48,6 @@ WORK_START, WORK_END = time(8, 30), time(17, 30)  # a warning outside these, not
 PLACE_MAX, URL_MAX, NOTE_MAX, BRING_MAX, REASON_MAX = 128, 512, 1000, 1000, 1000
 # How long after its start a session still shows as "the next session" to the parties.
 SHOWN_AFTER_START = timedelta(hours=3)
-DEFAULT_BRING = "本人身份证件；与纠纷有关的证据材料；委托他人参加的，请携带授权委托书。"
 
 
 # ---- who, when ----------------------------------------------------------------------------------
@@ -428,8 +427,6 @@ def record_held(
 ) -> MediationSession:
     """Write the session record (人民调解记录, domain.mediation.record_session) of a scheduled
     session and mark it held, linked to the record."""
-    from domain import mediation
-
     _scheduled(case, session)
     rec = mediation.record_session(case, actor, version=version, **record_args)
     db.session.flush()

@@ -6,7 +6,7 @@ rules are in domain/scheduling.py.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import abort, request
 from flask_babel import gettext as _
@@ -22,7 +22,7 @@ from blueprints.forms import CaseActionForm, enum_choices
 from blueprints.panels import Panel, fresh, panel
 from blueprints.workbench.records import _session_values, session_form
 from domain import scheduling
-from domain.calendar import CHINA
+from domain.calendar import CHINA, local_today
 from domain.document_access import can_open_documents
 from extensions import db
 from models import Case, User
@@ -58,7 +58,6 @@ class ScheduleForm(CaseActionForm):
     )
     bring = TextAreaField(
         _l("What the parties should bring"),
-        default=scheduling.DEFAULT_BRING,
         validators=[Optional(), Length(max=scheduling.BRING_MAX)],
         render_kw={"rows": 2},
     )
@@ -164,6 +163,21 @@ def schedule_panel(case: Case, user: User) -> Panel | None:
         },
         forms=forms,
     )
+
+
+# ---- the workbench: sessions today and this week ----------------------------------------------
+
+
+@bp.app_template_global("upcoming_sessions")
+def upcoming_sessions() -> dict:
+    """The sessions still scheduled today and in the next six days on the current user's
+    cases (templates/workbench/partials/upcoming_sessions.html)."""
+    today = local_today()
+    week = scheduling.upcoming_for(current_user, today, today + timedelta(days=6))
+    return {
+        "today": [s for s in week if s.starts_at.astimezone(CHINA).date() == today],
+        "later": [s for s in week if s.starts_at.astimezone(CHINA).date() != today],
+    }
 
 
 # ---- actions ----------------------------------------------------------------------------------
