@@ -51,6 +51,10 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     JIEFEN_LIMIT_APPLICATION = os.environ.get("JIEFEN_LIMIT_APPLICATION", "10 per hour")
     JIEFEN_LIMIT_LOOKUP = os.environ.get("JIEFEN_LIMIT_LOOKUP", "10 per minute;60 per hour")
+    # Video sessions (domain/scheduling.py): the centre's meeting server, as a URL template
+    # with {room} (an unguessable token per session) and optionally {case} (the case number),
+    # e.g. https://meet.example.org/jiefen-{room}. Empty: the mediator pastes a link.
+    VIDEO_MEETING_URL_TEMPLATE = os.environ.get("JIEFEN_VIDEO_MEETING_URL_TEMPLATE", "")
     # Staff login (blueprints/auth/throttle.py): failed logins per client address, any
     # username; then the failures of one account from one address or one known browser, and
     # of one account from browsers it never used, after which each attempt waits longer.
@@ -119,6 +123,9 @@ class DevelopmentConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     SEED_ALLOWED = True
     TEMPLATES_AUTO_RELOAD = True
+    VIDEO_MEETING_URL_TEMPLATE = os.environ.get(
+        "JIEFEN_VIDEO_MEETING_URL_TEMPLATE", "https://meet.example.org/jiefen-{room}"
+    )
 
 
 class TestingConfig(DevelopmentConfig):

@@ -34,6 +34,7 @@ ORDER = (
     "consent",
     "mediators",
     "recusal",
+    "schedule",
     "session",
     "investigation",
     "experts",

@@ -25,9 +25,10 @@ staffing.py (the organisation registry: norms, people, training, the expert pool
 invited to a case; 埠河镇 scored by seed 004's rubric), and last leadership.py (a 包案 on the red
 case, two 督办单, a joint meeting whose decisions show on cases, a reception day with a visitor
 booked), respondents.py (a respondent invited to answer online, with the code `flask seed`
-prints) and library.py (the typical-case library: two entries published, one waiting for
-review); committees.py gives each centre the committee it mediates under; texts.py and
-people.py write what the cases say. The texts and the regions are in data/.
+prints), library.py (the typical-case library: two entries published, one waiting for
+review) and sessions.py (a video session scheduled on the invited respondent's case, with
+each party's session notice); committees.py gives each centre the committee it mediates under;
+texts.py and people.py write what the cases say. The texts and the regions are in data/.
 
 small.py is another world, small and fixed, for benchmarks and tests.
 """
@@ -51,6 +52,7 @@ from demo.places import load_regions
 from demo.prevention import load_prevention
 from demo.respondents import load_invitations
 from demo.rules import load_routing_rules, load_subsidy_rates, load_time_limits
+from demo.sessions import load_sessions
 from demo.staffing import load_staffing
 from demo.world import CITY_CODE, DEMO_PASSWORD, SEED, DemoWorld, SeedResult
 from extensions import db
@@ -117,4 +119,5 @@ def _build(world: DemoWorld) -> None:
     load_leadership(world)  # 包案, 督办单, a joint meeting, a reception day: at the real time
     load_invitations(world)  # a respondent invited to answer online (respondents.py)
     load_library(world)  # the typical-case library: two published, one waiting for review
+    load_sessions(world)  # a video session scheduled on the invited respondent's case
     load_notifications(world)  # the staff inboxes: today's reminders (notifications.py)

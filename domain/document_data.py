@@ -45,6 +45,9 @@ def _record(case: Case, kind: DocumentKind, subject_id: int):
         DocumentKind.INVESTIGATION: case.investigations,
         DocumentKind.FOLLOW_UP: case.follow_ups,
         DocumentKind.POLICE_REPORT: case.police_reports,
+        DocumentKind.SESSION_NOTICE: [
+            r for s in getattr(case, "scheduled_sessions", []) for r in s.responses
+        ],
     }
     for item in pools.get(kind, []):
         if item.id == subject_id:

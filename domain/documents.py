@@ -99,6 +99,11 @@ def _subjects(case: Case) -> list[Subject]:
         out.append(Subject(DocumentKind.TRANSFER))
     out.append(Subject(DocumentKind.NOTICE))
     out.append(Subject(DocumentKind.ID_PROOF))
+    # Each party's session notice (调解通知书) of each scheduled session. Imported here:
+    # domain.scheduling imports this module (a cycle at import time).
+    from domain.scheduling import notice_subjects
+
+    out += notice_subjects(case)
     out += [
         Subject(DocumentKind.INVESTIGATION, r.id, r.held_at.date().isoformat())
         for r in case.investigations
@@ -581,6 +586,7 @@ FILE_NAMES = {
     "cover": "卷宗封面",
     "contents": "卷内目录",
     "back_cover": "封底",
+    "session_notice": "调解通知书",
 }
 
 

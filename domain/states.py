@@ -114,6 +114,13 @@ class Action(enum.StrEnum):
     LIBRARY_PUBLISH = "library_publish"
     LIBRARY_RETURN = "library_return"
     LIBRARY_WITHDRAW = "library_withdraw"
+    # Scheduled sessions (调解安排): scheduled, moved, cancelled by the mediator (the case's
+    # version moves); each party's answer from the public pages (data: session, party).
+    SCHEDULE_SESSION = "schedule_session"
+    RESCHEDULE_SESSION = "reschedule_session"
+    CANCEL_SESSION = "cancel_session"
+    SESSION_CONFIRMED = "session_confirmed"
+    SESSION_RESCHEDULE_ASKED = "session_reschedule_asked"
 
     @property
     def label(self):  # noqa: ANN201
@@ -200,6 +207,11 @@ ACTION_LABELS = {
     Action.LIBRARY_PUBLISH: _l("Published in the typical-case library"),
     Action.LIBRARY_RETURN: _l("Library proposal returned to the mediator"),
     Action.LIBRARY_WITHDRAW: _l("Withdrawn from the typical-case library"),
+    Action.SCHEDULE_SESSION: _l("Mediation session scheduled"),
+    Action.RESCHEDULE_SESSION: _l("Mediation session rescheduled"),
+    Action.CANCEL_SESSION: _l("Mediation session cancelled"),
+    Action.SESSION_CONFIRMED: _l("A party confirmed attending the session"),
+    Action.SESSION_RESCHEDULE_ASKED: _l("A party asked to reschedule the session"),
 }
 
 # The one table: (state, action) -> new state.
@@ -229,6 +241,9 @@ _add((*_BEFORE_MEDIATION, _M, _J), Action.RECORD_CONSENT)
 _add((*_BEFORE_MEDIATION, _M, _J), Action.ACK_NOTICE)
 _add((*_BEFORE_MEDIATION, _M, _S, _J), Action.REFUSE, CaseState.REFUSED)
 _add((_M, _J), Action.RECORD_SESSION)
+_add((_M, _J), Action.SCHEDULE_SESSION)
+_add((_M, _J), Action.RESCHEDULE_SESSION)
+_add((_M, _S, _J), Action.CANCEL_SESSION)
 _add((_M, _J), Action.RECORD_INVESTIGATION)
 _add((_M, _S, _J, *_ENDED), Action.SIGN_RECORD)
 _add((_J,), Action.ASSIGN)

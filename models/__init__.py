@@ -55,6 +55,7 @@ from models.region import Region, code_range
 from models.respondent import PartyAccess, PartySubmission
 from models.risk import CaseRiskFlag, PoliceReport
 from models.routing import RoutingRule
+from models.scheduling import PartyAnswer, ScheduledSession, SessionResponse, SessionStatus
 from models.service import DocumentService, ServiceMethod
 from models.staffing import (
     ExpertField,
@@ -74,6 +75,10 @@ __all__ = [
     "Notification",
     "Outbox",
     "ReminderSent",
+    "PartyAnswer",
+    "ScheduledSession",
+    "SessionResponse",
+    "SessionStatus",
     "PartyAccess",
     "PartySubmission",
     "LibraryEntry",

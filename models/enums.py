@@ -544,6 +544,7 @@ class DocumentKind(LabelledEnum):
     ID_PROOF = "id_proof"  # 当事人身份证明 (an uploaded copy)
     COURT_REPORT = "court_report"  # 调解结果反馈函 / 诉调对接调解情况报告 (SPC-TY Arts. 19-21, 26)
     POLICE_REPORT = "police_report"  # 矛盾纠纷情况报告（民转刑风险）, one per report (PML Art. 25)
+    SESSION_NOTICE = "session_notice"  # 调解通知书, one per party of a scheduled session
 
     @classmethod
     def _labels(cls):
@@ -570,6 +571,7 @@ class DocumentKind(LabelledEnum):
             cls.ID_PROOF: _l("Parties' identity documents"),
             cls.COURT_REPORT: _l("Report to the court on the mediation"),
             cls.POLICE_REPORT: _l("Report on a dispute at risk of a criminal case"),
+            cls.SESSION_NOTICE: _l("Session notice"),
         }
 
 

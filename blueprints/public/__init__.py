@@ -8,5 +8,6 @@ from blueprints.public import (  # noqa: E402,F401
     receipt,
     reception,
     respond,
+    sessions,  # noqa: E402,F401
     views,
 )
