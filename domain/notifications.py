@@ -28,7 +28,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from domain import senders
-from domain.calendar import local_today
+from domain.calendar import CHINA, local_today
 from domain.clocks import due_soon_condition, overdue_condition
 from domain.states import Action
 from extensions import db
@@ -59,6 +59,7 @@ STAFF_KINDS = {
     "overdue": _l("Case %(case)s is overdue (due %(due)s)."),
     "party_answered": _l("A party answered online on case %(case)s."),
     "party_message": _l("A party sent a message on case %(case)s."),
+    "session_answer": _l("A party answered the session invitation on case %(case)s."),
     "follow_up_due": _l("A follow-up visit on case %(case)s is due on %(due)s."),
 }
 
@@ -94,6 +95,10 @@ CITIZEN_KINDS = {
         _l("Mediation session, case %(case)s"),
         _l("A mediation session of case %(case)s is scheduled: %(when)s. See the case page."),
     ),
+    "session_cancelled": (
+        _l("Mediation session cancelled, case %(case)s"),
+        _l("The mediation session of case %(case)s on %(when)s is cancelled. See the case page."),
+    ),
     "session_tomorrow": (
         _l("Mediation session tomorrow, case %(case)s"),
         _l("Reminder: the mediation session of case %(case)s is tomorrow, %(when)s."),
@@ -119,6 +124,7 @@ MESSAGE_LABELS = {
     "not_accepted": _l("Not accepted"),
     "invitation": _l("Invitation"),
     "session_notice": _l("Session notice"),
+    "session_cancelled": _l("Session cancelled"),
     "session_tomorrow": _l("Session tomorrow"),
     "agreement": _l("Agreement"),
     "closing": _l("Closing"),
@@ -208,6 +214,18 @@ def _public(case: Case, event: Event) -> bool:  # noqa: ARG001
     return bool(event.public)
 
 
+def _when(starts_at: datetime) -> str:
+    """A session's time as parties read it: Beijing time, to the minute."""
+    return starts_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+
+
+def _session_when(case: Case, event: Event) -> dict:  # noqa: ARG001
+    from models.scheduling import ScheduledSession
+
+    session = db.session.get(ScheduledSession, event.data.get("session"))
+    return {"when": _when(session.starts_at)} if session is not None else {"when": ""}
+
+
 @dataclass(frozen=True)
 class Rule:
     """What an Action gives: an inbox line of `staff` kind to `staff_to(case, event)`, and a
@@ -220,6 +238,8 @@ class Rule:
     when: Callable[[Case, Event], bool] | None = None
     # The invitation goes to a known phone before the party could opt in.
     without_opt_in: bool = False
+    # More message parameters than the case number, from the event (e.g. a session's time).
+    params: Callable[[Case, Event], dict] | None = None
 
 
 RULES: dict[str, Rule] = {
@@ -238,10 +258,11 @@ RULES: dict[str, Rule] = {
     Action.RECORD_AGREEMENT: Rule(citizen="agreement"),
     Action.RECORD_FAILURE: Rule(citizen="closing"),
     Action.TERMINATE: Rule(citizen="closing"),
-    # Added by other parts of the work as their Actions appear, e.g.:
-    #   Action.PARTY_MESSAGE: Rule(staff="party_message"),
-    #   Action.SCHEDULE_SESSION: Rule(citizen="session_notice"),
-    #   Action.CLOSE_SURVEY: Rule(citizen="satisfaction"),
+    Action.SCHEDULE_SESSION: Rule(citizen="session_notice", params=_session_when),
+    Action.RESCHEDULE_SESSION: Rule(citizen="session_notice", params=_session_when),
+    Action.CANCEL_SESSION: Rule(citizen="session_cancelled", params=_session_when),
+    Action.SESSION_CONFIRMED: Rule(staff="session_answer"),
+    Action.SESSION_RESCHEDULE_ASKED: Rule(staff="session_answer"),
 }
 
 
@@ -254,6 +275,8 @@ def on_event(event: Event) -> None:
     if rule.when is not None and not rule.when(case, event):
         return
     params = {"case": case.number}
+    if rule.params is not None:
+        params.update(rule.params(case, event))
     if rule.staff:
         actor_id = event.actor.id if event.actor is not None else event.actor_id
         seen: set[int] = set()
@@ -511,14 +534,7 @@ def text_of(row: Notification) -> str:
 #
 # A reminder is a function of today's date registered with @reminder; it calls remind() once
 # per thing to remind of, with a key that names it (remind() gives each key once). A new
-# reminder is a few lines: e.g. sessions tomorrow, from the scheduled sessions' model:
-#
-#   @reminder
-#   def sessions_tomorrow(today):
-#       for s in scheduled_sessions_on(today + timedelta(days=1)):
-#           if remind("session_tomorrow", f"{s.id}:{s.starts_at:%Y%m%d%H%M}"):
-#               for party in s.case.principals:
-#                   message_party(party, "session_tomorrow", {"case": ..., "when": ...})
+# reminder is a few lines (sessions_tomorrow below is one).
 
 REMINDERS: list[Callable[[date], None]] = []
 
@@ -585,6 +601,18 @@ def follow_up_due(today: date) -> None:
                     case,
                     {"case": case.number, "due": _due_text(row.due_on)},
                 )
+
+
+@reminder
+def sessions_tomorrow(today: date) -> None:
+    from domain.scheduling import sessions_on
+
+    for session in sessions_on(today + timedelta(days=1)):
+        if remind("session_tomorrow", f"{session.id}:{session.starts_at:%Y%m%d%H%M}"):
+            case = session.case
+            params = {"case": case.number, "when": _when(session.starts_at)}
+            for party in case.principals:
+                message_party(party, "session_tomorrow", params)
 
 
 def run_reminders(today: date | None = None, *, commit: bool = True) -> None:

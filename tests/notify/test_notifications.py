@@ -210,3 +210,46 @@ def test_mask():
 @pytest.mark.parametrize("name", ["log", "smtp", "http_sms"])
 def test_backends_registered(name):
     assert name in senders.BACKENDS
+
+
+def test_a_scheduled_session_reaches_the_parties_and_the_day_before_again(world, db):
+    """Scheduling, the parties' answers and the reminder the day before (domain.scheduling's
+    events through RULES, the sessions_tomorrow reminder)."""
+    from datetime import UTC, datetime
+
+    from domain import scheduling
+    from models.enums import SessionMode
+
+    case = world.case(CaseState.MEDIATING)
+    for party in case.principals:
+        notifications.set_preference(
+            party, sms=True, email=False, email_address=None, language="zh_Hans"
+        )
+    db.session.commit()
+    day = (datetime.now(UTC) + timedelta(days=3)).date()
+    starts = datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
+    s = scheduling.schedule(
+        case,
+        world.mediator,
+        version=case.version,
+        starts_at=starts,
+        mode=SessionMode.IN_PERSON,
+        place="调解室",
+    )
+    db.session.commit()
+    notices = _rows(db, Outbox, case_id=case.id, kind="session_notice")
+    assert {r.party_id for r in notices} == {p.id for p in case.principals}
+    assert all(r.params["when"] == f"{day:%Y-%m-%d} 10:00" for r in notices)
+    assert all(r.status == OUTBOX_SENT for r in notices)
+    # A party's answer reaches the mediator's inbox.
+    scheduling.respond(case, case.applicants[0], s, attend=True)
+    db.session.commit()
+    assert [n.kind for n in _rows(db, Notification, user_id=world.mediator.id)].count(
+        "session_answer"
+    ) == 1
+    # The day before: one reminder per party, once however often the reminders run.
+    notifications.run_reminders(day - timedelta(days=1))
+    notifications.run_reminders(day - timedelta(days=1))
+    tomorrow = _rows(db, Outbox, case_id=case.id, kind="session_tomorrow")
+    assert {r.party_id for r in tomorrow} == {p.id for p in case.principals}
+    assert len(tomorrow) == len(case.principals)
