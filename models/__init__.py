@@ -1,5 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
+from models.aftercase import PartyFeedback, PartyReport, ReportKind, Resolved
+from models.appointment import Appointment, AppointmentSlot, AppointmentStatus
 from models.assessment import (
     Assessment,
     AssessmentLine,
@@ -69,6 +71,13 @@ from models.subsidy import Difficulty, SubsidyRate
 from models.user import StaffSession, User
 
 __all__ = [
+    "Appointment",
+    "AppointmentSlot",
+    "AppointmentStatus",
+    "PartyFeedback",
+    "PartyReport",
+    "ReportKind",
+    "Resolved",
     "PartyAccess",
     "PartySubmission",
     "LibraryEntry",
