@@ -114,6 +114,14 @@ class Action(enum.StrEnum):
     LIBRARY_PUBLISH = "library_publish"
     LIBRARY_RETURN = "library_return"
     LIBRARY_WITHDRAW = "library_withdraw"
+    # After mediation ended: a party's own answer (resolved? satisfied? the 满意率) and a
+    # party's report to the mediator (the other side does not perform; the closing is
+    # contested), handled by the mediator with a note; a citizen's appointment (预约调解)
+    # attached to the case or registered as it. Not state changes.
+    PARTY_FEEDBACK = "party_feedback"
+    PARTY_REPORT = "party_report"
+    HANDLE_PARTY_REPORT = "handle_party_report"
+    APPOINTMENT_VISIT = "appointment_visit"
 
     @property
     def label(self):  # noqa: ANN201
@@ -200,6 +208,10 @@ ACTION_LABELS = {
     Action.LIBRARY_PUBLISH: _l("Published in the typical-case library"),
     Action.LIBRARY_RETURN: _l("Library proposal returned to the mediator"),
     Action.LIBRARY_WITHDRAW: _l("Withdrawn from the typical-case library"),
+    Action.PARTY_FEEDBACK: _l("A party answered the satisfaction question"),
+    Action.PARTY_REPORT: _l("A party reported to the mediator"),
+    Action.HANDLE_PARTY_REPORT: _l("A party's report handled"),
+    Action.APPOINTMENT_VISIT: _l("Appointment visit attached"),
 }
 
 # The one table: (state, action) -> new state.
