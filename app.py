@@ -110,6 +110,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from blueprints import converters
     from blueprints.admin import bp as admin_bp
+    from blueprints.appointments import bp as appointments_bp
     from blueprints.assessment import bp as assessment_bp
     from blueprints.auth import bp as auth_bp
     from blueprints.cases import bp as cases_bp
@@ -137,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staffing_bp, url_prefix="/staffing")
     app.register_blueprint(assessment_bp, url_prefix="/assessment")
     app.register_blueprint(library_bp, url_prefix="/library-review")
+    app.register_blueprint(appointments_bp, url_prefix="/centre/appointments")
 
 
 def register_templating(app: Flask) -> None:

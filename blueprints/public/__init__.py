@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from blueprints.public import aftercase, library, receipt, reception, respond, views  # noqa: E402,F401
+from blueprints.public import aftercase, appointments, library, receipt, reception, respond, views  # noqa: E402,F401
