@@ -25,8 +25,10 @@ staffing.py (the organisation registry: norms, people, training, the expert pool
 invited to a case; 埠河镇 scored by seed 004's rubric), and last leadership.py (a 包案 on the red
 case, two 督办单, a joint meeting whose decisions show on cases, a reception day with a visitor
 booked), respondents.py (a respondent invited to answer online, with the code `flask seed`
-prints) and library.py (the typical-case library: two entries published, one waiting for
-review); committees.py gives each centre the committee it mediates under; texts.py and
+prints), library.py (the typical-case library: two entries published, one waiting for
+review) and satisfaction.py (a closed case both parties answered, a report of
+non-performance, the county centre's visiting slots with two citizens booked);
+committees.py gives each centre the committee it mediates under; texts.py and
 people.py write what the cases say. The texts and the regions are in data/.
 
 small.py is another world, small and fixed, for benchmarks and tests.
@@ -50,6 +52,7 @@ from demo.places import load_regions
 from demo.prevention import load_prevention
 from demo.respondents import load_invitations
 from demo.rules import load_routing_rules, load_subsidy_rates, load_time_limits
+from demo.satisfaction import load_satisfaction
 from demo.staffing import load_staffing
 from demo.world import CITY_CODE, DEMO_PASSWORD, SEED, DemoWorld, SeedResult
 from extensions import db
@@ -116,3 +119,4 @@ def _build(world: DemoWorld) -> None:
     load_leadership(world)  # 包案, 督办单, a joint meeting, a reception day: at the real time
     load_invitations(world)  # a respondent invited to answer online (respondents.py)
     load_library(world)  # the typical-case library: two published, one waiting for review
+    load_satisfaction(world)  # parties' answers, a report, visiting slots and bookings

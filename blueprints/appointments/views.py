@@ -25,6 +25,22 @@ from domain.permissions import may_register
 from models import Appointment, AppointmentStatus
 from models.enums import Channel, Role
 
+# The record's action codes (domain.appointments) in words.
+ACTION_WORDS = {
+    "publish": _l("Published"),
+    "cancel": _l("Cancelled"),
+    "book": _l("Booked"),
+    "cancel_booking": _l("A booking cancelled"),
+    "arrived": _l("Arrived"),
+    "no_show": _l("Did not come"),
+    "registered": _l("Registered as a new case"),
+    "attached": _l("Attached to a case"),
+}
+
+
+def action_word(code: str) -> str:
+    return str(ACTION_WORDS.get(code, code))
+
 
 class SlotForm(TrimmedForm):
     org = ChoiceField(
@@ -100,6 +116,7 @@ def _index(slot_form=None, status=200):
             slots=slots,
             today=local_today(),
             history={s.id: matters.history(ap.SLOT, s.id) for s in slots},
+            action_word=action_word,
         ),
         status,
     )
@@ -166,6 +183,7 @@ def _day_page(day: date, forms: dict | None = None, status=200):
             phone=(lambda p: p) if user.role == Role.CLERK else mask_phone,
             desk_registers=may_register(user),
             history={r.id: matters.history(ap.BOOKING, r.id) for r in rows},
+            action_word=action_word,
         ),
         status,
     )
