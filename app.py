@@ -113,6 +113,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from blueprints import converters
     from blueprints.admin import bp as admin_bp
+    from blueprints.appointments import bp as appointments_bp
     from blueprints.assessment import bp as assessment_bp
     from blueprints.auth import bp as auth_bp
     from blueprints.cases import bp as cases_bp
@@ -142,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(assessment_bp, url_prefix="/assessment")
     app.register_blueprint(library_bp, url_prefix="/library-review")
     app.register_blueprint(inbox_bp, url_prefix="/inbox")
+    app.register_blueprint(appointments_bp, url_prefix="/centre/appointments")
 
 
 def register_templating(app: Flask) -> None:

@@ -100,6 +100,9 @@ def _watch_commits() -> None:
 
 
 def _before_commit(session) -> None:
+    from domain.notifications import ask_surveys
+
+    ask_surveys(session)  # may queue messages: before the outbox rows are gathered
     rows = session.info.pop("outbox_new", None)
     if rows:
         session.flush()
@@ -116,5 +119,6 @@ def _after_commit(session) -> None:
 
 
 def _after_rollback(session) -> None:
+    session.info.pop("survey_cases", None)
     session.info.pop("outbox_new", None)
     session.info.pop("outbox_ids", None)

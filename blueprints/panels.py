@@ -43,6 +43,7 @@ ORDER = (
     "agreement",
     "performance",
     "follow_up",
+    "party_reports",
     "confirmation",
     "closing",
     "transfer",

@@ -26,9 +26,12 @@ invited to a case; 埠河镇 scored by seed 004's rubric), and last leadership.p
 case, two 督办单, a joint meeting whose decisions show on cases, a reception day with a visitor
 booked), respondents.py (a respondent invited to answer online, with the code `flask seed`
 prints), library.py (the typical-case library: two entries published, one waiting for
-review) and sessions.py (a video session scheduled on the invited respondent's case, with
-each party's session notice); committees.py gives each centre the committee it mediates under;
-texts.py and people.py write what the cases say. The texts and the regions are in data/.
+review), sessions.py (a video session scheduled on the invited respondent's case, with
+each party's session notice), satisfaction.py (a closed case both parties answered, a report
+of non-performance, the county centre's visiting slots with two citizens booked) and
+notifications.py (the staff inboxes); committees.py gives each centre the committee it
+mediates under; texts.py and people.py write what the cases say. The texts and the regions
+are in data/.
 
 small.py is another world, small and fixed, for benchmarks and tests.
 """
@@ -52,6 +55,7 @@ from demo.places import load_regions
 from demo.prevention import load_prevention
 from demo.respondents import load_invitations
 from demo.rules import load_routing_rules, load_subsidy_rates, load_time_limits
+from demo.satisfaction import load_satisfaction
 from demo.sessions import load_sessions
 from demo.staffing import load_staffing
 from demo.world import CITY_CODE, DEMO_PASSWORD, SEED, DemoWorld, SeedResult
@@ -120,4 +124,5 @@ def _build(world: DemoWorld) -> None:
     load_invitations(world)  # a respondent invited to answer online (respondents.py)
     load_library(world)  # the typical-case library: two published, one waiting for review
     load_sessions(world)  # a video session scheduled on the invited respondent's case
+    load_satisfaction(world)  # parties' answers, a report, visiting slots and bookings
     load_notifications(world)  # the staff inboxes: today's reminders (notifications.py)

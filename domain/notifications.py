@@ -59,6 +59,7 @@ STAFF_KINDS = {
     "overdue": _l("Case %(case)s is overdue (due %(due)s)."),
     "party_answered": _l("A party answered online on case %(case)s."),
     "party_message": _l("A party sent a message on case %(case)s."),
+    "party_report": _l("A party reported to the mediator on case %(case)s: see the case."),
     "session_answer": _l("A party answered the session invitation on case %(case)s."),
     "follow_up_due": _l("A follow-up visit on case %(case)s is due on %(due)s."),
 }
@@ -240,6 +241,9 @@ class Rule:
     without_opt_in: bool = False
     # More message parameters than the case number, from the event (e.g. a session's time).
     params: Callable[[Case, Event], dict] | None = None
+    # Mediation ended: the parties are also asked whether it is resolved and how satisfied
+    # they are (the satisfaction survey, answered on their page).
+    survey: bool = False
 
 
 RULES: dict[str, Rule] = {
@@ -255,9 +259,10 @@ RULES: dict[str, Rule] = {
     Action.PARTY_ACCOUNT: Rule(staff="party_answered"),
     Action.PARTY_UPLOAD: Rule(staff="party_answered"),
     Action.SIGN_AGREEMENT: Rule(citizen="agreement", when=_public),
-    Action.RECORD_AGREEMENT: Rule(citizen="agreement"),
-    Action.RECORD_FAILURE: Rule(citizen="closing"),
-    Action.TERMINATE: Rule(citizen="closing"),
+    Action.RECORD_AGREEMENT: Rule(citizen="agreement", survey=True),
+    Action.RECORD_FAILURE: Rule(citizen="closing", survey=True),
+    Action.TERMINATE: Rule(citizen="closing", survey=True),
+    Action.PARTY_REPORT: Rule(staff="party_report"),
     Action.SCHEDULE_SESSION: Rule(citizen="session_notice", params=_session_when),
     Action.RESCHEDULE_SESSION: Rule(citizen="session_notice", params=_session_when),
     Action.CANCEL_SESSION: Rule(citizen="session_cancelled", params=_session_when),
@@ -288,6 +293,23 @@ def on_event(event: Event) -> None:
     if rule.citizen:
         for party in rule.parties(case, event):
             message_party(party, rule.citizen, params, without_opt_in=rule.without_opt_in)
+    if rule.survey:
+        # The ending's reason and time are set after its event: decided at the commit.
+        db.session.info.setdefault("survey_cases", []).append(case)
+
+
+def ask_surveys(session) -> None:
+    """At the commit: each case whose mediation ended in this transaction asks its parties
+    whether it is resolved and how satisfied they are (domain.satisfaction)."""
+    cases = session.info.pop("survey_cases", None)
+    if not cases:
+        return
+    from domain.satisfaction import asks_feedback
+
+    for case in {id(c): c for c in cases}.values():
+        if asks_feedback(case):
+            for party in case.principals:
+                message_party(party, "satisfaction", {"case": case.number})
 
 
 def notify_staff(user: User, kind: str, case: Case | None, params: dict) -> Notification:

@@ -43,6 +43,8 @@ FACE_ROLES = {
     # Leadership work (包案, 督办单, meetings, reception days): every staff role has a part;
     # each page and verb checks who may do what (domain.leadership).
     "leadership": set(Role),
+    # Appointments (预约调解): the desk and the heads of centres and committees.
+    "appointments": {Role.CLERK, Role.LEADER, Role.DIRECTOR},
 }
 
 

@@ -121,6 +121,14 @@ class Action(enum.StrEnum):
     CANCEL_SESSION = "cancel_session"
     SESSION_CONFIRMED = "session_confirmed"
     SESSION_RESCHEDULE_ASKED = "session_reschedule_asked"
+    # After mediation ended: a party's own answer (resolved? satisfied? the 满意率) and a
+    # party's report to the mediator (the other side does not perform; the closing is
+    # contested), handled by the mediator with a note; a citizen's appointment (预约调解)
+    # attached to the case or registered as it. Not state changes.
+    PARTY_FEEDBACK = "party_feedback"
+    PARTY_REPORT = "party_report"
+    HANDLE_PARTY_REPORT = "handle_party_report"
+    APPOINTMENT_VISIT = "appointment_visit"
 
     @property
     def label(self):  # noqa: ANN201
@@ -212,6 +220,10 @@ ACTION_LABELS = {
     Action.CANCEL_SESSION: _l("Mediation session cancelled"),
     Action.SESSION_CONFIRMED: _l("A party confirmed attending the session"),
     Action.SESSION_RESCHEDULE_ASKED: _l("A party asked to reschedule the session"),
+    Action.PARTY_FEEDBACK: _l("A party answered the satisfaction question"),
+    Action.PARTY_REPORT: _l("A party reported to the mediator"),
+    Action.HANDLE_PARTY_REPORT: _l("A party's report handled"),
+    Action.APPOINTMENT_VISIT: _l("Appointment visit attached"),
 }
 
 # The one table: (state, action) -> new state.

@@ -11,6 +11,7 @@ What counts a case into a period (the counting date) differs by indicator:
 | confirmed | the first confirming `JudicialConfirmation.ruled_on` | 司法确认数 |
 | visits | the case's latest `FollowUp.due_on` | 应回访, 已回访 |
 | registered | `Case.created_at` (登记) | 登记数, 自主申请 (online), 排查发现, 合格响应 |
+| satisfaction | `PartyFeedback.answered_at` (the party's answer) | 满意率 |
 
 So a case accepted in December and settled in January counts into December's 受理数 and
 January's 调解数: a period's 调解率 can exceed 100%. A case merged into another (the same
@@ -35,6 +36,13 @@ dispute registered twice) counts once, as the case that goes on: merged cases co
 - 案件合格响应率: online applications answered (accepted, or closed: not accepted, refused,
   transferred) within RESPONSE_WORKING_DAYS working days after the day they were filed (the
   promise on the citizen's status page), of those answered or whose time has run out.
+- 满意率: the parties who answered, on their own page after mediation ended, that they are
+  satisfied or basically satisfied ÷ the parties who answered (one answer per party), counted
+  on the day of the answer. A count of parties, not of cases: the list behind it shows the
+  cases those parties belong to. The satisfaction a mediator records at the follow-up visit
+  (FollowUp.satisfaction) does not count: it is the mediator's note of what a party said, and
+  counting both would count a party twice; the formula says so. Read from the answers
+  themselves (the monthly summary does not keep them), whatever the period.
 - 排查次数: screening rounds held in the period (by the day held) by the organisations of the
   area, nil returns (零报告) among them, and the disputes put on a watch list
   (prevention_counts()). What a mediation prevented (防止民间纠纷转化为刑事案件, 防止群体性
@@ -45,7 +53,8 @@ Every case counts once per figure, on one date, so days and months add up. Every
 aggregate query on indexed columns (migration "statistics indexes"), no case is loaded into
 Python; the settled whole months come from the monthly summary that every change of a case
 keeps current (domain.stat_summary). The cases behind a figure are selected by the same
-conditions (case_condition), so a figure and its list of cases always agree.
+conditions (case_condition), so a figure and its list of cases always agree (满意率's two
+counts are of parties: their list has the cases those parties belong to, one row each).
 """
 
 from __future__ import annotations
@@ -74,6 +83,7 @@ from models import (
     FollowUp,
     JudicialConfirmation,
     Organisation,
+    PartyFeedback,
     Region,
     ScreeningRound,
     User,
@@ -90,6 +100,7 @@ from models.enums import (
     RegionLevel,
     Role,
     Ruling,
+    Satisfaction,
     Source,
 )
 from models.states import CaseState
@@ -246,6 +257,8 @@ class Figures:
     screening_found: int = 0
     response_due: int = 0
     responded_in_time: int = 0
+    answered: int = 0  # parties who answered the satisfaction question
+    satisfied: int = 0  # of them, satisfied or basically satisfied
 
     def __add__(self, other: Figures) -> Figures:
         out = Figures(accepted_by_source=dict(self.accepted_by_source))
@@ -321,6 +334,17 @@ class Figures:
             _l("answered in time ÷ online applications due an answer"),
         )
 
+    @property
+    def satisfaction_rate(self) -> Rate:
+        return Rate(
+            self.satisfied,
+            self.answered,
+            _l(
+                "parties satisfied or basically satisfied ÷ parties who answered (their own "
+                "answers; follow-up visit notes not counted)"
+            ),
+        )
+
     def source_share(self, source: Source) -> Rate:
         return Rate(self.by_source(source), self.accepted, _l("of this source ÷ accepted"))
 
@@ -343,6 +367,8 @@ class Measure(enum.StrEnum):
     SCREENING_FOUND = "screening_found"
     RESPONSE_DUE = "response_due"
     RESPONDED_IN_TIME = "responded_in_time"
+    ANSWERED = "answered"
+    SATISFIED = "satisfied"
 
     @property
     def label(self):  # noqa: ANN201 - a LazyString
@@ -363,6 +389,8 @@ MEASURE_LABELS = {
     Measure.SCREENING_FOUND: _l("Found in screening"),
     Measure.RESPONSE_DUE: _l("Online applications due an answer"),
     Measure.RESPONDED_IN_TIME: _l("Answered in time"),
+    Measure.ANSWERED: _l("Parties who answered the satisfaction question"),
+    Measure.SATISFIED: _l("Parties satisfied or basically satisfied"),
 }
 
 
@@ -447,6 +475,12 @@ INDICATORS: tuple[Indicator, ...] = (
         "count",
         Measure.SCREENING_FOUND,
     ),
+    Indicator(
+        "satisfaction_rate",
+        _l("Satisfaction rate"),
+        "rate",
+        parts=(Measure.SATISFIED, Measure.ANSWERED),
+    ),
 )
 INDICATOR_BY_KEY = {i.key: i for i in INDICATORS}
 
@@ -473,6 +507,8 @@ MEASURE_FIELD = {
     Measure.SCREENING_FOUND: "screening_found",
     Measure.RESPONSE_DUE: "response_due",
     Measure.RESPONDED_IN_TIME: "responded_in_time",
+    Measure.ANSWERED: "answered",
+    Measure.SATISFIED: "satisfied",
 }
 
 
@@ -799,7 +835,20 @@ def case_condition(measure: Measure, period: Period, today: date) -> sa.ColumnEl
         return sa.and_(registered, online, _response_due(today))
     if measure == Measure.RESPONDED_IN_TIME:
         return sa.and_(registered, online, _response_due(today), _answered_in_time(period))
+    if measure in (Measure.ANSWERED, Measure.SATISFIED):
+        answers = sa.select(PartyFeedback.case_id).where(_answered(period))
+        if measure == Measure.SATISFIED:
+            answers = answers.where(PartyFeedback.satisfaction.in_(SATISFIED))
+        return sa.and_(NOT_MERGED, Case.id.in_(answers))
     raise ValueError(measure)
+
+
+# 满意率's numerator: satisfied or basically satisfied.
+SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY)
+
+
+def _answered(period: Period) -> sa.ColumnElement[bool]:
+    return _between(PartyFeedback.answered_at, period)
 
 
 # One counting date per case, so days and months add up and a figure's list has one row per
@@ -986,6 +1035,19 @@ def _run(
         stmt = sa.select(*keys, *measures.values()).where(
             case_condition(Measure.REGISTERED, period, today), *where
         )
+    elif family == "satisfaction":
+        if group.by_day:
+            keys.append(local_date(PartyFeedback.answered_at))
+        measures = {
+            "answered": sa.func.count(),
+            "satisfied": _sum_if(PartyFeedback.satisfaction.in_(SATISFIED)),
+        }
+        stmt = (
+            sa.select(*keys, *measures.values())
+            .select_from(PartyFeedback)
+            .join(Case, PartyFeedback.case_id == Case.id)
+            .where(_answered(period), NOT_MERGED, *where)
+        )
     else:
         raise ValueError(family)
     stmt = _grouped(stmt, group, keys)
@@ -997,7 +1059,15 @@ def _run(
     return out
 
 
-FAMILIES = ("accepted", "closed", "performed", "confirmed", "visits", "registered")
+FAMILIES = (
+    "accepted",
+    "closed",
+    "performed",
+    "confirmed",
+    "visits",
+    "registered",
+    "satisfaction",
+)
 
 
 def _add(figures: Figures, values: dict, source: Source | None = None) -> None:
@@ -1070,8 +1140,9 @@ def compute_many(
 
     use, area = _summary_plan(scope, filters, queried, region_depth)
     months, rest = _split(period, today) if use else ([], [period])
-    for piece in rest:
-        for family in families:
+    for family in families:
+        # A family the summary does not keep is counted from its rows over the whole period.
+        for piece in rest if family in _SUMMARY_FIELDS else [period]:
             for key, values in _run(family, scope, piece, filters, today, group):
                 collect(family, key, values)
     if months and len(queried) > 1 and db.engine.dialect.name == "postgresql":
@@ -1387,8 +1458,9 @@ def series(
     months, rest = _split(span, today, uncut) if use else ([], [span])
     group = _Group(by_day=True)
     days: dict[date, Figures] = defaultdict(Figures)
-    for piece in rest:
-        for family in FAMILIES:
+    for family in FAMILIES:
+        # A family the summary does not keep is counted from its rows over the whole span.
+        for piece in rest if family in _SUMMARY_FIELDS else [span]:
             for key, values in _run(family, scope, piece, filters, today, group):
                 day = key[0]
                 if isinstance(day, str):

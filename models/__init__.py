@@ -1,5 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
+from models.aftercase import PartyFeedback, PartyReport, ReportKind, Resolved
+from models.appointment import Appointment, AppointmentSlot, AppointmentStatus
 from models.assessment import (
     Assessment,
     AssessmentLine,
@@ -79,6 +81,13 @@ __all__ = [
     "ScheduledSession",
     "SessionResponse",
     "SessionStatus",
+    "Appointment",
+    "AppointmentSlot",
+    "AppointmentStatus",
+    "PartyFeedback",
+    "PartyReport",
+    "ReportKind",
+    "Resolved",
     "PartyAccess",
     "PartySubmission",
     "LibraryEntry",

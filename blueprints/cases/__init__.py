@@ -16,3 +16,4 @@ from blueprints.cases import experts  # noqa: E402,F401
 from blueprints.cases import library  # noqa: E402,F401
 from blueprints.cases import messages  # noqa: E402,F401
 from blueprints.cases import scheduling  # noqa: E402,F401
+from blueprints.cases import party_reports  # noqa: E402,F401

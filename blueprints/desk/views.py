@@ -21,10 +21,12 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from blueprints.actions import attach_error, run_action
+from blueprints.appointments.views import appointment_to_register, prefill_from_appointment
 from blueprints.desk import LAST_NUMBER_KEY, REGISTERED_KEY, bp
 from blueprints.desk.forms import REFERRAL_FORMS, RegisterForm
 from blueprints.htmx import htmx_target, render
 from blueprints.pagination import keyset_page
+from domain.appointments import registered as appointment_registered
 from domain.errors import ValidationFailed
 from domain.identity import IdentifierError
 from domain.ids import row_id
@@ -172,6 +174,14 @@ def register(kind: str | None = None):
     booking = reception_booking(request.args.get("booking")) if kind is None else None
     if booking is not None and request.method == "GET":
         prefill_from_booking(form, booking)
+    # A citizen's appointment (预约调解) registered as a case (blueprints/appointments).
+    appointment = (
+        appointment_to_register(request.args.get("appointment"))
+        if kind is None and booking is None
+        else None
+    )
+    if appointment is not None and request.method == "GET":
+        prefill_from_appointment(form, appointment)
     action = request.form.get("action", "") if request.method == "POST" else ""
     if action == "check":
         # "Check for earlier cases" without JS: the same form again, with the matches.
@@ -216,6 +226,10 @@ def register(kind: str | None = None):
                 ),
                 booking is not None
                 and visit_registered(booking, done["case"], current_user._get_current_object()),
+                appointment is not None
+                and appointment_registered(
+                    current_user._get_current_object(), appointment, done["case"]
+                ),
             )
         )
         if error is None:
@@ -228,6 +242,7 @@ def register(kind: str | None = None):
         kind=kind,
         related=earlier_cases(request.form) if request.form else None,
         booking=booking,
+        appointment=appointment,
     )
 
 

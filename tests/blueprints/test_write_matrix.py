@@ -178,6 +178,16 @@ def _meeting_decision(world):
     return case
 
 
+def _reported(world):
+    """Agreed, the applicant reports that the other side does not perform (to handle)."""
+    from domain.satisfaction import send_report
+    from models.aftercase import ReportKind
+
+    case = world.case(CaseState.AGREED)
+    send_report(case, case.applicants[0], ReportKind.NON_PERFORMANCE, "对方未按期付款")
+    return case
+
+
 CASES: dict[str, Callable] = {
     "registered": lambda w: w.case(CaseState.REGISTERED),
     "not_accepted": lambda w: w.case(CaseState.NOT_ACCEPTED),
@@ -194,6 +204,7 @@ CASES: dict[str, Callable] = {
     "joint_mediation": lambda w: w.case(CaseState.JOINT_MEDIATION),
     "agreed_written": lambda w: w.case(CaseState.AGREED),
     "agreed_oral": lambda w: w.case(CaseState.AGREED, oral=True),
+    "agreed_reported": _reported,
     "failed": lambda w: w.case(CaseState.FAILED),
     "refused": lambda w: w.case(CaseState.REFUSED),
     "terminated": lambda w: w.case(CaseState.TERMINATED),

@@ -253,3 +253,34 @@ def test_a_scheduled_session_reaches_the_parties_and_the_day_before_again(world,
     tomorrow = _rows(db, Outbox, case_id=case.id, kind="session_tomorrow")
     assert {r.party_id for r in tomorrow} == {p.id for p in case.principals}
     assert len(tomorrow) == len(case.principals)
+
+
+def test_mediation_ended_asks_the_parties_and_a_report_reaches_the_mediator(world, db):
+    """Mediation ended: the closing message and the satisfaction survey to each party who
+    opted in; a party's report to the mediator lands in the mediator's inbox."""
+    from domain import closing, satisfaction
+    from models.enums import ClosureReason
+
+    case = world.case(CaseState.MEDIATING)
+    applicant = case.applicants[0]
+    notifications.set_preference(
+        applicant, sms=True, email=False, email_address=None, language="zh_Hans"
+    )
+    db.session.commit()
+    closing.terminate(
+        case,
+        world.mediator,
+        version=None,
+        reason=ClosureReason.PERIOD_EXPIRED,
+        note="期满未同意延长",
+    )
+    db.session.commit()
+    kinds = sorted(r.kind for r in _rows(db, Outbox, case_id=case.id, party_id=applicant.id))
+    assert kinds == ["closing", "satisfaction"]
+    satisfaction.send_report(
+        case, applicant, satisfaction.ReportKind.CONTEST, "调解员没有听我们的意见"
+    )
+    db.session.commit()
+    assert "party_report" in [
+        n.kind for n in _rows(db, Notification, user_id=world.mediator.id, case_id=case.id)
+    ]
