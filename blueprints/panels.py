@@ -32,6 +32,7 @@ ORDER = (
     "dispatch",
     "assign_mediator",
     "consent",
+    "messages",
     "mediators",
     "recusal",
     "session",

@@ -263,6 +263,10 @@ def terminate(
     case.closure_reason = reason
     case.closed_at = now or utcnow()
     schedule_closing_follow_ups(case, local_today(case.closed_at))
+    # A party's request to end mediation (PML Art. 23) is answered by ending it.
+    from domain.party_area import settle_on_close  # noqa: PLC0415 - party_area imports closing's peers
+
+    settle_on_close(case, actor, reason)
 
 
 def archive_gaps(case: Case) -> list:

@@ -41,6 +41,7 @@ from models.ledger import LedgerDirection, LedgerLog
 from models.library import LibraryEntry, LibraryStatus
 from models.matter import ImmutableMatterEventError, MatterEvent
 from models.organisation import Organisation
+from models.party_area import CaseMessage, EndRequest
 from models.prevention import (
     RiskWarning,
     ScreeningCadence,
@@ -69,6 +70,8 @@ from models.subsidy import Difficulty, SubsidyRate
 from models.user import StaffSession, User
 
 __all__ = [
+    "CaseMessage",
+    "EndRequest",
     "PartyAccess",
     "PartySubmission",
     "LibraryEntry",

@@ -14,3 +14,4 @@ from blueprints.cases import service  # noqa: E402,F401
 from blueprints.cases import invitations  # noqa: E402,F401
 from blueprints.cases import experts  # noqa: E402,F401
 from blueprints.cases import library  # noqa: E402,F401
+from blueprints.cases import messages  # noqa: E402,F401
