@@ -46,6 +46,7 @@ from demo.leadership import load_leadership
 from demo.library import load_library
 from demo.notices import served_notices
 from demo.organisations import load_organisations, load_users
+from demo.party_messages import load_party_messages
 from demo.places import load_regions
 from demo.prevention import load_prevention
 from demo.respondents import load_invitations
@@ -116,3 +117,4 @@ def _build(world: DemoWorld) -> None:
     load_leadership(world)  # 包案, 督办单, a joint meeting, a reception day: at the real time
     load_invitations(world)  # a respondent invited to answer online (respondents.py)
     load_library(world)  # the typical-case library: two published, one waiting for review
+    load_party_messages(world)  # the invited respondent's thread with the mediator
