@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from domain import agreements
 from domain.errors import NotPermitted, ValidationFailed
 from domain.identity import mask_address, mask_id_number, mask_phone
-from domain.permissions import Work, may
+from domain.permissions import Work, case_scope, may
 from domain.respondents import MAX_FILES_PER_PARTY
 from domain.states import Action
 from domain.timeline import record, transition
@@ -201,8 +201,6 @@ def open_requests(case: Case) -> list[EndRequest]:
 def party_requests(user: User, limit: int = 50) -> list[EndRequest]:
     """The parties' open requests to end mediation on the open cases in `user`'s scope (the
     workbench's task list), oldest first."""
-    from domain.permissions import case_scope
-
     return db.session.scalars(
         sa.select(EndRequest)
         .join(Case, Case.id == EndRequest.case_id)
