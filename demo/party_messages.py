@@ -20,9 +20,11 @@ def load_party_messages(world: DemoWorld) -> None:
         return
     number, _name, _code = world.result.invitation_codes[0]
     case = db.session.scalar(sa.select(Case).where(Case.number == number))
-    mediator = world.users.get("mediator")
     party = next((p for p in case.respondents if not p.withdrawn), None) if case else None
-    if party is None or mediator is None or not party_area.may_converse(mediator, case):
+    # Whoever holds the case answers: its mediator, or the desk before dispatch.
+    staff = [world.users.get(u) for u in ("mediator", "clerk")]
+    mediator = next((u for u in staff if u and party_area.may_converse(u, case)), None)
+    if party is None or mediator is None:
         return
     party_area.send_message(
         case,
