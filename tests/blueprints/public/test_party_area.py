@@ -217,3 +217,17 @@ def test_no_door_no_area(client):
     assert client.post("/status/message", data={"message-body": "x"}).status_code == 303
     assert client.get("/respond/file/1").status_code == 303
     assert client.get("/status/agreement").status_code == 303
+
+
+def test_withdrawn_case_owes_no_notice_and_archives(world, db):
+    from domain import documents, party_area, serving
+    from domain.closing import archive_gaps
+    from models.enums import DocumentKind
+
+    case = world.case(CaseState.REGISTERED)
+    party_area.withdraw_application(case, party_area.applicant_party(case), "已和好")
+    db.session.commit()
+    assert not serving.owes_notice(case)
+    kinds = {s.kind for s in documents.applicable(case)}
+    assert DocumentKind.NON_ACCEPTANCE not in kinds
+    assert all("notice" not in str(g).lower() for g in archive_gaps(case))
