@@ -32,6 +32,7 @@ ORDER = (
     "dispatch",
     "assign_mediator",
     "consent",
+    "messages",
     "mediators",
     "recusal",
     "schedule",
@@ -53,7 +54,7 @@ ORDER = (
     "library",
     "links",
     "documents",
-    "messages",
+    "outbox",
     "reset_code",
     "merged_timelines",
 )

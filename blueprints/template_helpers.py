@@ -15,6 +15,7 @@ from domain.codes import format_query_code
 from domain.corrections import FIELD_LABELS, PII_FIELDS
 from domain.identity import mask_address, mask_id_number, mask_phone
 from domain.next_step import next_step
+from domain.party_area import open_requests
 from domain.permissions import may_register
 from domain.referrals import feedback_urgency
 from domain.risk import FIELD_LABELS as RISK_FIELD_LABELS
@@ -325,6 +326,7 @@ GLOBALS = {
     "page_url": page_url,
     "centre_phone": centre_phone,
     "event_text": event_text,
+    "open_end_requests": open_requests,
     "exclusions": exclusions,
     "correction_rows": correction_rows,
     "CaseState": CaseState,

@@ -51,6 +51,7 @@ from demo.library import load_library
 from demo.notices import served_notices
 from demo.notifications import load_notifications
 from demo.organisations import load_organisations, load_users
+from demo.party_messages import load_party_messages
 from demo.places import load_regions
 from demo.prevention import load_prevention
 from demo.respondents import load_invitations
@@ -125,4 +126,5 @@ def _build(world: DemoWorld) -> None:
     load_library(world)  # the typical-case library: two published, one waiting for review
     load_sessions(world)  # a video session scheduled on the invited respondent's case
     load_satisfaction(world)  # parties' answers, a report, visiting slots and bookings
+    load_party_messages(world)  # the invited respondent's thread with the mediator
     load_notifications(world)  # the staff inboxes: today's reminders (notifications.py)

@@ -15,6 +15,7 @@ from domain.aftercare import schedule_closing_follow_ups
 from domain.calendar import local_today
 from domain.clocks import extend_clock, resume_clock, suspend_clock
 from domain.errors import NotPermitted, ValidationFailed
+from domain.party_area import settle_on_close
 from domain.permissions import Work, may
 from domain.referrals import feedback_gaps
 from domain.risk import archive_gaps as risk_gaps
@@ -263,6 +264,8 @@ def terminate(
     case.closure_reason = reason
     case.closed_at = now or utcnow()
     schedule_closing_follow_ups(case, local_today(case.closed_at))
+    # A party's request to end mediation (PML Art. 23) is answered by ending it.
+    settle_on_close(case, actor, reason)
 
 
 def archive_gaps(case: Case) -> list:

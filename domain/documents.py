@@ -36,6 +36,7 @@ from models import Case, Document, FileSequence, User
 from models.enums import (
     AgreementKind,
     Channel,
+    ClosureReason,
     DocumentKind,
     PartyKind,
     ReferralKind,
@@ -91,7 +92,9 @@ def _subjects(case: Case) -> list[Subject]:
         for r in case.police_reports
     ]
     if case.state == CaseState.NOT_ACCEPTED:
-        out.append(Subject(DocumentKind.NON_ACCEPTANCE))
+        # No decision not to accept when the applicant withdrew before acceptance.
+        if case.closure_reason != ClosureReason.PARTY_WITHDREW:
+            out.append(Subject(DocumentKind.NON_ACCEPTANCE))
         if court:
             out.append(Subject(DocumentKind.COURT_REPORT))
         return out + reports

@@ -60,6 +60,7 @@ STAFF_KINDS = {
     "party_answered": _l("A party answered online on case %(case)s."),
     "party_message": _l("A party sent a message on case %(case)s."),
     "party_report": _l("A party reported to the mediator on case %(case)s: see the case."),
+    "ask_to_end": _l("A party asked to end mediation on case %(case)s (PML Art. 23)."),
     "session_answer": _l("A party answered the session invitation on case %(case)s."),
     "follow_up_due": _l("A follow-up visit on case %(case)s is due on %(due)s."),
 }
@@ -96,6 +97,14 @@ CITIZEN_KINDS = {
         _l("Mediation session, case %(case)s"),
         _l("A mediation session of case %(case)s is scheduled: %(when)s. See the case page."),
     ),
+    "staff_message": (
+        _l("A message from your mediator, case %(case)s"),
+        _l("Your mediator sent you a message on case %(case)s. Read it on your case page."),
+    ),
+    "shared_file": (
+        _l("New material to read, case %(case)s"),
+        _l("The mediator shared the other side's material on case %(case)s. See your case page."),
+    ),
     "session_cancelled": (
         _l("Mediation session cancelled, case %(case)s"),
         _l("The mediation session of case %(case)s on %(when)s is cancelled. See the case page."),
@@ -126,6 +135,8 @@ MESSAGE_LABELS = {
     "invitation": _l("Invitation"),
     "session_notice": _l("Session notice"),
     "session_cancelled": _l("Session cancelled"),
+    "staff_message": _l("Message from the mediator"),
+    "shared_file": _l("Material shared"),
     "session_tomorrow": _l("Session tomorrow"),
     "agreement": _l("Agreement"),
     "closing": _l("Closing"),
@@ -207,6 +218,15 @@ def the_party(case: Case, event: Event) -> list[Party]:
     return [p for p in case.parties if p.id == pid]
 
 
+def _other_side(case: Case, event: Event) -> list[Party]:
+    """The principals on the other side from the party named in the event."""
+    pid = event.data.get("party_id")
+    owner = next((p for p in case.parties if p.id == pid), None)
+    if owner is None:
+        return []
+    return [p for p in case.principals if p.role != owner.role]
+
+
 def _online(case: Case, event: Event) -> bool:  # noqa: ARG001
     return event.data.get("via") == "party_online"
 
@@ -263,6 +283,10 @@ RULES: dict[str, Rule] = {
     Action.RECORD_FAILURE: Rule(citizen="closing", survey=True),
     Action.TERMINATE: Rule(citizen="closing", survey=True),
     Action.PARTY_REPORT: Rule(staff="party_report"),
+    Action.PARTY_MESSAGE: Rule(staff="party_message"),
+    Action.ASK_TO_END: Rule(staff="ask_to_end"),
+    Action.STAFF_MESSAGE: Rule(citizen="staff_message", parties=the_party),
+    Action.SHARE_UPLOAD: Rule(citizen="shared_file", parties=_other_side),
     Action.SCHEDULE_SESSION: Rule(citizen="session_notice", params=_session_when),
     Action.RESCHEDULE_SESSION: Rule(citizen="session_notice", params=_session_when),
     Action.CANCEL_SESSION: Rule(citizen="session_cancelled", params=_session_when),

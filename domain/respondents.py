@@ -29,7 +29,6 @@ from domain.consent import CONSENT_STATES, can_record_consent
 from domain.errors import NotPermitted, ValidationFailed
 from domain.states import Action
 from domain.timeline import record
-from domain.uploads import check_upload
 from domain.versioning import check_version
 from extensions import db
 from models import Case, Party, PartyAccess, PartySubmission, User
@@ -178,47 +177,6 @@ def give_account(case: Case, party: Party, text: str | None) -> PartySubmission:
             "party_id": party.id,
             "party": party.name,
             "submission_id": row.id,
-            "via": "party_online",
-        },
-    )
-    return row
-
-
-def upload_material(case: Case, party: Party, content: bytes) -> PartySubmission:
-    """A file the respondent sends (PDF, JPEG or PNG, checked by content: domain.uploads).
-    Raises ValidationFailed (field "file")."""
-    _still_open(case)
-    count = db.session.scalar(
-        sa.select(sa.func.count(PartySubmission.id)).where(
-            PartySubmission.party_id == party.id, PartySubmission.media_type.is_not(None)
-        )
-    )
-    if count >= MAX_FILES_PER_PARTY:
-        raise ValidationFailed(
-            _l("You have sent %(num)d files: bring the rest to the centre.", num=count),
-            field="file",
-        )
-    checked = check_upload(content)
-    row = PartySubmission(
-        case_id=case.id,
-        party_id=party.id,
-        media_type=checked.media_type,
-        content=content,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        pages=checked.pages,
-    )
-    db.session.add(row)
-    db.session.flush()
-    record(
-        case,
-        Action.PARTY_UPLOAD,
-        None,
-        data={
-            "party_id": party.id,
-            "party": party.name,
-            "submission_id": row.id,
-            "media_type": checked.media_type,
             "via": "party_online",
         },
     )

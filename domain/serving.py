@@ -68,6 +68,8 @@ def owes_notice(case: Case) -> bool:
         case.closure_reason is not None
         and case.agreement is None
         and case.closure_reason not in NO_NOTICE
+        # An application withdrawn before acceptance: mediation never began.
+        and not (case.closure_reason == ClosureReason.PARTY_WITHDREW and case.accepted_at is None)
     )
 
 

@@ -108,6 +108,15 @@ class Action(enum.StrEnum):
     INVITE_PARTY = "invite_party"
     PARTY_ACCOUNT = "party_account"
     PARTY_UPLOAD = "party_upload"
+    # The parties' own area: messages with the mediator, sharing a party's file with the other
+    # side, a party asking that mediation end (PML Art. 23), the applicant withdrawing before
+    # acceptance.
+    PARTY_MESSAGE = "party_message"
+    STAFF_MESSAGE = "staff_message"
+    SHARE_UPLOAD = "share_upload"
+    ASK_TO_END = "ask_to_end"
+    HANDLE_END_REQUEST = "handle_end_request"
+    WITHDRAW_APPLICATION = "withdraw_application"
     # The typical-case library (典型案例库): the closed case proposed, published, returned to
     # the mediator, withdrawn from the public site. Not state changes; internal.
     LIBRARY_PROPOSE = "library_propose"
@@ -210,7 +219,13 @@ ACTION_LABELS = {
     Action.RECORD_EXPERT_ADVICE: _l("Expert's advice recorded"),
     Action.INVITE_PARTY: _l("Respondent invited to answer online"),
     Action.PARTY_ACCOUNT: _l("Respondent gave their account online"),
-    Action.PARTY_UPLOAD: _l("Respondent uploaded material online"),
+    Action.PARTY_UPLOAD: _l("A party uploaded material online"),
+    Action.PARTY_MESSAGE: _l("A party sent a message to the mediator"),
+    Action.STAFF_MESSAGE: _l("The mediator sent a message to a party"),
+    Action.SHARE_UPLOAD: _l("A party's file shared with the other side"),
+    Action.ASK_TO_END: _l("A party asked to end mediation"),
+    Action.HANDLE_END_REQUEST: _l("A party's request to end mediation handled"),
+    Action.WITHDRAW_APPLICATION: _l("Application withdrawn by the applicant"),
     Action.LIBRARY_PROPOSE: _l("Proposed for the typical-case library"),
     Action.LIBRARY_PUBLISH: _l("Published in the typical-case library"),
     Action.LIBRARY_RETURN: _l("Library proposal returned to the mediator"),
@@ -230,6 +245,9 @@ ACTION_LABELS = {
 TRANSITIONS: dict[tuple[CaseState, Action], CaseState] = {
     (CaseState.REGISTERED, Action.ACCEPT): CaseState.ACCEPTED,
     (CaseState.REGISTERED, Action.NOT_ACCEPT): CaseState.NOT_ACCEPTED,
+    # Withdrawn before acceptance: never accepted, so it ends where a case not accepted ends
+    # (closure reason: the party withdrew).
+    (CaseState.REGISTERED, Action.WITHDRAW_APPLICATION): CaseState.NOT_ACCEPTED,
     (CaseState.ACCEPTED, Action.DISPATCH): CaseState.DISPATCHED,
     (CaseState.DISPATCHED, Action.DISPATCH): CaseState.DISPATCHED,
     (CaseState.DISPATCHED, Action.ASSIGN): CaseState.MEDIATING,

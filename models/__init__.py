@@ -44,6 +44,7 @@ from models.library import LibraryEntry, LibraryStatus
 from models.matter import ImmutableMatterEventError, MatterEvent
 from models.notify import ContactPreference, Notification, Outbox, ReminderSent
 from models.organisation import Organisation
+from models.party_area import CaseMessage, EndRequest
 from models.prevention import (
     RiskWarning,
     ScreeningCadence,
@@ -88,6 +89,8 @@ __all__ = [
     "PartyReport",
     "ReportKind",
     "Resolved",
+    "CaseMessage",
+    "EndRequest",
     "PartyAccess",
     "PartySubmission",
     "LibraryEntry",

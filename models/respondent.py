@@ -53,6 +53,10 @@ class PartySubmission(db.Model):
     size: Mapped[int | None]
     sha256: Mapped[str | None] = mapped_column(sa.String(64))
     pages: Mapped[int | None]
+    # A file shown to the other side too, when the mediator shared it (None: only the party
+    # who sent it and staff see it).
+    shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    shared_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
 
     case: Mapped[Case] = relationship()
     party: Mapped[Party] = relationship()

@@ -15,5 +15,6 @@ from blueprints.cases import invitations  # noqa: E402,F401
 from blueprints.cases import experts  # noqa: E402,F401
 from blueprints.cases import library  # noqa: E402,F401
 from blueprints.cases import messages  # noqa: E402,F401
+from blueprints.cases import outbox  # noqa: E402,F401
 from blueprints.cases import scheduling  # noqa: E402,F401
 from blueprints.cases import party_reports  # noqa: E402,F401

@@ -7,6 +7,7 @@ from blueprints.public import (  # noqa: E402,F401
     appointments,
     contact,
     library,
+    party_area,
     receipt,
     reception,
     respond,

@@ -11,14 +11,13 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from blueprints.actions import attach_error
 from blueprints.forms import SelectChoice, TrimmedForm
 from blueprints.htmx import redirect_303
-from blueprints.public import bp
+from blueprints.public import bp, party_forms
 from blueprints.public.forms import LookupForm
 from blueprints.public.retry import retried
 from domain import consent, document_data, respondents
@@ -54,13 +53,6 @@ class AccountForm(TrimmedForm):
     )
 
 
-class MaterialForm(TrimmedForm):
-    file = FileField(
-        _l("File (PDF, JPEG or PNG, up to 10 MB)"),
-        render_kw={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"},
-    )
-
-
 def _party() -> Party | None:
     held = session.get(ACCESS_KEY)
     if not isinstance(held, dict):
@@ -93,7 +85,6 @@ def _page(party: Party, **forms):
     context = document_data.context(case, DocumentKind.NOTICE)
     answer = forms.get("answer") or AnswerForm(formdata=None, prefix="answer")
     account = forms.get("account") or AccountForm(formdata=None, prefix="account")
-    material = forms.get("material") or MaterialForm(formdata=None, prefix="material")
     status = 400 if forms else 200
     return (
         render_template(
@@ -102,7 +93,7 @@ def _page(party: Party, **forms):
             open=respondents.door_open(case),
             answer=answer,
             account=account,
-            material=material,
+            area=party_forms.area("respond", case, party, forms),
             sent=respondents.submissions(case, party),
             committee_name=context["committee_name"],
             organisation=context["organisation"],
@@ -172,23 +163,6 @@ def respond_account():
         flash(_("Your account was sent to the centre."), "success")
         return redirect_303(url_for("public.respond_case"))
     return _page(party, account=form)
-
-
-@bp.route("/respond/material", methods=["POST"])
-def respond_material():
-    """A file the respondent sends (PDF, JPEG or PNG, checked by its content)."""
-    party = _party()
-    if party is None:
-        return redirect_303(url_for("public.respond"))
-    form = MaterialForm(prefix="material")
-    if form.validate_on_submit():
-        upload = form.file.data
-        content = upload.read() if upload and hasattr(upload, "read") else b""
-        if _run(form, lambda: respondents.upload_material(party.case, party, content)):
-            return _page(party, material=form)
-        flash(_("Your file was sent to the centre."), "success")
-        return redirect_303(url_for("public.respond_case"))
-    return _page(party, material=form)
 
 
 @bp.route("/respond/leave", methods=["POST"])

@@ -21,7 +21,7 @@ from flask import (
 from blueprints.auth.views import _safe_next
 from blueprints.htmx import is_htmx, redirect_303, render
 from blueprints.parties import edit_lists
-from blueprints.public import bp
+from blueprints.public import bp, party_forms
 from blueprints.public.forms import ApplicationForm, LookupForm
 from blueprints.public.places import place_choices, selected_region
 from blueprints.public.receipt import held_receipt, keep_receipt
@@ -31,6 +31,7 @@ from domain.errors import ValidationFailed
 from domain.identity import IdentifierError
 from domain.intake import CaseData, filed_application, submit_application
 from domain.links import merged_into
+from domain.party_area import applicant_party, may_withdraw
 from extensions import csrf, db, limiter
 from models import Case, Event
 from models.enums import DisputeType, PartyRole
@@ -211,14 +212,9 @@ def lookup():
     )
 
 
-@bp.route("/status")
-@retried()
-def status():
-    """The public status and citizen-visible timeline of the case unlocked in this session."""
-    number = session.get("case_access")
-    case = db.session.scalar(sa.select(Case).where(Case.number == number)) if number else None
-    if case is None:
-        return redirect(url_for("public.lookup"))
+def status_page(case: Case, failed: dict | None = None, *, code: int | None = None):
+    """The status page of `case`, with the applicant's party area; `failed` puts a refused
+    form of that area back with what was typed (answered 400, or `code`)."""
     events = db.session.scalars(
         sa.select(Event).where(Event.case_id == case.id, Event.public.is_(True)).order_by(Event.id)
     ).all()
@@ -233,9 +229,34 @@ def status():
         if into is not None
         else []
     )
-    return render_template(
-        "public/status.html", case=case, events=events, into=into, into_events=into_events
+    page = render_template(
+        "public/status.html",
+        case=case,
+        events=events,
+        into=into,
+        into_events=into_events,
+        area=party_forms.area("status", case, applicant_party(case), failed),
+        may_withdraw=may_withdraw(case),
     )
+    return page, code or (400 if failed else 200)
+
+
+def status_case() -> Case | None:
+    """The case unlocked in this browser session with its number and query code."""
+    number = session.get("case_access")
+    if not isinstance(number, str):
+        return None
+    return db.session.scalar(sa.select(Case).where(Case.number == number))
+
+
+@bp.route("/status")
+@retried()
+def status():
+    """The public status and citizen-visible timeline of the case unlocked in this session."""
+    case = status_case()
+    if case is None:
+        return redirect(url_for("public.lookup"))
+    return status_page(case)
 
 
 @bp.route("/status/leave", methods=["POST"])

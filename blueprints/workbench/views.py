@@ -19,6 +19,7 @@ from blueprints.pagination import keyset_page
 from blueprints.workbench import bp
 from domain import aftercare, dispatch
 from domain.clocks import due_soon_condition, local_today, overdue_condition
+from domain.party_area import party_requests
 from domain.permissions import case_scope
 from domain.transfers import incoming_transfers
 from extensions import db
@@ -146,4 +147,5 @@ def queue():
         choices=choices,
         summary=_summary(user),
         transfers=incoming_transfers(user) if director else [],
+        party_requests=party_requests(user),
     )

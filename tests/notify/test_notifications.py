@@ -284,3 +284,27 @@ def test_mediation_ended_asks_the_parties_and_a_report_reaches_the_mediator(worl
     assert "party_report" in [
         n.kind for n in _rows(db, Notification, user_id=world.mediator.id, case_id=case.id)
     ]
+
+
+def test_party_messages_reach_the_mediator_and_replies_the_party(world, db):
+    """A party's message and request to end reach the mediator's inbox; the mediator's reply
+    reaches that party (opted in), never the other side."""
+    from domain import party_area
+
+    case = world.case(CaseState.MEDIATING)
+    applicant = case.applicants[0]
+    respondent = next(p for p in case.principals if p is not applicant and p.role != applicant.role)
+    for party in (applicant, respondent):
+        notifications.set_preference(
+            party, sms=True, email=False, email_address=None, language="zh_Hans"
+        )
+    db.session.commit()
+    party_area.send_message(case, respondent, "我想改个时间谈")
+    party_area.ask_to_end(case, respondent, "不想调了")
+    db.session.commit()
+    kinds = [n.kind for n in _rows(db, Notification, user_id=world.mediator.id, case_id=case.id)]
+    assert "party_message" in kinds and "ask_to_end" in kinds
+    party_area.reply(case, respondent, world.mediator, "好的，请周三来")
+    db.session.commit()
+    sent = _rows(db, Outbox, case_id=case.id, kind="staff_message")
+    assert [r.party_id for r in sent] == [respondent.id]

@@ -186,4 +186,4 @@ def test_case_page_shows_the_messages_masked(world, db, login, client):
     _failed(db, case)
     login("clerk")
     html = client.get(f"/cases/{case.number}").get_data(as_text=True)
-    assert 'id="panel-messages"' in html and "138****5678" in html and "13812345678" not in html
+    assert 'id="panel-outbox"' in html and "138****5678" in html and "13812345678" not in html

@@ -70,7 +70,8 @@ def test_status_shows_only_public_events_and_no_internal_notes(world, client, db
     page = client.get("/status").get_data(as_text=True)
     assert "双方分歧过大" not in page  # the internal failure reason
     assert "双方陈述事实" not in page  # session notes
-    assert world.mediator.name not in page  # assignment is internal
+    # The assignment is internal; the party is told their mediator's name once (issue 17).
+    assert page.count(world.mediator.name) == 1 and "Your mediator" in page
     assert world.village_committee.name in page  # dispatch is public
 
 
