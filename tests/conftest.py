@@ -74,10 +74,12 @@ def _wipe(app):
 
 @pytest.fixture(autouse=True)
 def _ctx(request, app):
-    """Each test runs inside an app context and leaves an empty database behind."""
+    """Each test runs inside an app context and leaves an empty database behind (a module
+    marked `seeded` shares one world between its tests and wipes it itself)."""
     if "no_db" in request.keywords:
         yield
         return
+    keep = "seeded" in request.keywords
     # A request context asking for English: domain messages read as their source strings.
     ctx = app.test_request_context(headers={"Accept-Language": "en"})
     ctx.push()
@@ -87,7 +89,8 @@ def _ctx(request, app):
         _db.session.rollback()
         _db.session.remove()
         ctx.pop()
-        _wipe(app)
+        if not keep:
+            _wipe(app)
 
 
 @pytest.fixture
