@@ -18,8 +18,10 @@ jobs_cli = AppGroup("jobs", help="Background jobs: the worker, the outbox, the r
 @with_appcontext
 def worker_command(workers: int, no_periodic: bool) -> None:
     """Run the Huey consumer: sends messages, retries, reminders."""
-    from jobs import huey
+    from jobs import huey, shared_storage
 
+    if not shared_storage():
+        huey.flush_locks()  # the only worker of the embedded queue: no lock is anyone else's
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     for name in ("huey", "jiefen"):
         logging.getLogger(name).disabled = False

@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
 from huey.exceptions import TaskLockedException
 
@@ -49,9 +50,37 @@ def init_app(app) -> None:
 
 
 def _context():
+    """A fresh app context (so a database session of its own: a task runs inline right after
+    the caller's commit) of the caller's app when there is one, else of the app the worker
+    was started with."""
+    if has_app_context():
+        return current_app._get_current_object().app_context()
     if _app is None:
         raise RuntimeError("jobs.init_app(app) was not called")
     return _app.app_context()
+
+
+def _enqueue(outbox_id: int) -> None:
+    """Send now in this process when the running app says so (JOBS_IMMEDIATE: the tests), else
+    put the task on the queue. Decided per call, by the app at hand: several apps in one
+    process (the test suite) share the one Huey instance."""
+    if has_app_context() and current_app.config.get("JOBS_IMMEDIATE"):
+        send_message.call_local(outbox_id)
+    else:
+        send_message(outbox_id)
+
+
+def shared_storage() -> bool:
+    """Redis: several workers (on several servers) share the queue and its locks."""
+    return isinstance(huey, RedisHuey) and not huey.immediate
+
+
+def _lock(name: str, ttl: int):
+    """The lock that makes a periodic task run once however many workers there are. On Redis
+    it expires after `ttl` seconds (a worker killed mid-task does not hold it forever); the
+    embedded SQLite queue has one worker and cannot expire a lock, so `flask jobs worker`
+    clears its locks when it starts (cli_jobs.py)."""
+    return huey.lock_task(name, ttl=ttl if shared_storage() else None)
 
 
 @huey.task()
@@ -68,7 +97,7 @@ def sweep_outbox() -> None:
     from domain import notifications
 
     try:
-        with huey.lock_task("outbox-sweep", ttl=900), _context():
+        with _lock("outbox-sweep", ttl=900), _context():
             notifications.sweep()
     except TaskLockedException:
         log.info("outbox sweep already running elsewhere")
@@ -80,7 +109,7 @@ def reminders() -> None:
     from domain import notifications
 
     try:
-        with huey.lock_task("reminders", ttl=3000), _context():
+        with _lock("reminders", ttl=3000), _context():
             notifications.run_reminders()
     except TaskLockedException:
         log.info("reminders already running elsewhere")
@@ -113,7 +142,7 @@ def _after_commit(session) -> None:
     ids = session.info.pop("outbox_ids", None)
     for outbox_id in ids or ():
         try:
-            send_message(outbox_id)
+            _enqueue(outbox_id)
         except Exception:  # the queue is down: the periodic sweep sends it later
             log.exception("could not enqueue message %s; the sweep will send it", outbox_id)
 

@@ -7,7 +7,7 @@ from datetime import datetime as datetime_cls
 from urllib.parse import urlencode
 
 from flask import current_app, request
-from flask_babel import LazyString, format_date, format_datetime, get_locale, gettext
+from flask_babel import LazyString, format_date, format_datetime, format_time, get_locale, gettext
 from wtforms import FieldList
 
 from domain.clocks import case_urgency, days_left, local_today, unknown_holiday_years, urgency
@@ -345,6 +345,8 @@ FILTERS = {
     "query_code": format_query_code,
     "date": lambda d, fmt="medium": format_date(d, fmt) if d else "",
     "datetime": lambda d, fmt="medium": format_datetime(d, fmt) if d else "",
+    # A meeting's time as citizens read it: the date in words and the hour, no seconds.
+    "when": lambda d: f"{format_date(d, 'long')} {format_time(d, 'short')}" if d else "",
 }
 
 

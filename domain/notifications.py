@@ -44,6 +44,7 @@ from models.notify import (
     Outbox,
     ReminderSent,
 )
+from models.scheduling import ScheduledSession
 from models.types import utcnow
 
 log = logging.getLogger("jiefen.notify")
@@ -60,6 +61,10 @@ STAFF_KINDS = {
     "party_answered": _l("A party answered online on case %(case)s."),
     "party_message": _l("A party sent a message on case %(case)s."),
     "party_report": _l("A party reported to the mediator on case %(case)s: see the case."),
+    "library_proposal": _l(
+        "Case %(case)s is proposed for the typical-case library: review its anonymised text."
+    ),
+    "library_returned": _l("The library proposal of case %(case)s was returned to you."),
     "ask_to_end": _l("A party asked to end mediation on case %(case)s (PML Art. 23)."),
     "session_answer": _l("A party answered the session invitation on case %(case)s."),
     "follow_up_due": _l("A follow-up visit on case %(case)s is due on %(due)s."),
@@ -109,6 +114,13 @@ CITIZEN_KINDS = {
         _l("Mediation session cancelled, case %(case)s"),
         _l("The mediation session of case %(case)s on %(when)s is cancelled. See the case page."),
     ),
+    "appointment_tomorrow": (
+        _l("Your visit to the mediation centre is tomorrow"),
+        _l(
+            "Reminder: your visit to %(centre)s is tomorrow, %(when)s, at %(place)s. Booking "
+            "reference %(reference)s; cancel with it on the centre's site if you cannot come."
+        ),
+    ),
     "session_tomorrow": (
         _l("Mediation session tomorrow, case %(case)s"),
         _l("Reminder: the mediation session of case %(case)s is tomorrow, %(when)s."),
@@ -132,12 +144,13 @@ MESSAGE_LABELS = {
     "receipt": _l("Receipt"),
     "accepted": _l("Accepted"),
     "not_accepted": _l("Not accepted"),
-    "invitation": _l("Invitation"),
+    "invitation": _l("Invitation to mediation"),
     "session_notice": _l("Session notice"),
     "session_cancelled": _l("Session cancelled"),
     "staff_message": _l("Message from the mediator"),
     "shared_file": _l("Material shared"),
     "session_tomorrow": _l("Session tomorrow"),
+    "appointment_tomorrow": _l("Visit tomorrow"),
     "agreement": _l("Agreement"),
     "closing": _l("Closing"),
     "satisfaction": _l("Satisfaction survey"),
@@ -161,7 +174,7 @@ SECRET_PARAMS = ("code",)
 # ---- who is told ---------------------------------------------------------------------------
 
 
-def _directors(org_id: int | None) -> list[User]:
+def _staff_of(org_id: int | None, role: Role) -> list[User]:
     if org_id is None:
         return []
     return list(
@@ -169,16 +182,31 @@ def _directors(org_id: int | None) -> list[User]:
             sa.select(User).where(
                 User.organisation_id == org_id,
                 User.active.is_(True),
-                User.role == Role.DIRECTOR,
+                User.role == role,
             )
         )
     )
 
 
+def _directors(org_id: int | None) -> list[User]:
+    return _staff_of(org_id, Role.DIRECTOR)
+
+
 def case_staff(case: Case, event: Event | None = None) -> list[User]:  # noqa: ARG001
-    """The case's active mediators, else the handling organisation's directors."""
+    """Who holds the case: its active mediators; else the handling organisation's directors;
+    else (a case still at the desk, or a centre without a director) the desk that registered
+    it."""
     mediators = [m.user for m in case.mediators if m.active and m.user.active]
-    return mediators or _directors(case.handling_org_id)
+    return (
+        mediators
+        or _directors(case.handling_org_id)
+        or _staff_of(case.intake_org_id, Role.CLERK)
+        or _staff_of(case.handling_org_id, Role.CLERK)
+    )
+
+
+def _case_directors(case: Case, event: Event) -> list[User]:  # noqa: ARG001
+    return _directors(case.handling_org_id)
 
 
 def _dispatched_to(case: Case, event: Event) -> list[User]:  # noqa: ARG001
@@ -241,8 +269,6 @@ def _when(starts_at: datetime) -> str:
 
 
 def _session_when(case: Case, event: Event) -> dict:  # noqa: ARG001
-    from models.scheduling import ScheduledSession
-
     session = db.session.get(ScheduledSession, event.data.get("session"))
     return {"when": _when(session.starts_at)} if session is not None else {"when": ""}
 
@@ -283,6 +309,8 @@ RULES: dict[str, Rule] = {
     Action.RECORD_FAILURE: Rule(citizen="closing", survey=True),
     Action.TERMINATE: Rule(citizen="closing", survey=True),
     Action.PARTY_REPORT: Rule(staff="party_report"),
+    Action.LIBRARY_PROPOSE: Rule(staff="library_proposal", staff_to=_case_directors),
+    Action.LIBRARY_RETURN: Rule(staff="library_returned"),
     Action.PARTY_MESSAGE: Rule(staff="party_message"),
     Action.ASK_TO_END: Rule(staff="ask_to_end"),
     Action.STAFF_MESSAGE: Rule(citizen="staff_message", parties=the_party),
@@ -328,6 +356,7 @@ def ask_surveys(session) -> None:
     cases = session.info.pop("survey_cases", None)
     if not cases:
         return
+    # domain.satisfaction records events (domain.timeline), which call on_event here.
     from domain.satisfaction import asks_feedback
 
     for case in {id(c): c for c in cases}.values():
@@ -651,6 +680,7 @@ def follow_up_due(today: date) -> None:
 
 @reminder
 def sessions_tomorrow(today: date) -> None:
+    # domain.scheduling records events (domain.timeline), which call on_event here.
     from domain.scheduling import sessions_on
 
     for session in sessions_on(today + timedelta(days=1)):
@@ -659,6 +689,36 @@ def sessions_tomorrow(today: date) -> None:
             params = {"case": case.number, "when": _when(session.starts_at)}
             for party in case.principals:
                 message_party(party, "session_tomorrow", params)
+
+
+@reminder
+def appointments_tomorrow(today: date) -> None:
+    """The day before a booked visit (预约调解), an SMS to the phone given when booking: the
+    citizen asked for the visit and left the number for it."""
+    # domain.appointments records case events (domain.timeline), which call on_event here.
+    from domain.appointments import appointments_on
+
+    for booking in appointments_on(today + timedelta(days=1)):
+        if not remind("appointment_tomorrow", str(booking.id)):
+            continue
+        slot = booking.slot
+        row = Outbox(
+            case_id=booking.case_id,
+            channel="sms",
+            recipient=booking.phone,
+            kind="appointment_tomorrow",
+            language="zh_Hans",
+            params={
+                "centre": slot.organisation.name,
+                "when": f"{slot.day:%Y-%m-%d} {slot.starts:%H:%M}",
+                "place": slot.place,
+                "reference": booking.reference,
+            },
+            status=OUTBOX_PENDING,
+            next_attempt_at=utcnow(),
+        )
+        db.session.add(row)
+        db.session.info.setdefault("outbox_new", []).append(row)
 
 
 def run_reminders(today: date | None = None, *, commit: bool = True) -> None:

@@ -153,6 +153,12 @@ def _data(session: ScheduledSession) -> dict:
     }
 
 
+def _of(case: Case) -> list[ScheduledSession]:
+    return list(
+        db.session.scalars(sa.select(ScheduledSession).where(ScheduledSession.case_id == case.id))
+    )
+
+
 def _new_session(
     case: Case,
     actor: User,
@@ -206,6 +212,11 @@ def schedule(
         video_url=video_url,
         now=now or utcnow(),
     )
+    if any(x.status == SessionStatus.SCHEDULED and x.starts_at == starts_at for x in _of(case)):
+        # The same form sent twice (a double click): one session, one set of notices.
+        raise ValidationFailed(
+            _l("A session at this time is already scheduled on this case."), field="starts_at"
+        )
     session = _new_session(
         case, actor, starts_at=starts_at, mode=mode, place=place, url=url, bring=bring
     )

@@ -66,7 +66,7 @@ def status_messages():
     if party is None:
         return redirect(url_for("public.lookup"))
     failed = _save(party, views.status)
-    return failed or redirect_303(url_for("public.status") + "#messages")
+    return failed or redirect_303(url_for("public.status") + "#contact-prefs")
 
 
 @bp.route("/respond/messages", methods=["POST"])
@@ -75,4 +75,4 @@ def respond_messages():
     if party is None:
         return redirect_303(url_for("public.respond"))
     failed = _save(party, respond.respond_case)
-    return failed or redirect_303(url_for("public.respond_case") + "#messages")
+    return failed or redirect_303(url_for("public.respond_case") + "#contact-prefs")

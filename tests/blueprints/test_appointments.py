@@ -328,3 +328,31 @@ def test_leaders_see_phones_masked(world, db, client, login):
     page = client.get("/centre/appointments/day").get_data(as_text=True)
     assert "138****5678" in page and "13812345678" not in page
     assert Case  # noqa: B018 - imported for the scope tests' readers
+
+
+def test_the_day_before_the_visitor_is_reminded_once(world, db, client, monkeypatch):
+    """The reminders (domain/notifications.appointments_tomorrow): an SMS to the phone given
+    when booking, the day before, once however often the reminders run; the log names no
+    phone."""
+    import logging
+
+    from domain import notifications
+    from models import Outbox
+
+    monkeypatch.setattr(logging.getLogger("jiefen.notify"), "disabled", False)
+    slot = publish(world, db, days=2)
+    assert book(client, slot).status_code == 303
+    notifications.run_reminders(local_today())  # two days before: nothing yet
+    assert not db.session.scalars(sa.select(Outbox)).all()
+    notifications.run_reminders(local_today() + timedelta(days=1))
+    notifications.run_reminders(local_today() + timedelta(days=1))
+    db.session.expire_all()
+    (row,) = db.session.scalars(sa.select(Outbox)).all()
+    assert (row.kind, row.channel, row.recipient) == (
+        "appointment_tomorrow",
+        "sms",
+        "+8613812345678",
+    )
+    assert row.status == "sent"
+    subject, text = notifications.render(row)
+    assert slot.place in text and "09:00" in text and world.county_centre.name in text

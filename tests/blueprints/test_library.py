@@ -65,6 +65,11 @@ def test_propose_review_publish_and_read(world, db, login, closed):
     assert closed.number not in stored
     assert entry.region.name == "埠河镇" and "新民村" not in stored
     assert any(e.action == "library_propose" for e in fresh(db, closed).events)
+    # The committee's director, who reviews it, is told in the inbox.
+    from models import Notification
+
+    told = db.session.query(Notification).filter_by(user_id=world.director.id).all()
+    assert "library_proposal" in [n.kind for n in told]
 
     # Not yet public.
     assert client.get(f"/library/{entry.id}").status_code == 404

@@ -399,7 +399,7 @@ def no_pdf(monkeypatch):
 
 
 # Panels that only show what happened and offer no form.
-READ_ONLY_PANELS = {"closing_notice", "merged_timelines"}
+READ_ONLY_PANELS = {"closing_notice", "merged_timelines", "outbox"}
 
 
 def offered_keys(case, user) -> set[tuple[str, str]]:

@@ -127,6 +127,11 @@ def test_scheduling_rules(case, world, db):
         go(version=case.version - 1)
     assert scheduling.outside_working_hours(_soon(hour=20))
     go(who=world.director)  # the committee's director may
+    # The same form sent twice (a double click): refused, one session stands.
+    with pytest.raises(ValidationFailed) as e:
+        go()
+    assert e.value.field == "starts_at"
+    go(starts_at=_soon(days=3))  # another time is another session
 
 
 def test_closed_case_refused(world, db):

@@ -25,8 +25,31 @@ def _rows(db, model, **where):
 
 
 def test_queue_runs_inline_in_tests(app):
-    assert jobs.huey.immediate is True
+    """Inline by the running app's configuration, whatever another app in this process set
+    on the shared Huey instance (tests create apps of every configuration)."""
+    from app import create_app
+    from config import DevelopmentConfig
+
     assert app.config["JOBS_IMMEDIATE"] is True
+    create_app(DevelopmentConfig)  # another app: the queue's instance is no longer immediate
+    assert jobs.huey.immediate is False
+    calls = []
+    original = jobs.send_message.call_local
+    try:
+        jobs.send_message.call_local = lambda outbox_id: calls.append(outbox_id)
+        jobs._enqueue(42)
+    finally:
+        jobs.send_message.call_local = original
+    assert calls == [42]  # this app's configuration decided: sent in this process, now
+    # The embedded queue's own storage (not the memory of immediate mode): its locks work
+    # (they cannot expire there; `flask jobs worker` clears them when it starts).
+    try:
+        with jobs.huey.lock_task("reminders"):
+            jobs.reminders.call_local()  # another worker holds it: does nothing, no error
+        jobs.reminders.call_local()
+    finally:
+        jobs.init_app(app)
+    assert jobs.huey.immediate is True
 
 
 def test_dispatch_and_assignment_reach_the_inboxes(world, db):
