@@ -68,13 +68,14 @@ run: $(STAMP) translations
 # Both passes always run, so one CI log shows failures on either database; the target fails
 # if either pass fails. conftest.py starts PostgreSQL itself (tests/pg.py). The two passes run
 # side by side (each is one process and the machines have two cores), each into its own log
-# under test-artifacts/, printed whole when it ends. Every test of domain/, blueprints/,
-# documents/ and the rest runs on both databases; the two slowest kinds run once each, where
-# they find most: the Chromium tests on SQLite (the embedded default a new user runs), the
-# fuzz on PostgreSQL (strict about types, lengths and NUL bytes where SQLite lets them pass).
-# `make test-sqlite` and `make test-postgresql` run everything on one database.
+# under test-artifacts/, printed whole when it ends. Every test of domain/, blueprints/ and
+# the rest runs on both databases; three slow kinds run once each, where they find most (and
+# the two passes take about as long): the Chromium tests and the document layouts (tests/
+# documents: WeasyPrint's pages, not the database) on SQLite, the embedded default a new user
+# runs; the fuzz on PostgreSQL, strict about types, lengths and NUL bytes where SQLite lets
+# them pass. `make test-sqlite` and `make test-postgresql` run everything on one database.
 SQLITE_PASS := --ignore=tests/fuzz
-POSTGRESQL_PASS := --ignore=tests/e2e
+POSTGRESQL_PASS := --ignore=tests/e2e --ignore=tests/documents
 test: $(STAMP) translations
 	@mkdir -p test-artifacts; \
 	echo "=== pytest on SQLite and on PostgreSQL, side by side ==="; \
