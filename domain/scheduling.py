@@ -359,7 +359,8 @@ def make_notices(case: Case, session: ScheduledSession, actor: User) -> list:
                 "kind": DocumentKind.SESSION_NOTICE.value,
                 "version": doc.version,
                 "session": session.id,
-                "party": r.party_id,
+                "party_id": r.party_id,
+                "party": r.party.name if r.party is not None else None,
             },
         )
         made.append(doc)
@@ -423,7 +424,12 @@ def respond(
         response.proposed_at = proposed_at
         action = Action.SESSION_RESCHEDULE_ASKED
     response.answered_at = now
-    data = {"session": session.id, "party": party.id}
+    data = {
+        "session": session.id,
+        "party_id": party.id,
+        "party": party.name,
+        "via": "party_online",
+    }
     if proposed_at is not None and not attend:
         data["proposed_at"] = proposed_at.isoformat()
     record(case, action, None, note=note, public=False, data=data)

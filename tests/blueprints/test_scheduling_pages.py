@@ -269,7 +269,7 @@ def test_applicant_confirms_on_the_status_page(case, world, client, db):
     r = db.session.get(ScheduledSession, s.id).response_of(case.applicants[0])
     assert r.answer == PartyAnswer.CONFIRMED
     (event,) = events(db, case, "session_confirmed")
-    assert event.data == {"session": s.id, "party": case.applicants[0].id}
+    assert event.data["session"] == s.id and event.data["party_id"] == case.applicants[0].id
     # Asking to reschedule without a note: refused beside the field, nothing lost.
     response = client.post(f"/status/session/{s.id}", data={"session-answer": "reschedule"})
     html = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -296,7 +296,7 @@ def test_respondent_asks_to_reschedule_and_another_party_cannot(case, world, cli
     r = db.session.get(ScheduledSession, s.id).response_of(party)
     assert r.answer == PartyAnswer.RESCHEDULE and r.proposed_at is not None
     (event,) = events(db, case, "session_reschedule_asked")
-    assert event.data["party"] == party.id and event.data["session"] == s.id
+    assert event.data["party_id"] == party.id and event.data["session"] == s.id
     # The mediator sees it on the case page.
     login("mediator")
     assert "asks to reschedule" in client.get(f"/cases/{case.number}").get_data(as_text=True)

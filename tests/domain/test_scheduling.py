@@ -211,8 +211,14 @@ def test_party_answers(case, world, db):
     assert s.response_of(respondent).answer == PartyAnswer.RESCHEDULE
     (yes,) = events_of(case, "session_confirmed")
     (ask,) = events_of(case, "session_reschedule_asked")
-    assert yes.data == {"session": s.id, "party": applicant.id} and yes.actor_id is None
-    assert ask.data["party"] == respondent.id and not ask.public
+    assert yes.data == {
+        "session": s.id,
+        "party_id": applicant.id,
+        "party": applicant.name,
+        "via": "party_online",
+    }
+    assert yes.actor_id is None
+    assert ask.data["party_id"] == respondent.id and not ask.public
     other = world.case(CaseState.MEDIATING)
     with pytest.raises(ValidationFailed):
         scheduling.respond(case, other.applicants[0], s, attend=True)
