@@ -639,24 +639,24 @@ def _due_text(day: date) -> str:
     return day.isoformat()
 
 
+def _deadline(kind: str, condition) -> None:
+    """Tell whoever holds each case meeting `condition` about its deadline, once per due date
+    (a new deadline after a suspension or an extension is told again)."""
+    for case in db.session.scalars(sa.select(Case).where(condition)):
+        if remind(kind, f"{case.id}:{case.due_on}"):
+            params = {"case": case.number, "due": _due_text(case.due_on)}
+            for user in case_staff(case):
+                notify_staff(user, kind, case, params)
+
+
 @reminder
 def due_soon(today: date) -> None:
-    for case in db.session.scalars(sa.select(Case).where(due_soon_condition(today))):
-        if remind("due_soon", f"{case.id}:{case.due_on}"):
-            for user in case_staff(case):
-                notify_staff(
-                    user, "due_soon", case, {"case": case.number, "due": _due_text(case.due_on)}
-                )
+    _deadline("due_soon", due_soon_condition(today))
 
 
 @reminder
 def overdue(today: date) -> None:
-    for case in db.session.scalars(sa.select(Case).where(overdue_condition(today))):
-        if remind("overdue", f"{case.id}:{case.due_on}"):
-            for user in case_staff(case):
-                notify_staff(
-                    user, "overdue", case, {"case": case.number, "due": _due_text(case.due_on)}
-                )
+    _deadline("overdue", overdue_condition(today))
 
 
 @reminder
