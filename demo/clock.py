@@ -101,7 +101,9 @@ class SeedClock:
         local = datetime(day.year, day.month, day.day, minutes // 60, minutes % 60, tzinfo=CHINA)
         moment = local.astimezone(UTC)
         if moment >= self.now:
-            moment = self.now - timedelta(minutes=15 + minutes % 60)
+            # Today's office hours are still ahead (just after midnight in China): earlier,
+            # with room for the case's later steps before now.
+            moment = self.now - timedelta(hours=3, minutes=minutes % 60)
         return moment
 
     def after(self, start: datetime, lo_hours: float, hi_hours: float) -> datetime:
@@ -117,7 +119,9 @@ class SeedClock:
         moment = local.astimezone(UTC)
         latest = self.now - timedelta(minutes=5)
         if moment > latest:
-            moment = max(start + timedelta(minutes=2), latest)
+            # Steps squeezed up to now keep their order, a few seconds apart, and stay before
+            # it (the five minutes' margin holds ten of them).
+            moment = max(start + timedelta(seconds=30), latest)
         return moment
 
     def soon(self, at: datetime, minutes: int) -> datetime:

@@ -76,6 +76,10 @@ def mediate(
     else:
         end = world.now - timedelta(minutes=30)
         sessions = rng.choice([0, 1, 1, 2])
+        if assigned > end - timedelta(minutes=30):
+            # Assigned moments ago (a case of today just after midnight in China, squeezed up
+            # to now): no session held yet, none in the future.
+            sessions = 0
     span = (end - assigned).total_seconds()
     held_times = []
     for i in range(sessions):

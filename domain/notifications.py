@@ -360,7 +360,11 @@ def ask_surveys(session) -> None:
     from domain.satisfaction import asks_feedback
 
     for case in {id(c): c for c in cases}.values():
-        if asks_feedback(case):
+        try:
+            asked = asks_feedback(case)
+        except sa.orm.exc.ObjectDeletedError:  # removed in the same transaction (an import)
+            continue
+        if asked:
             for party in case.principals:
                 message_party(party, "satisfaction", {"case": case.number})
 

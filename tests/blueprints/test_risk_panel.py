@@ -45,7 +45,10 @@ def risk_post(case, level="red", flags=("civil_to_criminal",), reason=REASON, **
 
 
 def report_post(case, **fields):
-    at = datetime.now(CHINA) - timedelta(minutes=20)
+    now = datetime.now(CHINA)
+    # Twenty minutes ago, but not before today (the report is never dated before the day the
+    # case was registered: just after midnight in China, that was today).
+    at = max(now - timedelta(minutes=20), now.replace(hour=0, minute=0, second=0, microsecond=0))
     data = {
         "report-version": case.version,
         "report-recipient_kind": "police",
