@@ -4,7 +4,7 @@ state, all made through the domain functions so timelines are real."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from itertools import count
 
 import sqlalchemy as sa
@@ -506,3 +506,14 @@ def pii_found(text: str) -> list[str]:
 
     squeezed = re.sub(r"\s+", "", text)
     return [v for v in PII_VALUES if v in text or v.replace(" ", "") in squeezed]
+
+
+def earlier_today(delta: timedelta) -> datetime:
+    """`delta` before now, but not before today began in China: a record is never dated
+    before the day its case was accepted, and the factories accept cases today (just after
+    midnight in China, "half an hour ago" was yesterday there)."""
+    from domain.calendar import CHINA, local_today
+
+    now = datetime.now(UTC)
+    midnight = datetime.combine(local_today(now), time.min, tzinfo=CHINA).astimezone(UTC)
+    return max(now - delta, midnight + timedelta(seconds=1))

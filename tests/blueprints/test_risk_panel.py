@@ -17,7 +17,7 @@ from models.enums import RiskLevel, RoutingLevel
 from models.risk import RiskFlag
 from models.states import CaseState
 from tests.conftest import hx
-from tests.factories import assert_done, events, fresh, open_panel, opener_href
+from tests.factories import assert_done, earlier_today, events, fresh, open_panel, opener_href
 
 REASON = "双方在村口发生推搡，一方扬言报复"
 OWED = "Police report owed"
@@ -388,7 +388,7 @@ def test_leaders_filter_by_risk_flag_and_report_owed(flagged, world, db, login, 
         data=risk.ReportData(
             recipient_kind=risk.ReportRecipient.POLICE,
             recipient_name="埠河派出所",
-            reported_at=datetime.now(CHINA) - timedelta(minutes=5),
+            reported_at=earlier_today(timedelta(minutes=5)),
             method=risk.ReportMethod.PHONE,
             content="已电话报告",
         ),

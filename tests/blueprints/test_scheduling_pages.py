@@ -17,7 +17,7 @@ from models.scheduling import PartyAnswer, ScheduledSession, SessionStatus
 from models.states import CaseState
 from tests.blueprints.public.test_respond import invite, open_door
 from tests.conftest import hx
-from tests.factories import assert_done, events, fresh, open_panel
+from tests.factories import assert_done, earlier_today, events, fresh, open_panel
 
 
 def _local(days=2, hour=10) -> str:
@@ -152,7 +152,7 @@ def test_held_record_prefilled_and_linked(case, world, client, login, db):
     )
     db.session.commit()
     # The session started a while ago by the time the record is written.
-    s.starts_at = datetime.now(UTC) - timedelta(hours=1)
+    s.starts_at = earlier_today(timedelta(hours=1))
     db.session.commit()
     login("mediator")
     html = open_panel(client, case, "schedule", f"held-{s.id}").get_data(as_text=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -33,7 +33,7 @@ from models.enums import (
     SessionMode,
 )
 from models.states import CaseState
-from tests.factories import org, user
+from tests.factories import earlier_today, org, user
 
 CENTRE = "埠河镇矛盾纠纷调处中心"
 COMMITTEE = "埠河镇人民调解委员会"
@@ -76,7 +76,7 @@ def at_centre(world, db):
             case,
             mediator,
             version=None,
-            held_at=datetime.now(UTC) - timedelta(hours=2),
+            held_at=earlier_today(timedelta(hours=2)),
             place="镇调处中心调解室",
             mode=SessionMode.IN_PERSON,
             notes="双方陈述事实",

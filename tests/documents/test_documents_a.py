@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from domain.intake import PartyData
 from domain.mediation import AgreementData, record_agreement, record_session
 from models.enums import AgreementKind, DocumentKind, PartyKind, PartyRole, SessionMode, Sex, Source
 from models.states import CaseState
+from tests.factories import earlier_today
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("pdftotext") and shutil.which("pdffonts") and shutil.which("pdfinfo")),
@@ -176,7 +177,7 @@ def test_notice(world, db, tmp_path):
 
 def test_investigation(world, db, tmp_path):
     case = world.case(CaseState.MEDIATING)
-    held = datetime.now(UTC) - timedelta(minutes=30)
+    held = earlier_today(timedelta(minutes=30))
     item = records.record_investigation(
         case,
         world.mediator,
@@ -207,7 +208,7 @@ def test_investigation(world, db, tmp_path):
 
 def test_session(world, db, tmp_path):
     case = world.case(CaseState.MEDIATING)
-    held = datetime.now(UTC) - timedelta(minutes=10)
+    held = earlier_today(timedelta(minutes=10))
     item = record_session(
         case,
         world.mediator,
@@ -254,7 +255,7 @@ def _agreed(world, db, kind: AgreementKind, parties=None):
         case,
         world.mediator,
         version=case.version,
-        held_at=datetime.now(UTC) - timedelta(minutes=20),
+        held_at=earlier_today(timedelta(minutes=20)),
         place="村委会调解室",
         mode=SessionMode.IN_PERSON,
         notes="双方陈述事实",

@@ -13,7 +13,7 @@ from domain.states import Action
 from models import Investigation, MediationSession
 from models.enums import ConsentStatus, ContactMethod, NoticeAck, Role, SessionMode
 from models.states import CaseState
-from tests.factories import events_of, user
+from tests.factories import earlier_today, events_of, user
 
 
 def _events(db, case, action):
@@ -23,7 +23,7 @@ def _events(db, case, action):
 
 def _session(case, actor, **kw):
     values = {
-        "held_at": datetime.now(UTC) - timedelta(minutes=5),
+        "held_at": earlier_today(timedelta(minutes=5)),
         "place": "村委会",
         "mode": SessionMode.IN_PERSON,
         "notes": "双方陈述事实",
@@ -34,7 +34,7 @@ def _session(case, actor, **kw):
 
 def _investigation(case, actor, **kw):
     values = {
-        "held_at": datetime.now(UTC) - timedelta(hours=1),
+        "held_at": earlier_today(timedelta(hours=1)),
         "place": "田间",
         "investigators": "张调解、刘主任",
         "interviewee": "王五，男，60岁，邻居",

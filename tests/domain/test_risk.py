@@ -24,7 +24,7 @@ from models import RoutingRule
 from models.enums import DocumentKind, RiskLevel, RoutingLevel
 from models.risk import ReportMethod, ReportRecipient, RiskFlag
 from models.states import CaseState
-from tests.factories import complete_file, events_of, report_back
+from tests.factories import complete_file, earlier_today, events_of, report_back
 
 MZX = RiskFlag.CIVIL_TO_CRIMINAL
 PUBLIC_ORDER = RiskFlag.PUBLIC_ORDER_OR_CRIMINAL
@@ -39,7 +39,7 @@ def report_data(**kw) -> risk.ReportData:
     values = {
         "recipient_kind": ReportRecipient.POLICE,
         "recipient_name": "公安县公安局埠河派出所",
-        "reported_at": datetime.now(UTC) - timedelta(minutes=30),
+        "reported_at": earlier_today(timedelta(minutes=30)),
         "method": ReportMethod.PHONE,
         "content": "申请人扬言持械报复，请派出所关注并出警。",
         "received_by": "值班民警李某",

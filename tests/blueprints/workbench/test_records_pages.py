@@ -13,7 +13,7 @@ from models import Case, Investigation, MediationSession
 from models.enums import Role, SessionMode
 from models.states import CaseState
 from tests.conftest import hx
-from tests.factories import PASSWORD, events, open_panel, user
+from tests.factories import PASSWORD, earlier_today, events, open_panel, user
 
 TODAY = f"{local_today().isoformat()}T00:00"  # midnight in Beijing: never in the future
 
@@ -102,7 +102,7 @@ def add_session(db, case, actor):
         db.session.get(Case, case.id),
         actor,
         version=None,
-        held_at=datetime.now(UTC) - timedelta(minutes=30),
+        held_at=earlier_today(timedelta(minutes=30)),
         place="村委会",
         mode=SessionMode.IN_PERSON,
         notes="双方陈述事实",
