@@ -431,23 +431,45 @@ def message_party(
         targets.append(("sms", party.phone))
     if pref is not None and pref.email and pref.email_address:
         targets.append(("email", pref.email_address))
-    rows = []
-    for channel, recipient in targets:
-        row = Outbox(
+    return [
+        queue_message(
+            channel,
+            recipient,
+            kind,
+            params,
             case_id=party.case_id,
             party_id=party.id,
-            channel=channel,
-            recipient=recipient,
-            kind=kind,
             language=language,
-            params=dict(params),
-            status=OUTBOX_PENDING,
-            next_attempt_at=utcnow(),
         )
-        db.session.add(row)
-        rows.append(row)
-    db.session.info.setdefault("outbox_new", []).extend(rows)
-    return rows
+        for channel, recipient in targets
+    ]
+
+
+def queue_message(
+    channel: str,
+    recipient: str,
+    kind: str,
+    params: dict,
+    *,
+    case_id: int | None,
+    party_id: int | None = None,
+    language: str = "zh_Hans",
+) -> Outbox:
+    """A pending message in this transaction, sent after its commit (jobs.py)."""
+    row = Outbox(
+        case_id=case_id,
+        party_id=party_id,
+        channel=channel,
+        recipient=recipient,
+        kind=kind,
+        language=language,
+        params=dict(params),
+        status=OUTBOX_PENDING,
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(row)
+    db.session.info.setdefault("outbox_new", []).append(row)
+    return row
 
 
 def add_secret(party: Party, **secrets) -> None:
@@ -706,23 +728,18 @@ def appointments_tomorrow(today: date) -> None:
         if not remind("appointment_tomorrow", str(booking.id)):
             continue
         slot = booking.slot
-        row = Outbox(
-            case_id=booking.case_id,
-            channel="sms",
-            recipient=booking.phone,
-            kind="appointment_tomorrow",
-            language="zh_Hans",
-            params={
+        queue_message(
+            "sms",
+            booking.phone,
+            "appointment_tomorrow",
+            {
                 "centre": slot.organisation.name,
                 "when": f"{slot.day:%Y-%m-%d} {slot.starts:%H:%M}",
                 "place": slot.place,
                 "reference": booking.reference,
             },
-            status=OUTBOX_PENDING,
-            next_attempt_at=utcnow(),
+            case_id=booking.case_id,
         )
-        db.session.add(row)
-        db.session.info.setdefault("outbox_new", []).append(row)
 
 
 def run_reminders(today: date | None = None, *, commit: bool = True) -> None:

@@ -153,12 +153,6 @@ def _data(session: ScheduledSession) -> dict:
     }
 
 
-def _of(case: Case) -> list[ScheduledSession]:
-    return list(
-        db.session.scalars(sa.select(ScheduledSession).where(ScheduledSession.case_id == case.id))
-    )
-
-
 def _new_session(
     case: Case,
     actor: User,
@@ -212,7 +206,10 @@ def schedule(
         video_url=video_url,
         now=now or utcnow(),
     )
-    if any(x.status == SessionStatus.SCHEDULED and x.starts_at == starts_at for x in _of(case)):
+    if any(
+        x.status == SessionStatus.SCHEDULED and x.starts_at == starts_at
+        for x in case.scheduled_sessions
+    ):
         # The same form sent twice (a double click): one session, one set of notices.
         raise ValidationFailed(
             _l("A session at this time is already scheduled on this case."), field="starts_at"
