@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from domain import agreements
 from domain.errors import NotPermitted, ValidationFailed
@@ -209,6 +210,7 @@ def party_requests(user: User, limit: int = 50) -> list[EndRequest]:
             Case.state.in_(sorted(s for s in CaseState if not s.is_closed)),
             case_scope(user, incoming=False),
         )
+        .options(joinedload(EndRequest.case), joinedload(EndRequest.party))
         .order_by(EndRequest.id)
         .limit(limit)
     ).all()

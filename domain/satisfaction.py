@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from domain.errors import NotPermitted, ValidationFailed
 from domain.permissions import Work, case_scope, may
@@ -228,6 +229,7 @@ def open_reports(user: User, limit: int = 100) -> list[PartyReport]:
             sa.select(PartyReport)
             .join(Case, PartyReport.case_id == Case.id)
             .where(PartyReport.handled_at.is_(None), case_scope(user))
+            .options(joinedload(PartyReport.case), joinedload(PartyReport.party))
             .order_by(PartyReport.id)
             .limit(limit)
         )
